@@ -1,0 +1,2 @@
+export * from "./tables/tenancy.ts";
+export * from "./tables/review-runs.ts";

@@ -1,0 +1,99 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { projects } from "./tenancy.ts";
+
+export const reviewRuns = sqliteTable(
+  "review_runs",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id),
+    status: text("status").notNull(),
+    intendedUse: text("intended_use").notNull(),
+    strictness: text("strictness").notNull(),
+    captureMethod: text("capture_method").notNull(),
+    title: text("title"),
+    question: text("question"),
+    aiOutput: text("ai_output"),
+    /** JSON object, or null. */
+    metadata: text("metadata"),
+    externalId: text("external_id"),
+    importId: text("import_id"),
+    sourceCount: integer("source_count").notNull().default(0),
+    claimCount: integer("claim_count").notNull().default(0),
+    unsupportedClaimCount: integer("unsupported_claim_count").notNull().default(0),
+    safeUseStatus: text("safe_use_status"),
+    /** JSON GateVerdict, written with the other artifacts when the run completes. */
+    gateVerdict: text("gate_verdict"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    /** How many times the run was handed to the review queue (sweeper re-enqueues count too). */
+    enqueueCount: integer("enqueue_count").notNull().default(1),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    startedAt: text("started_at"),
+    completedAt: text("completed_at"),
+  },
+  (t) => [
+    index("review_runs_project_created_idx").on(t.projectId, t.createdAt, t.id),
+    index("review_runs_project_external_idx").on(t.projectId, t.externalId),
+    index("review_runs_project_import_idx").on(t.projectId, t.importId),
+    index("review_runs_status_updated_idx").on(t.status, t.updatedAt),
+  ],
+);
+
+export const reviewRunSources = sqliteTable(
+  "review_run_sources",
+  {
+    id: text("id").primaryKey(),
+    reviewRunId: text("review_run_id")
+      .notNull()
+      .references(() => reviewRuns.id),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    uri: text("uri"),
+    citationLabel: text("citation_label"),
+    mediaType: text("media_type").notNull(),
+    contentSha256: text("content_sha256").notNull(),
+    contentLength: integer("content_length").notNull(),
+    /** R2 object key of the content (see README "Storage"). */
+    r2Key: text("r2_key").notNull(),
+  },
+  (t) => [index("review_run_sources_run_idx").on(t.reviewRunId, t.position)],
+);
+
+/**
+ * Claims, spans and verification results are stored as the JSON documents the
+ * API returns, keyed by their derived IDs, so a rewrite after a crash replaces
+ * rather than duplicates them.
+ */
+export const reviewArtifacts = sqliteTable(
+  "review_artifacts",
+  {
+    reviewRunId: text("review_run_id")
+      .notNull()
+      .references(() => reviewRuns.id),
+    kind: text("kind", { enum: ["claim", "source_span", "verification_result", "claim_report"] }).notNull(),
+    position: integer("position").notNull(),
+    id: text("id").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.reviewRunId, t.kind, t.position] })],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    projectId: text("project_id").notNull(),
+    key: text("key").notNull(),
+    /** Operation the key was used for, e.g. "POST /v1/review-runs". */
+    operation: text("operation").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status"),
+    /** The first response body, replayed verbatim (its request_id included). */
+    responseBody: text("response_body"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.operation, t.key] })],
+);

@@ -1,0 +1,31 @@
+import { DurableObject } from "cloudflare:workers";
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Epoch milliseconds when the current window ends. */
+  resetAt: number;
+}
+
+/**
+ * One fixed-window counter per name (an API key, or a client IP for failed
+ * authentication). A Durable Object handles one call at a time, so the count
+ * is exact under concurrency without any locking of our own.
+ */
+export class RateLimiter extends DurableObject {
+  private windowStart = 0;
+  private count = 0;
+
+  hit(limit: number, windowMs: number, now: number = Date.now()): RateLimitDecision {
+    const windowStart = now - (now % windowMs);
+    if (windowStart !== this.windowStart) {
+      this.windowStart = windowStart;
+      this.count = 0;
+    }
+    const resetAt = windowStart + windowMs;
+    if (this.count >= limit) return { allowed: false, limit, remaining: 0, resetAt };
+    this.count += 1;
+    return { allowed: true, limit, remaining: limit - this.count, resetAt };
+  }
+}

@@ -1,0 +1,30 @@
+import type { AuthContext } from "./services/auth.ts";
+import type { ReviewQueueMessage } from "./queues/messages.ts";
+import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
+import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
+
+export interface Bindings {
+  DB: D1Database;
+  SOURCES: R2Bucket;
+  REVIEW_QUEUE: Queue<ReviewQueueMessage>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  WORKER_CREDENTIALS: DurableObjectNamespace<WorkerCredentialState>;
+  KIVO_ENVIRONMENT?: string;
+  /** Enables /admin/v1 when set; the admin routes answer 404 without it. */
+  KIVO_ADMIN_TOKEN?: string;
+  /** Signs list cursors and reviewer report links. */
+  KIVO_SIGNING_SECRET?: string;
+  WORKER_CREDENTIAL_SECRET?: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+}
+
+export interface Variables {
+  requestId: string;
+  auth: AuthContext | undefined;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}

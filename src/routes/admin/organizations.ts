@@ -1,0 +1,62 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import { organizations } from "../../db/schema.ts";
+import type { AppEnv } from "../../env.ts";
+import { createOrganization, newestFirst, olderThan, organizationView, pageOf } from "../../services/tenancy.ts";
+import { defineRoute } from "../define.ts";
+import { CreateOrganizationBodySchema, ListQuerySchema, OrganizationSchema, listOf, withRequestId } from "./schema.ts";
+
+const OrganizationResponseSchema = withRequestId(OrganizationSchema.shape);
+
+export const createOrganizationRoute = defineRoute({
+  method: "post",
+  path: "/admin/v1/organizations",
+  operationId: "adminCreateOrganization",
+  tags: ["Admin"],
+  summary: "Create an organization",
+  auth: { admin: true },
+  request: { body: { required: true, content: { "application/json": { schema: CreateOrganizationBodySchema } } } },
+  responses: {
+    201: { description: "The organization.", content: { "application/json": { schema: OrganizationResponseSchema } } },
+  },
+});
+
+export const listOrganizationsRoute = defineRoute({
+  method: "get",
+  path: "/admin/v1/organizations",
+  operationId: "adminListOrganizations",
+  tags: ["Admin"],
+  summary: "List organizations",
+  auth: { admin: true },
+  errors: ["invalid_cursor"],
+  request: { query: ListQuerySchema },
+  responses: {
+    200: { description: "A page of organizations.", content: { "application/json": { schema: listOf(OrganizationSchema) } } },
+  },
+});
+
+export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createOrganizationRoute, async (c) => {
+    const row = await createOrganization(database(c.env.DB), c.req.valid("json"));
+    return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 201);
+  });
+
+  app.openapi(listOrganizationsRoute, async (c) => {
+    const db = database(c.env.DB);
+    const { limit, cursor } = c.req.valid("query");
+    const { page, hasMore, nextCursor } = await pageOf(
+      (after, n) =>
+        db
+          .select()
+          .from(organizations)
+          .where(olderThan(organizations, after))
+          .orderBy(...newestFirst(organizations))
+          .limit(n),
+      { limit, cursor, secret: c.env.KIVO_SIGNING_SECRET, scope: "admin:organizations" },
+    );
+    return c.json(
+      { items: page.map(organizationView), next_cursor: nextCursor, has_more: hasMore, request_id: c.get("requestId") },
+      200,
+    );
+  });
+}

@@ -1,0 +1,61 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { projects } from "../../db/schema.ts";
+import type { AppEnv } from "../../env.ts";
+import { createProject, newestFirst, olderThan, pageOf, projectView } from "../../services/tenancy.ts";
+import { defineRoute } from "../define.ts";
+import { CreateProjectBodySchema, ListQuerySchema, ProjectSchema, listOf, withRequestId } from "./schema.ts";
+
+export const createProjectRoute = defineRoute({
+  method: "post",
+  path: "/admin/v1/projects",
+  operationId: "adminCreateProject",
+  tags: ["Admin"],
+  summary: "Create a project",
+  auth: { admin: true },
+  request: { body: { required: true, content: { "application/json": { schema: CreateProjectBodySchema } } } },
+  responses: {
+    201: { description: "The project.", content: { "application/json": { schema: withRequestId(ProjectSchema.shape) } } },
+  },
+});
+
+export const listProjectsRoute = defineRoute({
+  method: "get",
+  path: "/admin/v1/projects",
+  operationId: "adminListProjects",
+  tags: ["Admin"],
+  summary: "List projects",
+  auth: { admin: true },
+  errors: ["invalid_cursor"],
+  request: { query: ListQuerySchema.extend({ organization_id: z.string().uuid().optional() }) },
+  responses: {
+    200: { description: "A page of projects.", content: { "application/json": { schema: listOf(ProjectSchema) } } },
+  },
+});
+
+export function registerAdminProjects(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createProjectRoute, async (c) => {
+    const row = await createProject(database(c.env.DB), c.req.valid("json"));
+    return c.json({ ...projectView(row), request_id: c.get("requestId") }, 201);
+  });
+
+  app.openapi(listProjectsRoute, async (c) => {
+    const db = database(c.env.DB);
+    const { limit, cursor, organization_id } = c.req.valid("query");
+    const { page, hasMore, nextCursor } = await pageOf(
+      (after, n) =>
+        db
+          .select()
+          .from(projects)
+          .where(and(organization_id ? eq(projects.organizationId, organization_id) : undefined, olderThan(projects, after)))
+          .orderBy(...newestFirst(projects))
+          .limit(n),
+      { limit, cursor, secret: c.env.KIVO_SIGNING_SECRET, scope: `admin:projects:${organization_id ?? "*"}` },
+    );
+    return c.json(
+      { items: page.map(projectView), next_cursor: nextCursor, has_more: hasMore, request_id: c.get("requestId") },
+      200,
+    );
+  });
+}

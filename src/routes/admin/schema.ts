@@ -1,0 +1,75 @@
+import { z } from "@hono/zod-openapi";
+import { SCOPES } from "../../services/scopes.ts";
+import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+
+export const PlanSchema = z.enum(["free", "pro", "enterprise"]).openapi("Plan");
+export const ScopeSchema = z.enum(SCOPES).openapi("Scope");
+
+export const OrganizationSchema = z
+  .object({
+    id: z.string().uuid(),
+    name: z.string(),
+    plan: PlanSchema,
+    monthly_run_limit: z.number().int().nullable(),
+    created_at: TimestampSchema,
+  })
+  .openapi("Organization");
+
+export const ProjectSchema = z
+  .object({
+    id: z.string().uuid(),
+    organization_id: z.string().uuid(),
+    name: z.string(),
+    gate_mode: z.enum(["advisory", "enforcing"]),
+    created_at: TimestampSchema,
+  })
+  .openapi("Project");
+
+export const ApiKeySchema = z
+  .object({
+    id: z.string().uuid(),
+    organization_id: z.string().uuid(),
+    project_id: z.string().uuid(),
+    name: z.string(),
+    display_prefix: z.string().openapi({ example: "kivo_live_Ab3d" }),
+    scopes: z.array(ScopeSchema),
+    rate_limit_per_minute: z.number().int().nullable(),
+    created_at: TimestampSchema,
+    last_used_at: TimestampSchema.nullable(),
+    revoked_at: TimestampSchema.nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreateOrganizationBodySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  plan: PlanSchema.default("free"),
+  monthly_run_limit: z.number().int().min(0).max(10_000_000).nullable().optional(),
+});
+
+export const CreateProjectBodySchema = z.strictObject({
+  organization_id: z.string().uuid(),
+  name: z.string().trim().min(1).max(200),
+  gate_mode: z.enum(["advisory", "enforcing"]).default("advisory"),
+});
+
+export const CreateApiKeyBodySchema = z.strictObject({
+  project_id: z.string().uuid(),
+  name: z.string().trim().min(1).max(200),
+  scopes: z.array(ScopeSchema).min(1),
+  environment: z.enum(["live", "test"]).default("live"),
+  rate_limit_per_minute: z.number().int().min(1).max(1_000_000).nullable().optional(),
+});
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+export const IdParamSchema = (name: string) =>
+  z.object({ [name]: z.string().max(100).openapi({ param: { name, in: "path" } }) });
+
+export const withRequestId = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ ...shape, request_id: RequestIdSchema });
+
+export const listOf = <T extends z.ZodTypeAny>(item: T) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable(), has_more: z.boolean(), request_id: RequestIdSchema });

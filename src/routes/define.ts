@@ -1,0 +1,85 @@
+import { type RouteConfig, createRoute } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
+import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
+import type { Scope } from "../services/scopes.ts";
+
+export const API_KEY_SCHEME = "ApiKey";
+export const ADMIN_TOKEN_SCHEME = "AdminToken";
+export const WORKER_CREDENTIAL_SCHEME = "WorkerCredential";
+
+export const MB = 1024 * 1024;
+
+type Auth =
+  | { apiKey: Scope }
+  | { admin: true }
+  | { custom: { scheme: string; middleware: MiddlewareHandler; errors: readonly ErrorCode[] } }
+  | { public: true };
+
+type RouteInput = Omit<RouteConfig, "security" | "middleware">;
+
+/** Codes every route of a given kind can answer, so routes list only their own. */
+export const AUTH_ERRORS = ["missing_api_key", "invalid_api_key", "insufficient_scope"] as const satisfies ErrorCode[];
+const ADMIN_ERRORS = ["missing_api_key", "invalid_api_key", "not_found"] as const satisfies ErrorCode[];
+const BODY_ERRORS = [
+  "invalid_json",
+  "validation_error",
+  "payload_too_large",
+  "unsupported_media_type",
+] as const satisfies ErrorCode[];
+
+/**
+ * Defines a route once: its auth (shown in the document as `security` and in
+ * the description), its body size limit, and its documented error responses
+ * derived from the error table.
+ */
+export function defineRoute<const R extends RouteInput>(
+  config: R & { auth: Auth; errors?: readonly ErrorCode[]; maxBodyBytes?: number; extraMiddleware?: MiddlewareHandler[] },
+) {
+  const { auth, errors = [], maxBodyBytes, extraMiddleware = [], ...route } = config;
+  const middleware: MiddlewareHandler[] = [];
+  const codes: ErrorCode[] = [...errors, "internal_error"];
+  let security: RouteConfig["security"] = [];
+  let description = route.description ?? "";
+
+  if ("apiKey" in auth) {
+    middleware.push(requireApiKey(auth.apiKey));
+    security = [{ [API_KEY_SCHEME]: [auth.apiKey] }];
+    description = `${description}\n\nRequired scope: \`${auth.apiKey}\`.`.trim();
+    codes.push(...AUTH_ERRORS);
+  } else if ("admin" in auth) {
+    middleware.push(requireAdminToken);
+    security = [{ [ADMIN_TOKEN_SCHEME]: [] }];
+    description = `${description}\n\nAuthorized by the \`KIVO_ADMIN_TOKEN\` secret; answers 404 when it is not configured.`.trim();
+    codes.push(...ADMIN_ERRORS);
+  } else if ("custom" in auth) {
+    middleware.push(auth.custom.middleware);
+    security = [{ [auth.custom.scheme]: [] }];
+    codes.push(...auth.custom.errors);
+  }
+
+  if (route.request?.body) {
+    const limit = maxBodyBytes ?? 1 * MB;
+    middleware.push(
+      bodyLimit({
+        maxSize: limit,
+        onError: () => {
+          throw new ApiError("payload_too_large", { message: `The request body exceeds ${limit / MB} MB.` });
+        },
+      }),
+    );
+    codes.push(...BODY_ERRORS);
+  }
+  if (route.request?.query || route.request?.params) codes.push("validation_error");
+  middleware.push(...extraMiddleware);
+
+  const responses = { ...route.responses, ...(errorResponses(codes) as {}) };
+  return createRoute({
+    ...route,
+    description,
+    security,
+    middleware,
+    responses,
+  } as unknown as R & { middleware: MiddlewareHandler[] });
+}
