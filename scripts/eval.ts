@@ -1,0 +1,215 @@
+// Runs the review engine in-process over a labelled JSONL file (see
+// ../shared/eval-data/README.md) and prints response- and span-level figures.
+//
+//   npm run eval -- <file.jsonl> [--out results.json] [--half tune|holdout]
+//
+// Rows are mapped as the README says (intended_use "eval_only"); label_hallucinated,
+// hallucination_spans and meta are never passed to the engine.
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname } from "node:path";
+import { performance } from "node:perf_hooks";
+import { runReview, type ReviewResult } from "../src/review/index.ts";
+
+interface Row {
+  external_id: string;
+  dataset: string;
+  question: string | null;
+  ai_output: string;
+  sources: Array<{ title: string; content: string }>;
+  label_hallucinated: boolean;
+  hallucination_spans: Array<{ start: number; end: number; label_type: string }>;
+  meta: { domain?: string; edit_types?: string[]; doc_key?: string; right_answer?: string };
+}
+
+interface Counts {
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+}
+
+const args = process.argv.slice(2);
+const file = args.find((a) => !a.startsWith("--"));
+if (!file) {
+  console.error("usage: npm run eval -- <file.jsonl> [--out results.json] [--half tune|holdout]");
+  process.exit(2);
+}
+const outIndex = args.indexOf("--out");
+const outPath = outIndex >= 0 ? args[outIndex + 1] : `eval-results/${basename(file).replace(/\.jsonl$/, "")}.json`;
+const halfIndex = args.indexOf("--half");
+const onlyHalf = halfIndex >= 0 ? args[halfIndex + 1] : undefined;
+
+const rows: Row[] = readFileSync(file, "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "")
+  .map((line) => JSON.parse(line) as Row);
+
+// The tuning half is every other doc_key in sorted order (or row for files
+// without doc_keys), so both halves mix domains and the split is reproducible.
+const docKeys = [...new Set(rows.map((r) => r.meta.doc_key ?? r.external_id))].sort();
+const halfOf = (row: Row): "tune" | "holdout" => (docKeys.indexOf(row.meta.doc_key ?? row.external_id) % 2 === 0 ? "tune" : "holdout");
+
+const FLAGGED = new Set(["unsupported", "contradicted"]);
+const FLAGGED_WITH_PARTIAL = new Set(["unsupported", "contradicted", "partially_supported"]);
+
+function empty(): Counts {
+  return { tp: 0, fp: 0, tn: 0, fn: 0 };
+}
+function add(counts: Counts, predicted: boolean, gold: boolean): void {
+  if (predicted && gold) counts.tp++;
+  else if (predicted) counts.fp++;
+  else if (gold) counts.fn++;
+  else counts.tn++;
+}
+function metrics(c: Counts): { n: number; precision: number; recall: number; f1: number; balanced_accuracy: number } {
+  const precision = c.tp + c.fp === 0 ? 0 : c.tp / (c.tp + c.fp);
+  const recall = c.tp + c.fn === 0 ? 0 : c.tp / (c.tp + c.fn);
+  const specificity = c.tn + c.fp === 0 ? 0 : c.tn / (c.tn + c.fp);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  const round = (x: number): number => Math.round(x * 1000) / 1000;
+  return { n: c.tp + c.fp + c.tn + c.fn, precision: round(precision), recall: round(recall), f1: round(f1), balanced_accuracy: round((recall + specificity) / 2) };
+}
+
+function review(row: Row, i: number): ReviewResult {
+  const runId = `run_eval-${String(i).padStart(5, "0")}`;
+  return runReview({
+    review_run_id: runId,
+    ai_output: row.ai_output,
+    question: row.question,
+    sources: row.sources.map((s, n) => ({
+      id: `${runId}_source_${n + 1}`,
+      title: s.title,
+      content: s.content,
+      uri: null,
+      citation_label: `source ${n + 1}`,
+      media_type: "text/plain",
+    })),
+    intended_use: "eval_only",
+    strictness: "standard",
+    gate_mode: "advisory",
+    now: "2026-11-22T00:00:00.000Z",
+  });
+}
+
+const response = { all: empty(), tune: empty(), holdout: empty() };
+const responsePartial = { all: empty(), tune: empty(), holdout: empty() };
+const byDomain = new Map<string, Counts>();
+const byEditType = new Map<string, Counts>();
+const byCheck = new Map<string, { claims: number; agree: number }>();
+const span = { predicted: 0, gold: 0, overlap: 0 };
+const timings: number[] = [];
+const perRow: unknown[] = [];
+
+rows.forEach((row, i) => {
+  const half = halfOf(row);
+  if (onlyHalf && half !== onlyHalf) return;
+  const started = performance.now();
+  const result = review(row, i);
+  timings.push(performance.now() - started);
+  const gold = row.label_hallucinated;
+  const predicted = result.claims.some((c) => FLAGGED.has(c.support_status));
+  const predictedPartial = result.claims.some((c) => FLAGGED_WITH_PARTIAL.has(c.support_status));
+  add(response.all, predicted, gold);
+  add(response[half], predicted, gold);
+  add(responsePartial.all, predictedPartial, gold);
+  add(responsePartial[half], predictedPartial, gold);
+  const domain = row.meta.domain ?? row.dataset;
+  if (!byDomain.has(domain)) byDomain.set(domain, empty());
+  add(byDomain.get(domain) as Counts, predicted, gold);
+  for (const type of row.meta.edit_types?.length ? row.meta.edit_types : [gold ? "(no edit type)" : "(clean)"]) {
+    if (!byEditType.has(type)) byEditType.set(type, empty());
+    add(byEditType.get(type) as Counts, predicted, gold);
+  }
+
+  // Span level: characters of flagged claims against characters of gold spans.
+  const goldChars = new Uint8Array(row.ai_output.length);
+  for (const s of row.hallucination_spans) goldChars.fill(1, s.start, s.end);
+  const predChars = new Uint8Array(row.ai_output.length);
+  for (const c of result.claims) if (FLAGGED.has(c.support_status)) predChars.fill(1, c.output_start_offset, c.output_end_offset);
+  for (let k = 0; k < goldChars.length; k++) {
+    span.gold += goldChars[k] as number;
+    span.predicted += predChars[k] as number;
+    span.overlap += (goldChars[k] as number) & (predChars[k] as number);
+  }
+
+  // Claim-level agreement per deciding check, for confidence calibration: a
+  // flagged claim agrees when it overlaps a gold span (or, for QA, the row is
+  // hallucinated); an unflagged claim agrees when it overlaps none.
+  for (const c of result.claims) {
+    const check = String(c.verification_result?.metadata.check ?? "?");
+    const flagged = FLAGGED.has(c.support_status);
+    const overlapsGold = row.hallucination_spans.some((s) => s.start < c.output_end_offset && s.end > c.output_start_offset);
+    const agree = flagged ? gold && overlapsGold : !overlapsGold;
+    const key = `${check}/${flagged ? "flagged" : c.support_status === "supported" ? "supported" : "other"}`;
+    const entry = byCheck.get(key) ?? { claims: 0, agree: 0 };
+    entry.claims++;
+    if (agree) entry.agree++;
+    byCheck.set(key, entry);
+  }
+
+  perRow.push({
+    external_id: row.external_id,
+    half,
+    gold,
+    predicted,
+    safe_use_status: result.safe_use_status,
+    claims: result.claims.map((c) => ({
+      text: c.text,
+      start: c.output_start_offset,
+      end: c.output_end_offset,
+      status: c.support_status,
+      check: c.verification_result?.metadata.check,
+      rationale: c.verification_result?.rationale,
+    })),
+  });
+});
+
+const sorted = [...timings].sort((a, b) => a - b);
+const pct = (p: number): number => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 1000) / 1000;
+const spanPrecision = span.predicted === 0 ? 0 : span.overlap / span.predicted;
+const spanRecall = span.gold === 0 ? 0 : span.overlap / span.gold;
+const summary = {
+  file: basename(file),
+  rows: timings.length,
+  half: onlyHalf ?? "both",
+  response: { all: metrics(response.all), tune_half: metrics(response.tune), holdout_half: metrics(response.holdout) },
+  response_counting_partially_supported: {
+    all: metrics(responsePartial.all),
+    tune_half: metrics(responsePartial.tune),
+    holdout_half: metrics(responsePartial.holdout),
+  },
+  span_char_overlap: {
+    precision: Math.round(spanPrecision * 1000) / 1000,
+    recall: Math.round(spanRecall * 1000) / 1000,
+    f1: spanPrecision + spanRecall === 0 ? 0 : Math.round(((2 * spanPrecision * spanRecall) / (spanPrecision + spanRecall)) * 1000) / 1000,
+  },
+  by_domain: Object.fromEntries([...byDomain].sort().map(([k, v]) => [k, metrics(v)])),
+  by_edit_type: Object.fromEntries([...byEditType].sort().map(([k, v]) => [k, { ...metrics(v), flagged: v.tp + v.fp, rows: v.tp + v.fp + v.tn + v.fn }])),
+  claim_agreement_by_check: Object.fromEntries(
+    [...byCheck].sort().map(([k, v]) => [k, { claims: v.claims, agreement: Math.round((v.agree / v.claims) * 100) / 100 }]),
+  ),
+  ms_per_row: { median: pct(0.5), p95: pct(0.95), max: pct(1) },
+};
+
+const fmt = (m: ReturnType<typeof metrics>): string =>
+  `P ${m.precision.toFixed(3)}  R ${m.recall.toFixed(3)}  F1 ${m.f1.toFixed(3)}  bal.acc ${m.balanced_accuracy.toFixed(3)}  (n=${m.n})`;
+console.log(`# ${summary.file} — ${summary.rows} rows (half: ${summary.half})`);
+console.log(`response (unsupported|contradicted)        all      ${fmt(summary.response.all)}`);
+console.log(`                                           tune     ${fmt(summary.response.tune_half)}`);
+console.log(`                                           holdout  ${fmt(summary.response.holdout_half)}`);
+console.log(`response (+ partially_supported)           all      ${fmt(summary.response_counting_partially_supported.all)}`);
+console.log(`span char overlap                          P ${summary.span_char_overlap.precision}  R ${summary.span_char_overlap.recall}  F1 ${summary.span_char_overlap.f1}`);
+console.log("by domain:");
+for (const [k, v] of Object.entries(summary.by_domain)) console.log(`  ${k.padEnd(14)} ${fmt(v)}`);
+console.log("by edit type (flagged / rows):");
+for (const [k, v] of Object.entries(summary.by_edit_type)) console.log(`  ${k.padEnd(28)} ${v.flagged}/${v.rows}`);
+console.log("claim agreement by deciding check:");
+for (const [k, v] of Object.entries(summary.claim_agreement_by_check)) console.log(`  ${k.padEnd(28)} ${v.agreement.toFixed(2)} of ${v.claims}`);
+console.log(`ms per row: median ${summary.ms_per_row.median}  p95 ${summary.ms_per_row.p95}  max ${summary.ms_per_row.max}`);
+
+if (outPath) {
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, `${JSON.stringify({ summary, rows: perRow }, null, 2)}\n`);
+  console.log(`results written to ${outPath}`);
+}

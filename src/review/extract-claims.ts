@@ -1,0 +1,227 @@
+import type { ClaimType } from "../schemas/enums.ts";
+import type { FoundCitation } from "./citations.ts";
+import { judgeLanguage, type LanguageJudgement } from "./language.ts";
+import { splitSentences, type TextRange } from "./text.ts";
+
+// Claim extraction: sentences of the output, split into the parts that each
+// state their own fact, minus everything that asserts nothing.
+
+export type ClaimRole = "sentence" | "clause" | "appended" | "answer";
+
+export interface ExtractedClaim extends TextRange {
+  text: string;
+  normalizedText: string;
+  sentence: TextRange;
+  role: ClaimRole;
+  claimType: ClaimType;
+  importance: number;
+  extractionConfidence: number;
+  citations: FoundCitation[];
+  // Stretches inside the claim that are citation markers, not content.
+  excluded: TextRange[];
+  // What frames the claim: the user's question for an answer, or the clause an
+  // appended "including …" part extends. Used to find evidence, not judged.
+  context: string | null;
+  language: LanguageJudgement;
+}
+
+const GREETING = /^(hi|hello|hey|dear|greetings|good (morning|afternoon|evening)|thanks|thank you|cheers|best regards|regards|kind regards|sincerely)\b/i;
+const OFFER_OF_HELP =
+  /^(let me know|please let me know|feel free|i hope (this|that) helps|hope (this|that) helps|if you have any|if you need|happy to help|i('d| would) be happy|i am happy|i'm happy|would you like|do you want|don't hesitate|do not hesitate|i can help|let me help|i can also)/i;
+const META_TALK =
+  /^(sure|certainly|of course|okay|ok|absolutely|great question|good question|no problem|understood|got it)\b[!.,]?\s*$|^(as an ai|i am an ai|i'm an ai|as a language model|i (cannot|can't) browse|here('s| is| are)\b|below (is|are)\b|the following\b|in summary[,:]?$|to summarize[,:]?$|in conclusion[,:]?$|summary:?$|answer:?$)/i;
+
+const CLAUSE_SPLIT = /;\s+|,\s+(?=(?:and|but|while|whereas|yet)\s)/g;
+const APPENDED_SPLIT = /,\s+(?=(?:including|such as|especially|particularly|notably|plus)\s)/g;
+const CLAUSE_SUBJECT_START =
+  /^(?:and|but|while|whereas|yet)\s+(?:also\s+)?(?:the|a|an|this|that|these|those|it|its|they|their|he|his|she|her|we|our|you|i|there|[A-Z][\p{L}-]*)\b/u;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function wordCount(text: string): number {
+  return text.match(WORD)?.length ?? 0;
+}
+
+export function isNonClaim(text: string): boolean {
+  const trimmed = text.trim();
+  if (trimmed === "") return true;
+  if (/\?["'”’)\]]*$/.test(trimmed)) return true;
+  if (!/[\p{L}\p{N}]/u.test(trimmed)) return true;
+  if (META_TALK.test(trimmed)) return true;
+  if (OFFER_OF_HELP.test(trimmed)) return true;
+  if (GREETING.test(trimmed) && wordCount(trimmed) <= 8) return true;
+  return false;
+}
+
+export function classifyClaim(text: string): ClaimType {
+  const lower = text.toLowerCase();
+  if (/\b(must|shall|required|requires|mandatory|have to|has to|need to|needs to|prohibited|forbidden|not allowed|may not|must not)\b/.test(lower)) return "normative";
+  if (/\b(can|may|cannot|can't|allowed|permitted|eligible|entitled|able to)\b/.test(lower)) return "permission";
+  if (/\b(should|recommend\w*|advis(e|ed|able)|we suggest|best practice|encouraged to)\b/.test(lower)) return "recommendation";
+  if (/\b(because|due to|caus(e|es|ed|ing)|leads? to|led to|results? in|resulted in|as a result|owing to|thanks to|therefore)\b/.test(lower)) return "causal";
+  if (/^(according to|as stated in|as described in|as noted in|as per)\b/.test(lower)) return "citation";
+  return "factual";
+}
+
+function scoreImportance(text: string, claimType: ClaimType, role: ClaimRole): number {
+  let score = 2;
+  if (/\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|ninety|hundred|thousand|million|billion|percent)\b/i.test(text)) score++;
+  if (claimType === "permission" || claimType === "normative") score++;
+  if (/\b(not|never|no|cannot|can't|won't|don't|doesn't)\b/i.test(text)) score++;
+  if (role === "appended") score--;
+  return Math.min(5, Math.max(1, score));
+}
+
+function trimClaimRange(output: string, start: number, end: number, citations: ReadonlyArray<FoundCitation>): TextRange {
+  let s = start;
+  let e = end;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    while (s < e && /[\s,;:*_"“(]/.test(output[s] ?? "")) s++;
+    const conjunction = /^(?:and|but|while|whereas|yet)\s+/i.exec(output.slice(s, Math.min(e, s + 12)));
+    if (conjunction) {
+      s += conjunction[0].length;
+      changed = true;
+    }
+    while (e > s && /[\s.,;:!*_…]/.test(output[e - 1] ?? "")) e--;
+    for (const citation of citations) {
+      if (citation.end === e && citation.start >= s && /^[[(]/.test(citation.marker)) {
+        e = citation.start;
+        changed = true;
+      }
+    }
+  }
+  // Keep a closing quote or bracket only when its opener is inside the claim.
+  const closers: ReadonlyArray<readonly [string, string]> = [["\"", "\""], ["”", "“"], [")", "("]];
+  for (const [closer, opener] of closers) {
+    if (output[e - 1] === closer) {
+      const body = output.slice(s, e - 1);
+      if (!body.includes(opener)) e--;
+    }
+  }
+  return { start: s, end: e };
+}
+
+interface Part extends TextRange {
+  role: ClaimRole;
+  context: string | null;
+}
+
+// Splits only where each side can stand as its own statement: semicolons,
+// ", and/but <subject> …", and appended ", including …" lists. "not only …
+// but also …" has no comma before "but" and stays whole.
+function splitParts(output: string, sentence: TextRange): Part[] {
+  const text = output.slice(sentence.start, sentence.end);
+  const cuts: Array<{ at: number; role: ClaimRole }> = [];
+  for (const match of text.matchAll(CLAUSE_SPLIT)) {
+    const at = match.index + match[0].length;
+    const right = text.slice(at);
+    const left = text.slice(0, match.index);
+    const isSemicolon = match[0].startsWith(";");
+    if (wordCount(left) < 3 || wordCount(right) < 4) continue;
+    if (!isSemicolon && !CLAUSE_SUBJECT_START.test(right)) continue;
+    cuts.push({ at, role: "clause" });
+  }
+  for (const match of text.matchAll(APPENDED_SPLIT)) {
+    const at = match.index + match[0].length;
+    if (wordCount(text.slice(0, match.index)) < 3 || wordCount(text.slice(at)) < 2) continue;
+    cuts.push({ at, role: "appended" });
+  }
+  cuts.sort((a, b) => a.at - b.at);
+  const parts: Part[] = [];
+  let begin = 0;
+  let role: ClaimRole = "sentence";
+  for (const cut of cuts) {
+    parts.push({ start: sentence.start + begin, end: sentence.start + cut.at, role, context: null });
+    begin = cut.at;
+    role = cut.role;
+  }
+  parts.push({ start: sentence.start + begin, end: sentence.end, role, context: null });
+  if (parts.length > 1) {
+    const first = parts[0];
+    const head = first ? output.slice(first.start, first.end) : null;
+    for (const part of parts.slice(1)) part.context = head;
+    if (first) first.role = "clause";
+  }
+  return parts;
+}
+
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[“”]/g, "\"").replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
+}
+
+function looksLikeBareAnswer(output: string, question: string | null): boolean {
+  if (question === null) return false;
+  const words = wordCount(output);
+  if (words === 0 || words > 12 || isNonClaim(output) && !/^(yes|no)\b/i.test(output.trim())) return false;
+  return words <= 4 || !/[.!]["'”’)]*\s*$/.test(output.trim());
+}
+
+export function extractClaims(
+  output: string,
+  question: string | null,
+  citations: ReadonlyArray<FoundCitation>,
+): ExtractedClaim[] {
+  if (looksLikeBareAnswer(output, question)) {
+    const range = trimClaimRange(output, 0, output.length, citations);
+    if (range.end > range.start) {
+      const text = output.slice(range.start, range.end);
+      const claimType = classifyClaim(text);
+      return [{
+        ...range,
+        text,
+        normalizedText: `${normalize(text)} (answer to: ${normalize(question ?? "")})`,
+        sentence: range,
+        role: "answer",
+        claimType,
+        importance: scoreImportance(text, claimType, "answer"),
+        extractionConfidence: 0.75,
+        citations: citations.slice(),
+        excluded: citations.map((c) => ({ start: c.start, end: c.end })),
+        context: question,
+        language: judgeLanguage(`${question ?? ""} ${text}`),
+      }];
+    }
+  }
+  const claims: ExtractedClaim[] = [];
+  for (const sentence of splitSentences(output)) {
+    if (sentence.isHeading) continue;
+    const sentenceText = output.slice(sentence.start, sentence.end);
+    if (isNonClaim(sentenceText)) continue;
+    const inSentence = citations.filter((c) => c.start >= sentence.start && c.end <= sentence.end);
+    const parts = splitParts(output, sentence)
+      .map((part) => ({ part, range: trimClaimRange(output, part.start, part.end, inSentence) }))
+      .filter(({ range }) => range.end > range.start);
+    const lastTextEnd = parts[parts.length - 1]?.range.end ?? sentence.end;
+    const language = judgeLanguage(sentenceText);
+    for (const { part, range } of parts) {
+      const text = output.slice(range.start, range.end);
+      if (isNonClaim(text) || wordCount(text) < 2) continue;
+      // A marker after the sentence's last word cites the whole sentence; one
+      // inside a part cites that part.
+      const attached = inSentence.filter(
+        (c) =>
+          c.start >= lastTextEnd ||
+          (c.start >= part.start && c.start < part.end) ||
+          (c.start === sentence.start && !/^[[(]/.test(c.marker)),
+      );
+      const claimType = classifyClaim(text);
+      const confidence = part.role === "sentence" ? 0.9 : 0.8;
+      claims.push({
+        ...range,
+        text,
+        normalizedText: normalize(text),
+        sentence: { start: sentence.start, end: sentence.end },
+        role: part.role,
+        claimType,
+        importance: scoreImportance(text, claimType, part.role),
+        extractionConfidence: wordCount(text) > 45 ? confidence - 0.1 : confidence,
+        citations: attached,
+        excluded: inSentence.filter((c) => c.start < range.end && c.end > range.start).map((c) => ({ start: c.start, end: c.end })),
+        context: part.context ?? question,
+        language,
+      });
+    }
+  }
+  return claims;
+}

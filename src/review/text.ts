@@ -1,0 +1,224 @@
+import { STOPWORDS, SYNONYMS } from "./lexicon.ts";
+import { porterStem } from "./stem.ts";
+
+// Every range is [start, end) in UTF-16 code units of the text it came from, so
+// `text.slice(start, end)` is always the quoted substring.
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+export interface SentenceRange extends TextRange {
+  // A markdown heading or a line ending in ":" frames what follows; it states nothing.
+  isHeading: boolean;
+}
+
+export interface Token {
+  raw: string;
+  lower: string;
+  // Canonical stem used for matching: synonyms folded, then Porter-stemmed;
+  // numbers without thousands separators.
+  key: string;
+  start: number;
+  end: number;
+  isNumber: boolean;
+  isCapitalized: boolean;
+}
+
+const TITLE_ABBREVIATIONS = new Set([
+  "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "v", "rev", "gen", "col", "lt", "sgt", "capt",
+  "gov", "sen", "rep", "hon", "fig", "figs", "no", "nos", "vol", "pp", "approx", "dept", "cf", "ca", "mt", "ft",
+]);
+const MONTH_ABBREVIATIONS = new Set(["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]);
+const SENTENCE_STARTERS = new Set([
+  "the", "this", "that", "these", "those", "it", "its", "in", "he", "she", "they", "we", "i", "a", "an", "but",
+  "however", "our", "their", "his", "her", "there", "on", "at", "for", "as", "if", "when", "after", "before",
+]);
+const CLOSING_PUNCTUATION = "\"'”’)]»";
+const LIST_MARKER = /^(?:[-*+•▪◦‣]\s+|\d{1,3}[.)]\s+|[a-zA-Z][.)]\s+(?=[A-Z])|#{1,6}\s+|>\s*)/;
+
+function isLetter(ch: string | undefined): boolean {
+  return ch !== undefined && /\p{L}/u.test(ch);
+}
+function isUpper(ch: string | undefined): boolean {
+  return ch !== undefined && /\p{Lu}/u.test(ch);
+}
+function isLower(ch: string | undefined): boolean {
+  return ch !== undefined && /\p{Ll}/u.test(ch);
+}
+function isSpace(ch: string | undefined): boolean {
+  return ch !== undefined && /\s/u.test(ch);
+}
+
+// The run of letters and inner dots right before `index` ("U.S" in "U.S.").
+function wordBefore(text: string, index: number): string {
+  let i = index;
+  while (i > 0 && (isLetter(text[i - 1]) || (text[i - 1] === "." && isLetter(text[i - 2])))) i--;
+  return text.slice(i, index);
+}
+
+function wordAt(text: string, index: number): string {
+  let i = index;
+  while (i < text.length && isLetter(text[i])) i++;
+  return text.slice(index, i);
+}
+
+function isSentenceEndAfterPeriod(text: string, periodIndex: number, nextIndex: number): boolean {
+  const before = wordBefore(text, periodIndex);
+  const lowerBefore = before.toLowerCase();
+  const next = text[nextIndex];
+  if (next !== undefined && (isLower(next) || next === "," || next === ";")) return false;
+  if (before.length === 1 && isUpper(before)) return false; // an initial: "C. V. Raman"
+  if (TITLE_ABBREVIATIONS.has(lowerBefore)) return false;
+  if (MONTH_ABBREVIATIONS.has(lowerBefore) && next !== undefined && /\d/.test(next)) return false;
+  if (lowerBefore === "e.g" || lowerBefore === "i.e" || lowerBefore === "a.k.a") return false;
+  if (before.includes(".")) {
+    // "U.S. President" continues, "in the U.S. The company" ends.
+    return SENTENCE_STARTERS.has(wordAt(text, nextIndex).toLowerCase());
+  }
+  return true;
+}
+
+// "series.American Pie": two paragraphs glued without a space. Only a lowercase
+// word followed by a capitalised word counts, so "U.S.A" and "ASP.NET" do not.
+function isGluedSentenceStart(text: string, periodIndex: number): boolean {
+  const before = wordBefore(text, periodIndex);
+  if (before.length < 2 || before.includes(".")) return false;
+  const prev = text[periodIndex - 1];
+  return (isLower(prev) || prev === ")" || prev === "\"") && isUpper(text[periodIndex + 1]) && isLower(text[periodIndex + 2]);
+}
+
+function trimRange(text: string, start: number, end: number): TextRange {
+  let s = start;
+  let e = end;
+  while (s < e && isSpace(text[s])) s++;
+  while (e > s && isSpace(text[e - 1])) e--;
+  return { start: s, end: e };
+}
+
+function splitBlock(text: string, start: number, end: number, out: TextRange[]): void {
+  let sentenceStart = start;
+  for (let i = start; i < end; i++) {
+    const ch = text[i];
+    if (ch === "。" || ch === "！" || ch === "？") {
+      out.push({ start: sentenceStart, end: i + 1 });
+      sentenceStart = i + 1;
+      continue;
+    }
+    if (ch !== "." && ch !== "!" && ch !== "?" && ch !== "…") continue;
+    if (ch === "." && /\d/.test(text[i - 1] ?? "") && /\d/.test(text[i + 1] ?? "")) continue;
+    let j = i + 1;
+    while (j < end && ".!?…".includes(text[j] ?? "")) j++;
+    while (j < end && CLOSING_PUNCTUATION.includes(text[j] ?? "")) j++;
+    if (j >= end) break;
+    let boundary = false;
+    if (isSpace(text[j])) {
+      let k = j;
+      while (k < end && isSpace(text[k])) k++;
+      boundary = ch === "." ? isSentenceEndAfterPeriod(text, i, k) : !isLower(text[k]);
+    } else if (ch === "." && j === i + 1) {
+      boundary = isGluedSentenceStart(text, i);
+    }
+    if (boundary) {
+      out.push({ start: sentenceStart, end: j });
+      sentenceStart = j;
+      i = j - 1;
+    }
+  }
+  out.push({ start: sentenceStart, end });
+}
+
+// Sentences of free text: lines are units (AI answers and transcripts put one
+// thought per line) except hard-wrapped continuations; list markers and heading
+// hashes are left out of the range.
+export function splitSentences(text: string): SentenceRange[] {
+  const blocks: Array<{ start: number; end: number; isHeading: boolean }> = [];
+  let lineStart = 0;
+  const pushLine = (start: number, end: number): void => {
+    const trimmed = trimRange(text, start, end);
+    if (trimmed.start >= trimmed.end) return;
+    const line = text.slice(trimmed.start, trimmed.end);
+    const marker = LIST_MARKER.exec(line);
+    const isHashHeading = marker !== null && marker[0].startsWith("#");
+    const contentStart = trimmed.start + (marker ? marker[0].length : 0);
+    const previous = blocks[blocks.length - 1];
+    const continues =
+      previous !== undefined && !marker && !previous.isHeading && isLower(text[contentStart]) &&
+      !/[.!?:;"')\]]$/.test(text.slice(previous.start, previous.end)) && previous.end === lastLineEnd;
+    if (continues && previous) previous.end = trimmed.end;
+    else blocks.push({ start: contentStart, end: trimmed.end, isHeading: isHashHeading });
+    lastLineEnd = trimmed.end;
+  };
+  let lastLineEnd = -1;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text[i] === "\n") {
+      const blankBefore = text.slice(lineStart, i).trim() === "";
+      if (blankBefore) lastLineEnd = -1;
+      else pushLine(lineStart, i);
+      lineStart = i + 1;
+    }
+  }
+  const sentences: SentenceRange[] = [];
+  for (const block of blocks) {
+    const ranges: TextRange[] = [];
+    splitBlock(text, block.start, block.end, ranges);
+    for (const range of ranges) {
+      const trimmed = trimRange(text, range.start, range.end);
+      if (trimmed.start >= trimmed.end) continue;
+      const isHeading = block.isHeading || (ranges.length === 1 && text[trimmed.end - 1] === ":");
+      sentences.push({ ...trimmed, isHeading });
+    }
+  }
+  return sentences;
+}
+
+const TOKEN_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+export type Tokenizer = (text: string, offset?: number, end?: number) => Token[];
+
+// A tokenizer with a per-run stem cache: stemming dominates indexing time, and
+// a source vocabulary repeats heavily.
+export function createTokenizer(): Tokenizer {
+  const keyCache = new Map<string, string>();
+  const keyOf = (lower: string): string => {
+    let key = keyCache.get(lower);
+    if (key === undefined) {
+      const base = lower.replace(/['’]s$/, "").replace(/['’]/g, "");
+      key = porterStem(SYNONYMS.get(base) ?? base);
+      keyCache.set(lower, key);
+    }
+    return key;
+  };
+  return (text, offset = 0, end = text.length) => {
+    const tokens: Token[] = [];
+    TOKEN_PATTERN.lastIndex = offset;
+    let match: RegExpExecArray | null;
+    while ((match = TOKEN_PATTERN.exec(text)) !== null) {
+      if (match.index >= end) break;
+      const raw = match[0];
+      const tokenEnd = match.index + raw.length;
+      if (tokenEnd > end) break;
+      const isNumber = /^\d/.test(raw) && /^[\d.,]+$/.test(raw);
+      const lower = raw.toLowerCase();
+      const key = isNumber ? normalizeNumberText(raw) : keyOf(lower);
+      tokens.push({ raw, lower, key, start: match.index, end: tokenEnd, isNumber, isCapitalized: isUpper(raw[0]) });
+    }
+    return tokens;
+  };
+}
+
+export function normalizeNumberText(raw: string): string {
+  const cleaned = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(raw) ? raw.replace(/,/g, "") : raw.replace(/,/g, ".");
+  const value = Number(cleaned);
+  return Number.isFinite(value) ? String(value) : raw;
+}
+
+export function isContentToken(token: Token): boolean {
+  if (token.isNumber) return true;
+  if (token.lower.length < 2 && !/\d/.test(token.lower)) return false;
+  return !STOPWORDS.has(token.lower);
+}
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

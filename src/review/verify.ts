@@ -1,0 +1,525 @@
+import type { SupportStatus } from "../schemas/enums.ts";
+import type { ExtractedClaim } from "./extract-claims.ts";
+import {
+  EXCLUSIVE_CLASSES,
+  FRAMING_WORDS,
+  LIMITING_QUANTIFIERS,
+  MODAL_WORDS,
+  NEGATORS,
+  NON_NEGATING_PHRASES,
+  SYNONYMS,
+  UNIVERSAL_QUANTIFIERS,
+  buildAntonymIndex,
+  type Modality,
+} from "./lexicon.ts";
+import { comparable, extractQuantities, quantityMatches, sameNumber, type Quantity } from "./quantities.ts";
+import type { IndexedSentence, SourceIndex } from "./retrieve.ts";
+import { porterStem } from "./stem.ts";
+import { isContentToken, normalizeNumberText, type Token, type Tokenizer } from "./text.ts";
+
+// Verification: the claim against its best evidence, by explicit checks. Each
+// check that fires names what differs; the first decisive one sets the status.
+
+export type DecidingCheck =
+  | "value_conflict"
+  | "value_missing"
+  | "negation"
+  | "antonym"
+  | "exclusive_value"
+  | "modality"
+  | "entity_missing"
+  | "novel_terms"
+  | "scope"
+  | "hedge"
+  | "coverage"
+  | "answer_found"
+  | "answer_missing"
+  | "bare_yes_no"
+  | "language"
+  | "no_evidence";
+
+export interface EvidenceQuote {
+  sourceIndex: number;
+  start: number;
+  end: number;
+}
+
+export interface ValueRepair {
+  // Claim-relative replacement: output[claimStart + start, claimStart + end) → source text.
+  outputStart: number;
+  outputEnd: number;
+  sourceIndex: number;
+  sourceStart: number;
+  sourceEnd: number;
+}
+
+export interface Verification {
+  status: SupportStatus;
+  check: DecidingCheck;
+  rationale: string;
+  evidence: EvidenceQuote | null;
+  candidateCount: number;
+  coverage: number;
+  repair: ValueRepair | null;
+  // What the evidence leaves out, for evidence notes.
+  missingTerms: string[];
+}
+
+interface ClaimTerm {
+  token: Token;
+  weight: number;
+}
+
+const ANTONYMS = buildAntonymIndex((word) => porterStem(SYNONYMS.get(word) ?? word));
+const EXCLUSIVE_CLASS_KEYS: ReadonlyArray<ReadonlySet<string>> = EXCLUSIVE_CLASSES.map(
+  (members) => new Set([...members].map((word) => SYNONYMS.get(word) ?? word)),
+);
+const CANDIDATE_LIMIT = 8;
+
+// Thresholds, tuned on the first doc_key half of the SummEdits dev set (see docs/engine.md).
+export const THRESHOLDS = {
+  supported: 0.8,
+  partial: 0.5,
+  topical: 0.25,
+  novelShareForUnsupported: 0.2,
+};
+
+// Quoted source text inside a rationale sentence: whitespace collapsed, the
+// final full stop dropped so the rationale's own punctuation closes it.
+function quote(text: string): string {
+  const collapsed = text.replace(/\s+/g, " ").trim().replace(/[.;:,]$/, "");
+  return collapsed.length > 120 ? `${collapsed.slice(0, 117)}…` : collapsed;
+}
+
+function listTerms(terms: ReadonlyArray<string>): string {
+  const unique = [...new Set(terms)];
+  const shown = unique.slice(0, 4).map((t) => `"${t}"`);
+  if (shown.length <= 1) return shown.join("");
+  return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+}
+
+function inExcluded(token: { start: number; end: number }, excluded: ReadonlyArray<{ start: number; end: number }>): boolean {
+  return excluded.some((range) => token.start < range.end && token.end > range.start);
+}
+
+function keyMatches(key: string, keys: ReadonlySet<string>): boolean {
+  if (keys.has(key)) return true;
+  if (key.length < 6 || /^\d/.test(key)) return false;
+  const prefix = key.slice(0, 5);
+  for (const other of keys) if (other.length >= 5 && other.startsWith(prefix)) return true;
+  return false;
+}
+
+function keysOfWindow(window: ReadonlyArray<IndexedSentence>): Set<string> {
+  const keys = new Set<string>();
+  for (const sentence of window) for (const key of sentence.keys) keys.add(key);
+  return keys;
+}
+
+// Parity of negators, skipping "not only", "no later than" and friends, so a
+// double negation reads as positive.
+export function negationParity(tokens: ReadonlyArray<Token>): { negated: boolean; cue: string | null } {
+  let count = 0;
+  let cue: string | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const lower = token.lower.replace(/’/g, "'");
+    const isNegator = NEGATORS.has(lower) || lower.endsWith("n't");
+    if (!isNegator) continue;
+    const next = tokens[i + 1]?.lower ?? "";
+    if (NON_NEGATING_PHRASES.some(([first, second]) => first === lower && second === next)) continue;
+    if (lower === "no" && (next === "doubt" || next === "matter")) continue;
+    count++;
+    cue ??= token.raw;
+  }
+  return { negated: count % 2 === 1, cue };
+}
+
+function modalitiesOf(tokens: ReadonlyArray<Token>): Map<Modality, string> {
+  const found = new Map<Modality, string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const next = tokens[i + 1]?.lower;
+    let modality = MODAL_WORDS.get(token.lower);
+    if ((token.lower === "have" || token.lower === "has" || token.lower === "need" || token.lower === "needs") && next === "to") modality = "obligation";
+    if (modality && !found.has(modality)) found.set(modality, token.raw);
+  }
+  return found;
+}
+
+function sentenceText(index: SourceIndex, sentence: IndexedSentence): string {
+  return (index.sources[sentence.sourceIndex]?.content ?? "").slice(sentence.start, sentence.end);
+}
+
+// Tokens of the evidence sentence between the first and last word it shares
+// with the claim, widened a little: negation elsewhere in a long sentence
+// belongs to another clause.
+function alignedTokens(sentence: IndexedSentence, claimKeys: ReadonlySet<string>): Token[] {
+  let first = -1;
+  let last = -1;
+  sentence.tokens.forEach((token, i) => {
+    if (claimKeys.has(token.key)) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  });
+  if (first < 0) return [];
+  return sentence.tokens.slice(Math.max(0, first - 3), last + 2);
+}
+
+interface ScoredCandidate {
+  sentence: IndexedSentence;
+  window: IndexedSentence[];
+  sentenceCoverage: number;
+  windowCoverage: number;
+  rank: number;
+  matchedInSentence: Set<string>;
+}
+
+export interface VerifyOptions {
+  sourceFilter?: ReadonlySet<number>;
+}
+
+export function verifyClaim(
+  output: string,
+  claim: ExtractedClaim,
+  index: SourceIndex,
+  tokenize: Tokenizer,
+  options: VerifyOptions = {},
+): Verification {
+  const noEvidence = (check: DecidingCheck, rationale: string, status: SupportStatus = "unsupported"): Verification => ({
+    status, check, rationale, evidence: null, candidateCount: 0, coverage: 0, repair: null, missingTerms: [],
+  });
+  if (claim.language === "unsupported") {
+    return noEvidence("language", "The claim is not in English, which the deterministic verifier cannot judge; a reviewer must check it.", "not_checked");
+  }
+
+  const claimTokens = tokenize(output, claim.start, claim.end).filter((t) => !inExcluded(t, claim.excluded));
+  const contextTokens = claim.context === null ? [] : tokenize(claim.context).filter(isContentToken);
+  const contextKeys = new Set(contextTokens.map((t) => t.key));
+  const isAnswer = claim.role === "answer";
+
+  if (isAnswer && /^(yes|no)$/i.test(claim.text.trim())) {
+    return noEvidence("bare_yes_no", "A bare yes/no answer cannot be matched to source wording; a reviewer must compare it with the question.", "insufficient_context");
+  }
+
+  const terms: ClaimTerm[] = [];
+  claimTokens.forEach((token, i) => {
+    if (!isContentToken(token)) return;
+    let weight = 1;
+    if (FRAMING_WORDS.has(token.lower)) weight = 0.25;
+    else if (token.isCapitalized && i > 0) weight = 1.5;
+    // Restating the question is not the answer; its words matter less.
+    if (claim.role === "sentence" && contextKeys.has(token.key)) weight *= 0.5;
+    terms.push({ token, weight });
+  });
+  if (terms.length === 0) {
+    return noEvidence("no_evidence", "The claim has no content words to check against the sources.", "insufficient_context");
+  }
+
+  const query = new Map<string, number>();
+  for (const term of terms) query.set(term.token.key, Math.max(query.get(term.token.key) ?? 0, term.weight));
+  for (const token of contextTokens) if (!query.has(token.key)) query.set(token.key, isAnswer ? 0.8 : 0.3);
+  const candidates = index.search(query, CANDIDATE_LIMIT, options.sourceFilter);
+  if (candidates.length === 0) {
+    const shown = terms.filter((t) => t.weight >= 1).map((t) => t.token.raw);
+    return noEvidence("no_evidence", `No supplied source mentions ${listTerms(shown.length ? shown : terms.map((t) => t.token.raw))}.`);
+  }
+
+  const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
+  const claimKeys = new Set(terms.map((t) => t.token.key));
+  const scored: ScoredCandidate[] = candidates.map((candidate, rank) => {
+    const window = index.window(candidate.sentence);
+    const windowKeys = keysOfWindow(window);
+    let inSentence = 0;
+    let inWindow = 0;
+    const matchedInSentence = new Set<string>();
+    for (const term of terms) {
+      if (keyMatches(term.token.key, candidate.sentence.keys)) {
+        inSentence += term.weight;
+        matchedInSentence.add(term.token.key);
+      }
+      if (keyMatches(term.token.key, windowKeys)) inWindow += term.weight;
+    }
+    let contextCoverage = 0;
+    if (isAnswer && contextTokens.length > 0) {
+      contextCoverage = contextTokens.filter((t) => windowKeys.has(t.key)).length / contextTokens.length;
+    }
+    return {
+      sentence: candidate.sentence,
+      window,
+      sentenceCoverage: inSentence / totalWeight + (isAnswer ? contextCoverage * 0.5 : 0),
+      windowCoverage: inWindow / totalWeight,
+      rank,
+      matchedInSentence,
+    };
+  });
+  const preference = (c: ScoredCandidate): number => c.sentenceCoverage + 0.5 * c.windowCoverage - c.rank * 0.001;
+  scored.sort((a, b) => preference(b) - preference(a) || a.rank - b.rank);
+  const best = scored[0] as ScoredCandidate;
+  const bestText = sentenceText(index, best.sentence);
+  const evidence: EvidenceQuote = { sourceIndex: best.sentence.sourceIndex, start: best.sentence.start, end: best.sentence.end };
+  const sourceTitle = index.sources[best.sentence.sourceIndex]?.title ?? "the source";
+  const windowKeys = keysOfWindow(best.window);
+  const coverage = Math.min(1, best.windowCoverage);
+  const base = { evidence, candidateCount: candidates.length, coverage, repair: null, missingTerms: [] as string[] };
+
+  // Values: a number in the claim must occur in the evidence; a different value
+  // of the same kind there is a contradiction.
+  const claimQuantities = extractQuantities(output, claim.start, claim.end).filter((q) => !inExcluded(q, claim.excluded));
+  for (const quantity of claimQuantities) {
+    const matchIn = (sentences: ReadonlyArray<IndexedSentence>): boolean =>
+      sentences.some((s) => index.quantitiesOf(s).some((e) => quantityMatches(quantity, e)));
+    if (matchIn(best.window)) continue;
+    const elsewhere = scored.find((c) => c !== best && c.windowCoverage >= THRESHOLDS.partial && matchIn(c.window));
+    if (elsewhere) continue;
+    const conflict = index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
+    if (conflict && best.windowCoverage >= THRESHOLDS.partial * 0.8) {
+      const sourceContent = index.sources[best.sentence.sourceIndex]?.content ?? "";
+      const sourceValue = sourceContent.slice(conflict.start, conflict.end);
+      return {
+        ...base,
+        status: "contradicted",
+        check: "value_conflict",
+        rationale: `${sourceTitle} states ${sourceValue}, but the claim says ${quantity.raw}.`,
+        repair: {
+          outputStart: quantity.start,
+          outputEnd: quantity.end,
+          sourceIndex: best.sentence.sourceIndex,
+          sourceStart: conflict.start,
+          sourceEnd: conflict.end,
+        },
+      };
+    }
+    if (!valueOccursAnywhere(quantity, index)) {
+      const nearest = index.quantitiesOf(best.sentence)[0];
+      const hint = nearest ? ` The closest source statement gives ${nearest.raw}.` : "";
+      return {
+        ...base,
+        status: "unsupported",
+        check: "value_missing",
+        rationale: `No supplied source states ${quantity.raw}.${hint}`,
+        missingTerms: [quantity.raw],
+      };
+    }
+  }
+
+  const sentenceTokens = best.sentence.tokens;
+  const aligned = alignedTokens(best.sentence, claimKeys);
+  const strongMatch = best.sentenceCoverage >= 0.6;
+
+  // Polarity.
+  const claimPolarity = negationParity(claimTokens);
+  const evidencePolarity = negationParity(aligned);
+  const antonymHit = findAntonym(terms, best.sentence, windowKeys);
+  if (strongMatch && claimPolarity.negated !== evidencePolarity.negated && !antonymHit) {
+    const rationale = claimPolarity.negated
+      ? `The claim negates what ${sourceTitle} affirms ("${claimPolarity.cue}" has no counterpart in: "${quote(bestText)}").`
+      : `${sourceTitle} negates this ("${evidencePolarity.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
+    return { ...base, status: "contradicted", check: "negation", rationale };
+  }
+  if (antonymHit && best.sentenceCoverage >= 0.5 && claimPolarity.negated === evidencePolarity.negated) {
+    return {
+      ...base,
+      status: "contradicted",
+      check: "antonym",
+      rationale: `The claim says "${antonymHit.claimWord}" where ${sourceTitle} says "${antonymHit.sourceWord}".`,
+    };
+  }
+
+  const exclusive = findExclusiveConflict(terms, best.sentence);
+  if (exclusive && best.sentenceCoverage >= 0.4) {
+    return {
+      ...base,
+      status: "contradicted",
+      check: "exclusive_value",
+      rationale: `${sourceTitle} says "${exclusive.sourceWord}", not "${exclusive.claimWord}".`,
+    };
+  }
+
+  // Modality: "must" where the source says "may" changes the rule.
+  const claimModes = modalitiesOf(claimTokens);
+  const evidenceModes = modalitiesOf(sentenceTokens);
+  if (strongMatch && claimModes.has("obligation") && evidenceModes.has("permission") && !evidenceModes.has("obligation")) {
+    return {
+      ...base,
+      status: "contradicted",
+      check: "modality",
+      rationale: `The claim makes it an obligation ("${claimModes.get("obligation")}") where ${sourceTitle} only permits it ("${evidenceModes.get("permission")}").`,
+    };
+  }
+  if (strongMatch && claimModes.has("permission") && evidenceModes.has("obligation") && !evidenceModes.has("permission") && claimPolarity.negated !== evidencePolarity.negated) {
+    return {
+      ...base,
+      status: "contradicted",
+      check: "modality",
+      rationale: `The claim and ${sourceTitle} disagree on whether this is allowed ("${claimModes.get("permission")}" against "${evidenceModes.get("obligation")}").`,
+    };
+  }
+
+  // Coverage of the claim's words.
+  const missing = terms.filter((t) => !keyMatches(t.token.key, windowKeys));
+  const novel = missing.filter((t) => !index.occursLoosely(t.token.key));
+  const novelEntities = novel.filter((t) => t.token.isCapitalized && !FRAMING_WORDS.has(t.token.lower));
+  const novelWeight = novel.reduce((sum, t) => sum + t.weight, 0) / totalWeight;
+  const missingNames = missing.map((t) => t.token.raw);
+
+  if (isAnswer) {
+    const answerTerms = terms.filter((t) => !contextKeys.has(t.token.key));
+    const answerMissing = answerTerms.filter((t) => !keyMatches(t.token.key, windowKeys));
+    if (answerTerms.length > 0 && answerMissing.length === 0) {
+      return { ...base, status: "supported", check: "answer_found", rationale: `${sourceTitle} gives this answer: "${quote(bestText)}".` };
+    }
+    const absent = answerMissing.filter((t) => !index.occursLoosely(t.token.key));
+    if (absent.length > 0) {
+      return { ...base, status: "unsupported", check: "answer_missing", rationale: `No supplied source mentions ${listTerms(absent.map((t) => t.token.raw))}, so this answer is not supported.`, missingTerms: absent.map((t) => t.token.raw) };
+    }
+    return {
+      ...base,
+      status: "insufficient_context",
+      check: "answer_missing",
+      rationale: `The sources mention ${listTerms(answerMissing.map((t) => t.token.raw))} but not in the passage that answers the question.`,
+      missingTerms: answerMissing.map((t) => t.token.raw),
+    };
+  }
+
+  if (novelEntities.length > 0) {
+    return {
+      ...base,
+      status: "unsupported",
+      check: "entity_missing",
+      rationale: `No supplied source mentions ${listTerms(novelEntities.map((t) => t.token.raw))}.`,
+      missingTerms: novelEntities.map((t) => t.token.raw),
+    };
+  }
+  if (novelWeight >= THRESHOLDS.novelShareForUnsupported || (novel.length > 0 && coverage < THRESHOLDS.supported)) {
+    return {
+      ...base,
+      status: "unsupported",
+      check: "novel_terms",
+      rationale: `No supplied source mentions ${listTerms(novel.map((t) => t.token.raw))}.`,
+      missingTerms: novel.map((t) => t.token.raw),
+    };
+  }
+
+  if (coverage >= THRESHOLDS.supported) {
+    const scope = findScopeGap(claimTokens, best.window);
+    if (scope) {
+      return {
+        ...base,
+        status: "partially_supported",
+        check: "scope",
+        rationale: `${sourceTitle} supports the statement but not its scope: it does not say "${scope}".`,
+        missingTerms: [scope],
+      };
+    }
+    if ((claimModes.has("certainty")) && (evidenceModes.has("possibility") || evidenceModes.has("permission")) && !evidenceModes.has("certainty")) {
+      return {
+        ...base,
+        status: "partially_supported",
+        check: "hedge",
+        rationale: `The claim is certain ("${claimModes.get("certainty")}") where ${sourceTitle} hedges ("${evidenceModes.get("possibility") ?? evidenceModes.get("permission")}").`,
+        missingTerms: [],
+      };
+    }
+    const rationale = missing.length === 0
+      ? `${sourceTitle} states this: "${quote(bestText)}".`
+      : `${sourceTitle} states this in other words: "${quote(bestText)}".`;
+    return { ...base, status: "supported", check: "coverage", rationale };
+  }
+  if (coverage >= THRESHOLDS.partial) {
+    return {
+      ...base,
+      status: "partially_supported",
+      check: "coverage",
+      rationale: `${sourceTitle} covers part of this claim but not ${listTerms(missingNames)}.`,
+      missingTerms: missingNames,
+    };
+  }
+  if (coverage >= THRESHOLDS.topical) {
+    return {
+      ...base,
+      status: "insufficient_context",
+      check: "coverage",
+      rationale: `${sourceTitle} discusses the topic but neither confirms nor denies ${listTerms(missingNames)}.`,
+      missingTerms: missingNames,
+    };
+  }
+  return {
+    ...base,
+    status: "unsupported",
+    check: "coverage",
+    evidence: null,
+    rationale: `No supplied source supports this claim; the closest passage does not mention ${listTerms(missingNames)}.`,
+    missingTerms: missingNames,
+  };
+}
+
+function valueOccursAnywhere(quantity: Quantity, index: SourceIndex): boolean {
+  const key = normalizeNumberText(String(quantity.kind === "duration" || quantity.kind === "date" ? "" : quantity.value));
+  const keys = new Set<string>();
+  const digits = /\d[\d.,]*/.exec(quantity.raw);
+  if (digits) keys.add(normalizeNumberText(digits[0]));
+  if (key !== "") keys.add(key);
+  const seen = new Set<number>();
+  for (const k of keys) {
+    for (const id of index.sentencesContaining(k)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const sentence = index.sentences[id];
+      if (sentence && index.quantitiesOf(sentence).some((e) => sameNumber(quantity, e))) return true;
+    }
+  }
+  // Written-out numbers in the source ("twelve") are not in the posting lists.
+  if (!digits) return false;
+  return keys.size > 0 && index.sentences.length < 2000 && index.sentences.some((s) => index.quantitiesOf(s).some((e) => !/\d/.test(e.raw) && sameNumber(quantity, e)));
+}
+
+function findAntonym(
+  terms: ReadonlyArray<ClaimTerm>,
+  sentence: IndexedSentence,
+  windowKeys: ReadonlySet<string>,
+): { claimWord: string; sourceWord: string } | null {
+  for (const term of terms) {
+    const opposites = ANTONYMS.get(term.token.key);
+    if (!opposites || windowKeys.has(term.token.key)) continue;
+    const hit = sentence.tokens.find((t) => opposites.has(t.key));
+    if (hit) return { claimWord: term.token.raw, sourceWord: hit.raw };
+  }
+  return null;
+}
+
+function findExclusiveConflict(terms: ReadonlyArray<ClaimTerm>, sentence: IndexedSentence): { claimWord: string; sourceWord: string } | null {
+  for (const term of terms) {
+    const word = SYNONYMS.get(term.token.lower) ?? term.token.lower;
+    const members = EXCLUSIVE_CLASS_KEYS.find((set) => set.has(word));
+    if (!members) continue;
+    // Judged on the sentence alone: a neighbouring sentence may describe
+    // someone else ("… a Japanese author.Roberto Bolaño … a Chilean novelist").
+    if (sentence.keys.has(term.token.key)) continue;
+    const hit = sentence.tokens.find((t) => {
+      const other = SYNONYMS.get(t.lower) ?? t.lower;
+      return other !== word && members.has(other);
+    });
+    if (hit) return { claimWord: term.token.raw, sourceWord: hit.raw };
+  }
+  return null;
+}
+
+// A universal or exclusive word ("any", "all", "only") the evidence does not
+// repeat: the claim asserts a wider scope than the source.
+function findScopeGap(claimTokens: ReadonlyArray<Token>, window: ReadonlyArray<IndexedSentence>): string | null {
+  const evidenceWords = new Set<string>();
+  for (const sentence of window) for (const token of sentence.tokens) evidenceWords.add(token.lower);
+  for (let i = 0; i < claimTokens.length; i++) {
+    const token = claimTokens[i] as Token;
+    if (!UNIVERSAL_QUANTIFIERS.has(token.lower)) continue;
+    if (token.lower === "only" && claimTokens[i - 1]?.lower === "not") continue;
+    if (evidenceWords.has(token.lower)) continue;
+    const limited = [...evidenceWords].some((w) => LIMITING_QUANTIFIERS.has(w));
+    const next = claimTokens[i + 1];
+    const phrase = next && isContentToken(next) ? `${token.raw} ${next.raw}` : token.raw;
+    if (limited || token.lower === "only" || token.lower === "all" || token.lower === "any" || token.lower === "every") return phrase;
+  }
+  return null;
+}
