@@ -1,2 +1,3 @@
 export * from "./tables/tenancy.ts";
 export * from "./tables/review-runs.ts";
+export * from "./tables/private-worker.ts";
