@@ -1,3 +1,4 @@
 export * from "./tables/tenancy.ts";
 export * from "./tables/review-runs.ts";
 export * from "./tables/private-worker.ts";
+export * from "./tables/billing.ts";
