@@ -17,6 +17,9 @@ export interface Bindings {
   WORKER_CREDENTIAL_SECRET?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
+  /** Stripe price IDs (`price_…`) that the checkout sells for each paid plan. */
+  STRIPE_PRICE_PRO?: string;
+  STRIPE_PRICE_ENTERPRISE?: string;
 }
 
 export interface Variables {
