@@ -55,6 +55,8 @@ const RANGE_JOIN = String.raw`(?:\s?[-–—]\s?|\sto\s|(?<=\bbetween\s\S+(?:\s\
 
 interface Pattern {
   kind: QuantityKind;
+  // A cheap necessary condition, tested before the full pattern.
+  hint: RegExp;
   regex: RegExp;
 }
 
@@ -63,19 +65,23 @@ interface Pattern {
 const PATTERNS: ReadonlyArray<Pattern> = [
   {
     kind: "money",
+    hint: /[$€£¥]/,
     regex: new RegExp(String.raw`([$€£¥])\s?(${DIGITS})(${SCALE})(?:${RANGE_JOIN}[$€£¥]?\s?(${DIGITS})(${SCALE}))?`, "giu"),
   },
   {
     kind: "money",
+    hint: /dollar|usd|euro|eur|pound|gbp|yen|cent/i,
     regex: new RegExp(String.raw`\b(${NUMBER})(${SCALE})(?:${RANGE_JOIN}(${NUMBER})(${SCALE}))?\s?(dollars?|usd|euros?|eur|pounds|gbp|yen|cents?)\b`, "giu"),
   },
   {
     kind: "percent",
+    hint: /%|percent|per cent/i,
     regex: new RegExp(String.raw`\b(${NUMBER})(?:${RANGE_JOIN}(${NUMBER}))?\s?(%|percent\b|per cent\b|percentage points?\b)`, "giu"),
   },
-  { kind: "basis_points", regex: new RegExp(String.raw`\b(${NUMBER})\s?(?:basis points?|bps)\b`, "giu") },
+  { kind: "basis_points", hint: /basis point|bps/i, regex: new RegExp(String.raw`\b(${NUMBER})\s?(?:basis points?|bps)\b`, "giu") },
   {
     kind: "duration",
+    hint: /second|minute|hour|day|week|fortnight|month|year|decade/i,
     regex: new RegExp(
       String.raw`\b(${NUMBER})(?:${RANGE_JOIN}(${NUMBER}))?[\s-](?:business[\s-]|calendar[\s-]|working[\s-])?(seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?)\b`,
       "giu",
@@ -83,14 +89,15 @@ const PATTERNS: ReadonlyArray<Pattern> = [
   },
   {
     kind: "date",
+    hint: /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i,
     regex: new RegExp(
       String.raw`\b(${MONTHS.join("|")}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(\d{4}))?|\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTHS.join("|")})\b(?:,?\s(\d{4}))?`,
       "giu",
     ),
   },
-  { kind: "ordinal", regex: /\bQ([1-4])\b|\b(\d{1,3})(?:st|nd|rd|th)\b|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b/giu },
-  { kind: "year", regex: /\b(1[5-9]\d\d|20\d\d)s?\b/gu },
-  { kind: "count", regex: new RegExp(String.raw`\b(${NUMBER})(${SCALE})`, "giu") },
+  { kind: "ordinal", hint: /q[1-4]|\d(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth/i, regex: /\bQ([1-4])\b|\b(\d{1,3})(?:st|nd|rd|th)\b|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b/giu },
+  { kind: "year", hint: /\d{4}/, regex: /\b(1[5-9]\d\d|20\d\d)s?\b/gu },
+  { kind: "count", hint: /./, regex: new RegExp(String.raw`\b(${NUMBER})(${SCALE})`, "giu") },
 ];
 
 export function parseNumberWord(text: string): number | null {
@@ -197,14 +204,21 @@ function build(kind: QuantityKind, match: RegExpExecArray, text: string): Quanti
   }
 }
 
+export const NUMBER_WORDS: ReadonlySet<string> = new Set([...SMALL_NUMBERS, ...TENS.filter(Boolean), "dozen", "hundred"]);
+const MAY_HOLD_QUANTITY = new RegExp(String.raw`\d|\b(?:${[...NUMBER_WORDS, ...ORDINAL_WORDS.slice(1)].join("|")})\b`, "i");
+
 // Years inside a full date are also emitted as years, so "May 2, 1999" supports "1999".
+// Offsets are into `text`; only text[from, to) is read.
 export function extractQuantities(text: string, from = 0, to = text.length): Quantity[] {
-  const slice = from === 0 && to === text.length ? text : text.slice(0, to);
+  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  // Most sentences hold no value at all; one cheap test spares nine patterns.
+  if (!MAY_HOLD_QUANTITY.test(slice)) return [];
   const taken: Array<[number, number]> = [];
   const found: Quantity[] = [];
   const overlaps = (start: number, end: number): boolean => taken.some(([s, e]) => start < e && end > s);
   for (const pattern of PATTERNS) {
-    pattern.regex.lastIndex = from;
+    if (!pattern.hint.test(slice)) continue;
+    pattern.regex.lastIndex = 0;
     let match: RegExpExecArray | null;
     while ((match = pattern.regex.exec(slice)) !== null) {
       if (match[0].length === 0) {
@@ -216,12 +230,12 @@ export function extractQuantities(text: string, from = 0, to = text.length): Qua
       if (overlaps(start, end)) continue;
       const quantity = build(pattern.kind, match, slice);
       if (!quantity) continue;
-      found.push(quantity);
+      found.push({ ...quantity, start: quantity.start + from, end: quantity.end + from });
       taken.push([start, end]);
       if (pattern.kind === "date") {
         const yearText = match[3] ?? match[6];
         if (yearText !== undefined) {
-          const yearStart = start + match[0].lastIndexOf(yearText);
+          const yearStart = from + start + match[0].lastIndexOf(yearText);
           found.push({ kind: "year", value: Number(yearText), high: null, unit: null, raw: yearText, start: yearStart, end: yearStart + 4, precision: 0 });
         }
       }

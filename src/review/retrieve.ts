@@ -1,4 +1,4 @@
-import { extractQuantities, type Quantity } from "./quantities.ts";
+import { NUMBER_WORDS, extractQuantities, type Quantity } from "./quantities.ts";
 import { isContentToken, splitSentences, type Token, type Tokenizer } from "./text.ts";
 
 // Evidence retrieval: every source sentence in one inverted index, scored with
@@ -35,14 +35,19 @@ const PREFIX_LENGTH = 5;
 export class SourceIndex {
   readonly sources: ReadonlyArray<IndexedSource>;
   readonly sentences: IndexedSentence[] = [];
-  private readonly postings = new Map<string, number[]>();
-  private readonly termFrequencies = new Map<string, number[]>();
-  // Every key and 5-letter key prefix in any source: answers "does this word
-  // occur anywhere?" in constant time.
-  private readonly vocabulary = new Set<string>();
+  // key → sentence ids and term frequencies, in sentence order.
+  private readonly postings = new Map<string, { ids: number[]; tfs: number[] }>();
+  // Every 5-letter key prefix in any source: with the postings' keys, answers
+  // "does this word occur anywhere?" in constant time.
   private readonly prefixes = new Set<string>();
   private readonly quantityCache = new Map<number, Quantity[]>();
+  // Sentences with a written-out number ("twelve"), which posting lists of
+  // digit keys cannot find.
+  readonly sentencesWithNumberWords: number[] = [];
   private readonly averageLength: number;
+  // Reused score accumulator: one allocation per run, not per claim.
+  private scratch = new Float64Array(0);
+  private lengthNorm = new Float64Array(0);
 
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
@@ -53,25 +58,24 @@ export class SourceIndex {
         const id = this.sentences.length;
         const counts = new Map<string, number>();
         let length = 0;
+        let hasNumberWord = false;
         for (const token of tokens) {
+          if (!hasNumberWord && NUMBER_WORDS.has(token.lower)) hasNumberWord = true;
           if (!isContentToken(token)) continue;
           length++;
           counts.set(token.key, (counts.get(token.key) ?? 0) + 1);
         }
         for (const [key, count] of counts) {
-          let list = this.postings.get(key);
-          let tfs = this.termFrequencies.get(key);
-          if (!list || !tfs) {
-            list = [];
-            tfs = [];
-            this.postings.set(key, list);
-            this.termFrequencies.set(key, tfs);
-            this.vocabulary.add(key);
+          let posting = this.postings.get(key);
+          if (!posting) {
+            posting = { ids: [], tfs: [] };
+            this.postings.set(key, posting);
             if (key.length >= PREFIX_LENGTH) this.prefixes.add(key.slice(0, PREFIX_LENGTH));
           }
-          list.push(id);
-          tfs.push(count);
+          posting.ids.push(id);
+          posting.tfs.push(count);
         }
+        if (hasNumberWord) this.sentencesWithNumberWords.push(id);
         totalLength += length;
         this.sentences.push({ id, sourceIndex, start: range.start, end: range.end, tokens, keys: new Set(counts.keys()), length });
       }
@@ -80,21 +84,21 @@ export class SourceIndex {
   }
 
   inverseDocumentFrequency(key: string): number {
-    const df = this.postings.get(key)?.length ?? 0;
+    const df = this.postings.get(key)?.ids.length ?? 0;
     const n = this.sentences.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   occursAnywhere(key: string): boolean {
-    return this.vocabulary.has(key);
+    return this.postings.has(key);
   }
 
   occursLoosely(key: string): boolean {
-    return this.vocabulary.has(key) || (key.length >= PREFIX_LENGTH + 1 && this.prefixes.has(key.slice(0, PREFIX_LENGTH)));
+    return this.postings.has(key) || (key.length >= PREFIX_LENGTH + 1 && this.prefixes.has(key.slice(0, PREFIX_LENGTH)));
   }
 
   sentencesContaining(key: string): ReadonlyArray<number> {
-    return this.postings.get(key) ?? [];
+    return this.postings.get(key)?.ids ?? [];
   }
 
   quantitiesOf(sentence: IndexedSentence): Quantity[] {
@@ -119,32 +123,43 @@ export class SourceIndex {
   }
 
   search(query: ReadonlyMap<string, number>, limit: number, sourceFilter?: ReadonlySet<number>): Candidate[] {
-    const scores = new Map<number, number>();
-    for (const [key, weight] of query) {
-      const list = this.postings.get(key);
-      const tfs = this.termFrequencies.get(key);
-      if (!list || !tfs) continue;
+    const n = this.sentences.length;
+    if (this.scratch.length < n) {
+      this.scratch = new Float64Array(n);
+      this.lengthNorm = new Float64Array(n);
+      for (const sentence of this.sentences) this.lengthNorm[sentence.id] = K1 * (1 - B + (B * sentence.length) / this.averageLength);
+    }
+    const scores = this.scratch;
+    const lengthNorm = this.lengthNorm;
+    const touched: number[] = [];
+    // Terms in most sentences barely rank anything but cost the most; they are
+    // skipped when rarer terms are present (coverage is judged separately).
+    const terms = [...query].map(([key, weight]) => ({ key, weight, df: this.postings.get(key)?.ids.length ?? 0 })).filter((t) => t.df > 0);
+    const hasRareTerm = terms.some((t) => t.df <= n / 2);
+    for (const { key, weight, df } of terms) {
+      if (hasRareTerm && df > n / 2) continue;
+      const { ids: list, tfs } = this.postings.get(key) as { ids: number[]; tfs: number[] };
       const idf = this.inverseDocumentFrequency(key) * weight;
       for (let i = 0; i < list.length; i++) {
         const id = list[i] as number;
-        const sentence = this.sentences[id] as IndexedSentence;
-        if (sourceFilter && !sourceFilter.has(sentence.sourceIndex)) continue;
         const tf = tfs[i] as number;
-        const norm = tf + K1 * (1 - B + (B * sentence.length) / this.averageLength);
-        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (K1 + 1)) / norm);
+        if (scores[id] === 0) touched.push(id);
+        scores[id] = (scores[id] as number) + (idf * tf * (K1 + 1)) / (tf + (lengthNorm[id] as number));
       }
     }
     const top: Candidate[] = [];
-    for (const [id, score] of scores) {
-      if (top.length < limit || score > (top[top.length - 1]?.score ?? 0)) {
-        const candidate = { sentence: this.sentences[id] as IndexedSentence, score };
-        let at = top.length;
-        while (at > 0 && (top[at - 1] as Candidate).score < score) at--;
-        // Ties keep index order, so the earlier sentence wins deterministically.
-        while (at < top.length && (top[at] as Candidate).score === score && (top[at] as Candidate).sentence.id < id) at++;
-        top.splice(at, 0, candidate);
-        if (top.length > limit) top.pop();
-      }
+    for (const id of touched) {
+      const score = scores[id] as number;
+      scores[id] = 0;
+      const sentence = this.sentences[id] as IndexedSentence;
+      if (sourceFilter && !sourceFilter.has(sentence.sourceIndex)) continue;
+      if (top.length >= limit && score <= (top[top.length - 1] as Candidate).score) continue;
+      let at = top.length;
+      while (at > 0 && (top[at - 1] as Candidate).score < score) at--;
+      // Ties keep index order, so the earlier sentence wins deterministically.
+      while (at < top.length && (top[at] as Candidate).score === score && (top[at] as Candidate).sentence.id < id) at++;
+      top.splice(at, 0, { sentence, score });
+      if (top.length > limit) top.pop();
     }
     return top;
   }

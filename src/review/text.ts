@@ -176,19 +176,23 @@ const TOKEN_PATTERN = /\d+(?:[.,]\d+)+|[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 export type Tokenizer = (text: string, offset?: number, end?: number) => Token[];
 
-// A tokenizer with a per-run stem cache: stemming dominates indexing time, and
-// a source vocabulary repeats heavily.
+// Stemming dominates indexing time and vocabularies repeat across runs, so
+// keys are memoized; the memo is a pure function's cache, bounded by clearing.
+const KEY_CACHE_LIMIT = 50_000;
+const keyCache = new Map<string, string>();
+
+function keyOf(lower: string): string {
+  let key = keyCache.get(lower);
+  if (key === undefined) {
+    const base = lower.replace(/['’]s$/, "").replace(/['’]/g, "");
+    key = porterStem(SYNONYMS.get(base) ?? base);
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(lower, key);
+  }
+  return key;
+}
+
 export function createTokenizer(): Tokenizer {
-  const keyCache = new Map<string, string>();
-  const keyOf = (lower: string): string => {
-    let key = keyCache.get(lower);
-    if (key === undefined) {
-      const base = lower.replace(/['’]s$/, "").replace(/['’]/g, "");
-      key = porterStem(SYNONYMS.get(base) ?? base);
-      keyCache.set(lower, key);
-    }
-    return key;
-  };
   return (text, offset = 0, end = text.length) => {
     const tokens: Token[] = [];
     TOKEN_PATTERN.lastIndex = offset;
@@ -198,10 +202,12 @@ export function createTokenizer(): Tokenizer {
       const raw = match[0];
       const tokenEnd = match.index + raw.length;
       if (tokenEnd > end) break;
-      const isNumber = /^\d/.test(raw) && /^[\d.,]+$/.test(raw);
+      const first = raw.charCodeAt(0);
+      const isNumber = first >= 48 && first <= 57 && /^[\d.,]+$/.test(raw);
       const lower = raw.toLowerCase();
       const key = isNumber ? normalizeNumberText(raw) : keyOf(lower);
-      tokens.push({ raw, lower, key, start: match.index, end: tokenEnd, isNumber, isCapitalized: isUpper(raw[0]) });
+      const initial = raw[0] ?? "";
+      tokens.push({ raw, lower, key, start: match.index, end: tokenEnd, isNumber, isCapitalized: initial !== initial.toLowerCase() });
     }
     return tokens;
   };

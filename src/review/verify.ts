@@ -471,8 +471,10 @@ function valueOccursAnywhere(quantity: Quantity, index: SourceIndex): boolean {
     }
   }
   // Written-out numbers in the source ("twelve") are not in the posting lists.
-  if (!digits) return false;
-  return keys.size > 0 && index.sentences.length < 2000 && index.sentences.some((s) => index.quantitiesOf(s).some((e) => !/\d/.test(e.raw) && sameNumber(quantity, e)));
+  return index.sentencesWithNumberWords.some((id) => {
+    const sentence = index.sentences[id];
+    return sentence !== undefined && index.quantitiesOf(sentence).some((e) => sameNumber(quantity, e));
+  });
 }
 
 function findAntonym(

@@ -1,0 +1,3 @@
+import { benchEngine } from "./bench/engine.ts";
+
+await benchEngine();
