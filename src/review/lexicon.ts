@@ -36,7 +36,22 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     "indicate indicated indicates reveal revealed reveals focus focused focuses aim aims aimed " +
     "regarding related relating concerning potential possible possibly well new way ways " +
     "ensure make makes made use used uses using get gets got give gives gave take takes took " +
-    "thing things something issue issues topic topics aspect aspects idea ideas point points"
+    "thing things something issue issues topic topics aspect aspects idea ideas point points " +
+    "ask asks asked inquire inquires inquired enquire enquires query queries explain explains " +
+    "clarify clarifies clarified respond responds responded reply replies replied answer answered " +
+    "mention mentions recommend recommends inform informs informed tell tells told " +
+    "contact contacts contacted reach reached follow following followed " +
+    "representative agent salesperson customer client prospect prospective individual " +
+    "interest interested intrigued curious keen eager express concern concerns " +
+    "ensure ensures guarantee guarantees assure assures promise promises " +
+    "determine determines compare compares contrast review reviews assess assesses " +
+    "detail details detailed specific specifically particular various different multiple range " +
+    "look looking forward regard regards emphasis overview information context background " +
+    "include includes featuring feature features involve involves involved " +
+    "certain particular current currently previous previously necessary significant significantly " +
+    "finally ultimately eventually overall generally especially particularly notably mainly " +
+    "thought think thinks believe believed believes feel felt feels opinion opinions view views " +
+    "perception impression sense whether others other"
   ).split(" "),
 );
 
@@ -54,6 +69,8 @@ export const NON_NEGATING_PHRASES: ReadonlyArray<readonly [string, string]> = [
   ["not", "only"], ["not", "just"], ["not", "merely"], ["no", "later"], ["no", "more"],
   ["no", "less"], ["no", "fewer"], ["not", "exceed"], ["not", "exceeding"], ["not", "later"],
   ["not", "more"], ["not", "less"], ["no", "sooner"], ["no", "earlier"],
+  // "at no cost" and friends mean "free", which a positive paraphrase states.
+  ["no", "cost"], ["no", "charge"], ["no", "obligation"], ["no", "extra"], ["no", "additional"],
 ];
 
 export type Modality = "permission" | "obligation" | "recommendation" | "certainty" | "possibility";

@@ -6,6 +6,18 @@ import { isContentToken, splitSentences, type Token, type Tokenizer } from "./te
 // terms, so cost grows with claims × matching sentences, never claims × all
 // sentences.
 
+// Two stems of one word that Porter left apart ("identif" / "identifi",
+// "realiz" / "realis"): a long shared prefix missing at most two letters.
+export function isVariantKey(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length < PREFIX_LENGTH || b.length < PREFIX_LENGTH || /^\d/.test(a)) return false;
+  const shorter = Math.min(a.length, b.length);
+  if (Math.max(a.length, b.length) - shorter > 2) return false;
+  let common = 0;
+  while (common < shorter && a[common] === b[common]) common++;
+  return common >= Math.max(PREFIX_LENGTH, shorter - 1);
+}
+
 export interface IndexedSource {
   id: string;
   title: string;
@@ -39,7 +51,7 @@ export class SourceIndex {
   private readonly postings = new Map<string, { ids: number[]; tfs: number[] }>();
   // Every 5-letter key prefix in any source: with the postings' keys, answers
   // "does this word occur anywhere?" in constant time.
-  private readonly prefixes = new Set<string>();
+  private readonly keysByPrefix = new Map<string, string[]>();
   private readonly quantityCache = new Map<number, Quantity[]>();
   // Sentences with a written-out number ("twelve"), which posting lists of
   // digit keys cannot find.
@@ -70,7 +82,12 @@ export class SourceIndex {
           if (!posting) {
             posting = { ids: [], tfs: [] };
             this.postings.set(key, posting);
-            if (key.length >= PREFIX_LENGTH) this.prefixes.add(key.slice(0, PREFIX_LENGTH));
+            if (key.length >= PREFIX_LENGTH) {
+              const prefix = key.slice(0, PREFIX_LENGTH);
+              const keys = this.keysByPrefix.get(prefix);
+              if (keys) keys.push(key);
+              else this.keysByPrefix.set(prefix, [key]);
+            }
           }
           posting.ids.push(id);
           posting.tfs.push(count);
@@ -94,7 +111,9 @@ export class SourceIndex {
   }
 
   occursLoosely(key: string): boolean {
-    return this.postings.has(key) || (key.length >= PREFIX_LENGTH + 1 && this.prefixes.has(key.slice(0, PREFIX_LENGTH)));
+    if (this.postings.has(key)) return true;
+    if (key.length < PREFIX_LENGTH) return false;
+    return (this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH)) ?? []).some((other) => isVariantKey(key, other));
   }
 
   sentencesContaining(key: string): ReadonlyArray<number> {

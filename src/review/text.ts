@@ -179,13 +179,19 @@ export type Tokenizer = (text: string, offset?: number, end?: number) => Token[]
 // Stemming dominates indexing time and vocabularies repeat across runs, so
 // keys are memoized; the memo is a pure function's cache, bounded by clearing.
 const KEY_CACHE_LIMIT = 50_000;
+// Synonyms folded on stems too, so every inflection ("utilizing", "utilises")
+// lands where the listed form does.
+const STEM_SYNONYMS: ReadonlyMap<string, string> = new Map(
+  [...SYNONYMS].map(([word, canonical]) => [porterStem(word), porterStem(canonical)] as const).filter(([a, b]) => a !== b),
+);
 const keyCache = new Map<string, string>();
 
 function keyOf(lower: string): string {
   let key = keyCache.get(lower);
   if (key === undefined) {
     const base = lower.replace(/['’]s$/, "").replace(/['’]/g, "");
-    key = porterStem(SYNONYMS.get(base) ?? base);
+    const stem = porterStem(SYNONYMS.get(base) ?? base);
+    key = STEM_SYNONYMS.get(stem) ?? stem;
     if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
     keyCache.set(lower, key);
   }
