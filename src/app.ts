@@ -8,6 +8,7 @@ import { registerAdminApiKeys } from "./routes/admin/api-keys.ts";
 import { registerAdminOrganizations } from "./routes/admin/organizations.ts";
 import { registerAdminProjects } from "./routes/admin/projects.ts";
 import { registerHealth } from "./routes/meta/health.ts";
+import { registerPrivateWorker } from "./routes/private-worker/index.ts";
 import { registerListReviewRuns } from "./routes/review-runs/list.ts";
 
 export function createApp() {
@@ -20,6 +21,7 @@ export function createApp() {
   registerSecuritySchemes(app);
   registerHealth(app);
   registerListReviewRuns(app);
+  registerPrivateWorker(app);
   registerAdminOrganizations(app);
   registerAdminProjects(app);
   registerAdminApiKeys(app);

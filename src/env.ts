@@ -1,4 +1,5 @@
 import type { AuthContext } from "./services/auth.ts";
+import type { WorkerCredentialClaims } from "./services/worker-credentials.ts";
 import type { ReviewQueueMessage } from "./queues/messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
@@ -25,6 +26,8 @@ export interface Bindings {
 export interface Variables {
   requestId: string;
   auth: AuthContext | undefined;
+  /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
+  workerCredential?: WorkerCredentialClaims;
 }
 
 export interface AppEnv {

@@ -43,6 +43,10 @@ export function buildOpenApiDocument(app: OpenAPIHono<AppEnv>) {
     ],
     tags: [
       { name: "Review runs", description: "Hosted review of one output against its sources." },
+      {
+        name: "Enterprise Worker",
+        description: "Metadata-only runs reviewed by your own worker: run-scoped credentials and status, completion and failure events.",
+      },
       { name: "Admin", description: "Operator endpoints for organizations, projects and API keys." },
       { name: "Meta", description: "Liveness and documents." },
     ],

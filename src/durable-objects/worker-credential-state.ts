@@ -5,30 +5,63 @@ export type CredentialCheck = "active" | "revoked" | "unknown";
 interface State {
   activeCredentialId: string | null;
   revoked: boolean;
+  /** Latest expiry of any credential issued for the run (ms since epoch). */
+  expiresAtMs: number;
 }
+
+/** Kept a day past the last expiry so late calls still get "expired", then forgotten. */
+const RETENTION_AFTER_EXPIRY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The credential state of one private-worker run (named by the run ID): which
  * credential ID is the active one, and whether the run's credentials were
  * revoked. Rotation replaces the active ID, so an older token stops working
- * the moment the new one is issued.
+ * the moment the new one is issued. Only IDs live here; tokens are never
+ * stored, they carry their own signature.
+ *
+ * An alarm deletes the state once every issued token has expired: those
+ * tokens already fail the expiry check, and a missing state reads "unknown",
+ * which is refused too.
  */
 export class WorkerCredentialState extends DurableObject {
-  private async load(): Promise<State> {
-    return (await this.ctx.storage.get<State>("state")) ?? { activeCredentialId: null, revoked: false };
+  private async load(): Promise<State | undefined> {
+    return this.ctx.storage.get<State>("state");
   }
 
-  async activate(credentialId: string): Promise<void> {
-    await this.ctx.storage.put<State>("state", { activeCredentialId: credentialId, revoked: false });
+  private async save(state: State): Promise<void> {
+    await this.ctx.storage.put<State>("state", state);
+    await this.ctx.storage.setAlarm(state.expiresAtMs + RETENTION_AFTER_EXPIRY_MS);
   }
 
+  /** Makes `credentialId` the only accepted credential (issue or rotate). */
+  async activate(credentialId: string, expiresAtMs: number): Promise<void> {
+    const previous = await this.load();
+    await this.save({
+      activeCredentialId: credentialId,
+      revoked: false,
+      expiresAtMs: Math.max(expiresAtMs, previous?.expiresAtMs ?? 0),
+    });
+  }
+
+  /** Leaves no active credential: every token of the run is refused until a new one is issued. */
   async revoke(): Promise<void> {
-    await this.ctx.storage.put<State>("state", { activeCredentialId: null, revoked: true });
+    const previous = await this.load();
+    await this.save({ activeCredentialId: null, revoked: true, expiresAtMs: previous?.expiresAtMs ?? Date.now() });
   }
 
   async check(credentialId: string): Promise<CredentialCheck> {
     const state = await this.load();
+    if (!state) return "unknown";
     if (state.activeCredentialId === credentialId) return "active";
-    return state.revoked || state.activeCredentialId !== null ? "revoked" : "unknown";
+    return "revoked";
+  }
+
+  override async alarm(): Promise<void> {
+    const state = await this.load();
+    if (state && state.expiresAtMs + RETENTION_AFTER_EXPIRY_MS > Date.now()) {
+      await this.ctx.storage.setAlarm(state.expiresAtMs + RETENTION_AFTER_EXPIRY_MS);
+      return;
+    }
+    await this.ctx.storage.deleteAll();
   }
 }

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { privateWorkerRuns, reviewRuns } from "../db/schema.ts";
 import { TimestampSchema } from "../routes/shared-schemas.ts";
-import { parseJson } from "./review-run-store.ts";
+import { type ReviewRunRow, parseJson, toSummary } from "./review-run-store.ts";
 
 export const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
@@ -88,4 +88,25 @@ export async function loadPrivateWorkerDetails(db: Database, reviewRunId: string
     .where(eq(privateWorkerRuns.reviewRunId, reviewRunId))
     .limit(1);
   return found ? toDetails(found.details, found.title) : null;
+}
+
+export interface PrivateWorkerRun {
+  run: ReviewRunRow;
+  details: PrivateWorkerRunRow;
+}
+
+/** A private-worker run of the project, or null: another project's run reads exactly like a missing one. */
+export async function findPrivateWorkerRun(db: Database, projectId: string, reviewRunId: string): Promise<PrivateWorkerRun | null> {
+  const [found] = await db
+    .select({ run: reviewRuns, details: privateWorkerRuns })
+    .from(reviewRuns)
+    .innerJoin(privateWorkerRuns, eq(privateWorkerRuns.reviewRunId, reviewRuns.id))
+    .where(and(eq(reviewRuns.id, reviewRunId), eq(reviewRuns.projectId, projectId), eq(privateWorkerRuns.projectId, projectId)))
+    .limit(1);
+  return found ?? null;
+}
+
+/** The API's view of a private-worker run: the common run fields plus its metadata. */
+export function privateWorkerRunView({ run, details }: PrivateWorkerRun) {
+  return { ...toSummary(run), private_worker: toDetails(details, run.title) };
 }

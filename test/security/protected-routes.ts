@@ -1,4 +1,5 @@
 import type { Scope } from "../../src/services/scopes.ts";
+import { createBody, createRun } from "../routes/private-worker/helpers.ts";
 import type { Tenant } from "../helpers/harness.ts";
 
 export interface RouteRequest {
@@ -30,3 +31,22 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     request: async () => ({ path: "/v1/review-runs" }),
   },
 ];
+
+// Enterprise Worker routes that take an API key (the events route takes the run's worker credential instead).
+PROTECTED_ROUTES.push(
+  {
+    method: "POST",
+    template: "/v1/private-worker/review-runs",
+    scope: "private_worker_runs:create",
+    request: async () => ({ path: "/v1/private-worker/review-runs", json: await createBody() }),
+  },
+  ...(["rotate", "revoke"] as const).map(
+    (action): ProtectedRoute => ({
+      method: "POST",
+      template: `/v1/private-worker/review-runs/{reviewRunId}/credential/${action}`,
+      scope: "private_worker_runs:create",
+      request: async (tenant) => ({ path: `/v1/private-worker/review-runs/${(await createRun(tenant)).id}/credential/${action}` }),
+      missingResource: () => ({ path: `/v1/private-worker/review-runs/run_${crypto.randomUUID()}/credential/${action}` }),
+    }),
+  ),
+);

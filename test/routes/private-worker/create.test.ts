@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { call, expectError, seedTenant } from "../../helpers/harness.ts";
+import { OUTPUT_TEXT, SOURCE_TEXT, createBody, createRun, listedRun, storedRows, wholeDatabase } from "./helpers.ts";
+
+const create = async (key: string, json: unknown) => call("/v1/private-worker/review-runs", { method: "POST", key, json });
+
+describe("POST /v1/private-worker/review-runs", () => {
+  it("creates a queued metadata-only run and a one-run credential", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody({ storage_pointers: ["s3://acme/reports/"], metadata: { team: "support" } });
+    const response = await create(tenant.apiKey, json);
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as Record<string, any>;
+
+    expect(body.review_run).toMatchObject({
+      id: expect.stringMatching(/^run_[0-9a-f-]{36}$/),
+      project_id: tenant.projectId,
+      status: "queued",
+      capture_method: "private_worker",
+      intended_use: "customer_facing",
+      strictness: "standard",
+      source_count: 1,
+      claim_count: 0,
+      safe_use_status: null,
+      gate_verdict: null,
+      external_id: json.customer_run_id,
+      metadata: { team: "support" },
+      private_worker: {
+        customer_run_id: json.customer_run_id,
+        workflow_id: "support_answer",
+        title: "Refund answer",
+        source_hashes: json.source_hashes,
+        output_hash: json.output_hash,
+        storage_pointers: ["s3://acme/reports/"],
+        event_count: 0,
+        credential: { credential_id: body.worker_credential.credential_id, revoked: false },
+      },
+    });
+    expect(body.worker_credential).toEqual({
+      token: expect.stringMatching(/^kivo_wrk_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/),
+      credential_id: expect.stringMatching(/^wcred_[0-9a-z]{26}$/),
+      expires_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
+      events_url: `http://kivo.test/v1/private-worker/review-runs/${body.review_run.id}/events`,
+    });
+    // Default TTL: one day.
+    const ttl = Date.parse(body.worker_credential.expires_at) - Date.now();
+    expect(ttl).toBeGreaterThan(86_390_000);
+    expect(ttl).toBeLessThanOrEqual(86_400_000);
+    expect(body.request_id).toBe(response.headers.get("X-Request-Id"));
+  });
+
+  it("lists the run with its capture method, findable by the customer's run ID", async () => {
+    const tenant = await seedTenant();
+    const { id, body } = await createRun(tenant);
+    expect(await listedRun(tenant, id)).toMatchObject({ id, capture_method: "private_worker", status: "queued" });
+    const byExternal = await call(`/v1/review-runs?external_id=${body.review_run.external_id}`, { key: tenant.apiKey });
+    expect(((await byExternal.json()) as { items: { id: string }[] }).items.map((i) => i.id)).toEqual([id]);
+  });
+
+  it("stores no token and no raw content, only metadata", async () => {
+    const tenant = await seedTenant();
+    const { id, token } = await createRun(tenant);
+    const { run, details } = await storedRows(id);
+    expect(run).toMatchObject({ ai_output: null, question: null, capture_method: "private_worker" });
+    const stored = JSON.stringify([run, details]);
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(token.split(".")[1]);
+    expect(stored).not.toContain(OUTPUT_TEXT);
+    expect(stored).not.toContain(SOURCE_TEXT);
+  });
+
+  it("refuses raw-content fields at any depth, naming every path, and creates nothing", async () => {
+    const tenant = await seedTenant();
+    const marker = `raw-marker-${crypto.randomUUID()}`;
+    const json = await createBody({
+      ai_output: marker,
+      metadata: { context: { inner: { source_text: marker } } },
+      storage_pointers: [{ messages: [{ content: marker }] }],
+    });
+    const body = await expectError(await create(tenant.apiKey, json), 422, "raw_content_rejected");
+    const paths = (body.error.details as { path: string }[]).map((d) => d.path);
+    expect(paths.sort()).toEqual(["ai_output", "metadata.context.inner.source_text", "storage_pointers.0.messages"]);
+    for (const path of paths) expect(body.error.message).toContain(path);
+    expect(body.error.message).not.toContain(marker);
+
+    const list = await call("/v1/review-runs", { key: tenant.apiKey });
+    expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
+    expect(await wholeDatabase()).not.toContain(marker);
+  });
+
+  it("names every raw-content field of the SPEC", async () => {
+    const tenant = await seedTenant();
+    const fields = ["ai_output", "prompt", "messages", "source_text", "source_spans", "retrieved_context", "embeddings", "screenshots", "uploads", "tool_trace"];
+    for (const field of fields) {
+      const body = await expectError(await create(tenant.apiKey, await createBody({ [field]: "x" })), 422, "raw_content_rejected");
+      expect(body.error.details).toEqual([{ path: field, message: expect.any(String) }]);
+    }
+  });
+
+  it("refuses fields outside the allowlist with unknown_field", async () => {
+    const tenant = await seedTenant();
+    const body = await expectError(await create(tenant.apiKey, await createBody({ sources: [], output: "x" })), 422, "unknown_field");
+    expect((body.error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(["output", "sources"]);
+  });
+
+  it("validates schema_version, hashes, counts, lengths and TTL with readable details", async () => {
+    const tenant = await seedTenant();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ schema_version: "v0" }, "schema_version"],
+      [{ customer_run_id: undefined }, "customer_run_id"],
+      [{ intended_use: "publishing" }, "intended_use"],
+      [{ output_hash: "sha256:abc" }, "output_hash"],
+      [{ source_hashes: ["md5:0123"] }, "source_hashes.0"],
+      [{ source_count: 2 }, "source_count"],
+      [{ title: "t".repeat(300) }, "title"],
+      [{ worker_version: "v".repeat(300) }, "worker_version"],
+      [{ metadata: { note: "n".repeat(300) } }, "metadata.note"],
+      [{ metadata: { nested: { deep: true } } }, "metadata.nested"],
+      [{ credential_ttl_seconds: 59 }, "credential_ttl_seconds"],
+      [{ credential_ttl_seconds: 604_801 }, "credential_ttl_seconds"],
+    ];
+    for (const [overrides, path] of cases) {
+      const body = await expectError(await create(tenant.apiKey, await createBody(overrides)), 400, "validation_error");
+      expect((body.error.details as { path: string }[]).map((d) => d.path), JSON.stringify(overrides)).toContain(path);
+    }
+    const list = await call("/v1/review-runs", { key: tenant.apiKey });
+    expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it("answers malformed JSON and a wrong media type with the documented codes", async () => {
+    const tenant = await seedTenant();
+    const headers = { Authorization: `Bearer ${tenant.apiKey}` };
+    await expectError(
+      await call("/v1/private-worker/review-runs", { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: "{" }),
+      400,
+      "invalid_json",
+    );
+    await expectError(
+      await call("/v1/private-worker/review-runs", { method: "POST", headers: { ...headers, "Content-Type": "text/plain" }, body: "x" }),
+      415,
+      "unsupported_media_type",
+    );
+  });
+
+  it("refuses a worker credential in place of an API key", async () => {
+    const tenant = await seedTenant();
+    const { token } = await createRun(tenant);
+    await expectError(await create(token, await createBody()), 401, "invalid_api_key");
+  });
+});
