@@ -7,9 +7,18 @@ import { buildOpenApiDocument, registerSecuritySchemes } from "./openapi.ts";
 import { registerAdminApiKeys } from "./routes/admin/api-keys.ts";
 import { registerAdminOrganizations } from "./routes/admin/organizations.ts";
 import { registerAdminProjects } from "./routes/admin/projects.ts";
+import { registerCreateCheckout } from "./routes/billing/checkout.ts";
+import { registerCreatePortal } from "./routes/billing/portal.ts";
+import { registerGetUsage } from "./routes/billing/usage.ts";
+import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
 import { registerHealth } from "./routes/meta/health.ts";
-import { registerPrivateWorker } from "./routes/private-worker/index.ts";
+import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
+import { registerGetClaimReport } from "./routes/review-runs/claim-report.ts";
+import { registerListClaims } from "./routes/review-runs/claims.ts";
+import { registerCreateReviewRun } from "./routes/review-runs/create.ts";
+import { registerGetReviewRun } from "./routes/review-runs/get.ts";
 import { registerListReviewRuns } from "./routes/review-runs/list.ts";
+import { registerListVerificationResults } from "./routes/review-runs/verification-results.ts";
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -20,8 +29,17 @@ export function createApp() {
 
   registerSecuritySchemes(app);
   registerHealth(app);
+  registerCreateReviewRun(app);
   registerListReviewRuns(app);
-  registerPrivateWorker(app);
+  registerGetReviewRun(app);
+  registerListClaims(app);
+  registerListVerificationResults(app);
+  registerGetClaimReport(app);
+  registerCancelReviewRun(app);
+  registerGetUsage(app);
+  registerCreateCheckout(app);
+  registerCreatePortal(app);
+  registerStripeWebhook(app);
   registerAdminOrganizations(app);
   registerAdminProjects(app);
   registerAdminApiKeys(app);

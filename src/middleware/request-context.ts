@@ -8,7 +8,8 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("requestId", requestId);
   c.set("auth", undefined);
   await next();
-  c.header("X-Request-Id", requestId);
+  // An idempotent replay keeps the request ID of the response it replays.
+  if (!c.res.headers.has("X-Request-Id")) c.header("X-Request-Id", requestId);
   c.header("X-Content-Type-Options", "nosniff");
   if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
 });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { nullableRef } from "./nullable.ts";
 import {
   CITATION_CHECK_RESULTS,
   CitationIssueSchema,
@@ -40,7 +41,7 @@ export const VerificationResultSchema = z
     id: z.string(),
     atomic_claim_id: z.string(),
     support_status: SupportStatusSchema,
-    primary_source_span: SourceSpanSchema.nullable(),
+    primary_source_span: nullableRef(SourceSpanSchema),
     verifier_name: z.string(),
     verifier_version: z.string(),
     verifier_provider: z.string(),
@@ -76,8 +77,8 @@ export const ClaimSchema = z
     output_end_offset: z.number().int().nonnegative(),
     importance: z.number().int().min(1).max(5),
     support_status: SupportStatusSchema,
-    primary_source_span: SourceSpanSchema.nullable(),
-    verification_result: VerificationResultSchema.nullable(),
+    primary_source_span: nullableRef(SourceSpanSchema),
+    verification_result: nullableRef(VerificationResultSchema),
     extraction_provider: z.string(),
     extraction_model: z.string(),
     extraction_prompt_version: z.string(),

@@ -1,8 +1,9 @@
-import { type SQL, and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { type SQL, and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { reviewRuns } from "../db/schema.ts";
+import { reviewArtifacts, reviewRunSources, reviewRuns } from "../db/schema.ts";
+import { ApiError } from "../errors.ts";
 import type { ListReviewRunsQuery, ReviewRunSummary } from "../routes/review-runs/schema.ts";
-import type { GateVerdict } from "../schemas/review-artifacts.ts";
+import type { Claim, ClaimReport, GateVerdict, SourceSpan, VerificationResult } from "../schemas/review-artifacts.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 
 export type ReviewRunRow = typeof reviewRuns.$inferSelect;
@@ -87,4 +88,67 @@ export async function listReviewRuns(
   const nextCursor =
     hasMore && last ? await encodeCursor(signingSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
   return { items: page.map(toSummary), next_cursor: nextCursor, has_more: hasMore };
+}
+
+export type RunArtifacts = {
+  claims: Claim[];
+  source_spans: SourceSpan[];
+  verification_results: VerificationResult[];
+  claim_report: ClaimReport | null;
+};
+
+/**
+ * The one way to read a run: by ID *and* the caller's project. A run of another
+ * project is indistinguishable from a missing one, by the same single query.
+ */
+export async function findRun(db: Database, projectId: string, runId: string): Promise<ReviewRunRow> {
+  const [row] = await db
+    .select()
+    .from(reviewRuns)
+    .where(and(eq(reviewRuns.id, runId), eq(reviewRuns.projectId, projectId)))
+    .limit(1);
+  if (!row) throw new ApiError("not_found", { message: "No review run with this ID exists in this project." });
+  return row;
+}
+
+export async function loadSources(db: Database, runId: string) {
+  const rows = await db
+    .select()
+    .from(reviewRunSources)
+    .where(eq(reviewRunSources.reviewRunId, runId))
+    .orderBy(asc(reviewRunSources.position));
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    uri: row.uri,
+    citation_label: row.citationLabel,
+    media_type: row.mediaType,
+    content_sha256: row.contentSha256,
+  }));
+}
+
+export async function loadArtifacts(db: Database, runId: string): Promise<RunArtifacts> {
+  const rows = await db
+    .select({ kind: reviewArtifacts.kind, body: reviewArtifacts.body })
+    .from(reviewArtifacts)
+    .where(eq(reviewArtifacts.reviewRunId, runId))
+    .orderBy(asc(reviewArtifacts.kind), asc(reviewArtifacts.position));
+  const artifacts: RunArtifacts = { claims: [], source_spans: [], verification_results: [], claim_report: null };
+  for (const row of rows) {
+    const body: unknown = JSON.parse(row.body);
+    if (row.kind === "claim") artifacts.claims.push(...(body as Claim[]));
+    else if (row.kind === "source_span") artifacts.source_spans.push(...(body as SourceSpan[]));
+    else if (row.kind === "verification_result") artifacts.verification_results.push(...(body as VerificationResult[]));
+    else artifacts.claim_report = body as ClaimReport;
+  }
+  return artifacts;
+}
+
+/** Private-worker runs keep their artifacts in the customer's environment. */
+export function assertHosted(row: ReviewRunRow): void {
+  if (row.captureMethod === "private_worker") {
+    throw new ApiError("artifact_not_hosted", {
+      message: "This run was reviewed by an Enterprise Worker; its claims and report stay in the customer's environment.",
+    });
+  }
 }

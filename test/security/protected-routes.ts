@@ -1,6 +1,6 @@
 import type { Scope } from "../../src/services/scopes.ts";
-import { createBody, createRun } from "../routes/private-worker/helpers.ts";
-import type { Tenant } from "../helpers/harness.ts";
+import { call, type Tenant } from "../helpers/harness.ts";
+import { SEED_PACKET } from "../helpers/runs.ts";
 
 export interface RouteRequest {
   path: string;
@@ -23,6 +23,22 @@ export interface ProtectedRoute {
   missingResource?: (tenant: Tenant) => RouteRequest;
 }
 
+async function hostedRun(tenant: Tenant): Promise<string> {
+  const response = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: SEED_PACKET });
+  const body = (await response.json()) as { review_run: { id: string } };
+  return body.review_run.id;
+}
+
+const missingRun = () => `run_${crypto.randomUUID()}`;
+
+const onHostedRun = (suffix: string, method: "GET" | "POST", scope: Scope): ProtectedRoute => ({
+  method,
+  template: `/v1/review-runs/{reviewRunId}${suffix}`,
+  scope,
+  request: async (tenant) => ({ path: `/v1/review-runs/${await hostedRun(tenant)}${suffix}` }),
+  missingResource: () => ({ path: `/v1/review-runs/${missingRun()}${suffix}` }),
+});
+
 export const PROTECTED_ROUTES: ProtectedRoute[] = [
   {
     method: "GET",
@@ -30,23 +46,15 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
     scope: "review_runs:read",
     request: async () => ({ path: "/v1/review-runs" }),
   },
-];
-
-// Enterprise Worker routes that take an API key (the events route takes the run's worker credential instead).
-PROTECTED_ROUTES.push(
   {
     method: "POST",
-    template: "/v1/private-worker/review-runs",
-    scope: "private_worker_runs:create",
-    request: async () => ({ path: "/v1/private-worker/review-runs", json: await createBody() }),
+    template: "/v1/review-runs",
+    scope: "review_runs:create",
+    request: async () => ({ path: "/v1/review-runs", json: SEED_PACKET }),
   },
-  ...(["rotate", "revoke"] as const).map(
-    (action): ProtectedRoute => ({
-      method: "POST",
-      template: `/v1/private-worker/review-runs/{reviewRunId}/credential/${action}`,
-      scope: "private_worker_runs:create",
-      request: async (tenant) => ({ path: `/v1/private-worker/review-runs/${(await createRun(tenant)).id}/credential/${action}` }),
-      missingResource: () => ({ path: `/v1/private-worker/review-runs/run_${crypto.randomUUID()}/credential/${action}` }),
-    }),
-  ),
-);
+  onHostedRun("", "GET", "review_runs:read"),
+  onHostedRun("/claims", "GET", "review_runs:read"),
+  onHostedRun("/verification-results", "GET", "review_runs:read"),
+  onHostedRun("/claim-report", "GET", "review_runs:read"),
+  onHostedRun("/cancel", "POST", "review_runs:create"),
+];

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { nullableRef } from "../../schemas/nullable.ts";
 import { SCOPES } from "../../services/scopes.ts";
 import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
 
@@ -35,8 +36,8 @@ export const ApiKeySchema = z
     scopes: z.array(ScopeSchema),
     rate_limit_per_minute: z.number().int().nullable(),
     created_at: TimestampSchema,
-    last_used_at: TimestampSchema.nullable(),
-    revoked_at: TimestampSchema.nullable(),
+    last_used_at: nullableRef(TimestampSchema),
+    revoked_at: nullableRef(TimestampSchema),
   })
   .openapi("ApiKey");
 

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { nullableRef } from "../../schemas/nullable.ts";
 import {
   CaptureMethodSchema,
   IntendedUseSchema,
@@ -31,13 +32,13 @@ export const ReviewRunSummarySchema = z
     source_count: z.number().int(),
     claim_count: z.number().int(),
     unsupported_claim_count: z.number().int(),
-    safe_use_status: SafeUseStatusSchema.nullable(),
-    gate_verdict: GateVerdictSchema.nullable(),
+    safe_use_status: nullableRef(SafeUseStatusSchema),
+    gate_verdict: nullableRef(GateVerdictSchema),
     created_at: TimestampSchema,
-    completed_at: TimestampSchema.nullable(),
+    completed_at: nullableRef(TimestampSchema),
     capture_method: CaptureMethodSchema,
     question: z.string().nullable(),
-    metadata: RunMetadataSchema.nullable(),
+    metadata: nullableRef(RunMetadataSchema),
     external_id: z.string().nullable(),
     import_id: z.string().nullable(),
     error_code: z.string().nullable(),
@@ -61,7 +62,7 @@ export const ReviewRunSchema = ReviewRunSummarySchema.extend({
   sources: z.array(SourceDocumentSchema),
   source_spans: z.array(SourceSpanSchema),
   verification_results: z.array(VerificationResultSchema),
-  claim_report: ClaimReportSchema.nullable(),
+  claim_report: nullableRef(ClaimReportSchema),
   request_id: RequestIdSchema,
 }).openapi("ReviewRun");
 

@@ -1,0 +1,78 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import type { AppEnv } from "../../env.ts";
+import { ApiError } from "../../errors.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { ClaimReportSchema } from "../../schemas/review-artifacts.ts";
+import { findRun } from "../../services/review-run-store.ts";
+import { hostedArtifacts } from "../../services/run-views.ts";
+import { defineRoute } from "../define.ts";
+import { RequestIdSchema } from "../shared-schemas.ts";
+import { CLAIM_REPORT_EXAMPLE, CLAIM_REPORT_MARKDOWN_EXAMPLE } from "./examples.ts";
+import { ReviewRunIdParamSchema } from "./schema.ts";
+
+export const ClaimReportResponseSchema = ClaimReportSchema.extend({ request_id: RequestIdSchema }).openapi(
+  "ClaimReportResponse",
+);
+
+const QuerySchema = z.object({
+  format: z
+    .enum(["json", "markdown"])
+    .optional()
+    .openapi({ description: "Overrides the `Accept` header: `markdown` answers `text/markdown`." }),
+});
+
+type ReportFormat = "json" | "markdown";
+
+/** `?format=` wins; otherwise the first of the Accept header's types we can serve. */
+export function negotiateFormat(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
+  if (format) return format;
+  const wanted = (accept ?? "")
+    .split(",")
+    .map((part) => part.split(";")[0]!.trim().toLowerCase());
+  for (const type of wanted) {
+    if (type === "text/markdown") return "markdown";
+    if (type === "application/json") return "json";
+  }
+  return "json";
+}
+
+export const getClaimReportRoute = defineRoute({
+  method: "get",
+  path: "/v1/review-runs/{reviewRunId}/claim-report",
+  operationId: "getClaimReport",
+  tags: ["Review runs"],
+  summary: "Fetch the claim report",
+  description:
+    "The reviewer-facing report as JSON, or as markdown with `?format=markdown` or `Accept: text/markdown`. Answers 404 until the run completes.",
+  auth: { apiKey: "review_runs:read" },
+  errors: ["not_found", "artifact_not_hosted"],
+  request: { params: ReviewRunIdParamSchema, query: QuerySchema },
+  responses: {
+    200: {
+      description: "The claim report.",
+      content: {
+        "application/json": { schema: ClaimReportResponseSchema, example: CLAIM_REPORT_EXAMPLE },
+        "text/markdown": { schema: z.string(), example: CLAIM_REPORT_MARKDOWN_EXAMPLE },
+      },
+    },
+  },
+});
+
+export function registerGetClaimReport(app: OpenAPIHono<AppEnv>) {
+  app.openapi(getClaimReportRoute, async (c) => {
+    const db = database(c.env.DB);
+    const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
+    const { claim_report: report } = await hostedArtifacts(db, row);
+    if (!report) {
+      throw new ApiError("not_found", {
+        message: `The claim report of ${row.id} is not ready: the run is ${row.status}. Poll the run until it is completed.`,
+      });
+    }
+    c.header("Vary", "Accept");
+    if (negotiateFormat(c.req.valid("query").format, c.req.header("Accept")) === "markdown") {
+      return c.body(report.markdown, 200, { "Content-Type": "text/markdown; charset=utf-8" });
+    }
+    return c.json({ ...report, request_id: c.get("requestId") }, 200);
+  });
+}

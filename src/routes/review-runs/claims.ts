@@ -1,0 +1,38 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import type { AppEnv } from "../../env.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { ClaimSchema } from "../../schemas/review-artifacts.ts";
+import { findRun } from "../../services/review-run-store.ts";
+import { hostedArtifacts } from "../../services/run-views.ts";
+import { defineRoute } from "../define.ts";
+import { RequestIdSchema } from "../shared-schemas.ts";
+import { CLAIMS_EXAMPLE } from "./examples.ts";
+import { ReviewRunIdParamSchema } from "./schema.ts";
+
+export const ClaimListSchema = z.object({ items: z.array(ClaimSchema), request_id: RequestIdSchema }).openapi("ClaimList");
+
+export const listClaimsRoute = defineRoute({
+  method: "get",
+  path: "/v1/review-runs/{reviewRunId}/claims",
+  operationId: "listClaims",
+  tags: ["Review runs"],
+  summary: "List a run's claims",
+  description:
+    "The atomic claims extracted from the output, in output order, each with its support status, primary source span and verification result. Empty until the run completes.",
+  auth: { apiKey: "review_runs:read" },
+  errors: ["not_found", "artifact_not_hosted"],
+  request: { params: ReviewRunIdParamSchema },
+  responses: {
+    200: { description: "The claims.", content: { "application/json": { schema: ClaimListSchema, example: CLAIMS_EXAMPLE } } },
+  },
+});
+
+export function registerListClaims(app: OpenAPIHono<AppEnv>) {
+  app.openapi(listClaimsRoute, async (c) => {
+    const db = database(c.env.DB);
+    const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
+    const { claims } = await hostedArtifacts(db, row);
+    return c.json({ items: claims, request_id: c.get("requestId") }, 200);
+  });
+}

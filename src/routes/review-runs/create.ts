@@ -1,0 +1,117 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import type { AppEnv } from "../../env.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { IdempotencyKeyHeaderSchema, withIdempotency } from "../../services/idempotency.ts";
+import { logger } from "../../services/logger.ts";
+import { findRun } from "../../services/review-run-store.ts";
+import { createReviewRuns } from "../../services/run-creation.ts";
+import { processReviewRun } from "../../services/run-processing.ts";
+import { queuedResponse, runResponse } from "../../services/run-views.ts";
+import { MB, defineRoute } from "../define.ts";
+import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
+import { ReviewRunInputSchema } from "./input-schema.ts";
+import { ReviewRunSchema, ReviewRunSummarySchema } from "./schema.ts";
+import { RequestIdSchema } from "../shared-schemas.ts";
+
+const MAX_WAIT_SECONDS = 10;
+
+export const QueuedReviewRunSchema = z
+  .object({
+    review_run: ReviewRunSummarySchema,
+    queued: z.object({
+      review_run_id: z.string(),
+      status: z.literal("queued"),
+      polling_url: z.string().url(),
+      recommended_poll_interval_seconds: z.number().int(),
+    }),
+    polling_url: z.string().url(),
+    request_id: RequestIdSchema,
+  })
+  .openapi("QueuedReviewRun");
+
+const HeadersSchema = IdempotencyKeyHeaderSchema.extend({
+  prefer: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({
+      param: { name: "prefer", in: "header" },
+      description: `\`wait=N\` (N ≤ ${MAX_WAIT_SECONDS}, RFC 7240): review inline and answer 200 with the completed run when it finishes within N seconds; otherwise the usual 202.`,
+      example: "wait=5",
+    }),
+});
+
+/** The `wait` preference in seconds, capped; null when absent or zero. */
+export function waitPreference(prefer: string | undefined): number | null {
+  const match = prefer ? /(?:^|[\s,;])wait\s*=\s*"?(\d+)"?/i.exec(prefer) : null;
+  if (!match) return null;
+  const seconds = Math.min(Number(match[1]), MAX_WAIT_SECONDS);
+  return seconds > 0 ? seconds : null;
+}
+
+export const createReviewRunRoute = defineRoute({
+  method: "post",
+  path: "/v1/review-runs",
+  operationId: "createReviewRun",
+  tags: ["Review runs"],
+  summary: "Create a review run",
+  description:
+    "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` to have small packets reviewed inline.",
+  auth: { apiKey: "review_runs:create" },
+  errors: ["idempotency_key_reused", "usage_limit_exceeded", "service_unavailable"],
+  maxBodyBytes: 2 * MB,
+  request: {
+    headers: HeadersSchema,
+    body: { required: true, content: { "application/json": { schema: ReviewRunInputSchema } } },
+  },
+  responses: {
+    202: {
+      description: "The run is queued. Nothing more is needed than polling.",
+      content: { "application/json": { schema: QueuedReviewRunSchema, example: QUEUED_EXAMPLE } },
+    },
+    200: {
+      description: "With `Prefer: wait=N`: the run completed inline (same shape as GET). `Preference-Applied` echoes the wait.",
+      content: { "application/json": { schema: ReviewRunSchema, example: RUN_EXAMPLE } },
+    },
+  },
+});
+
+export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createReviewRunRoute, async (c) => {
+    const auth = authOf(c);
+    const input = c.req.valid("json");
+    const headers = c.req.valid("header");
+    const wait = waitPreference(headers.prefer);
+    const requestId = c.get("requestId");
+
+    const result = await withIdempotency(
+      c.env.DB,
+      { projectId: auth.projectId, operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
+      async () => {
+        const [created] = await createReviewRuns(c.env, auth, [input], { captureMethod: "api" });
+        const row = created!;
+        if (wait !== null) {
+          try {
+            if ((await processReviewRun(c.env, row.id, auth.projectId)) === "completed") {
+              const db = database(c.env.DB);
+              return { status: 200, body: await runResponse(db, await findRun(db, auth.projectId, row.id), requestId) };
+            }
+          } catch (error) {
+            // The queued message still carries the run; the caller polls as usual.
+            logger.warn("inline_review_fell_back", { review_run_id: row.id, error });
+          }
+        }
+        return { status: 202, body: queuedResponse(row, new URL(c.req.url).origin, requestId) };
+      },
+    );
+
+    if (result.replayed) c.header("Idempotent-Replayed", "true");
+    if (result.status === 200 && wait !== null) c.header("Preference-Applied", `wait=${wait}`);
+    const body = result.body as { request_id: string };
+    c.header("X-Request-Id", body.request_id);
+    return result.status === 200
+      ? c.json(body as z.infer<typeof ReviewRunSchema>, 200)
+      : c.json(body as z.infer<typeof QueuedReviewRunSchema>, 202);
+  });
+}

@@ -1,0 +1,43 @@
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import type { AppEnv } from "../../env.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { VerificationResultSchema } from "../../schemas/review-artifacts.ts";
+import { findRun } from "../../services/review-run-store.ts";
+import { hostedArtifacts } from "../../services/run-views.ts";
+import { defineRoute } from "../define.ts";
+import { RequestIdSchema } from "../shared-schemas.ts";
+import { VERIFICATION_RESULTS_EXAMPLE } from "./examples.ts";
+import { ReviewRunIdParamSchema } from "./schema.ts";
+
+export const VerificationResultListSchema = z
+  .object({ items: z.array(VerificationResultSchema), request_id: RequestIdSchema })
+  .openapi("VerificationResultList");
+
+export const listVerificationResultsRoute = defineRoute({
+  method: "get",
+  path: "/v1/review-runs/{reviewRunId}/verification-results",
+  operationId: "listVerificationResults",
+  tags: ["Review runs"],
+  summary: "List a run's verification results",
+  description:
+    "One verifier result per claim: status, confidence, the evidence span and a rationale naming the concrete reason. Empty until the run completes.",
+  auth: { apiKey: "review_runs:read" },
+  errors: ["not_found", "artifact_not_hosted"],
+  request: { params: ReviewRunIdParamSchema },
+  responses: {
+    200: {
+      description: "The verification results.",
+      content: { "application/json": { schema: VerificationResultListSchema, example: VERIFICATION_RESULTS_EXAMPLE } },
+    },
+  },
+});
+
+export function registerListVerificationResults(app: OpenAPIHono<AppEnv>) {
+  app.openapi(listVerificationResultsRoute, async (c) => {
+    const db = database(c.env.DB);
+    const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
+    const { verification_results } = await hostedArtifacts(db, row);
+    return c.json({ items: verification_results, request_id: c.get("requestId") }, 200);
+  });
+}

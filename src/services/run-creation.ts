@@ -1,0 +1,156 @@
+import type { Bindings } from "../env.ts";
+import { reviewRunSources, reviewRuns } from "../db/schema.ts";
+import { database } from "../db/client.ts";
+import { ApiError } from "../errors.ts";
+import { isoNow, newReviewRunId, sourceIdFor } from "../ids.ts";
+import type { ReviewQueueMessage } from "../queues/messages.ts";
+import type { ReviewRunInput } from "../routes/review-runs/input-schema.ts";
+import type { CaptureMethod } from "../schemas/enums.ts";
+import { reserveReviewRuns } from "./allowance.ts";
+import type { AuthContext } from "./auth.ts";
+import { sha256Hex } from "./crypto.ts";
+import { logger } from "./logger.ts";
+
+type RunRow = typeof reviewRuns.$inferInsert;
+type SourceRow = typeof reviewRunSources.$inferInsert;
+
+export interface CreatedRun {
+  run: typeof reviewRuns.$inferSelect;
+}
+
+export interface CreateOptions {
+  captureMethod: CaptureMethod;
+  importId?: string | null;
+  /** Sends the queue messages (true) or leaves that to the caller (imports processed in chunks). */
+  enqueue?: boolean;
+}
+
+export const sourceObjectKey = (projectId: string, runId: string, position: number) =>
+  `runs/${projectId}/${runId}/sources/${position}`;
+
+/** D1 bounds the statements of one batch; runs are written in groups that stay well under it. */
+const RUNS_PER_BATCH = 20;
+
+/**
+ * Creates review runs all-or-nothing: allowance reserved, source contents in
+ * R2, run and source rows in D1 batches, then one queue message per run. A
+ * failure at any step removes what the earlier steps wrote and gives the
+ * allowance back, so a failed request leaves no partial run behind.
+ */
+export async function createReviewRuns(
+  env: Bindings,
+  auth: AuthContext,
+  inputs: ReviewRunInput[],
+  options: CreateOptions,
+): Promise<(typeof reviewRuns.$inferSelect)[]> {
+  const reservation = await reserveReviewRuns(env, auth.organizationId, inputs.length);
+  const now = isoNow();
+  const planned = await Promise.all(inputs.map((input) => planRun(auth, input, options, now)));
+  const writtenObjects: string[] = [];
+  const writtenRunIds: string[] = [];
+  try {
+    await Promise.all(
+      planned.flatMap(({ objects }) =>
+        objects.map(async ({ key, content }) => {
+          await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
+          writtenObjects.push(key);
+        }),
+      ),
+    );
+
+    const db = database(env.DB);
+    for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
+      const group = planned.slice(i, i + RUNS_PER_BATCH);
+      const statements = group.flatMap(({ run, sources }) => [
+        db.insert(reviewRuns).values(run),
+        db.insert(reviewRunSources).values(sources),
+      ]);
+      await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+      writtenRunIds.push(...group.map(({ run }) => run.id));
+    }
+
+    if (options.enqueue !== false) await enqueueRuns(env, planned.map(({ run }) => ({ id: run.id, projectId: run.projectId })));
+  } catch (error) {
+    await rollBack(env, writtenRunIds, writtenObjects);
+    await reservation.release();
+    if (error instanceof ApiError) throw error;
+    logger.error("run_creation_failed", { project_id: auth.projectId, runs: inputs.length, error });
+    throw new ApiError("service_unavailable", { message: "The review run could not be stored. Nothing was created; retry the request." });
+  }
+  return planned.map(({ run }) => run as typeof reviewRuns.$inferSelect);
+}
+
+export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: string }[]): Promise<void> {
+  const messages = runs.map(({ id, projectId }) => ({
+    body: { kind: "review_run", review_run_id: id, project_id: projectId } satisfies ReviewQueueMessage,
+    contentType: "json" as const,
+  }));
+  // A queue batch holds at most 100 messages.
+  for (let i = 0; i < messages.length; i += 100) await env.REVIEW_QUEUE.sendBatch(messages.slice(i, i + 100));
+}
+
+async function planRun(auth: AuthContext, input: ReviewRunInput, options: CreateOptions, now: string) {
+  const runId = newReviewRunId();
+  const sources: SourceRow[] = [];
+  const objects: { key: string; content: string }[] = [];
+  for (const [index, source] of input.sources.entries()) {
+    const position = index + 1;
+    const key = sourceObjectKey(auth.projectId, runId, position);
+    objects.push({ key, content: source.content });
+    sources.push({
+      id: sourceIdFor(runId, position),
+      reviewRunId: runId,
+      position,
+      title: source.title,
+      uri: source.uri ?? null,
+      citationLabel: source.citation_label ?? `source ${position}`,
+      mediaType: source.media_type,
+      contentSha256: await sha256Hex(source.content),
+      contentLength: source.content.length,
+      r2Key: key,
+    });
+  }
+  const run: RunRow = {
+    id: runId,
+    organizationId: auth.organizationId,
+    projectId: auth.projectId,
+    status: "queued",
+    intendedUse: input.intended_use,
+    strictness: input.strictness,
+    captureMethod: options.captureMethod,
+    title: null,
+    question: input.question ?? null,
+    aiOutput: input.ai_output,
+    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+    externalId: input.external_id ?? null,
+    importId: options.importId ?? null,
+    sourceCount: input.sources.length,
+    claimCount: 0,
+    unsupportedClaimCount: 0,
+    safeUseStatus: null,
+    gateVerdict: null,
+    errorCode: null,
+    errorMessage: null,
+    enqueueCount: options.enqueue === false ? 0 : 1,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    completedAt: null,
+  };
+  return { run, sources, objects };
+}
+
+async function rollBack(env: Bindings, runIds: string[], objectKeys: string[]): Promise<void> {
+  try {
+    for (const runId of runIds) {
+      await env.DB.batch([
+        env.DB.prepare("DELETE FROM review_run_sources WHERE review_run_id = ?").bind(runId),
+        env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId),
+      ]);
+    }
+    for (let i = 0; i < objectKeys.length; i += 1000) await env.SOURCES.delete(objectKeys.slice(i, i + 1000));
+  } catch (error) {
+    // The sweeper fails runs that never got a message, so a half-done rollback still ends visible.
+    logger.error("run_creation_rollback_failed", { runs: runIds.length, objects: objectKeys.length, error });
+  }
+}

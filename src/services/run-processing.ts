@@ -1,0 +1,150 @@
+import type { Bindings } from "../env.ts";
+import { isoNow } from "../ids.ts";
+import { runReview, type ReviewResult } from "../review/index.ts";
+import type { GateMode, IntendedUse, Strictness } from "../schemas/enums.ts";
+import { logger } from "./logger.ts";
+
+/** A failure that retrying cannot fix: the run is failed at once with this code. */
+export class PermanentProcessingError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "PermanentProcessingError";
+    this.code = code;
+  }
+}
+
+export type ProcessOutcome = "completed" | "skipped";
+
+interface RunRecord {
+  id: string;
+  project_id: string;
+  status: string;
+  intended_use: IntendedUse;
+  strictness: Strictness;
+  capture_method: string;
+  question: string | null;
+  ai_output: string | null;
+  started_at: string;
+}
+
+interface SourceRecord {
+  id: string;
+  position: number;
+  title: string;
+  uri: string | null;
+  citation_label: string | null;
+  media_type: string;
+  r2_key: string;
+}
+
+/** Artifacts are stored as JSON arrays in chunks, keeping each row far below D1's row size limit. */
+const ARTIFACT_CHUNK = 50;
+
+/**
+ * Reviews one run and stores everything it produced in a single D1 batch.
+ * Idempotent: a run that is no longer queued or processing is skipped, and a
+ * retry after a crash reuses the first attempt's start time as the engine's
+ * clock, so it writes byte-identical artifacts over the same keys.
+ */
+export async function processReviewRun(env: Bindings, runId: string, projectId: string): Promise<ProcessOutcome> {
+  const now = isoNow();
+  const run = await env.DB.prepare(
+    `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
+     WHERE id = ?2 AND project_id = ?3 AND status IN ('queued', 'processing') AND capture_method != 'private_worker'
+     RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
+  )
+    .bind(now, runId, projectId)
+    .first<RunRecord>();
+  if (!run) return "skipped";
+  if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
+
+  const [sources, project] = await Promise.all([
+    env.DB.prepare(
+      "SELECT id, position, title, uri, citation_label, media_type, r2_key FROM review_run_sources WHERE review_run_id = ? ORDER BY position",
+    )
+      .bind(runId)
+      .all<SourceRecord>(),
+    env.DB.prepare("SELECT gate_mode FROM projects WHERE id = ?").bind(projectId).first<{ gate_mode: GateMode }>(),
+  ]);
+  const contents = await Promise.all(
+    sources.results.map(async (source) => {
+      const object = await env.SOURCES.get(source.r2_key);
+      if (!object) throw new PermanentProcessingError("source_unavailable", `Source ${source.position} is no longer available.`);
+      return object.text();
+    }),
+  );
+
+  const result = runReview({
+    review_run_id: run.id,
+    ai_output: run.ai_output,
+    question: run.question,
+    sources: sources.results.map((source, i) => ({
+      id: source.id,
+      title: source.title,
+      content: contents[i]!,
+      uri: source.uri,
+      citation_label: source.citation_label,
+      media_type: source.media_type,
+    })),
+    intended_use: run.intended_use,
+    strictness: run.strictness,
+    gate_mode: project?.gate_mode ?? "advisory",
+    now: run.started_at,
+  });
+
+  await storeResult(env, run.id, result, isoNow());
+  return "completed";
+}
+
+async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {
+  const insert = env.DB.prepare(
+    "INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) VALUES (?, ?, ?, ?, ?)",
+  );
+  const artifactRows = [
+    ...chunks("claim", result.claims),
+    ...chunks("source_span", result.source_spans),
+    ...chunks("verification_result", result.verification_results),
+    { kind: "claim_report", position: 0, id: result.claim_report.id, body: JSON.stringify(result.claim_report) },
+  ];
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM review_artifacts WHERE review_run_id = ?").bind(runId),
+    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body)),
+    env.DB.prepare(
+      `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
+         gate_verdict = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
+       WHERE id = ? AND status = 'processing'`,
+    ).bind(
+      result.claim_count,
+      result.unsupported_claim_count,
+      result.safe_use_status,
+      JSON.stringify(result.gate_verdict),
+      completedAt,
+      completedAt,
+      runId,
+    ),
+  ]);
+}
+
+function chunks(kind: string, items: readonly { id: string }[]) {
+  const rows: { kind: string; position: number; id: string; body: string }[] = [];
+  for (let i = 0; i < items.length; i += ARTIFACT_CHUNK) {
+    const chunk = items.slice(i, i + ARTIFACT_CHUNK);
+    rows.push({ kind, position: i / ARTIFACT_CHUNK, id: chunk[0]!.id, body: JSON.stringify(chunk) });
+  }
+  return rows;
+}
+
+/** Terminal failure with a code and a message fit for the caller: no internals. */
+export async function failRun(env: Bindings, runId: string, code: string, message: string): Promise<boolean> {
+  const now = isoNow();
+  const updated = await env.DB.prepare(
+    `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
+     WHERE id = ? AND status IN ('queued', 'processing')`,
+  )
+    .bind(code, message, now, now, runId)
+    .run();
+  const changed = (updated.meta.changes ?? 0) > 0;
+  if (changed) logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
+  return changed;
+}

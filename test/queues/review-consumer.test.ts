@@ -1,0 +1,160 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../src/index.ts";
+import type { ReviewQueueMessage } from "../../src/queues/messages.ts";
+import { REVIEW_DLQ_NAME, REVIEW_QUEUE_NAME, retryDelaySeconds } from "../../src/queues/review-consumer.ts";
+import { ReviewRunInputSchema } from "../../src/routes/review-runs/input-schema.ts";
+import type { AuthContext } from "../../src/services/auth.ts";
+import { createReviewRuns } from "../../src/services/run-creation.ts";
+import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
+import { SEED_PACKET, type Json } from "../helpers/runs.ts";
+
+const authOf = (tenant: Tenant): AuthContext => ({
+  keyId: tenant.apiKeyId,
+  organizationId: tenant.organizationId,
+  projectId: tenant.projectId,
+  scopes: [],
+  plan: "enterprise",
+  rateLimitPerMinute: null,
+});
+
+/** A stored, queued run whose message we deliver by hand. */
+async function queuedRun(tenant: Tenant): Promise<string> {
+  const [run] = await createReviewRuns(env, authOf(tenant), [ReviewRunInputSchema.parse(SEED_PACKET)], {
+    captureMethod: "api",
+    enqueue: false,
+  });
+  return run!.id;
+}
+
+async function deliver(queue: string, bodies: unknown[]) {
+  const batch = createMessageBatch<unknown>(
+    queue,
+    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+const message = (tenant: Tenant, runId: string): ReviewQueueMessage => ({ kind: "review_run", review_run_id: runId, project_id: tenant.projectId });
+
+async function artifactsOf(tenant: Tenant, runId: string) {
+  const get = async (path: string) => (await (await call(path, { key: tenant.apiKey })).json()) as Json;
+  const run = await get(`/v1/review-runs/${runId}`);
+  const claims = await get(`/v1/review-runs/${runId}/claims`);
+  const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_artifacts WHERE review_run_id = ?").bind(runId).first<{ n: number }>();
+  return {
+    status: run.status,
+    gate_verdict: run.gate_verdict,
+    source_spans: run.source_spans,
+    verification_results: run.verification_results,
+    claim_report: run.claim_report,
+    claims: claims.items,
+    rows: rows?.n,
+  };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the review queue consumer", () => {
+  it("produces identical artifacts when the same message arrives three times", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const result = await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const clean = await artifactsOf(tenant, runId);
+    expect(clean.status).toBe("completed");
+
+    const redelivered = await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId), message(tenant, runId), message(tenant, runId)]);
+    expect(redelivered.explicitAcks).toHaveLength(3);
+    expect(await artifactsOf(tenant, runId)).toEqual(clean);
+  });
+
+  it("rewrites the same artifacts, without duplicates, after a crash between the write and the ack", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    const clean = await artifactsOf(tenant, runId);
+    // The batch committed but the ack was lost: the run is picked up again as processing.
+    await env.DB.prepare("UPDATE review_runs SET status = 'processing' WHERE id = ?").bind(runId).run();
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect(await artifactsOf(tenant, runId)).toEqual(clean);
+  });
+
+  it("retries a transient failure with backoff and then completes", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const realGet = env.SOURCES.get.bind(env.SOURCES);
+    const spy = vi.spyOn(env.SOURCES, "get").mockImplementationOnce(async () => {
+      throw new Error("R2 is having a moment");
+    });
+    const first = await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect(first.retryMessages).toEqual([{ msgId: expect.any(String) }]);
+    expect((await artifactsOf(tenant, runId)).status).toBe("processing");
+    spy.mockImplementation(realGet as typeof env.SOURCES.get);
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect((await artifactsOf(tenant, runId)).status).toBe("completed");
+  });
+
+  it("backs off exponentially between attempts, capped at five minutes", () => {
+    expect([1, 2, 3, 4, 20].map(retryDelaySeconds)).toEqual([2, 4, 8, 16, 300]);
+  });
+
+  it("fails the run at once when its source content is gone", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    await env.SOURCES.delete(`runs/${tenant.projectId}/${runId}/sources/1`);
+    const result = await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const run = (await (await call(`/v1/review-runs/${runId}`, { key: tenant.apiKey })).json()) as Json;
+    expect(run).toMatchObject({ status: "failed", error_code: "source_unavailable" });
+  });
+
+  it("acks a poisoned message without touching any run", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const result = await deliver(REVIEW_QUEUE_NAME, [{ hello: "world" }, "not even an object", { kind: "review_run", review_run_id: runId }]);
+    expect(result.explicitAcks).toHaveLength(3);
+    expect((await artifactsOf(tenant, runId)).status).toBe("queued");
+  });
+
+  it("fails a run whose message exhausted its retries, with a code and no internals", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    await deliver(REVIEW_DLQ_NAME, [message(tenant, runId)]);
+    const run = (await (await call(`/v1/review-runs/${runId}`, { key: tenant.apiKey })).json()) as Json;
+    expect(run).toMatchObject({ status: "failed", error_code: "processing_failed" });
+    expect(run.error_message).not.toMatch(/Error|at |\.ts/);
+  });
+
+  it("does not fail a completed run when a stale dead letter arrives", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    await deliver(REVIEW_DLQ_NAME, [message(tenant, runId)]);
+    expect((await artifactsOf(tenant, runId)).status).toBe("completed");
+  });
+});
+
+describe("POST /v1/review-runs/{id}/cancel", () => {
+  it("cancels a queued run, which the consumer then skips", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const response = await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Json).status).toBe("cancelled");
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    const after = await artifactsOf(tenant, runId);
+    expect(after).toMatchObject({ status: "cancelled", rows: 0, claims: [] });
+    await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "run_not_cancellable");
+  });
+
+  it("refuses to cancel a completed run", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    const body = await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "run_not_cancellable");
+    expect(body.error.message).toContain("completed");
+  });
+});

@@ -1,0 +1,237 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "../../src/routes/review-runs/examples.ts";
+import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
+import { ADMIN_EXPORT_PACKET, SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
+
+const keysOf = (value: object) => Object.keys(value).sort();
+
+async function storedState(tenant: Tenant) {
+  const runs = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE project_id = ?").bind(tenant.projectId).first<{ n: number }>();
+  const objects = await env.SOURCES.list({ prefix: `runs/${tenant.projectId}/` });
+  return { runs: runs?.n ?? 0, objects: objects.objects.length };
+}
+
+describe("the hosted review flow (seed example)", () => {
+  it("queues the run, reviews it through the queue and answers the four reads in the seed's shapes", async () => {
+    const tenant = await seedTenant();
+    const { response, body } = await createRun(tenant, SEED_PACKET);
+    expect(response.status).toBe(202);
+    expect(keysOf(body)).toEqual(keysOf(QUEUED_EXAMPLE));
+    expect(keysOf(body.review_run)).toEqual(keysOf(QUEUED_EXAMPLE.review_run));
+    const runId = body.review_run.id as string;
+    expect(runId).toMatch(/^run_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(body.review_run).toMatchObject({
+      project_id: tenant.projectId,
+      status: "queued",
+      intended_use: "customer_facing",
+      strictness: "standard",
+      source_count: 1,
+      claim_count: 0,
+      safe_use_status: null,
+      gate_verdict: null,
+      capture_method: "api",
+      metadata: SEED_PACKET.metadata,
+    });
+    expect(body.polling_url).toBe(`http://kivo.test/v1/review-runs/${runId}`);
+    expect(body.queued).toEqual({ review_run_id: runId, status: "queued", polling_url: body.polling_url, recommended_poll_interval_seconds: 2 });
+    expect(response.headers.get("X-Request-Id")).toBe(body.request_id);
+
+    const object = await env.SOURCES.get(`runs/${tenant.projectId}/${runId}/sources/1`);
+    expect(await object?.text()).toBe(SEED_PACKET.sources[0].content);
+
+    const run = await waitForRun(tenant, runId);
+    expect(keysOf(run)).toEqual(expect.arrayContaining(keysOf(RUN_EXAMPLE)));
+    expect(run).toMatchObject({ status: "completed", safe_use_status: "needs_repair" });
+    expect(run.gate_verdict).toMatchObject({ id: `${runId}_gate_verdict`, verdict: "needs_repair", mode: "advisory" });
+    expect(run.sources).toEqual([
+      {
+        id: `${runId}_source_1`,
+        title: "Refund policy",
+        uri: null,
+        citation_label: "source 1",
+        media_type: "text/plain",
+        content_sha256: await sha256(SEED_PACKET.sources[0].content),
+      },
+    ]);
+    expect(JSON.stringify(run.sources)).not.toContain("30 days of purchase");
+    expect(run.ai_output).toBe(SEED_PACKET.ai_output);
+
+    const claims = (await (await call(`/v1/review-runs/${runId}/claims`, { key: tenant.apiKey })).json()) as Json;
+    // The seed's claim, plus the appended "including international orders" as its own atomic claim.
+    expect(claims.items[0]).toMatchObject({
+      id: `${runId}_claim_1`,
+      text: "Customers can request refunds for any order within 60 days",
+      support_status: "contradicted",
+      output_start_offset: 0,
+      // The seed says 60, which takes in the trailing ", "; offsets slice exactly the claim (SPEC §3).
+      output_end_offset: 58,
+    });
+    expect(SEED_PACKET.ai_output.slice(0, 58)).toBe(claims.items[0].text);
+    expect(run.claim_count).toBe(claims.items.length);
+    expect(run.unsupported_claim_count).toBe(
+      claims.items.filter((c: Json) => c.support_status === "unsupported" || c.support_status === "contradicted").length,
+    );
+    expect(claims.items[0].primary_source_span.quote).toBe(SEED_PACKET.sources[0].content);
+
+    const results = (await (await call(`/v1/review-runs/${runId}/verification-results`, { key: tenant.apiKey })).json()) as Json;
+    expect(results.items[0].rationale).toMatch(/30/);
+    expect(results.items[0].rationale).toMatch(/60/);
+
+    const report = (await (await call(`/v1/review-runs/${runId}/claim-report`, { key: tenant.apiKey })).json()) as Json;
+    expect(report).toMatchObject({ id: `${runId}_claim_report`, review_run_id: runId, safe_use_status: "needs_repair" });
+    expect(report.unsupported_claims[0].suggested_repair).toContain("30 days");
+
+    for (const request of [
+      call(`/v1/review-runs/${runId}/claim-report?format=markdown`, { key: tenant.apiKey }),
+      call(`/v1/review-runs/${runId}/claim-report`, { key: tenant.apiKey, headers: { Accept: "text/markdown" } }),
+    ]) {
+      const markdown = await request;
+      expect(markdown.headers.get("Content-Type")).toBe("text/markdown; charset=utf-8");
+      const text = await markdown.text();
+      expect(text).toBe(report.markdown);
+      expect(text.split("\n").filter((line) => line.startsWith("#"))).toEqual([
+        "# Claim report",
+        "## Summary",
+        "## Unsupported claims",
+        "## Citation issues",
+        "## Evidence notes",
+        "## Follow-up questions",
+      ]);
+      expect(text).toContain("Use status: Needs Repair");
+    }
+  });
+
+  it("supports the admin-guide claim with the exact source span", async () => {
+    const tenant = await seedTenant();
+    const { body } = await createRun(tenant, ADMIN_EXPORT_PACKET);
+    const run = await waitForRun(tenant, body.review_run.id);
+    expect(run.safe_use_status).toBe("verified_for_use");
+    const claims = (await (await call(`/v1/review-runs/${run.id}/claims`, { key: tenant.apiKey })).json()) as Json;
+    const span = claims.items[0].primary_source_span;
+    expect(claims.items[0].support_status).toBe("supported");
+    expect(ADMIN_EXPORT_PACKET.sources[0].content.slice(span.start_offset, span.end_offset)).toBe(span.quote);
+  });
+
+  it("lists created runs newest first and finds one by external_id", async () => {
+    const tenant = await seedTenant();
+    const first = await createRun(tenant, { ...ADMIN_EXPORT_PACKET, external_id: "ticket-1" });
+    const second = await createRun(tenant, { ...ADMIN_EXPORT_PACKET, external_id: "ticket-2" });
+    const list = (await (await call("/v1/review-runs", { key: tenant.apiKey })).json()) as Json;
+    expect(list.items.map((item: Json) => item.id)).toEqual([second.body.review_run.id, first.body.review_run.id]);
+    const found = (await (await call("/v1/review-runs?external_id=ticket-1", { key: tenant.apiKey })).json()) as Json;
+    expect(found.items.map((item: Json) => item.id)).toEqual([first.body.review_run.id]);
+  });
+});
+
+describe("bad input creates nothing", () => {
+  const cases: [string, unknown, string[]][] = [
+    ["missing ai_output", { ...SEED_PACKET, ai_output: undefined }, ["ai_output"]],
+    ["whitespace-only ai_output", { ...SEED_PACKET, ai_output: "   \n " }, ["ai_output"]],
+    ["ai_output over 20,000 characters", { ...SEED_PACKET, ai_output: "a".repeat(20_001) }, ["ai_output"]],
+    ["no sources", { ...SEED_PACKET, sources: [] }, ["sources"]],
+    ["51 sources", { ...SEED_PACKET, sources: Array.from({ length: 51 }, () => SEED_PACKET.sources[0]) }, ["sources"]],
+    ["empty source content", { ...SEED_PACKET, sources: [{ title: "t", content: "" }] }, ["sources.0.content"]],
+    ["source over 100,000 characters", { ...SEED_PACKET, sources: [{ title: "t", content: "a".repeat(100_001) }] }, ["sources.0.content"]],
+    [
+      "over 1,000,000 characters of sources",
+      { ...SEED_PACKET, sources: Array.from({ length: 11 }, () => ({ title: "t", content: "a".repeat(95_000) })) },
+      ["sources"],
+    ],
+    ["unknown intended_use", { ...SEED_PACKET, intended_use: "marketing" }, ["intended_use"]],
+    ["unknown strictness", { ...SEED_PACKET, strictness: "lenient" }, ["strictness"]],
+    ["non-object metadata", { ...SEED_PACKET, metadata: ["a"] }, ["metadata"]],
+    ["a credential in metadata", { ...SEED_PACKET, metadata: { note: `key kivo_live_${"A".repeat(32)}` } }, ["metadata.note"]],
+    ["an unknown field", { ...SEED_PACKET, surprise: 1 }, ["(root)"]],
+  ];
+
+  it.each(cases)("%s → 400 validation_error naming the field", async (_name, packet, paths) => {
+    const tenant = await seedTenant();
+    const { response, body } = await createRun(tenant, packet);
+    expect(response.status).toBe(400);
+    expect(body.error.code).toBe("validation_error");
+    expect(body.error.details.map((d: Json) => d.path)).toEqual(expect.arrayContaining(paths));
+    expect(await storedState(tenant)).toEqual({ runs: 0, objects: 0 });
+  });
+
+  it("refuses a body over 2 MB with payload_too_large", async () => {
+    const tenant = await seedTenant();
+    const response = await call("/v1/review-runs", {
+      method: "POST",
+      key: tenant.apiKey,
+      json: { ...SEED_PACKET, sources: Array.from({ length: 25 }, () => ({ title: "t", content: "a".repeat(99_000) })) },
+    });
+    await expectError(response, 413, "payload_too_large");
+    expect(await storedState(tenant)).toEqual({ runs: 0, objects: 0 });
+  });
+
+  it("answers unknown and malformed run IDs with not_found", async () => {
+    const tenant = await seedTenant();
+    for (const id of [`run_${crypto.randomUUID()}`, "run_nope", "%20", "x".repeat(90)]) {
+      await expectError(await call(`/v1/review-runs/${id}`, { key: tenant.apiKey }), 404, "not_found");
+      await expectError(await call(`/v1/review-runs/${id}/claims`, { key: tenant.apiKey }), 404, "not_found");
+    }
+  });
+});
+
+describe("Idempotency-Key", () => {
+  it("replays the first answer for the same body and creates nothing new", async () => {
+    const tenant = await seedTenant();
+    const headers = { "Idempotency-Key": "order-42" };
+    const first = await createRun(tenant, SEED_PACKET, headers);
+    const again = await createRun(tenant, { ...SEED_PACKET, metadata: { environment: "quickstart", workflow: "support_answer" } }, headers);
+    expect(again.response.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.response.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await storedState(tenant)).runs).toBe(1);
+  });
+
+  it("refuses the same key with a different body", async () => {
+    const tenant = await seedTenant();
+    await createRun(tenant, SEED_PACKET, { "Idempotency-Key": "k1" });
+    const { response, body } = await createRun(tenant, ADMIN_EXPORT_PACKET, { "Idempotency-Key": "k1" });
+    expect([response.status, body.error.code]).toEqual([409, "idempotency_key_reused"]);
+    expect((await storedState(tenant)).runs).toBe(1);
+  });
+
+  it("creates exactly one run for parallel retries with one key", async () => {
+    const tenant = await seedTenant();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => createRun(tenant, SEED_PACKET, { "Idempotency-Key": "burst" })));
+    const created = responses.filter((r) => r.response.status === 202).map((r) => r.body.review_run.id);
+    expect(new Set(created).size).toBe(1);
+    expect(responses.every((r) => r.response.status === 202 || r.body.error?.code === "idempotency_key_reused")).toBe(true);
+    expect((await storedState(tenant)).runs).toBe(1);
+  });
+
+  it("scopes keys to the project", async () => {
+    const a = await seedTenant();
+    const b = await seedTenant();
+    const first = await createRun(a, SEED_PACKET, { "Idempotency-Key": "shared" });
+    const second = await createRun(b, SEED_PACKET, { "Idempotency-Key": "shared" });
+    expect(second.body.review_run.id).not.toBe(first.body.review_run.id);
+  });
+});
+
+describe("Prefer: wait", () => {
+  it("reviews inline and answers 200 with the completed run", async () => {
+    const tenant = await seedTenant();
+    const { response, body } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=5" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Preference-Applied")).toBe("wait=5");
+    expect(body).toMatchObject({ status: "completed", safe_use_status: "needs_repair" });
+    expect(keysOf(body)).toEqual(expect.arrayContaining(keysOf(RUN_EXAMPLE)));
+    const stored = (await (await call(`/v1/review-runs/${body.id}`, { key: tenant.apiKey })).json()) as Json;
+    expect({ ...stored, request_id: null }).toEqual({ ...body, request_id: null });
+  });
+
+  it("is ignored without the header or with wait=0", async () => {
+    const tenant = await seedTenant();
+    expect((await createRun(tenant, SEED_PACKET)).response.status).toBe(202);
+    expect((await createRun(tenant, SEED_PACKET, { Prefer: "wait=0" })).response.status).toBe(202);
+  });
+});
+
+async function sha256(text: string) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
