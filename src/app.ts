@@ -12,6 +12,7 @@ import { registerCreatePortal } from "./routes/billing/portal.ts";
 import { registerGetUsage } from "./routes/billing/usage.ts";
 import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
 import { registerHealth } from "./routes/meta/health.ts";
+import { registerPrivateWorker } from "./routes/private-worker/index.ts";
 import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
 import { registerGetClaimReport } from "./routes/review-runs/claim-report.ts";
 import { registerListClaims } from "./routes/review-runs/claims.ts";
@@ -36,6 +37,7 @@ export function createApp() {
   registerListVerificationResults(app);
   registerGetClaimReport(app);
   registerCancelReviewRun(app);
+  registerPrivateWorker(app);
   registerGetUsage(app);
   registerCreateCheckout(app);
   registerCreatePortal(app);

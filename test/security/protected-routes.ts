@@ -1,6 +1,7 @@
 import type { Scope } from "../../src/services/scopes.ts";
 import { call, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET } from "../helpers/runs.ts";
+import { createBody, createRun } from "../routes/private-worker/helpers.ts";
 
 export interface RouteRequest {
   path: string;
@@ -58,3 +59,22 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   onHostedRun("/claim-report", "GET", "review_runs:read"),
   onHostedRun("/cancel", "POST", "review_runs:create"),
 ];
+
+// Enterprise Worker routes that take an API key (the events route takes the run's worker credential instead).
+PROTECTED_ROUTES.push(
+  {
+    method: "POST",
+    template: "/v1/private-worker/review-runs",
+    scope: "private_worker_runs:create",
+    request: async () => ({ path: "/v1/private-worker/review-runs", json: await createBody() }),
+  },
+  ...(["rotate", "revoke"] as const).map(
+    (action): ProtectedRoute => ({
+      method: "POST",
+      template: `/v1/private-worker/review-runs/{reviewRunId}/credential/${action}`,
+      scope: "private_worker_runs:create",
+      request: async (tenant) => ({ path: `/v1/private-worker/review-runs/${(await createRun(tenant)).id}/credential/${action}` }),
+      missingResource: () => ({ path: `/v1/private-worker/review-runs/run_${crypto.randomUUID()}/credential/${action}` }),
+    }),
+  ),
+);
