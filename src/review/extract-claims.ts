@@ -35,7 +35,8 @@ const CLAUSE_SPLIT = /;\s+|,\s+(?=(?:and|but|while|whereas|yet)\s)/g;
 const APPENDED_SPLIT = /,\s+(?=(?:including|such as|especially|particularly|notably|plus)\s)/g;
 const CLAUSE_SUBJECT_START =
   /^(?:and|but|while|whereas|yet)\s+(?:also\s+)?(?:the|a|an|this|that|these|those|it|its|they|their|he|his|she|her|we|our|you|i|there|[A-Z][\p{L}-]*)\b/u;
-const WORD = /[\p{L}\p{N}]+/gu;
+// CJK scripts write words without spaces: each ideograph counts as a word.
+const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu;
 
 function wordCount(text: string): number {
   return text.match(WORD)?.length ?? 0;
@@ -77,13 +78,20 @@ function trimClaimRange(output: string, start: number, end: number, citations: R
   let changed = true;
   while (changed) {
     changed = false;
-    while (s < e && /[\s,;:*_"“(]/.test(output[s] ?? "")) s++;
+    // Leading bullets, emoji and stray punctuation are not part of the claim.
+    while (s < e && !/[\p{L}\p{N}"“'‘$€£¥[]/u.test(output[s] ?? "")) s++;
+    while (s < e && /["“]/.test(output[s] ?? "") && !output.slice(s + 1, e).includes(output[s] === "“" ? "”" : "\"")) s++;
     const conjunction = /^(?:and|but|while|whereas|yet)\s+/i.exec(output.slice(s, Math.min(e, s + 12)));
     if (conjunction) {
       s += conjunction[0].length;
       changed = true;
     }
-    while (e > s && /[\s.,;:!*_…]/.test(output[e - 1] ?? "")) e--;
+    while (e > s && /[\s.,;:!*_…。！]/.test(output[e - 1] ?? "")) e--;
+    const tail = output.slice(Math.max(s, e - 2), e);
+    if (/(?:\p{Extended_Pictographic}|[\uFE0F\u200D])$/u.test(tail)) {
+      e -= /[\uD800-\uDBFF][\uDC00-\uDFFF]$/.test(tail) ? 2 : 1;
+      changed = true;
+    }
     for (const citation of citations) {
       if (citation.end === e && citation.start >= s && /^[[(]/.test(citation.marker)) {
         e = citation.start;
@@ -118,7 +126,7 @@ function splitParts(output: string, sentence: TextRange): Part[] {
     const right = text.slice(at);
     const left = text.slice(0, match.index);
     const isSemicolon = match[0].startsWith(";");
-    if (wordCount(left) < 3 || wordCount(right) < 4) continue;
+    if (wordCount(left) < 3 || wordCount(right) < (isSemicolon ? 3 : 4)) continue;
     if (!isSemicolon && !CLAUSE_SUBJECT_START.test(right)) continue;
     cuts.push({ at, role: "clause" });
   }

@@ -51,7 +51,7 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     "certain particular current currently previous previously necessary significant significantly " +
     "finally ultimately eventually overall generally especially particularly notably mainly " +
     "thought think thinks believe believed believes feel felt feels opinion opinions view views " +
-    "perception impression sense whether others other"
+    "perception impression sense whether others other case fact"
   ).split(" "),
 );
 

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { comparable, extractQuantities, quantityMatches, sameNumber, type Quantity } from "../../src/review/quantities.ts";
+
+function only(text: string): Quantity {
+  const found = extractQuantities(text);
+  expect(found).toHaveLength(1);
+  return found[0] as Quantity;
+}
+
+describe("value normalization", () => {
+  it("reads amounts with scale words and symbols", () => {
+    expect(only("$35M")).toMatchObject({ kind: "money", value: 35_000_000, unit: "usd" });
+    expect(only("3.1 billion dollars")).toMatchObject({ kind: "money", value: 3_100_000_000 });
+    expect(only("between $90 million and $100 million")).toMatchObject({ kind: "money", value: 90_000_000, high: 100_000_000 });
+  });
+
+  it("keeps $35M and 35% apart", () => {
+    const money = only("$35M");
+    const percent = only("35%");
+    expect(percent.kind).toBe("percent");
+    expect(comparable(money, percent)).toBe(false);
+    expect(quantityMatches(money, percent)).toBe(false);
+    expect(sameNumber(money, percent)).toBe(false);
+  });
+
+  it("normalizes durations, written-out numbers included", () => {
+    expect(only("thirty days")).toMatchObject({ kind: "duration", value: 30 });
+    expect(quantityMatches(only("two weeks"), only("14 days"))).toBe(true);
+    expect(quantityMatches(only("a 30-day window"), only("no later than 30 days"))).toBe(true);
+    expect(quantityMatches(only("60 days"), only("30 days"))).toBe(false);
+    expect(comparable(only("60 days"), only("30 days"))).toBe(true);
+  });
+
+  it("matches a value inside a source range", () => {
+    expect(quantityMatches(only("45 days"), only("30-60 days"))).toBe(true);
+  });
+
+  it("reads quarters both ways", () => {
+    expect(quantityMatches(only("Q2"), only("the second quarter"))).toBe(true);
+    expect(quantityMatches(only("Q3"), only("the second quarter"))).toBe(false);
+  });
+
+  it("accepts a rounded restatement at the claim's precision", () => {
+    expect(quantityMatches(only("$3.1 billion"), only("$3.09 billion"))).toBe(true);
+    expect(quantityMatches(only("$3.1 billion"), only("$3.3 billion"))).toBe(false);
+  });
+
+  it("emits the year of a full date", () => {
+    const found = extractQuantities("born 9 September 1960");
+    expect(found.map((q) => [q.kind, q.value])).toEqual([["date", 909], ["year", 1960]]);
+  });
+
+  it("reports exact offsets", () => {
+    const text = "Refunds within 30 days, up 40.6% year on year.";
+    for (const q of extractQuantities(text)) expect(text.slice(q.start, q.end)).toBe(q.raw);
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { extractClaims } from "../../src/review/extract-claims.ts";
+import { findCitationMarkers } from "../../src/review/citations.ts";
+import { createTokenizer, splitSentences } from "../../src/review/text.ts";
+
+function sentences(text: string): string[] {
+  return splitSentences(text).map((s) => text.slice(s.start, s.end));
+}
+
+describe("sentence splitting", () => {
+  it("keeps abbreviations, initials and decimals inside their sentence", () => {
+    expect(sentences("Dr. Smith joined in Jan. 2020 with a 3.5 percent stake. Sir C. V. Raman won, e.g. in physics. It ended.")).toEqual([
+      "Dr. Smith joined in Jan. 2020 with a 3.5 percent stake.",
+      "Sir C. V. Raman won, e.g. in physics.",
+      "It ended.",
+    ]);
+  });
+
+  it("splits glued paragraphs with no space after the full stop", () => {
+    expect(sentences('She is known for the "American Pie" film series.American Pie is a 1999 film.')).toEqual([
+      'She is known for the "American Pie" film series.',
+      "American Pie is a 1999 film.",
+    ]);
+  });
+
+  it("does not split dotted acronyms followed by a name", () => {
+    expect(sentences("The U.S. President spoke. In the U.S. The vote followed.")).toEqual([
+      "The U.S. President spoke.",
+      "In the U.S.",
+      "The vote followed.",
+    ]);
+  });
+
+  it("keeps a closing quote with its sentence", () => {
+    expect(sentences('He said "yes." Then he left.')).toEqual(['He said "yes."', "Then he left."]);
+  });
+
+  it("strips list markers and marks headings and lead-ins", () => {
+    const text = "# Summary\nHere is what changed:\n- Admins can export logs.\n2. Refunds take 30 days.";
+    const ranges = splitSentences(text);
+    expect(ranges.map((r) => [text.slice(r.start, r.end), r.isHeading])).toEqual([
+      ["Summary", true],
+      ["Here is what changed:", true],
+      ["Admins can export logs.", false],
+      ["Refunds take 30 days.", false],
+    ]);
+  });
+
+  it("splits CJK sentences at the ideographic full stop", () => {
+    expect(sentences("管理员可以导出日志。客户可以退款。")).toEqual(["管理员可以导出日志。", "客户可以退款。"]);
+  });
+});
+
+describe("claim offsets", () => {
+  it("are UTF-16 offsets that slice back to the claim text, with emoji and CJK before them", () => {
+    const output = "🎉 Admins can export audit logs. 管理员可以导出日志。 Refunds take 30 days 👍.";
+    const claims = extractClaims(output, null, findCitationMarkers(output, []));
+    expect(claims.map((c) => c.text)).toEqual(["Admins can export audit logs", "管理员可以导出日志", "Refunds take 30 days"]);
+    for (const claim of claims) expect(output.slice(claim.start, claim.end)).toBe(claim.text);
+    expect(claims[0]?.start).toBe(3);
+  });
+});
+
+describe("claim extraction", () => {
+  const extract = (output: string, question: string | null = null) => extractClaims(output, question, findCitationMarkers(output, []));
+
+  it("drops greetings, questions, offers of help and preambles", () => {
+    const output = "Sure! Here is a summary:\nHello team.\nAdmins can export audit logs.\nDo you want more detail?\nLet me know if you have questions.";
+    expect(extract(output).map((c) => c.text)).toEqual(["Admins can export audit logs"]);
+  });
+
+  it("splits semicolons, ', and <subject>' and ', including' but not 'not only … but also'", () => {
+    const output = "Logs are kept for 90 days; exports run nightly. The plan is not only cheap but also durable, and it ships to all customers, including resellers.";
+    expect(extract(output).map((c) => [c.text, c.role])).toEqual([
+      ["Logs are kept for 90 days", "clause"],
+      ["exports run nightly", "clause"],
+      ["The plan is not only cheap but also durable", "clause"],
+      ["it ships to all customers", "clause"],
+      ["including resellers", "appended"],
+    ]);
+  });
+
+  it("classifies claim types", () => {
+    const types = extract("Admins can export logs. Users must enable MFA. You should rotate keys. Outages happen because of load. The API is fast.").map((c) => c.claimType);
+    expect(types).toEqual(["permission", "normative", "recommendation", "causal", "factual"]);
+  });
+
+  it("reads a bare answer together with the question", () => {
+    const claims = extract("22", "How many Test centuries did Colin Cowdrey make?");
+    expect(claims).toHaveLength(1);
+    expect(claims[0]?.role).toBe("answer");
+    expect(claims[0]?.normalizedText).toBe("22 (answer to: how many test centuries did colin cowdrey make?)");
+  });
+});
+
+describe("tokens", () => {
+  it("fold inflections and listed synonyms onto one key", () => {
+    const tokenize = createTokenizer();
+    const keys = (text: string) => tokenize(text).map((t) => t.key);
+    expect(keys("refunds requested purchase")).toEqual(keys("refund request buy"));
+    expect(keys("utilizing")).toEqual(keys("use"));
+    expect(keys("7,585")).toEqual(["7585"]);
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import type { Claim } from "../../src/schemas/review-artifacts.ts";
+import { review, type SourceSpec } from "./review-input.ts";
+
+const POLICY: SourceSpec = {
+  title: "Plan guide",
+  content:
+    "Customers on the Pro plan can export reports. Admins may export audit logs. Refunds are not available for digital goods. " +
+    "Revenue increased 5% in 2023. Jane Smith leads the security team. The plan is cheap and durable. " +
+    "Refund requests must be filed within 30 days of purchase. Yukio Mishima was a Japanese author.",
+};
+
+function only(output: string, sources: ReadonlyArray<SourceSpec> = [POLICY], question: string | null = null): Claim {
+  const result = review(output, sources, { question });
+  expect(result.claims).toHaveLength(1);
+  return result.claims[0] as Claim;
+}
+
+describe("verification checks", () => {
+  it("contradicts a conflicting value and names both values", () => {
+    const claim = only("Refund requests must be filed within 45 days of purchase.");
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toMatch(/30 days.*45 days/);
+  });
+
+  it("accepts 'no later than 30 days' for 'within 30 days'", () => {
+    expect(only("Refund requests must be filed no later than 30 days after purchase.").support_status).toBe("supported");
+  });
+
+  it("does not take $35M for 35%", () => {
+    const claim = only("Revenue increased by $5M in 2023.");
+    expect(claim.support_status).toBe("unsupported");
+    expect(claim.verification_result?.rationale).toContain("$5M");
+  });
+
+  it("catches a dropped negation", () => {
+    const claim = only("Refunds are available for digital goods.");
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toContain('"not"');
+  });
+
+  it("reads a double negation as positive", () => {
+    expect(only("It is not true that refunds are not available for digital goods.").support_status).not.toBe("supported");
+    expect(only("It is not the case that the plan is not cheap and durable.").support_status).toBe("supported");
+  });
+
+  it("does not read 'not only … but also' as a negation", () => {
+    expect(only("The plan is not only cheap but also durable.").support_status).toBe("supported");
+  });
+
+  it("contradicts an antonym and names both words", () => {
+    const claim = only("Revenue decreased 5% in 2023.");
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toContain('"decreased"');
+    expect(claim.verification_result?.rationale).toContain('"increased"');
+  });
+
+  it("contradicts an obligation where the source only permits", () => {
+    const claim = only("Admins must export audit logs.");
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.metadata.check).toBe("modality");
+  });
+
+  it("marks a universal claim over a narrower source as partially supported", () => {
+    const claim = only("All customers can export reports.");
+    expect(claim.support_status).toBe("partially_supported");
+    expect(claim.verification_result?.rationale).toContain("All customers");
+  });
+
+  it("flags a name the sources never mention", () => {
+    const claim = only("John Doe leads the security team.");
+    expect(claim.support_status).toBe("unsupported");
+    expect(claim.verification_result?.rationale).toContain('"Doe"');
+  });
+
+  it("contradicts a swapped nationality", () => {
+    const claim = only("Yukio Mishima was a Chilean author.");
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toContain('"Japanese"');
+  });
+
+  it("supports a paraphrase and quotes the exact source span", () => {
+    const claim = only("Jane Smith leads the security team.");
+    expect(claim.support_status).toBe("supported");
+    const span = claim.primary_source_span;
+    expect(span && POLICY.content.slice(span.start_offset, span.end_offset)).toBe("Jane Smith leads the security team.");
+  });
+
+  it("reports a claim with no matching evidence as unsupported", () => {
+    const claim = only("The office cafeteria serves vegan lunches.");
+    expect(claim.support_status).toBe("unsupported");
+    expect(claim.primary_source_span).toBeNull();
+  });
+});
+
+describe("question answering", () => {
+  const knowledge: SourceSpec = { title: "Knowledge", content: "Cowdrey made 22 Test centuries, an England record until 2013." };
+  const question = "How many Test centuries did Colin Cowdrey make for England?";
+
+  it("supports a bare answer read with the question", () => {
+    expect(only("22", [knowledge], question).support_status).toBe("supported");
+  });
+
+  it("flags a bare answer the sources do not give", () => {
+    expect(only("25", [knowledge], question).support_status).toBe("unsupported");
+  });
+
+  it("does not pass a bare yes/no", () => {
+    expect(only("yes", [knowledge], "Did Cowdrey make Test centuries?").support_status).toBe("insufficient_context");
+  });
+});
+
+describe("text the verifier cannot judge", () => {
+  it("is not_checked with an unsupported_language reason, never a pass", () => {
+    const result = review("Los clientes pueden solicitar un reembolso dentro de los 30 días de la compra.", [POLICY]);
+    expect(result.claims[0]?.support_status).toBe("not_checked");
+    expect(result.gate_verdict.reasons.map((r) => r.code)).toEqual(["unsupported_language"]);
+    expect(result.safe_use_status).toBe("needs_review");
+  });
+
+  it("reports no checkable claims", () => {
+    const result = review("Hello! Let me know if you have any questions.", [POLICY]);
+    expect(result.claim_count).toBe(0);
+    expect(result.gate_verdict.reasons).toEqual([
+      { code: "no_checkable_claims", message: expect.any(String) as unknown as string, claim_id: null },
+    ]);
+    expect(result.safe_use_status).toBe("needs_review");
+    expect(review("Hello! Let me know if you have any questions.", [POLICY], { intended_use: "internal_draft" }).safe_use_status).toBe(
+      "verified_with_limits",
+    );
+  });
+});
