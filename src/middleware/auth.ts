@@ -5,12 +5,15 @@ import { ApiError } from "../errors.ts";
 import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/auth.ts";
 import { secretsEqual } from "../services/crypto.ts";
 import type { Scope } from "../services/scopes.ts";
+import { enforceKeyRateLimit, limitFailedAuthentication } from "./rate-limit.ts";
 
+/** The API-key pipeline: authenticate (failures counted per IP) → rate limit → scope. */
 export const requireApiKey = (scope: Scope) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const auth = await authenticateApiKey(database(c.env.DB), c.req.header("Authorization"), (work) =>
       c.executionCtx.waitUntil(work.catch(() => undefined)),
-    );
+    ).catch((error: unknown) => limitFailedAuthentication(c, error));
+    await enforceKeyRateLimit(c, auth);
     requireScope(auth, scope);
     c.set("auth", auth);
     await next();

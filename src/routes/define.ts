@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
 import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
+import { withRateLimitHeaders } from "../middleware/rate-limit.ts";
 import type { Scope } from "../services/scopes.ts";
 
 export const API_KEY_SCHEME = "ApiKey";
@@ -20,7 +21,12 @@ type Auth =
 type RouteInput = Omit<RouteConfig, "security" | "middleware">;
 
 /** Codes every route of a given kind can answer, so routes list only their own. */
-export const AUTH_ERRORS = ["missing_api_key", "invalid_api_key", "insufficient_scope"] as const satisfies ErrorCode[];
+export const AUTH_ERRORS = [
+  "missing_api_key",
+  "invalid_api_key",
+  "insufficient_scope",
+  "rate_limited",
+] as const satisfies ErrorCode[];
 const ADMIN_ERRORS = ["missing_api_key", "invalid_api_key", "not_found"] as const satisfies ErrorCode[];
 const BODY_ERRORS = [
   "invalid_json",
@@ -74,7 +80,8 @@ export function defineRoute<const R extends RouteInput>(
   if (route.request?.query || route.request?.params) codes.push("validation_error");
   middleware.push(...extraMiddleware);
 
-  const responses = { ...route.responses, ...(errorResponses(codes) as {}) };
+  let responses = { ...route.responses, ...(errorResponses(codes) as {}) };
+  if ("apiKey" in auth) responses = withRateLimitHeaders(responses);
   return createRoute({
     ...route,
     description,
