@@ -13,6 +13,11 @@ export default defineConfig({
           KIVO_ADMIN_TOKEN: "test-admin-token",
           KIVO_SIGNING_SECRET: "test-signing-secret",
           WORKER_CREDENTIAL_SECRET: "test-worker-credential-secret",
+          // Billing is configured in tests; Stripe itself is intercepted at fetch (test/helpers/stripe.ts).
+          STRIPE_SECRET_KEY: "sk_test_kivo",
+          STRIPE_WEBHOOK_SECRET: "whsec_test_kivo",
+          STRIPE_PRICE_PRO: "price_test_pro",
+          STRIPE_PRICE_ENTERPRISE: "price_test_enterprise",
           TEST_MIGRATIONS: migrations,
         },
       },

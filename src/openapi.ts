@@ -47,6 +47,7 @@ export function buildOpenApiDocument(app: OpenAPIHono<AppEnv>) {
         name: "Enterprise Worker",
         description: "Metadata-only runs reviewed by your own worker: run-scoped credentials and status, completion and failure events.",
       },
+      { name: "Billing", description: "Plan usage, Stripe Checkout and Customer Portal sessions, and Stripe's webhooks." },
       { name: "Admin", description: "Operator endpoints for organizations, projects and API keys." },
       { name: "Meta", description: "Liveness and documents." },
     ],

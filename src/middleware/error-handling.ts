@@ -25,7 +25,7 @@ export function issuesToDetails(issues: readonly ZodLikeIssue[], prefix: Propert
 export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (!result.success) {
     const target = (result as { target?: string }).target;
-    const where = target === "query" ? "query string" : target === "param" ? "path" : "body";
+    const where = target === "query" ? "query string" : target === "param" ? "path" : target === "header" ? "headers" : "body";
     throw new ApiError("validation_error", {
       message: `The request ${where} failed validation.`,
       details: issuesToDetails(result.error.issues as ZodLikeIssue[]),

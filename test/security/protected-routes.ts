@@ -78,3 +78,23 @@ PROTECTED_ROUTES.push(
     }),
   ),
 );
+
+// Usage and billing (Stripe is never reached: every check here fails before it).
+PROTECTED_ROUTES.push(
+  { method: "GET", template: "/v1/usage", scope: "billing:read", request: async () => ({ path: "/v1/usage" }) },
+  {
+    method: "POST",
+    template: "/v1/billing/checkout",
+    scope: "billing:write",
+    request: async () => ({
+      path: "/v1/billing/checkout",
+      json: { plan: "pro", success_url: "https://app.example.com/ok", cancel_url: "https://app.example.com/no" },
+    }),
+  },
+  {
+    method: "POST",
+    template: "/v1/billing/portal",
+    scope: "billing:write",
+    request: async () => ({ path: "/v1/billing/portal", json: { return_url: "https://app.example.com/billing" } }),
+  },
+);

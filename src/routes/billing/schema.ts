@@ -1,0 +1,67 @@
+import { z } from "@hono/zod-openapi";
+import { PAID_PLANS } from "../../services/plans.ts";
+import { PlanSchema } from "../admin/schema.ts";
+import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+
+export const UsageSchema = z
+  .object({
+    plan: PlanSchema,
+    monthly_limit: z.number().int().openapi({ example: 50 }),
+    used: z.number().int().openapi({ description: "Review runs accepted this period.", example: 12 }),
+    remaining: z.number().int().openapi({ example: 38 }),
+    period_start: TimestampSchema.openapi({ example: "2026-11-01T00:00:00.000Z" }),
+    period_end: TimestampSchema.openapi({
+      description: "End of the period (exclusive): the calendar month (UTC), or the Stripe billing period once subscribed.",
+      example: "2026-12-01T00:00:00.000Z",
+    }),
+    request_id: RequestIdSchema,
+  })
+  .openapi("Usage");
+
+const ReturnUrlSchema = z
+  .url({ protocol: /^https?$/, error: "Must be an absolute http(s) URL." })
+  .max(2048)
+  .openapi({ example: "https://app.example.com/billing" });
+
+export const CheckoutBodySchema = z
+  .strictObject({
+    plan: z.enum(PAID_PLANS).openapi({ description: "The paid plan to subscribe to." }),
+    success_url: ReturnUrlSchema.openapi({ example: "https://app.example.com/billing/success" }),
+    cancel_url: ReturnUrlSchema.openapi({ example: "https://app.example.com/billing" }),
+  })
+  .openapi("CheckoutRequest");
+
+export const CheckoutSessionSchema = z
+  .object({
+    checkout_url: z.string().openapi({ example: "https://checkout.stripe.com/c/pay/cs_test_a1b2c3" }),
+    session_id: z.string().openapi({ example: "cs_test_a1b2c3" }),
+    request_id: RequestIdSchema,
+  })
+  .openapi("CheckoutSession");
+
+export const PortalBodySchema = z.strictObject({ return_url: ReturnUrlSchema }).openapi("PortalRequest");
+
+export const PortalSessionSchema = z
+  .object({
+    portal_url: z.string().openapi({ example: "https://billing.stripe.com/p/session/test_a1b2c3" }),
+    request_id: RequestIdSchema,
+  })
+  .openapi("PortalSession");
+
+export const WebhookHeadersSchema = z.object({
+  "stripe-signature": z
+    .string()
+    .min(1)
+    .max(4096)
+    .openapi({ description: "Stripe's signature over the timestamp and the raw body.", example: "t=1795392000,v1=5257a869…" }),
+});
+
+export const WebhookReceiptSchema = z
+  .object({
+    received: z.literal(true),
+    applied: z.boolean().openapi({
+      description: "False when the event changed nothing: already processed, older than the last applied event, or about a replaced subscription.",
+    }),
+    request_id: RequestIdSchema,
+  })
+  .openapi("WebhookReceipt");
