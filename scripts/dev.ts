@@ -9,9 +9,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildApiKey } from "../src/services/auth.ts";
 import { randomBase62 } from "../src/services/crypto.ts";
-import { SCOPES } from "../src/services/scopes.ts";
+import { type LocalTenant, newLocalTenant, seedTenantSql } from "./lib/local-tenant.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const devVarsPath = join(root, ".dev.vars");
@@ -44,57 +43,12 @@ function ensureDevVars(): void {
   writeFileSync(devVarsPath, `${existing}${prefix}${header}${lines.join("\n")}\n`, { mode: 0o600 });
 }
 
-interface DevTenant {
-  organization_id: string;
-  project_id: string;
-  api_key_id: string;
-  api_key: string;
-  api_key_hash: string;
-  display_prefix: string;
-}
-
-async function ensureDevTenant(): Promise<DevTenant> {
-  if (existsSync(devTenantPath)) return JSON.parse(readFileSync(devTenantPath, "utf8")) as DevTenant;
-  const organizationId = crypto.randomUUID();
-  const projectId = crypto.randomUUID();
-  const { row, secret } = await buildApiKey({
-    organizationId,
-    projectId,
-    name: "local development",
-    scopes: [...SCOPES],
-    environment: "test",
-  });
-  const tenant: DevTenant = {
-    organization_id: organizationId,
-    project_id: projectId,
-    api_key_id: row.id,
-    api_key: secret,
-    api_key_hash: row.keyHash,
-    display_prefix: row.displayPrefix,
-  };
+async function ensureDevTenant(): Promise<LocalTenant> {
+  if (existsSync(devTenantPath)) return JSON.parse(readFileSync(devTenantPath, "utf8")) as LocalTenant;
+  const tenant = await newLocalTenant();
   mkdirSync(join(root, ".wrangler"), { recursive: true });
   writeFileSync(devTenantPath, `${JSON.stringify(tenant, null, 2)}\n`, { mode: 0o600 });
   return tenant;
-}
-
-const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
-
-function seedSql(tenant: DevTenant): string {
-  const now = sqlString(new Date().toISOString());
-  const scopes = sqlString(JSON.stringify([...SCOPES]));
-  // INSERT OR IGNORE keeps restarts idempotent; the UPDATEs re-assert the
-  // generous local plan (SPEC §10) in case an earlier run changed it.
-  return `
-INSERT OR IGNORE INTO organizations (id, name, plan, monthly_run_limit, created_at)
-  VALUES (${sqlString(tenant.organization_id)}, 'Local development', 'enterprise', 1000000, ${now});
-UPDATE organizations SET plan = 'enterprise', monthly_run_limit = 1000000 WHERE id = ${sqlString(tenant.organization_id)};
-INSERT OR IGNORE INTO projects (id, organization_id, name, gate_mode, created_at)
-  VALUES (${sqlString(tenant.project_id)}, ${sqlString(tenant.organization_id)}, 'Local project', 'advisory', ${now});
-INSERT OR IGNORE INTO api_keys (id, organization_id, project_id, name, key_hash, display_prefix, scopes, rate_limit_per_minute, created_at)
-  VALUES (${sqlString(tenant.api_key_id)}, ${sqlString(tenant.organization_id)}, ${sqlString(tenant.project_id)}, 'local development',
-          ${sqlString(tenant.api_key_hash)}, ${sqlString(tenant.display_prefix)}, ${scopes}, 100000, ${now});
-UPDATE api_keys SET revoked_at = NULL, scopes = ${scopes}, rate_limit_per_minute = 100000 WHERE id = ${sqlString(tenant.api_key_id)};
-`;
 }
 
 function optionValue(name: string): string | undefined {
@@ -113,7 +67,7 @@ async function main(): Promise<void> {
 
   const tenant = await ensureDevTenant();
   const seedFile = join(tmpdir(), `kivo-dev-seed-${process.pid}.sql`);
-  writeFileSync(seedFile, seedSql(tenant));
+  writeFileSync(seedFile, seedTenantSql(tenant));
   run("wrangler", ["d1", "execute", "DB", "--local", "--file", seedFile]);
 
   const host = optionValue("ip") ?? "127.0.0.1";
