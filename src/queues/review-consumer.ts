@@ -22,7 +22,7 @@ export async function consumeReviewBatch(batch: MessageBatch<unknown>, env: Bind
     }
     const { review_run_id: runId, project_id: projectId } = parsed.data;
     try {
-      const outcome = await processReviewRun(env, runId, projectId);
+      const { outcome } = await processReviewRun(env, runId, projectId);
       logger.info("review_message_processed", { review_run_id: runId, outcome, attempts: message.attempts });
       message.ack();
     } catch (error) {

@@ -14,7 +14,9 @@ export class PermanentProcessingError extends Error {
   }
 }
 
-export type ProcessOutcome = "completed" | "skipped";
+export type ProcessOutcome =
+  | { outcome: "completed"; result: ReviewResult; sources: SourceRecord[] }
+  | { outcome: "skipped" };
 
 interface RunRecord {
   id: string;
@@ -28,13 +30,14 @@ interface RunRecord {
   started_at: string;
 }
 
-interface SourceRecord {
+export interface SourceRecord {
   id: string;
   position: number;
   title: string;
   uri: string | null;
   citation_label: string | null;
   media_type: string;
+  content_sha256: string;
   r2_key: string;
 }
 
@@ -46,29 +49,40 @@ const ARTIFACT_CHUNK = 50;
  * Idempotent: a run that is no longer queued or processing is skipped, and a
  * retry after a crash reuses the first attempt's start time as the engine's
  * clock, so it writes byte-identical artifacts over the same keys.
+ *
+ * `knownContents` (by source position) lets the inline path skip reading back
+ * from R2 what it has just written there.
  */
-export async function processReviewRun(env: Bindings, runId: string, projectId: string): Promise<ProcessOutcome> {
+export async function processReviewRun(
+  env: Bindings,
+  runId: string,
+  projectId: string,
+  knownContents?: readonly string[],
+): Promise<ProcessOutcome> {
   const now = isoNow();
-  const run = await env.DB.prepare(
-    `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
-     WHERE id = ?2 AND project_id = ?3 AND status IN ('queued', 'processing') AND capture_method != 'private_worker'
-     RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
-  )
-    .bind(now, runId, projectId)
-    .first<RunRecord>();
-  if (!run) return "skipped";
-  if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
-
-  const [sources, project] = await Promise.all([
+  // One round trip: claim the run, and read its sources and project alongside.
+  const [claimed, sourceRows, projectRows] = await env.DB.batch([
     env.DB.prepare(
-      "SELECT id, position, title, uri, citation_label, media_type, r2_key FROM review_run_sources WHERE review_run_id = ? ORDER BY position",
-    )
-      .bind(runId)
-      .all<SourceRecord>(),
-    env.DB.prepare("SELECT gate_mode FROM projects WHERE id = ?").bind(projectId).first<{ gate_mode: GateMode }>(),
+      `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
+       WHERE id = ?2 AND project_id = ?3 AND status IN ('queued', 'processing') AND capture_method != 'private_worker'
+       RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
+    ).bind(now, runId, projectId),
+    env.DB.prepare(
+      `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
+       WHERE review_run_id = ? ORDER BY position`,
+    ).bind(runId),
+    env.DB.prepare("SELECT gate_mode FROM projects WHERE id = ?").bind(projectId),
   ]);
+  const run = (claimed?.results as RunRecord[] | undefined)?.[0];
+  if (!run) return { outcome: "skipped" };
+  if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
+  const sources = (sourceRows?.results ?? []) as SourceRecord[];
+  const gateMode = ((projectRows?.results as { gate_mode: GateMode }[] | undefined)?.[0]?.gate_mode) ?? "advisory";
+
   const contents = await Promise.all(
-    sources.results.map(async (source) => {
+    sources.map(async (source) => {
+      const known = knownContents?.[source.position - 1];
+      if (known !== undefined) return known;
       const object = await env.SOURCES.get(source.r2_key);
       if (!object) throw new PermanentProcessingError("source_unavailable", `Source ${source.position} is no longer available.`);
       return object.text();
@@ -79,7 +93,7 @@ export async function processReviewRun(env: Bindings, runId: string, projectId: 
     review_run_id: run.id,
     ai_output: run.ai_output,
     question: run.question,
-    sources: sources.results.map((source, i) => ({
+    sources: sources.map((source, i) => ({
       id: source.id,
       title: source.title,
       content: contents[i]!,
@@ -89,12 +103,12 @@ export async function processReviewRun(env: Bindings, runId: string, projectId: 
     })),
     intended_use: run.intended_use,
     strictness: run.strictness,
-    gate_mode: project?.gate_mode ?? "advisory",
+    gate_mode: gateMode,
     now: run.started_at,
   });
 
   await storeResult(env, run.id, result, isoNow());
-  return "completed";
+  return { outcome: "completed", result, sources };
 }
 
 async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {

@@ -1,4 +1,6 @@
 import type { Database } from "../db/client.ts";
+import type { ReviewResult } from "../review/index.ts";
+import type { SourceRecord } from "./run-processing.ts";
 import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary } from "./review-run-store.ts";
 
 export const RECOMMENDED_POLL_INTERVAL_SECONDS = 2;
@@ -39,4 +41,24 @@ export async function runResponse(db: Database, row: ReviewRunRow, requestId: st
 export async function hostedArtifacts(db: Database, row: ReviewRunRow) {
   assertHosted(row);
   return loadArtifacts(db, row.id);
+}
+
+/** The inline answer, built from what processing has just produced instead of reading it back. */
+export function completedRunResponse(row: ReviewRunRow, sources: SourceRecord[], result: ReviewResult, requestId: string) {
+  return {
+    ...toSummary(row),
+    ai_output: row.aiOutput,
+    sources: sources.map((source) => ({
+      id: source.id,
+      title: source.title,
+      uri: source.uri,
+      citation_label: source.citation_label,
+      media_type: source.media_type,
+      content_sha256: source.content_sha256,
+    })),
+    source_spans: result.source_spans,
+    verification_results: result.verification_results,
+    claim_report: result.claim_report,
+    request_id: requestId,
+  };
 }

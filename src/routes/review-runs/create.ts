@@ -7,7 +7,7 @@ import { logger } from "../../services/logger.ts";
 import { findRun } from "../../services/review-run-store.ts";
 import { createReviewRuns } from "../../services/run-creation.ts";
 import { processReviewRun } from "../../services/run-processing.ts";
-import { queuedResponse, runResponse } from "../../services/run-views.ts";
+import { completedRunResponse, queuedResponse } from "../../services/run-views.ts";
 import { MB, defineRoute } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { ReviewRunInputSchema } from "./input-schema.ts";
@@ -93,9 +93,10 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
         const row = created!;
         if (wait !== null) {
           try {
-            if ((await processReviewRun(c.env, row.id, auth.projectId)) === "completed") {
-              const db = database(c.env.DB);
-              return { status: 200, body: await runResponse(db, await findRun(db, auth.projectId, row.id), requestId) };
+            const processed = await processReviewRun(c.env, row.id, auth.projectId, input.sources.map((s) => s.content));
+            if (processed.outcome === "completed") {
+              const completed = await findRun(database(c.env.DB), auth.projectId, row.id);
+              return { status: 200, body: completedRunResponse(completed, processed.sources, processed.result, requestId) };
             }
           } catch (error) {
             // The queued message still carries the run; the caller polls as usual.
