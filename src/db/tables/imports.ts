@@ -1,0 +1,36 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { projects } from "./tenancy.ts";
+
+/**
+ * One row per accepted `POST /v1/imports` (SPEC §8). The runs themselves are
+ * ordinary `review_runs` rows carrying `import_id`; their IDs are derived from
+ * (import ID, row number), so the import does not list them and a chunk that
+ * runs twice finds its runs instead of creating new ones.
+ */
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id),
+    /** `queued` → `processing` → `completed` | `failed` (see src/routes/imports/schema.ts). */
+    status: text("status").notNull(),
+    /** The format the rows arrived in: application/json, application/x-ndjson or text/csv. */
+    mediaType: text("media_type").notNull(),
+    rowCount: integer("row_count").notNull(),
+    acceptedCount: integer("accepted_count").notNull(),
+    rejectedCount: integer("rejected_count").notNull(),
+    /** JSON array of `{row, external_id, path, code, message}`, at most a few per rejected row. */
+    validationErrors: text("validation_errors").notNull().default("[]"),
+    /** Queue chunks the accepted rows were staged in; 0 when they were created within the request. */
+    chunkCount: integer("chunk_count").notNull().default(0),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    completedAt: text("completed_at"),
+  },
+  (t) => [index("imports_project_created_idx").on(t.projectId, t.createdAt)],
+);
