@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
+import { sweepStuckRuns } from "./services/sweeper.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
 export { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
@@ -12,5 +13,8 @@ export default {
   async queue(batch, env) {
     if (batch.queue === REVIEW_DLQ_NAME) await consumeDeadLetters(batch, env);
     else await consumeReviewBatch(batch, env);
+  },
+  async scheduled(controller, env) {
+    await sweepStuckRuns(env, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings, unknown>;
