@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { AppEnv } from "./env.ts";
 import { handleError, notFoundHandler, validationHook } from "./middleware/error-handling.ts";
+import { corsAllowlist } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { buildOpenApiDocument, registerSecuritySchemes } from "./openapi.ts";
 import { registerAdminApiKeys } from "./routes/admin/api-keys.ts";
@@ -25,6 +26,7 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use("*", requestContext);
+  app.use("*", corsAllowlist);
   app.onError(handleError);
   app.notFound(notFoundHandler(() => app.routes));
 

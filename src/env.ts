@@ -15,6 +15,8 @@ export interface Bindings {
   KIVO_ADMIN_TOKEN?: string;
   /** Signs list cursors and reviewer report links. */
   KIVO_SIGNING_SECRET?: string;
+  /** Comma-separated browser origins allowed by CORS; none by default. */
+  KIVO_CORS_ORIGINS?: string;
   WORKER_CREDENTIAL_SECRET?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
