@@ -55,7 +55,7 @@ export function rateLimitHeaders(decision: RateLimitDecision, now: number) {
 
 const secondsUntil = (at: number, now: number) => String(Math.max(1, Math.ceil((at - now) / 1000)));
 
-/** Limiter names: the API key ID, or `auth-failures:<ip>` (see README "Storage"). */
+/** Limiter names: the API key ID, or `auth-failures:<ip>` (see README "Limits and billing"). */
 async function hitOrFailOpen(
   c: Context<AppEnv>,
   kind: "api_key" | "auth_failures",
