@@ -1,5 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { appendFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
+import { LEAK_PATTERNS, LOG_REPORT } from "./test/log-hygiene/patterns.ts";
 
 const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
 
@@ -27,6 +29,14 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["test/e2e/**"],
     setupFiles: ["./test/setup.ts"],
+    globalSetup: ["./test/log-hygiene/global-setup.ts"],
+    // Every console line of the suite (the Worker's included) is checked for
+    // secrets and submitted text; the global teardown fails the run on a leak.
+    onConsoleLog(log) {
+      const leak = LEAK_PATTERNS.find(({ pattern }) => pattern.test(log));
+      const record = leak ? { leak: leak.name, line: log.slice(0, 300) } : {};
+      appendFileSync(LOG_REPORT, `${JSON.stringify(record)}\n`);
+    },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
