@@ -1,5 +1,5 @@
 import { NUMBER_WORDS, extractQuantities, type Quantity } from "./quantities.ts";
-import { isContentToken, splitSentences, type Token, type Tokenizer } from "./text.ts";
+import { isContentWord, keyOfWord, scanWords, splitSentences, type Token, type Tokenizer } from "./text.ts";
 
 // Evidence retrieval: every source sentence in one inverted index, scored with
 // BM25 over canonical stems. A claim touches only the posting lists of its own
@@ -30,8 +30,8 @@ export interface IndexedSentence {
   sourceIndex: number;
   start: number;
   end: number;
-  tokens: Token[];
-  keys: ReadonlySet<string>;
+  // Content keys and their counts; `has` answers "does the sentence use this word".
+  keys: ReadonlyMap<string, number>;
   length: number;
 }
 
@@ -43,6 +43,9 @@ export interface Candidate {
 const K1 = 1.2;
 const B = 0.75;
 const PREFIX_LENGTH = 5;
+// A term in more than an eighth of all sentences (and in at least this many)
+// is skipped for ranking when the claim has rarer terms.
+const COMMON_TERM_MIN_DF = 64;
 
 export class SourceIndex {
   readonly sources: ReadonlyArray<IndexedSource>;
@@ -53,9 +56,12 @@ export class SourceIndex {
   // "does this word occur anywhere?" in constant time.
   private readonly keysByPrefix = new Map<string, string[]>();
   private readonly quantityCache = new Map<number, Quantity[]>();
+  private readonly tokenCache = new Map<number, Token[]>();
+  private readonly tokenize: Tokenizer;
   // Sentences with a written-out number ("twelve"), which posting lists of
   // digit keys cannot find.
   readonly sentencesWithNumberWords: number[] = [];
+  private readonly numberWordSentences = new Set<number>();
   private readonly averageLength: number;
   // Reused score accumulator: one allocation per run, not per claim.
   private scratch = new Float64Array(0);
@@ -63,20 +69,24 @@ export class SourceIndex {
 
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
+    this.tokenize = tokenize;
     let totalLength = 0;
     sources.forEach((source, sourceIndex) => {
-      for (const range of splitSentences(source.content)) {
-        const tokens = tokenize(source.content, range.start, range.end);
+      const content = source.content;
+      for (const range of splitSentences(content)) {
         const id = this.sentences.length;
         const counts = new Map<string, number>();
         let length = 0;
         let hasNumberWord = false;
-        for (const token of tokens) {
-          if (!hasNumberWord && NUMBER_WORDS.has(token.lower)) hasNumberWord = true;
-          if (!isContentToken(token)) continue;
+        // Keys only: full tokens are built later, for the few candidate sentences.
+        scanWords(content, range.start, range.end, (start, end, isNumber) => {
+          const lower = content.slice(start, end).toLowerCase();
+          if (!hasNumberWord && NUMBER_WORDS.has(lower)) hasNumberWord = true;
+          if (!isContentWord(lower, isNumber)) return;
+          const key = keyOfWord(lower, isNumber);
           length++;
-          counts.set(token.key, (counts.get(token.key) ?? 0) + 1);
-        }
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        });
         for (const [key, count] of counts) {
           let posting = this.postings.get(key);
           if (!posting) {
@@ -92,9 +102,12 @@ export class SourceIndex {
           posting.ids.push(id);
           posting.tfs.push(count);
         }
-        if (hasNumberWord) this.sentencesWithNumberWords.push(id);
+        if (hasNumberWord) {
+          this.sentencesWithNumberWords.push(id);
+          this.numberWordSentences.add(id);
+        }
         totalLength += length;
-        this.sentences.push({ id, sourceIndex, start: range.start, end: range.end, tokens, keys: new Set(counts.keys()), length });
+        this.sentences.push({ id, sourceIndex, start: range.start, end: range.end, keys: counts, length });
       }
     });
     this.averageLength = this.sentences.length === 0 ? 1 : Math.max(1, totalLength / this.sentences.length);
@@ -116,8 +129,21 @@ export class SourceIndex {
     return (this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH)) ?? []).some((other) => isVariantKey(key, other));
   }
 
+  hasNumberWords(sentence: IndexedSentence): boolean {
+    return this.numberWordSentences.has(sentence.id);
+  }
+
   sentencesContaining(key: string): ReadonlyArray<number> {
     return this.postings.get(key)?.ids ?? [];
+  }
+
+  tokensOf(sentence: IndexedSentence): Token[] {
+    let tokens = this.tokenCache.get(sentence.id);
+    if (!tokens) {
+      tokens = this.tokenize(this.sources[sentence.sourceIndex]?.content ?? "", sentence.start, sentence.end);
+      this.tokenCache.set(sentence.id, tokens);
+    }
+    return tokens;
   }
 
   quantitiesOf(sentence: IndexedSentence): Quantity[] {
@@ -151,12 +177,13 @@ export class SourceIndex {
     const scores = this.scratch;
     const lengthNorm = this.lengthNorm;
     const touched: number[] = [];
-    // Terms in most sentences barely rank anything but cost the most; they are
-    // skipped when rarer terms are present (coverage is judged separately).
+    // Common terms barely change the ranking but have the longest posting
+    // lists; coverage is judged separately, on the candidates' own words.
     const terms = [...query].map(([key, weight]) => ({ key, weight, df: this.postings.get(key)?.ids.length ?? 0 })).filter((t) => t.df > 0);
-    const hasRareTerm = terms.some((t) => t.df <= n / 2);
+    const commonDf = Math.max(COMMON_TERM_MIN_DF, n / 8);
+    const hasRareTerm = terms.some((t) => t.df <= commonDf);
     for (const { key, weight, df } of terms) {
-      if (hasRareTerm && df > n / 2) continue;
+      if (hasRareTerm && df > commonDf) continue;
       const { ids: list, tfs } = this.postings.get(key) as { ids: number[]; tfs: number[] };
       const idf = this.inverseDocumentFrequency(key) * weight;
       for (let i = 0; i < list.length; i++) {

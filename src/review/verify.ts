@@ -74,7 +74,7 @@ const ANTONYMS = buildAntonymIndex((word) => porterStem(SYNONYMS.get(word) ?? wo
 const EXCLUSIVE_CLASS_KEYS: ReadonlyArray<ReadonlySet<string>> = EXCLUSIVE_CLASSES.map(
   (members) => new Set([...members].map((word) => SYNONYMS.get(word) ?? word)),
 );
-const CANDIDATE_LIMIT = 8;
+const CANDIDATE_LIMIT = 5;
 // Framing words matched by stem, so "discussing" counts like "discussed".
 const FRAMING_KEYS: ReadonlySet<string> = new Set([...FRAMING_WORDS].map((word) => porterStem(SYNONYMS.get(word) ?? word)));
 
@@ -104,16 +104,16 @@ function inExcluded(token: { start: number; end: number }, excluded: ReadonlyArr
   return excluded.some((range) => token.start < range.end && token.end > range.start);
 }
 
-function keyMatches(key: string, keys: ReadonlySet<string>): boolean {
+function keyMatches(key: string, keys: ReadonlySet<string> | ReadonlyMap<string, number>): boolean {
   if (keys.has(key)) return true;
   if (key.length < 5 || /^\d/.test(key)) return false;
-  for (const other of keys) if (isVariantKey(key, other)) return true;
+  for (const other of keys.keys()) if (isVariantKey(key, other)) return true;
   return false;
 }
 
 function keysOfWindow(window: ReadonlyArray<IndexedSentence>): Set<string> {
   const keys = new Set<string>();
-  for (const sentence of window) for (const key of sentence.keys) keys.add(key);
+  for (const sentence of window) for (const key of sentence.keys.keys()) keys.add(key);
   return keys;
 }
 
@@ -158,8 +158,7 @@ function sentenceText(index: SourceIndex, sentence: IndexedSentence): string {
 // Negators of the evidence sentence that govern a word the claim shares (within
 // the next four words): a negation elsewhere in a long sentence belongs to
 // another clause.
-function evidenceNegation(sentence: IndexedSentence, claimKeys: ReadonlySet<string>): { negated: boolean; cue: string | null } {
-  const tokens = sentence.tokens;
+function evidenceNegation(tokens: ReadonlyArray<Token>, claimKeys: ReadonlySet<string>): { negated: boolean; cue: string | null } {
   const governing: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const single = negationParity(tokens.slice(i, i + 2));
@@ -260,13 +259,14 @@ export function verifyClaim(
   // Values are the most specific words a claim has: a passage holding the
   // claim's values is preferred over one that merely shares more words.
   const claimQuantities = extractQuantities(output, claim.start, claim.end).filter((q) => !inExcluded(q, claim.excluded));
+  const valueIn = (quantity: Quantity, sentences: ReadonlyArray<IndexedSentence>): boolean =>
+    sentences.some((s) => mayHoldValue(quantity, s, index) && index.quantitiesOf(s).some((e) => quantityMatches(quantity, e)));
   const valueShare = (c: ScoredCandidate): number => {
     if (claimQuantities.length === 0) return 0;
-    const found = claimQuantities.filter((q) => c.window.some((s) => index.quantitiesOf(s).some((e) => quantityMatches(q, e))));
-    return found.length / claimQuantities.length;
+    return claimQuantities.filter((q) => valueIn(q, c.window)).length / claimQuantities.length;
   };
-  const preference = (c: ScoredCandidate): number => c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001;
-  scored.sort((a, b) => preference(b) - preference(a) || a.rank - b.rank);
+  const preference = new Map(scored.map((c) => [c, c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001]));
+  scored.sort((a, b) => (preference.get(b) ?? 0) - (preference.get(a) ?? 0) || a.rank - b.rank);
   const best = scored[0] as ScoredCandidate;
   const bestText = sentenceText(index, best.sentence);
   const evidence: EvidenceQuote = { sourceIndex: best.sentence.sourceIndex, start: best.sentence.start, end: best.sentence.end };
@@ -278,9 +278,7 @@ export function verifyClaim(
   // Values: a number in the claim must occur in the evidence; a different value
   // of the same kind there is a contradiction.
   for (const quantity of claimQuantities) {
-    const matchIn = (sentences: ReadonlyArray<IndexedSentence>): boolean =>
-      sentences.some((s) => index.quantitiesOf(s).some((e) => quantityMatches(quantity, e)));
-    if (matchIn(best.window)) continue;
+    if (valueIn(quantity, best.window)) continue;
     const conflict = index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
     if (conflict && best.windowCoverage >= THRESHOLDS.partial * 0.8) {
       const sourceContent = index.sources[best.sentence.sourceIndex]?.content ?? "";
@@ -312,13 +310,13 @@ export function verifyClaim(
     }
   }
 
-  const sentenceTokens = best.sentence.tokens;
+  const sentenceTokens = index.tokensOf(best.sentence);
   const strongMatch = best.sentenceCoverage >= 0.6;
 
   // Polarity.
   const claimPolarity = negationParity(claimTokens);
-  const evidencePolarity = evidenceNegation(best.sentence, claimKeys);
-  const antonymHit = findAntonym(terms, best.sentence, windowKeys, claimKeys);
+  const evidencePolarity = evidenceNegation(sentenceTokens, claimKeys);
+  const antonymHit = findAntonym(terms, sentenceTokens, windowKeys, claimKeys);
   if (strongMatch && claimPolarity.negated !== evidencePolarity.negated && !antonymHit) {
     const rationale = claimPolarity.negated
       ? `The claim negates what ${sourceTitle} affirms ("${claimPolarity.cue}" has no counterpart in: "${quote(bestText)}").`
@@ -334,7 +332,7 @@ export function verifyClaim(
     };
   }
 
-  const exclusive = findExclusiveConflict(terms, best.sentence);
+  const exclusive = findExclusiveConflict(terms, best.sentence, sentenceTokens);
   if (exclusive && best.sentenceCoverage >= 0.4) {
     return {
       ...base,
@@ -420,7 +418,7 @@ export function verifyClaim(
   }
 
   if (coverage >= THRESHOLDS.supported) {
-    const scope = findScopeGap(claimTokens, best.window);
+    const scope = findScopeGap(claimTokens, best.window, index);
     if (scope) {
       return {
         ...base,
@@ -472,6 +470,18 @@ export function verifyClaim(
   };
 }
 
+// A value written in digits can only match a sentence holding those digits or
+// a written-out number. Scaled, decimal, ranged and duration values are let
+// through, and so are durations, ordinals ("Q2" = "second quarter") and dates.
+function mayHoldValue(quantity: Quantity, sentence: IndexedSentence, index: SourceIndex): boolean {
+  const digits = /\d[\d.,]*/.exec(quantity.raw);
+  if (!digits || quantity.high !== null || quantity.precision > 0) return true;
+  if (quantity.kind === "duration" || quantity.kind === "ordinal" || quantity.kind === "date") return true;
+  const written = normalizeNumberText(digits[0]);
+  if (Number(written) !== quantity.value) return true;
+  return sentence.keys.has(written) || index.hasNumberWords(sentence);
+}
+
 function valueOccursAnywhere(quantity: Quantity, index: SourceIndex): boolean {
   const key = normalizeNumberText(String(quantity.kind === "duration" || quantity.kind === "date" ? "" : quantity.value));
   const keys = new Set<string>();
@@ -498,11 +508,10 @@ function valueOccursAnywhere(quantity: Quantity, index: SourceIndex): boolean {
 // against "increase costs"), not anywhere in the sentence.
 function findAntonym(
   terms: ReadonlyArray<ClaimTerm>,
-  sentence: IndexedSentence,
+  tokens: ReadonlyArray<Token>,
   windowKeys: ReadonlySet<string>,
   claimKeys: ReadonlySet<string>,
 ): { claimWord: string; sourceWord: string } | null {
-  const tokens = sentence.tokens;
   for (const term of terms) {
     const opposites = ANTONYMS.get(term.token.key);
     if (!opposites || windowKeys.has(term.token.key)) continue;
@@ -518,7 +527,7 @@ function findAntonym(
   return null;
 }
 
-function findExclusiveConflict(terms: ReadonlyArray<ClaimTerm>, sentence: IndexedSentence): { claimWord: string; sourceWord: string } | null {
+function findExclusiveConflict(terms: ReadonlyArray<ClaimTerm>, sentence: IndexedSentence, tokens: ReadonlyArray<Token>): { claimWord: string; sourceWord: string } | null {
   for (const term of terms) {
     const word = SYNONYMS.get(term.token.lower) ?? term.token.lower;
     const members = EXCLUSIVE_CLASS_KEYS.find((set) => set.has(word));
@@ -526,7 +535,7 @@ function findExclusiveConflict(terms: ReadonlyArray<ClaimTerm>, sentence: Indexe
     // Judged on the sentence alone: a neighbouring sentence may describe
     // someone else ("… a Japanese author.Roberto Bolaño … a Chilean novelist").
     if (sentence.keys.has(term.token.key)) continue;
-    const hit = sentence.tokens.find((t) => {
+    const hit = tokens.find((t) => {
       const other = SYNONYMS.get(t.lower) ?? t.lower;
       return other !== word && members.has(other);
     });
@@ -537,9 +546,9 @@ function findExclusiveConflict(terms: ReadonlyArray<ClaimTerm>, sentence: Indexe
 
 // A universal or exclusive word ("any", "all", "only") the evidence does not
 // repeat: the claim asserts a wider scope than the source.
-function findScopeGap(claimTokens: ReadonlyArray<Token>, window: ReadonlyArray<IndexedSentence>): string | null {
+function findScopeGap(claimTokens: ReadonlyArray<Token>, window: ReadonlyArray<IndexedSentence>, index: SourceIndex): string | null {
   const evidenceWords = new Set<string>();
-  for (const sentence of window) for (const token of sentence.tokens) evidenceWords.add(token.lower);
+  for (const sentence of window) for (const token of index.tokensOf(sentence)) evidenceWords.add(token.lower);
   for (let i = 0; i < claimTokens.length; i++) {
     const token = claimTokens[i] as Token;
     if (!UNIVERSAL_QUANTIFIERS.has(token.lower)) continue;
