@@ -144,6 +144,13 @@ function citationEvidence(
   return { citedSourcesSupport, anySourceSupports, supportingSourceTitle };
 }
 
+function confidenceOf(verification: Verification): number {
+  const measured = CONFIDENCE_BY_CHECK[verification.check];
+  if (verification.status === "supported") return measured.positive;
+  if (verification.status === "unsupported" || verification.status === "contradicted") return measured.negative;
+  return 0.5;
+}
+
 function roundConfidence(value: number): number {
   return Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
 }
@@ -191,7 +198,7 @@ export function runReview(input: ReviewInput): ReviewResult {
       verifier_version: ENGINE_VERSIONS.verifier,
       verifier_provider: "deterministic",
       verifier_model: VERIFIER_MODEL,
-      confidence: roundConfidence(CONFIDENCE_BY_CHECK[verification.check][verification.status === "supported" ? "positive" : "negative"]),
+      confidence: roundConfidence(confidenceOf(verification)),
       rationale: verification.rationale,
       metadata: {
         citation_issue: citation.result,

@@ -411,7 +411,7 @@ export function verifyClaim(
     return {
       ...base,
       status: "unsupported",
-      check: "novel_terms",
+      check: answersQuestion ? "answer_missing" : "novel_terms",
       rationale: `No supplied source mentions ${listTerms(novel.map((t) => t.token.raw))}.`,
       missingTerms: novel.map((t) => t.token.raw),
     };
