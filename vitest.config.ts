@@ -21,6 +21,9 @@ export default defineConfig({
           STRIPE_PRICE_PRO: "price_test_pro",
           STRIPE_PRICE_ENTERPRISE: "price_test_enterprise",
           TEST_MIGRATIONS: migrations,
+          // `npm run fuzz` raises these; `npm test` keeps the fuzz suite quick.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "150",
+          FUZZ_SEED: process.env.FUZZ_SEED ?? "20261122",
         },
       },
     }),

@@ -9,6 +9,8 @@ declare global {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
       KIVO_ADMIN_TOKEN: string;
+      FUZZ_RUNS?: string;
+      FUZZ_SEED?: string;
     }
   }
 }
