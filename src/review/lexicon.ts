@@ -13,7 +13,8 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     "shouldn't wouldn't hasn't haven't hadn't " +
     "up down out off again further once only own same other another more most less least few many much " +
     "s t 's et al etc via per whether while within without upon across after before during between through " +
-    "because since until unless although though however thus therefore including include includes included"
+    "because since until unless although though however thus therefore including include includes included " +
+    "e.g. i.e. a.m. p.m. etc. vs."
   ).split(" "),
 );
 

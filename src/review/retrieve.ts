@@ -80,9 +80,10 @@ export class SourceIndex {
         let hasNumberWord = false;
         // Keys only: full tokens are built later, for the few candidate sentences.
         scanWords(content, range.start, range.end, (start, end, isNumber) => {
-          const lower = content.slice(start, end).toLowerCase();
+          const raw = content.slice(start, end);
+          const lower = raw.toLowerCase();
           if (!hasNumberWord && NUMBER_WORDS.has(lower)) hasNumberWord = true;
-          if (!isContentWord(lower, isNumber)) return;
+          if (!isContentWord(lower, isNumber, raw)) return;
           const key = keyOfWord(lower, isNumber);
           length++;
           counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -242,6 +242,13 @@ export function scanWords(text: string, offset: number, end: number, visit: (sta
       continue;
     }
     const start = i;
+    // Dotted acronyms ("U.S.", "e.g.") are one word, so "U.S." is not two stray letters.
+    const acronym = /^(?:\p{L}\.){2,}/u.exec(text.slice(i, Math.min(end, i + 12)));
+    if (acronym && (i === offset || wordCharLength(text, i - 1, false) === 0)) {
+      i += acronym[0].length;
+      visit(start, i, false);
+      continue;
+    }
     let allDigits = true;
     while (i < end) {
       const n = wordCharLength(text, i, false);
@@ -269,7 +276,8 @@ export function scanWords(text: string, offset: number, end: number, visit: (sta
 }
 
 export function keyOfWord(lower: string, isNumber: boolean): string {
-  return isNumber ? normalizeNumberText(lower) : keyOf(lower);
+  if (isNumber) return normalizeNumberText(lower);
+  return lower.includes(".") ? lower.replace(/\./g, "") : keyOf(lower);
 }
 
 export function createTokenizer(): Tokenizer {
@@ -291,14 +299,16 @@ export function normalizeNumberText(raw: string): string {
   return Number.isFinite(value) ? String(value) : raw;
 }
 
-export function isContentWord(lower: string, isNumber: boolean): boolean {
+// `raw` lets an all-capitals acronym count even when it spells a stopword ("US", "IT").
+export function isContentWord(lower: string, isNumber: boolean, raw: string = lower): boolean {
   if (isNumber) return true;
   if (lower.length < 2 && !isDigitAt(lower, 0)) return false;
-  return !STOPWORDS.has(lower);
+  if (!STOPWORDS.has(lower)) return true;
+  return raw.length >= 2 && raw === raw.toUpperCase() && raw !== lower;
 }
 
 export function isContentToken(token: Token): boolean {
-  return isContentWord(token.lower, token.isNumber);
+  return isContentWord(token.lower, token.isNumber, token.raw);
 }
 
 export function collapseWhitespace(text: string): string {

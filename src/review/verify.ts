@@ -332,6 +332,16 @@ export function verifyClaim(
     };
   }
 
+  const prefixed = findPrefixNegation(claimTokens, sentenceTokens, windowKeys);
+  if (prefixed && best.sentenceCoverage >= 0.5) {
+    return {
+      ...base,
+      status: "contradicted",
+      check: "antonym",
+      rationale: `The claim says "${prefixed.claimWord}" where ${sourceTitle} says "${prefixed.sourceWord}".`,
+    };
+  }
+
   const exclusive = findExclusiveConflict(terms, best.sentence, sentenceTokens);
   if (exclusive && best.sentenceCoverage >= 0.4) {
     return {
@@ -522,6 +532,48 @@ function findAntonym(
       if (near.some((t) => t !== token && claimKeys.has(t.key) && isContentToken(t))) {
         return { claimWord: term.token.raw, sourceWord: token.raw };
       }
+    }
+  }
+  return null;
+}
+
+const NEGATIVE_PREFIXES = ["non", "un", "in", "im", "ir", "il", "dis"];
+
+// "inefficient" against "efficient", "non-exclusive" against "exclusive", in
+// either direction: one text negates the other's word with a prefix.
+function findPrefixNegation(
+  claimTokens: ReadonlyArray<Token>,
+  sentenceTokens: ReadonlyArray<Token>,
+  windowKeys: ReadonlySet<string>,
+): { claimWord: string; sourceWord: string } | null {
+  const baseOf = (tokens: ReadonlyArray<Token>, i: number): { base: string; shown: string } | null => {
+    const token = tokens[i] as Token;
+    if (token.lower === "non" && tokens[i + 1] && tokens[i + 1]?.start === token.end + 1) {
+      const next = tokens[i + 1] as Token;
+      return { base: next.key, shown: `${token.raw}-${next.raw}` };
+    }
+    for (const prefix of NEGATIVE_PREFIXES) {
+      if (token.lower.startsWith(prefix) && token.lower.length - prefix.length >= 5) {
+        return { base: porterStem(token.lower.slice(prefix.length)), shown: token.raw };
+      }
+    }
+    return null;
+  };
+  const claimKeys = new Set(claimTokens.map((t) => t.key));
+  for (let i = 0; i < claimTokens.length; i++) {
+    const negated = baseOf(claimTokens, i);
+    const token = claimTokens[i] as Token;
+    if (!negated || windowKeys.has(token.key) || claimKeys.has(negated.base) && token.lower === "non") continue;
+    const hit = sentenceTokens.find((t) => t.key === negated.base);
+    if (hit) return { claimWord: negated.shown, sourceWord: hit.raw };
+  }
+  for (let i = 0; i < sentenceTokens.length; i++) {
+    const negated = baseOf(sentenceTokens, i);
+    if (!negated) continue;
+    const token = sentenceTokens[i] as Token;
+    const hit = claimTokens.find((t) => t.key === negated.base);
+    if (hit && !claimKeys.has(token.key) && !claimTokens.some((t) => t.lower === "non" && t.end + 1 === hit.start)) {
+      return { claimWord: hit.raw, sourceWord: negated.shown };
     }
   }
   return null;
