@@ -243,11 +243,14 @@ export function scanWords(text: string, offset: number, end: number, visit: (sta
     }
     const start = i;
     // Dotted acronyms ("U.S.", "e.g.") are one word, so "U.S." is not two stray letters.
-    const acronym = /^(?:\p{L}\.){2,}/u.exec(text.slice(i, Math.min(end, i + 12)));
-    if (acronym && (i === offset || wordCharLength(text, i - 1, false) === 0)) {
-      i += acronym[0].length;
-      visit(start, i, false);
-      continue;
+    if (text[i + 1] === "." && text[i + 3] === "." && i + 3 < end && (i === offset || wordCharLength(text, i - 1, false) === 0)) {
+      let j = i;
+      while (j + 1 < end && text[j + 1] === "." && wordCharLength(text, j, true) === 1) j += 2;
+      if (j - i >= 4) {
+        i = j;
+        visit(start, i, false);
+        continue;
+      }
     }
     let allDigits = true;
     while (i < end) {
