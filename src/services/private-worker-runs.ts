@@ -7,8 +7,9 @@ import { isoNow, newReviewRunId } from "../ids.ts";
 import type { CreatePrivateWorkerRunBody } from "../routes/private-worker/schema.ts";
 import { reserveReviewRuns } from "./allowance.ts";
 import type { AuthContext } from "./auth.ts";
+import { withIdempotency } from "./idempotency.ts";
 import { logger } from "./logger.ts";
-import { type PrivateWorkerRun, findPrivateWorkerRun } from "./private-worker-store.ts";
+import { type PrivateWorkerRun, findPrivateWorkerRun, privateWorkerRunView } from "./private-worker-store.ts";
 import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./worker-credentials.ts";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
@@ -98,6 +99,45 @@ export async function createPrivateWorkerRun(
     await reservation.release();
     throw error;
   }
+}
+
+type CreatedView = {
+  review_run: ReturnType<typeof privateWorkerRunView>;
+  worker_credential: CredentialView;
+  request_id: string;
+};
+
+/**
+ * Create with `Idempotency-Key` support (SPEC §3). The stored first response
+ * leaves the token out, because Kivo keeps no token anywhere; a replay
+ * therefore answers the same run with a freshly rotated credential, and the
+ * token of the lost first answer is refused from then on.
+ */
+export async function createPrivateWorkerRunOnce(
+  env: Bindings,
+  auth: AuthContext,
+  body: CreatePrivateWorkerRunBody,
+  options: { origin: string; requestId: string; idempotencyKey: string | undefined },
+): Promise<{ body: CreatedView; replayed: boolean }> {
+  let token: string | undefined;
+  const result = await withIdempotency(
+    env.DB,
+    { projectId: auth.projectId, operation: "POST /v1/private-worker/review-runs", key: options.idempotencyKey, request: body },
+    async () => {
+      const { created, credential } = await createPrivateWorkerRun(env, auth, body, options.origin);
+      token = credential.token;
+      const stored: CreatedView = {
+        review_run: privateWorkerRunView(created),
+        worker_credential: { ...credential, token: "" },
+        request_id: options.requestId,
+      };
+      return { status: 201, body: stored };
+    },
+  );
+  const answer = result.body as CreatedView;
+  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential, token: token! } }, replayed: false };
+  const reissued = await rotateWorkerCredential(env, auth.projectId, answer.review_run.id, undefined, options.origin);
+  return { body: { ...answer, worker_credential: reissued }, replayed: true };
 }
 
 async function requireRun(env: Bindings, projectId: string, reviewRunId: string): Promise<PrivateWorkerRun> {

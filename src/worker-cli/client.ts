@@ -1,10 +1,9 @@
 import { CliError } from "./errors.ts";
 
-// A small client for the two calls the worker makes. Event retries are safe
-// because the server answers a repeated event_id with its first result, so
-// network errors, 429 and 5xx are retried with the same body. Run creation is
-// not retried (a lost answer could mean a run exists), except on 429, which
-// creates nothing.
+// A small client for the two calls the worker makes. Both are safe to retry
+// with the same body: the server answers a repeated event_id with its first
+// result, and a create carries an Idempotency-Key, so network errors, 429 and
+// 5xx are retried.
 
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -61,8 +60,8 @@ export class KivoClient {
     this.apiBase = url.toString().replace(/\/+$/, "");
   }
 
-  createRun(apiKey: string, body: Record<string, unknown>): Promise<CreatedRun> {
-    return this.post<CreatedRun>("creating the run", "/v1/private-worker/review-runs", apiKey, body, (status) => status === 429);
+  createRun(apiKey: string, body: Record<string, unknown>, idempotencyKey: string): Promise<CreatedRun> {
+    return this.post<CreatedRun>("creating the run", "/v1/private-worker/review-runs", apiKey, body, { "Idempotency-Key": idempotencyKey });
   }
 
   sendEvent(runId: string, credential: string, event: Record<string, unknown>): Promise<EventResult> {
@@ -71,8 +70,6 @@ export class KivoClient {
       `/v1/private-worker/review-runs/${encodeURIComponent(runId)}/events`,
       credential,
       event,
-      (status) => status === 429 || status >= 500,
-      true,
     );
   }
 
@@ -81,8 +78,7 @@ export class KivoClient {
     path: string,
     bearer: string,
     body: Record<string, unknown>,
-    retryable: (status: number) => boolean,
-    retryNetworkErrors = false,
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
     const payload = JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
@@ -90,12 +86,12 @@ export class KivoClient {
       try {
         response = await fetch(`${this.apiBase}${path}`, {
           method: "POST",
-          headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json", Accept: "application/json" },
+          headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json", Accept: "application/json", ...extraHeaders },
           body: payload,
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
       } catch (error) {
-        if (!retryNetworkErrors || attempt >= RETRY_DELAYS_MS.length) {
+        if (attempt >= RETRY_DELAYS_MS.length) {
           // The fetch error's message is about the connection, but its cause can carry
           // the URL; the name and code say enough.
           const cause = (error as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
@@ -106,7 +102,7 @@ export class KivoClient {
         continue;
       }
       if (response.ok) return (await response.json()) as T;
-      if (retryable(response.status) && attempt < RETRY_DELAYS_MS.length) {
+      if ((response.status === 429 || response.status >= 500) && attempt < RETRY_DELAYS_MS.length) {
         await response.body?.cancel();
         await sleep(retryDelay(response, attempt));
         continue;

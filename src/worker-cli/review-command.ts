@@ -89,7 +89,7 @@ async function openTarget(plan: TargetPlan, options: ReviewOptions, packet: Pack
     ...(packet.metadata ? { metadata: packet.metadata } : {}),
     // Long enough for one review; the credential is useless afterwards.
     credential_ttl_seconds: 3600,
-  });
+  }, `kivo-worker-${randomUUID()}`);
   log(`created run ${created.review_run.id}`);
   return { client: plan.client, runId: created.review_run.id, credential: created.worker_credential.token };
 }

@@ -44,9 +44,9 @@ function expectNothingSecret(text: string, token?: string) {
 }
 
 async function readRun(runId: string) {
-  const { status, body } = await api("/v1/review-runs?limit=100");
+  const { status, body } = await api(`/v1/review-runs/${runId}`);
   expect(status).toBe(200);
-  return (body.items as Record<string, any>[]).find((item) => item.id === runId);
+  return body;
 }
 
 describe("kivo-worker review against wrangler dev", () => {
@@ -120,6 +120,8 @@ describe("kivo-worker review against wrangler dev", () => {
     expect(run).toMatchObject({
       status: "completed",
       capture_method: "private_worker",
+      ai_output: null,
+      sources: [],
       safe_use_status: "needs_repair",
       claim_count: summary.claim_count,
       unsupported_claim_count: summary.unsupported_claim_count,
@@ -143,6 +145,7 @@ describe("kivo-worker review against wrangler dev", () => {
 
     const create = proxy.requests.find((r) => r.path === "/v1/private-worker/review-runs" && r.body.includes(packet.customer_run_id));
     expect(create).toBeDefined();
+    expect(create!.headers["idempotency-key"]).toMatch(/^kivo-worker-/);
     expect(JSON.parse(create!.body)).toMatchObject({
       schema_version: "kivo_private_worker_review_run_create.v1",
       customer_run_id: packet.customer_run_id,

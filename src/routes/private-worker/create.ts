@@ -2,8 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { privateWorkerRunView } from "../../services/private-worker-store.ts";
-import { createPrivateWorkerRun } from "../../services/private-worker-runs.ts";
+import { IdempotencyKeyHeaderSchema } from "../../services/idempotency.ts";
+import { createPrivateWorkerRunOnce } from "../../services/private-worker-runs.ts";
 import { defineRoute } from "../define.ts";
 import { CREATE_ALLOWED_FIELDS, CreatePrivateWorkerRunBodySchema, CreatedPrivateWorkerRunSchema } from "./schema.ts";
 
@@ -14,12 +14,15 @@ export const createPrivateWorkerRunRoute = defineRoute({
   tags: ["Enterprise Worker"],
   summary: "Create a metadata-only Enterprise Worker run",
   description:
-    "Creates a run that your own worker reviews in your environment, and returns its one-run worker credential (the token is shown once). Kivo stores metadata only: a body naming a raw-content field anywhere (`ai_output`, `prompt`, `messages`, `source_text`, `source_spans`, `retrieved_context`, `embeddings`, `screenshots`, `uploads`, `tool_trace`) is refused with `422 raw_content_rejected`, any other undocumented field with `422 unknown_field`, and nothing is created. Counts against the monthly allowance.",
+    "Creates a run that your own worker reviews in your environment, and returns its one-run worker credential (the token is shown once). Kivo stores metadata only: a body naming a raw-content field anywhere (`ai_output`, `prompt`, `messages`, `source_text`, `source_spans`, `retrieved_context`, `embeddings`, `screenshots`, `uploads`, `tool_trace`) is refused with `422 raw_content_rejected`, any other undocumented field with `422 unknown_field`, and nothing is created. Counts against the monthly allowance. With `Idempotency-Key`, a retry answers the same run; as Kivo keeps no token, it carries a newly issued credential and the first one is refused from then on.",
   auth: { apiKey: "private_worker_runs:create" },
-  errors: ["raw_content_rejected", "unknown_field", "usage_limit_exceeded", "service_unavailable"],
+  errors: ["raw_content_rejected", "unknown_field", "idempotency_key_reused", "usage_limit_exceeded", "service_unavailable"],
   maxBodyBytes: 64 * 1024,
   extraMiddleware: [metadataBoundary(CREATE_ALLOWED_FIELDS)],
-  request: { body: { required: true, content: { "application/json": { schema: CreatePrivateWorkerRunBodySchema } } } },
+  request: {
+    headers: IdempotencyKeyHeaderSchema,
+    body: { required: true, content: { "application/json": { schema: CreatePrivateWorkerRunBodySchema } } },
+  },
   responses: {
     201: {
       description: "The run (status `queued`) and its worker credential.",
@@ -30,11 +33,15 @@ export const createPrivateWorkerRunRoute = defineRoute({
 
 export function registerCreatePrivateWorkerRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(createPrivateWorkerRunRoute, async (c) => {
-    const auth = authOf(c);
-    const { created, credential } = await createPrivateWorkerRun(c.env, auth, c.req.valid("json"), new URL(c.req.url).origin);
-    return c.json(
-      { review_run: privateWorkerRunView(created), worker_credential: credential, request_id: c.get("requestId") },
-      201,
-    );
+    const { body, replayed } = await createPrivateWorkerRunOnce(c.env, authOf(c), c.req.valid("json"), {
+      origin: new URL(c.req.url).origin,
+      requestId: c.get("requestId"),
+      idempotencyKey: c.req.valid("header")["idempotency-key"],
+    });
+    if (replayed) {
+      c.header("Idempotent-Replayed", "true");
+      c.header("X-Request-Id", body.request_id);
+    }
+    return c.json(body, 201);
   });
 }

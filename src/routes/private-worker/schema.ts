@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { GateVerdictValueSchema, IntendedUseSchema, RunStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
 import type { AllowedFields } from "../../services/metadata-boundary.ts";
 import { HASH_PATTERN, PrivateWorkerDetailsSchema } from "../../services/private-worker-store.ts";
+import { credentialKind } from "../../services/secret-scan.ts";
 import {
   DEFAULT_CREDENTIAL_TTL_SECONDS,
   MAX_CREDENTIAL_TTL_SECONDS,
@@ -35,9 +36,18 @@ const Identifier = z
 
 const PrivateWorkerMetadataSchema = z
   .record(z.string().min(1).max(100), z.union([z.string().max(MAX_METADATA_STRING), z.number(), z.boolean(), z.null()]))
-  .refine((metadata) => Object.keys(metadata).length <= 32, "At most 32 keys.")
+  .superRefine((metadata, ctx) => {
+    const keys = Object.keys(metadata).length;
+    if (keys > 32) ctx.addIssue({ code: "custom", message: `At most 32 keys (got ${keys}).` });
+    const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
+    if (bytes > 4096) ctx.addIssue({ code: "custom", message: `At most 4 KB serialized (got ${bytes} bytes).` });
+    for (const [key, value] of Object.entries(metadata)) {
+      const kind = typeof value === "string" ? credentialKind(value) : null;
+      if (kind) ctx.addIssue({ code: "custom", path: [key], message: `Looks like a ${kind}; do not put credentials in metadata.` });
+    }
+  })
   .openapi("PrivateWorkerMetadata", {
-    description: `Flat workflow metadata: at most 32 keys, values are strings of at most ${MAX_METADATA_STRING} characters, numbers, booleans or null.`,
+    description: `Flat workflow metadata: at most 32 keys and 4 KB; values are strings of at most ${MAX_METADATA_STRING} characters, numbers, booleans or null. Values that look like credentials are refused.`,
     example: { environment: "production", team: "support" },
   });
 

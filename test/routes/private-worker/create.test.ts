@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { call, expectError, seedTenant } from "../../helpers/harness.ts";
-import { OUTPUT_TEXT, SOURCE_TEXT, createBody, createRun, listedRun, storedRows, wholeDatabase } from "./helpers.ts";
+import {
+  OUTPUT_TEXT,
+  SOURCE_TEXT,
+  completedEvent,
+  createBody,
+  createRun,
+  listedRun,
+  sendEvent,
+  storedRows,
+  wholeDatabase,
+} from "./helpers.ts";
 
 const create = async (key: string, json: unknown) => call("/v1/private-worker/review-runs", { method: "POST", key, json });
 
@@ -116,6 +126,8 @@ describe("POST /v1/private-worker/review-runs", () => {
       [{ worker_version: "v".repeat(300) }, "worker_version"],
       [{ metadata: { note: "n".repeat(300) } }, "metadata.note"],
       [{ metadata: { nested: { deep: true } } }, "metadata.nested"],
+      [{ metadata: { deploy: "Bearer abcdefghijklmnopqrstuvwxyz012345" } }, "metadata.deploy"],
+      [{ metadata: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, "v".repeat(250)])) }, "metadata"],
       [{ credential_ttl_seconds: 59 }, "credential_ttl_seconds"],
       [{ credential_ttl_seconds: 604_801 }, "credential_ttl_seconds"],
     ];
@@ -146,5 +158,60 @@ describe("POST /v1/private-worker/review-runs", () => {
     const tenant = await seedTenant();
     const { token } = await createRun(tenant);
     await expectError(await create(token, await createBody()), 401, "invalid_api_key");
+  });
+
+  it("reads back metadata only; claims, verification results and report are not hosted", async () => {
+    const tenant = await seedTenant();
+    const { id, token } = await createRun(tenant);
+    expect((await sendEvent(id, token, completedEvent())).status).toBe(200);
+
+    const response = await call(`/v1/review-runs/${id}`, { key: tenant.apiKey });
+    expect(response.status).toBe(200);
+    const run = (await response.json()) as Record<string, unknown>;
+    expect(run).toMatchObject({
+      id,
+      status: "completed",
+      capture_method: "private_worker",
+      safe_use_status: "needs_repair",
+      ai_output: null,
+      sources: [],
+      source_spans: [],
+      verification_results: [],
+      claim_report: null,
+    });
+    for (const artifact of ["claims", "verification-results", "claim-report"]) {
+      await expectError(await call(`/v1/review-runs/${id}/${artifact}`, { key: tenant.apiKey }), 409, "artifact_not_hosted");
+    }
+  });
+
+  it("replays an Idempotency-Key retry as the same run with a fresh credential, creating nothing new", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody();
+    const send = (body: unknown) =>
+      call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "create-1" }, json: body });
+    const first = await send(json);
+    const firstBody = (await first.json()) as Record<string, any>;
+    expect(first.status).toBe(201);
+    const again = await send(json);
+    const againBody = (await again.json()) as Record<string, any>;
+    expect(again.status).toBe(201);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(againBody.review_run).toEqual(firstBody.review_run);
+    expect(againBody.request_id).toBe(firstBody.request_id);
+    expect(againBody.worker_credential.token).toMatch(/^kivo_wrk_/);
+    expect(againBody.worker_credential.token).not.toBe(firstBody.worker_credential.token);
+
+    const list = await call("/v1/review-runs", { key: tenant.apiKey });
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
+    // The replayed credential is the run's one; the lost first answer's token no longer is.
+    const id = firstBody.review_run.id as string;
+    await expectError(await sendEvent(id, firstBody.worker_credential.token, completedEvent()), 401, "worker_credential_revoked");
+    expect((await sendEvent(id, againBody.worker_credential.token, completedEvent())).status).toBe(200);
+    // Kivo kept no token, not even in the idempotency record.
+    const stored = await wholeDatabase();
+    expect(stored).not.toContain(firstBody.worker_credential.token.split(".")[1]);
+    expect(stored).not.toContain(againBody.worker_credential.token.split(".")[1]);
+
+    await expectError(await send({ ...json, title: "Another title" }), 409, "idempotency_key_reused");
   });
 });
