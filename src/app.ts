@@ -14,6 +14,8 @@ import { registerGetUsage } from "./routes/billing/usage.ts";
 import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
 import { registerHealth } from "./routes/meta/health.ts";
 import { registerPrivateWorker } from "./routes/private-worker/index.ts";
+import { registerCreateReportLink } from "./routes/report-links/create.ts";
+import { registerOpenReportLink } from "./routes/report-links/open.ts";
 import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
 import { registerGetClaimReport } from "./routes/review-runs/claim-report.ts";
 import { registerListClaims } from "./routes/review-runs/claims.ts";
@@ -39,6 +41,8 @@ export function createApp() {
   registerListVerificationResults(app);
   registerGetClaimReport(app);
   registerCancelReviewRun(app);
+  registerCreateReportLink(app);
+  registerOpenReportLink(app);
   registerPrivateWorker(app);
   registerGetUsage(app);
   registerCreateCheckout(app);

@@ -58,6 +58,7 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   onHostedRun("/verification-results", "GET", "review_runs:read"),
   onHostedRun("/claim-report", "GET", "review_runs:read"),
   onHostedRun("/cancel", "POST", "review_runs:create"),
+  onHostedRun("/report-links", "POST", "review_runs:read"),
 ];
 
 // Enterprise Worker routes that take an API key (the events route takes the run's worker credential instead).

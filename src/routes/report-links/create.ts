@@ -1,0 +1,52 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import type { AppEnv } from "../../env.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { reportNotReady } from "../../services/report-page.ts";
+import { REPORT_LINK_TTL, signReportLink, signingSecret } from "../../services/report-links.ts";
+import { assertHosted, findRun } from "../../services/review-run-store.ts";
+import { defineRoute } from "../define.ts";
+import { ReviewRunIdParamSchema } from "../review-runs/schema.ts";
+import { CreateReportLinkBodySchema, ReportLinkSchema } from "./schema.ts";
+
+export const createReportLinkRoute = defineRoute({
+  method: "post",
+  path: "/v1/review-runs/{reviewRunId}/report-links",
+  operationId: "createReportLink",
+  tags: ["Review runs"],
+  summary: "Create a reviewer link to the report page",
+  description:
+    "A signed, expiring URL that opens the run's HTML reviewer page (the same page as `GET …/claim-report?format=html`) without an API key, for reviewers who have none. Nothing is stored: the link cannot be revoked before it expires except by rotating `KIVO_SIGNING_SECRET`, so keep `expires_in_seconds` short. Answers 404 until the run completes.",
+  auth: { apiKey: "review_runs:read" },
+  errors: ["not_found", "artifact_not_hosted", "service_unavailable"],
+  maxBodyBytes: 4 * 1024,
+  request: {
+    params: ReviewRunIdParamSchema,
+    body: { required: false, content: { "application/json": { schema: CreateReportLinkBodySchema } } },
+  },
+  responses: {
+    200: { description: "The link.", content: { "application/json": { schema: ReportLinkSchema } } },
+  },
+});
+
+export function registerCreateReportLink(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createReportLinkRoute, async (c) => {
+    const secret = signingSecret(c.env.KIVO_SIGNING_SECRET);
+    const { projectId } = authOf(c);
+    const row = await findRun(database(c.env.DB), projectId, c.req.valid("param").reviewRunId);
+    assertHosted(row);
+    if (row.status !== "completed") throw reportNotReady(row);
+    const expiresInSeconds = c.req.valid("json").expires_in_seconds ?? REPORT_LINK_TTL.default;
+    const expiresAt = (Math.floor(Date.now() / 1000) + expiresInSeconds) * 1000;
+    const token = await signReportLink(secret, { runId: row.id, projectId, expiresAt });
+    return c.json(
+      {
+        review_run_id: row.id,
+        url: `${new URL(c.req.url).origin}/v1/report-links/${token}`,
+        expires_at: new Date(expiresAt).toISOString(),
+        request_id: c.get("requestId"),
+      },
+      200,
+    );
+  });
+}

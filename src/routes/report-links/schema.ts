@@ -1,0 +1,35 @@
+import { z } from "@hono/zod-openapi";
+import { REPORT_LINK_TTL } from "../../services/report-links.ts";
+import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+
+export const CreateReportLinkBodySchema = z
+  .strictObject({
+    expires_in_seconds: z
+      .number()
+      .int()
+      .min(REPORT_LINK_TTL.min)
+      .max(REPORT_LINK_TTL.max)
+      .default(REPORT_LINK_TTL.default)
+      .openapi({ description: "How long the link works: 60 s to 7 days, default 1 day.", example: 86400 }),
+  })
+  .openapi("CreateReportLinkBody");
+
+export const ReportLinkSchema = z
+  .object({
+    review_run_id: z.string().openapi({ example: "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f" }),
+    url: z.url().openapi({
+      description: "Opens the reviewer page without an API key until `expires_at`. Anyone holding it can read the report.",
+      example: "https://api.trykivo.co/v1/report-links/eyJydW4iOiJydW5fN2Y0ZjIxZTIifQ.q3Vb9cX2sQ",
+    }),
+    expires_at: TimestampSchema,
+    request_id: RequestIdSchema,
+  })
+  .openapi("ReportLink");
+
+export const ReportLinkTokenParamSchema = z.object({
+  token: z.string().openapi({
+    param: { name: "token", in: "path" },
+    description: "The signed token from a report link's `url`.",
+    example: "eyJydW4iOiJydW5fN2Y0ZjIxZTIifQ.q3Vb9cX2sQ",
+  }),
+});
