@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -173,5 +173,29 @@ describe("kivo-worker review against wrangler dev", () => {
     expect(cli.stderr).toContain("worker_credential_revoked");
     expectNothingSecret(cli.stdout + cli.stderr, token);
     expect(await readRun(runId)).toMatchObject({ status: "queued" });
+  });
+
+  it("reports an unreadable packet as a redacted failure, quoting none of it", async () => {
+    const created = await api("/v1/private-worker/review-runs", {
+      json: { schema_version: "kivo_private_worker_review_run_create.v1", customer_run_id: `broken-${Date.now()}`, intended_use: "customer_facing" },
+    });
+    const runId = created.body.review_run.id as string;
+    const token = created.body.worker_credential.token as string;
+    // A syntax error right after the output text: JSON.parse would quote it.
+    const broken = join(outRoot, "broken.json");
+    writeFileSync(broken, `{"ai_output": ${JSON.stringify(packet.ai_output)} "sources": []}`);
+
+    const cli = await runWorkerCli(["review", "--packet", broken, "--out", join(outRoot, "broken"), "--run-id", runId, "--api-base", proxy.url], {
+      KIVO_WORKER_CREDENTIAL: token,
+    });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain("is not valid JSON");
+    expectNothingSecret(cli.stdout + cli.stderr, token);
+    for (const request of proxy.requests.filter((r) => r.path.includes(runId))) expectNothingSecret(request.body);
+    expect(await readRun(runId)).toMatchObject({
+      status: "failed",
+      error_code: "worker_failed",
+      error_message: "The Enterprise Worker reported a failure: packet_invalid.",
+    });
   });
 });

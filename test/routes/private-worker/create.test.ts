@@ -214,4 +214,14 @@ describe("POST /v1/private-worker/review-runs", () => {
 
     await expectError(await send({ ...json, title: "Another title" }), 409, "idempotency_key_reused");
   });
+
+  it("counts against the monthly allowance and creates nothing once it is used up", async () => {
+    const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 1 });
+    await createRun(tenant);
+    const marker = `customer-${crypto.randomUUID()}`;
+    await expectError(await create(tenant.apiKey, await createBody({ customer_run_id: marker })), 402, "usage_limit_exceeded");
+    const list = await call("/v1/review-runs", { key: tenant.apiKey });
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect(await wholeDatabase()).not.toContain(marker);
+  });
 });
