@@ -10,12 +10,39 @@ import { isContentWord, keyOfWord, scanWords, splitSentences, type Token, type T
 // "realiz" / "realis"): a long shared prefix missing at most two letters.
 export function isVariantKey(a: string, b: string): boolean {
   if (a === b) return true;
-  if (a.length < PREFIX_LENGTH || b.length < PREFIX_LENGTH || /^\d/.test(a)) return false;
+  if (a.length < PREFIX_LENGTH || b.length < PREFIX_LENGTH) return false;
+  const first = a.charCodeAt(0);
+  if (first >= 48 && first <= 57) return false;
   const shorter = Math.min(a.length, b.length);
   if (Math.max(a.length, b.length) - shorter > 2) return false;
   let common = 0;
   while (common < shorter && a[common] === b[common]) common++;
   return common >= Math.max(PREFIX_LENGTH, shorter - 1);
+}
+
+interface IndexWord {
+  // Null for a word that is not content (a stopword, a stray letter).
+  key: string | null;
+  isNumberWord: boolean;
+}
+
+// Per distinct spelling: sources repeat their words, so the lowercasing,
+// stopword test and stemming run once per spelling. Bounded by clearing.
+const INDEX_WORD_CACHE_LIMIT = 100_000;
+const indexWordCache = new Map<string, IndexWord>();
+
+function indexWord(raw: string, isNumber: boolean): IndexWord {
+  let word = indexWordCache.get(raw);
+  if (word === undefined) {
+    const lower = raw.toLowerCase();
+    word = {
+      key: isContentWord(lower, isNumber, raw) ? keyOfWord(lower, isNumber) : null,
+      isNumberWord: NUMBER_WORDS.has(lower),
+    };
+    if (indexWordCache.size >= INDEX_WORD_CACHE_LIMIT) indexWordCache.clear();
+    indexWordCache.set(raw, word);
+  }
+  return word;
 }
 
 export interface IndexedSource {
@@ -80,13 +107,11 @@ export class SourceIndex {
         let hasNumberWord = false;
         // Keys only: full tokens are built later, for the few candidate sentences.
         scanWords(content, range.start, range.end, (start, end, isNumber) => {
-          const raw = content.slice(start, end);
-          const lower = raw.toLowerCase();
-          if (!hasNumberWord && NUMBER_WORDS.has(lower)) hasNumberWord = true;
-          if (!isContentWord(lower, isNumber, raw)) return;
-          const key = keyOfWord(lower, isNumber);
+          const word = indexWord(content.slice(start, end), isNumber);
+          if (word.isNumberWord) hasNumberWord = true;
+          if (word.key === null) return;
           length++;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
+          counts.set(word.key, (counts.get(word.key) ?? 0) + 1);
         });
         for (const [key, count] of counts) {
           let posting = this.postings.get(key);

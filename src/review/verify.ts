@@ -104,9 +104,13 @@ function inExcluded(token: { start: number; end: number }, excluded: ReadonlyArr
   return excluded.some((range) => token.start < range.end && token.end > range.start);
 }
 
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 function keyMatches(key: string, keys: ReadonlySet<string> | ReadonlyMap<string, number>): boolean {
   if (keys.has(key)) return true;
-  if (key.length < 5 || /^\d/.test(key)) return false;
+  if (key.length < 5 || isDigitCode(key.charCodeAt(0))) return false;
   for (const other of keys.keys()) if (isVariantKey(key, other)) return true;
   return false;
 }
@@ -232,20 +236,22 @@ export function verifyClaim(
   const claimKeys = new Set(terms.map((t) => t.token.key));
   const scored: ScoredCandidate[] = candidates.map((candidate, rank) => {
     const window = index.window(candidate.sentence);
-    const windowKeys = keysOfWindow(window);
+    const neighbours = window.filter((s) => s !== candidate.sentence);
     let inSentence = 0;
     let inWindow = 0;
     const matchedInSentence = new Set<string>();
     for (const term of terms) {
       if (keyMatches(term.token.key, candidate.sentence.keys)) {
         inSentence += term.weight;
+        inWindow += term.weight;
         matchedInSentence.add(term.token.key);
+      } else if (neighbours.some((s) => keyMatches(term.token.key, s.keys))) {
+        inWindow += term.weight;
       }
-      if (keyMatches(term.token.key, windowKeys)) inWindow += term.weight;
     }
     let contextCoverage = 0;
     if (isAnswer && contextTokens.length > 0) {
-      contextCoverage = contextTokens.filter((t) => windowKeys.has(t.key)).length / contextTokens.length;
+      contextCoverage = contextTokens.filter((t) => window.some((s) => s.keys.has(t.key))).length / contextTokens.length;
     }
     return {
       sentence: candidate.sentence,
