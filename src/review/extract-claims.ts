@@ -36,6 +36,7 @@ const APPENDED_SPLIT = /,\s+(?=(?:including|such as|especially|particularly|nota
 const CLAUSE_SUBJECT_START =
   /^(?:and|but|while|whereas|yet)\s+(?:also\s+)?(?:the|a|an|this|that|these|those|it|its|they|their|he|his|she|her|we|our|you|i|there|[A-Z][\p{L}-]*)\b/u;
 // CJK scripts write words without spaces: each ideograph counts as a word.
+const EMPHASIS = ["**", "__", "*", "_"];
 const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu;
 
 function wordCount(text: string): number {
@@ -79,14 +80,21 @@ function trimClaimRange(output: string, start: number, end: number, citations: R
   while (changed) {
     changed = false;
     // Leading bullets, emoji and stray punctuation are not part of the claim.
-    while (s < e && !/[\p{L}\p{N}"“'‘$€£¥[]/u.test(output[s] ?? "")) s++;
+    // Markdown emphasis that opens and closes inside the claim ("**Refunds** take …") stays.
+    while (s < e && !/[\p{L}\p{N}"“'‘$€£¥[]/u.test(output[s] ?? "")) {
+      if (EMPHASIS.some((m) => output.startsWith(m, s) && output.slice(s + m.length, e).includes(m))) break;
+      s++;
+    }
     while (s < e && /["“]/.test(output[s] ?? "") && !output.slice(s + 1, e).includes(output[s] === "“" ? "”" : "\"")) s++;
     const conjunction = /^(?:and|but|while|whereas|yet)\s+/i.exec(output.slice(s, Math.min(e, s + 12)));
     if (conjunction) {
       s += conjunction[0].length;
       changed = true;
     }
-    while (e > s && /[\s.,;:!*_…。！]/.test(output[e - 1] ?? "")) e--;
+    while (e > s && /[\s.,;:!*_…。！]/.test(output[e - 1] ?? "")) {
+      if (EMPHASIS.some((m) => output.slice(e - m.length, e) === m && output.slice(s, e - m.length).includes(m))) break;
+      e--;
+    }
     const tail = output.slice(Math.max(s, e - 2), e);
     if (/(?:\p{Extended_Pictographic}|[\uFE0F\u200D])$/u.test(tail)) {
       e -= /[\uD800-\uDBFF][\uDC00-\uDFFF]$/.test(tail) ? 2 : 1;

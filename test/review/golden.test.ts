@@ -129,3 +129,14 @@ describe("seed golden: admin guide", () => {
     expect(result.claim_report.markdown).toContain("- No unsupported claims were found in the structured verification results.");
   });
 });
+
+describe("determinism on a large packet", () => {
+  it("gives byte-identical results for the same input", () => {
+    const sentences = Array.from({ length: 400 }, (_, i) => `Plan ${i} includes ${i % 7} seats and renews every ${(i % 11) + 1} months for customers in region ${i % 5}.`);
+    const source = { title: "Plans", content: sentences.join(" ") };
+    const output = sentences.filter((_, i) => i % 9 === 0).map((s, i) => (i % 2 === 0 ? s.replace("months", "weeks") : s)).join(" ");
+    const first = JSON.stringify(runReview(reviewInput(output, [source, REFUND_POLICY, ADMIN_GUIDE])));
+    const second = JSON.stringify(runReview(reviewInput(output, [source, REFUND_POLICY, ADMIN_GUIDE])));
+    expect(second).toBe(first);
+  });
+});

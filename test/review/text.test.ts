@@ -80,6 +80,11 @@ describe("claim extraction", () => {
     ]);
   });
 
+  it("keeps balanced markdown emphasis and drops list markers", () => {
+    const output = "- **Refunds** take 30 days.\n* *Admins* can export logs.\n1. Exports run **nightly**.";
+    expect(extract(output).map((c) => c.text)).toEqual(["**Refunds** take 30 days", "*Admins* can export logs", "Exports run **nightly**"]);
+  });
+
   it("classifies claim types", () => {
     const types = extract("Admins can export logs. Users must enable MFA. You should rotate keys. Outages happen because of load. The API is fast.").map((c) => c.claimType);
     expect(types).toEqual(["permission", "normative", "recommendation", "causal", "factual"]);
