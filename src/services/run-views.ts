@@ -1,5 +1,6 @@
 import type { Database } from "../db/client.ts";
 import type { ReviewResult } from "../review/index.ts";
+import { loadPrivateWorkerDetails } from "./private-worker-store.ts";
 import type { SourceRecord } from "./run-processing.ts";
 import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary } from "./review-run-store.ts";
 
@@ -24,9 +25,9 @@ export function queuedResponse(row: ReviewRunRow, origin: string, requestId: str
 /** The full run of the seed's "Read results" example; private-worker runs carry metadata only. */
 export async function runResponse(db: Database, row: ReviewRunRow, requestId: string) {
   const hosted = row.captureMethod !== "private_worker";
-  const [sources, artifacts] = hosted
-    ? await Promise.all([loadSources(db, row.id), loadArtifacts(db, row.id)])
-    : [[], { claims: [], source_spans: [], verification_results: [], claim_report: null }];
+  const [sources, artifacts, privateWorker] = hosted
+    ? await Promise.all([loadSources(db, row.id), loadArtifacts(db, row.id), null])
+    : [[], { claims: [], source_spans: [], verification_results: [], claim_report: null }, await loadPrivateWorkerDetails(db, row.id)];
   return {
     ...toSummary(row),
     ai_output: hosted ? row.aiOutput : null,
@@ -34,6 +35,7 @@ export async function runResponse(db: Database, row: ReviewRunRow, requestId: st
     source_spans: artifacts.source_spans,
     verification_results: artifacts.verification_results,
     claim_report: artifacts.claim_report,
+    private_worker: privateWorker,
     request_id: requestId,
   };
 }
@@ -59,6 +61,7 @@ export function completedRunResponse(row: ReviewRunRow, sources: SourceRecord[],
     source_spans: result.source_spans,
     verification_results: result.verification_results,
     claim_report: result.claim_report,
+    private_worker: null,
     request_id: requestId,
   };
 }

@@ -167,6 +167,7 @@ export const RUN_EXAMPLE = {
     "created_at": "2026-04-27T16:20:24.000Z",
     "updated_at": "2026-04-27T16:20:24.000Z"
   },
+  "private_worker": null,
   "request_id": "req_01hw87j6q7a27ez6p4dk4g0nsn",
   "external_id": null,
   "import_id": null

@@ -8,6 +8,7 @@ import {
   StrictnessSchema,
 } from "../../schemas/enums.ts";
 import { ClaimReportSchema, GateVerdictSchema, SourceSpanSchema, VerificationResultSchema } from "../../schemas/review-artifacts.ts";
+import { PrivateWorkerDetailsSchema } from "../../services/private-worker-store.ts";
 import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
 
 export const ReviewRunIdParamSchema = z.object({
@@ -63,6 +64,9 @@ export const ReviewRunSchema = ReviewRunSummarySchema.extend({
   source_spans: z.array(SourceSpanSchema),
   verification_results: z.array(VerificationResultSchema),
   claim_report: nullableRef(ClaimReportSchema),
+  private_worker: nullableRef(PrivateWorkerDetailsSchema).openapi({
+    description: "For Enterprise Worker runs (`capture_method: private_worker`): the metadata the worker reported. Null for hosted runs.",
+  }),
   request_id: RequestIdSchema,
 }).openapi("ReviewRun");
 
