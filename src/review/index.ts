@@ -205,6 +205,7 @@ export function runReview(input: ReviewInput): ReviewResult {
         candidate_count: verification.candidateCount,
         check: verification.check,
         evidence_coverage: roundConfidence(verification.coverage),
+        missing_terms: verification.missingTerms,
       },
       created_at: input.now,
     };

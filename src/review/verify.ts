@@ -179,7 +179,6 @@ interface ScoredCandidate {
   sentenceCoverage: number;
   windowCoverage: number;
   rank: number;
-  matchedInSentence: Set<string>;
 }
 
 export interface VerifyOptions {
@@ -239,12 +238,10 @@ export function verifyClaim(
     const neighbours = window.filter((s) => s !== candidate.sentence);
     let inSentence = 0;
     let inWindow = 0;
-    const matchedInSentence = new Set<string>();
     for (const term of terms) {
       if (keyMatches(term.token.key, candidate.sentence.keys)) {
         inSentence += term.weight;
         inWindow += term.weight;
-        matchedInSentence.add(term.token.key);
       } else if (neighbours.some((s) => keyMatches(term.token.key, s.keys))) {
         inWindow += term.weight;
       }
@@ -259,7 +256,6 @@ export function verifyClaim(
       sentenceCoverage: inSentence / totalWeight + (isAnswer ? contextCoverage * 0.5 : 0),
       windowCoverage: inWindow / totalWeight,
       rank,
-      matchedInSentence,
     };
   });
   // Values are the most specific words a claim has: a passage holding the
