@@ -1,11 +1,13 @@
 // `npm run bench [-- section …]`: speed figures, by section (default: all).
 // Figures are measured here, never asserted in tests.
+import { benchAccess } from "./bench/access.ts";
 import { benchApi } from "./bench/api.ts";
 import { benchEngine } from "./bench/engine.ts";
 
 const sections: Record<string, () => Promise<unknown>> = {
   engine: benchEngine,
   api: () => benchApi(),
+  access: () => benchAccess(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
