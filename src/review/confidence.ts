@@ -13,6 +13,7 @@ export const CONFIDENCE_BY_CHECK: Readonly<Record<DecidingCheck, { positive: num
   value_conflict: { positive: 0.5, negative: 0.88 }, // 14/15
   value_missing: { positive: 0.5, negative: 0.77 }, // 16/25 + 16/16
   negation: { positive: 0.5, negative: 0.93 }, // 7/7 + 5/5
+  negated_word: { positive: 0.5, negative: 0.75 }, // 1/1 + 1/1
   antonym: { positive: 0.5, negative: 0.83 }, // 4/4
   exclusive_value: { positive: 0.5, negative: 0.9 }, // 3/3 + 5/5
   modality: { positive: 0.5, negative: 0.5 }, // never fired on labelled data

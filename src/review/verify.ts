@@ -24,6 +24,7 @@ export type DecidingCheck =
   | "value_conflict"
   | "value_missing"
   | "negation"
+  | "negated_word"
   | "antonym"
   | "exclusive_value"
   | "modality"
@@ -325,6 +326,16 @@ export function verifyClaim(
       : `${sourceTitle} negates this ("${evidencePolarity.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
     return { ...base, status: "contradicted", check: "negation", rationale };
   }
+  // A long claim rarely matches one sentence strongly; then the negated word
+  // itself is compared: "does not assure competitive prices" against a source
+  // that assures them.
+  const flipped = !strongMatch && best.sentenceCoverage >= 0.4 ? findLocalNegationFlip(claimTokens, sentenceTokens) : null;
+  if (flipped && !antonymHit) {
+    const rationale = flipped.negatedInClaim
+      ? `The claim negates "${flipped.word}" ("${flipped.cue}"), but ${sourceTitle} affirms it: "${quote(bestText)}".`
+      : `${sourceTitle} negates "${flipped.word}" ("${flipped.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
+    return { ...base, status: "contradicted", check: "negated_word", rationale };
+  }
   if (antonymHit && best.sentenceCoverage >= 0.5 && claimPolarity.negated === evidencePolarity.negated) {
     return {
       ...base,
@@ -535,6 +546,55 @@ function findAntonym(
         return { claimWord: term.token.raw, sourceWord: token.raw };
       }
     }
+  }
+  return null;
+}
+
+// Content words governed by a negator: the first content word among the next
+// three tokens of each negator.
+function negatedWords(tokens: ReadonlyArray<Token>): Map<string, { cue: string; word: string }> {
+  const found = new Map<string, { cue: string; word: string }>();
+  for (let i = 0; i < tokens.length; i++) {
+    const pair = negationParity(tokens.slice(i, i + 2));
+    const token = tokens[i] as Token;
+    if (!pair.negated || pair.cue !== token.raw) continue;
+    const governed = tokens.slice(i + 1, i + 4).find((t) => isContentToken(t) && !NEGATORS.has(t.lower));
+    if (governed && !found.has(governed.key)) found.set(governed.key, { cue: token.raw, word: governed.raw });
+  }
+  return found;
+}
+
+// Content keys in the four tokens after each occurrence of `key`: what the word governs.
+function neighbourKeys(tokens: ReadonlyArray<Token>, key: string): Set<string> {
+  const near = new Set<string>();
+  tokens.forEach((token, i) => {
+    if (token.key !== key) return;
+    for (const t of tokens.slice(i + 1, i + 5)) if (t.key !== key && isContentToken(t)) near.add(t.key);
+  });
+  return near;
+}
+
+// The same word negated on one side only, and about the same thing: both
+// sides share a word it governs ("not using the voice feature" says nothing
+// about "using cheaper materials").
+function findLocalNegationFlip(
+  claimTokens: ReadonlyArray<Token>,
+  sentenceTokens: ReadonlyArray<Token>,
+): { word: string; cue: string; negatedInClaim: boolean } | null {
+  const claimNegated = negatedWords(claimTokens);
+  const sourceNegated = negatedWords(sentenceTokens);
+  const sharesContext = (key: string): boolean => {
+    const inSource = neighbourKeys(sentenceTokens, key);
+    for (const k of neighbourKeys(claimTokens, key)) if (inSource.has(k)) return true;
+    return false;
+  };
+  for (const [key, { cue, word }] of claimNegated) {
+    if (sourceNegated.has(key)) continue;
+    if (sentenceTokens.some((t) => t.key === key) && sharesContext(key)) return { word, cue, negatedInClaim: true };
+  }
+  for (const [key, { cue, word }] of sourceNegated) {
+    if (claimNegated.has(key)) continue;
+    if (claimTokens.some((t) => t.key === key) && sharesContext(key)) return { word, cue, negatedInClaim: false };
   }
   return null;
 }

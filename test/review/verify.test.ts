@@ -44,6 +44,14 @@ describe("verification checks", () => {
     expect(only("It is not the case that the plan is not cheap and durable.").support_status).toBe("supported");
   });
 
+  it("compares a negated word on its own when a long claim matches no sentence closely", () => {
+    const transcript: SourceSpec = { title: "Call transcript", content: "The agent said: I assure you competitive prices with quality service. Our plans include dental coverage." };
+    const claim = only("The agent reviewed every option with the caller in detail and cannot assure competitive prices for the family.", [transcript]);
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toContain('"assure"');
+    expect(only("The agent reviewed options in detail, not using a script, and assured competitive prices.", [transcript]).verification_result?.metadata.check).not.toBe("negated_word");
+  });
+
   it("does not read 'not only … but also' as a negation", () => {
     expect(only("The plan is not only cheap but also durable.").support_status).toBe("supported");
   });
