@@ -12,6 +12,7 @@ import { registerCreateCheckout } from "./routes/billing/checkout.ts";
 import { registerCreatePortal } from "./routes/billing/portal.ts";
 import { registerGetUsage } from "./routes/billing/usage.ts";
 import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
+import { registerImports } from "./routes/imports/index.ts";
 import { registerHealth } from "./routes/meta/health.ts";
 import { registerPrivateWorker } from "./routes/private-worker/index.ts";
 import { registerCreateReportLink } from "./routes/report-links/create.ts";
@@ -41,6 +42,7 @@ export function createApp() {
   registerListVerificationResults(app);
   registerGetClaimReport(app);
   registerCancelReviewRun(app);
+  registerImports(app);
   registerCreateReportLink(app);
   registerOpenReportLink(app);
   registerPrivateWorker(app);

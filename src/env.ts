@@ -1,6 +1,6 @@
 import type { AuthContext } from "./services/auth.ts";
 import type { WorkerCredentialClaims } from "./services/worker-credentials.ts";
-import type { ReviewQueueMessage } from "./queues/messages.ts";
+import type { ImportQueueMessage, ReviewQueueMessage } from "./queues/messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
 
@@ -8,6 +8,7 @@ export interface Bindings {
   DB: D1Database;
   SOURCES: R2Bucket;
   REVIEW_QUEUE: Queue<ReviewQueueMessage>;
+  IMPORT_QUEUE: Queue<ImportQueueMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WORKER_CREDENTIALS: DurableObjectNamespace<WorkerCredentialState>;
   KIVO_ENVIRONMENT?: string;

@@ -1,5 +1,6 @@
 import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
+import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
 import { sweepStuckRuns } from "./services/sweeper.ts";
 
@@ -12,6 +13,7 @@ export default {
   fetch: app.fetch,
   async queue(batch, env) {
     if (batch.queue === REVIEW_DLQ_NAME) await consumeDeadLetters(batch, env);
+    else if (isImportQueue(batch.queue)) await consumeImportBatch(batch, env);
     else await consumeReviewBatch(batch, env);
   },
   async scheduled(controller, env) {

@@ -43,6 +43,7 @@ export function buildOpenApiDocument(app: OpenAPIHono<AppEnv>) {
     ],
     tags: [
       { name: "Review runs", description: "Hosted review of one output against its sources." },
+      { name: "Imports", description: "JSON, JSONL and CSV batches of outputs that become review runs." },
       {
         name: "Enterprise Worker",
         description: "Metadata-only runs reviewed by your own worker: run-scoped credentials and status, completion and failure events.",

@@ -8,3 +8,16 @@ export const ReviewQueueMessageSchema = z.object({
 });
 
 export type ReviewQueueMessage = z.infer<typeof ReviewQueueMessageSchema>;
+
+/**
+ * The import queue's message: one chunk of an asynchronous import, whose rows
+ * are staged in R2 at `imports/<project_id>/<import_id>/chunks/<chunk>.json`.
+ */
+export const ImportQueueMessageSchema = z.object({
+  kind: z.literal("import_chunk"),
+  import_id: z.string(),
+  project_id: z.string(),
+  chunk: z.number().int().min(1),
+});
+
+export type ImportQueueMessage = z.infer<typeof ImportQueueMessageSchema>;

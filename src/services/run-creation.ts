@@ -1,3 +1,4 @@
+import { and, eq, inArray } from "drizzle-orm";
 import type { Bindings } from "../env.ts";
 import { reviewRunSources, reviewRuns } from "../db/schema.ts";
 import { database } from "../db/client.ts";
@@ -23,7 +24,12 @@ export interface CreateOptions {
   importId?: string | null;
   /** Sends the queue messages (true) or leaves that to the caller (imports processed in chunks). */
   enqueue?: boolean;
+  /** One fixed ID per input instead of random ones (imports derive them from the import and the row). */
+  runIds?: readonly string[];
 }
+
+/** Whose runs these are: the authenticated key, or an import's owner in its queue consumer. */
+export type RunOwner = Pick<AuthContext, "organizationId" | "projectId">;
 
 export const sourceObjectKey = (projectId: string, runId: string, position: number) =>
   `runs/${projectId}/${runId}/sources/${position}`;
@@ -39,36 +45,21 @@ const RUNS_PER_BATCH = 20;
  */
 export async function createReviewRuns(
   env: Bindings,
-  auth: AuthContext,
+  auth: RunOwner,
   inputs: ReviewRunInput[],
   options: CreateOptions,
 ): Promise<(typeof reviewRuns.$inferSelect)[]> {
+  if (options.runIds && options.runIds.length !== inputs.length) throw new Error("createReviewRuns needs one run ID per input");
   const reservation = await reserveReviewRuns(env, auth.organizationId, inputs.length);
   const now = isoNow();
-  const planned = await Promise.all(inputs.map((input) => planRun(auth, input, options, now)));
+  const planned = await Promise.all(
+    inputs.map((input, i) => planRun(auth, input, options.runIds?.[i] ?? newReviewRunId(), options, now)),
+  );
   const writtenObjects: string[] = [];
   const writtenRunIds: string[] = [];
   try {
-    await Promise.all(
-      planned.flatMap(({ objects }) =>
-        objects.map(async ({ key, content }) => {
-          await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
-          writtenObjects.push(key);
-        }),
-      ),
-    );
-
-    const db = database(env.DB);
-    for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
-      const group = planned.slice(i, i + RUNS_PER_BATCH);
-      const statements = group.flatMap(({ run, sources }) => [
-        db.insert(reviewRuns).values(run),
-        db.insert(reviewRunSources).values(sources),
-      ]);
-      await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
-      writtenRunIds.push(...group.map(({ run }) => run.id));
-    }
-
+    await putSourceObjects(env, planned, writtenObjects);
+    await insertRuns(env, planned, { ignoreExisting: false }, writtenRunIds);
     if (options.enqueue !== false) await enqueueRuns(env, planned.map(({ run }) => ({ id: run.id, projectId: run.projectId })));
   } catch (error) {
     await rollBack(env, writtenRunIds, writtenObjects);
@@ -80,6 +71,79 @@ export async function createReviewRuns(
   return planned.map(({ run }) => run as typeof reviewRuns.$inferSelect);
 }
 
+/**
+ * Creates runs under fixed IDs for work that a queue retries until it
+ * succeeds (the chunks of an asynchronous import), so running it twice is the
+ * same as running it once. The caller reserved the allowance for the whole
+ * batch. Runs whose ID already exists are left as written, and a failure is
+ * not rolled back: the retry writes the same IDs and contents again. Every
+ * run's review message is sent again, because a crash may have come between
+ * the write and the send; the review consumer is idempotent.
+ *
+ * Returns how many runs this call created.
+ */
+export async function resumeReviewRuns(
+  env: Bindings,
+  owner: RunOwner,
+  inputs: ReviewRunInput[],
+  runIds: readonly string[],
+  options: Omit<CreateOptions, "runIds">,
+): Promise<number> {
+  if (runIds.length !== inputs.length) throw new Error("resumeReviewRuns needs one run ID per input");
+  const existing = await existingRunIds(env, owner.projectId, runIds);
+  const now = isoNow();
+  const planned = await Promise.all(
+    inputs.flatMap((input, i) => (existing.has(runIds[i]!) ? [] : [planRun(owner, input, runIds[i]!, options, now)])),
+  );
+  await putSourceObjects(env, planned, []);
+  await insertRuns(env, planned, { ignoreExisting: true }, []);
+  if (options.enqueue !== false) await enqueueRuns(env, runIds.map((id) => ({ id, projectId: owner.projectId })));
+  return planned.length;
+}
+
+type PlannedRun = Awaited<ReturnType<typeof planRun>>;
+
+async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: string[]): Promise<void> {
+  await Promise.all(
+    planned.flatMap(({ objects }) =>
+      objects.map(async ({ key, content }) => {
+        await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
+        written.push(key);
+      }),
+    ),
+  );
+}
+
+async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignoreExisting: boolean }, written: string[]) {
+  const db = database(env.DB);
+  for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
+    const group = planned.slice(i, i + RUNS_PER_BATCH);
+    const statements = group.flatMap(({ run, sources }) =>
+      options.ignoreExisting
+        ? [db.insert(reviewRuns).values(run).onConflictDoNothing(), db.insert(reviewRunSources).values(sources).onConflictDoNothing()]
+        : [db.insert(reviewRuns).values(run), db.insert(reviewRunSources).values(sources)],
+    );
+    await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    written.push(...group.map(({ run }) => run.id));
+  }
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const IDS_PER_LOOKUP = 90;
+
+async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
+  const db = database(env.DB);
+  const found = new Set<string>();
+  for (let i = 0; i < runIds.length; i += IDS_PER_LOOKUP) {
+    const rows = await db
+      .select({ id: reviewRuns.id })
+      .from(reviewRuns)
+      .where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, runIds.slice(i, i + IDS_PER_LOOKUP))));
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
 export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: string }[]): Promise<void> {
   const messages = runs.map(({ id, projectId }) => ({
     body: { kind: "review_run", review_run_id: id, project_id: projectId } satisfies ReviewQueueMessage,
@@ -89,8 +153,7 @@ export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: 
   for (let i = 0; i < messages.length; i += 100) await env.REVIEW_QUEUE.sendBatch(messages.slice(i, i + 100));
 }
 
-async function planRun(auth: AuthContext, input: ReviewRunInput, options: CreateOptions, now: string) {
-  const runId = newReviewRunId();
+async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, options: CreateOptions, now: string) {
   const sources: SourceRow[] = [];
   const objects: { key: string; content: string }[] = [];
   for (const [index, source] of input.sources.entries()) {

@@ -99,3 +99,25 @@ PROTECTED_ROUTES.push(
     request: async () => ({ path: "/v1/billing/portal", json: { return_url: "https://app.example.com/billing" } }),
   },
 );
+
+// Imports. Reading one needs imports:create, the scope that created it; there is no imports:read.
+async function hostedImport(tenant: Tenant): Promise<string> {
+  const response = await call("/v1/imports", { method: "POST", key: tenant.apiKey, json: { media_type: "application/json", rows: [SEED_PACKET] } });
+  return ((await response.json()) as { id: string }).id;
+}
+
+PROTECTED_ROUTES.push(
+  {
+    method: "POST",
+    template: "/v1/imports",
+    scope: "imports:create",
+    request: async () => ({ path: "/v1/imports", json: { media_type: "application/json", rows: [SEED_PACKET] } }),
+  },
+  {
+    method: "GET",
+    template: "/v1/imports/{importId}",
+    scope: "imports:create",
+    request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant)}` }),
+    missingResource: () => ({ path: "/v1/imports/import_01hw8894n1v3a9k5sx5v2t3q7b" }),
+  },
+);

@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { database } from "../../db/client.ts";
+import type { AppEnv } from "../../env.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { findImport, importResponse, importRunIds } from "../../services/import-store.ts";
+import { defineRoute } from "../define.ts";
+import { IMPORT_EXAMPLE } from "./examples.ts";
+import { ImportIdParamSchema, ImportSchema } from "./schema.ts";
+
+export const getImportRoute = defineRoute({
+  method: "get",
+  path: "/v1/imports/{importId}",
+  operationId: "getImport",
+  tags: ["Imports"],
+  summary: "Read an import",
+  description:
+    "Status, counts, validation errors and the review-run IDs created so far. Poll a `queued` or `processing` import until it is `completed`; its runs are also listed by `GET /v1/review-runs?import_id=`.",
+  auth: { apiKey: "imports:create" },
+  errors: ["not_found"],
+  request: { params: ImportIdParamSchema },
+  responses: {
+    200: { description: "The import.", content: { "application/json": { schema: ImportSchema, example: IMPORT_EXAMPLE } } },
+  },
+});
+
+export function registerGetImport(app: OpenAPIHono<AppEnv>) {
+  app.openapi(getImportRoute, async (c) => {
+    const db = database(c.env.DB);
+    const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);
+    return c.json(importResponse(row, await importRunIds(db, row), c.get("requestId")), 200);
+  });
+}

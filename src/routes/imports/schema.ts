@@ -1,0 +1,132 @@
+import { z } from "@hono/zod-openapi";
+import { IntendedUseSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/import-rows.ts";
+import { IMPORT_STATUSES } from "../../services/import-store.ts";
+import { ReviewRunInputSchema } from "../review-runs/input-schema.ts";
+import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+import { CREATE_IMPORT_EXAMPLE, IMPORT_EXAMPLE } from "./examples.ts";
+
+export const ImportIdParamSchema = z.object({
+  importId: z
+    .string()
+    .max(100)
+    .openapi({ param: { name: "importId", in: "path" }, example: "import_01hw8894n1v3a9k5sx5v2t3q7b" }),
+});
+
+export const ImportMediaTypeSchema = z.enum(IMPORT_MEDIA_TYPES).openapi("ImportMediaType", {
+  description: "The rows' format: JSON rows, JSON Lines (one row per line), or CSV with a header row.",
+});
+
+/** Documents one row; rows are validated one by one in the service, so that a bad row fails alone. */
+export const ImportRowSchema = z
+  .strictObject({
+    ...ReviewRunInputSchema.shape,
+    intended_use: IntendedUseSchema.optional().openapi({ description: "Defaults to the request's `intended_use`." }),
+  })
+  .openapi("ImportRow", {
+    description:
+      "One row: the fields of `POST /v1/review-runs`, validated by the same rules. `intended_use` and `strictness` default to the request's values.",
+    example: CREATE_IMPORT_EXAMPLE.rows[0],
+  });
+
+export const FieldMappingSchema = z
+  .record(z.string(), z.string().min(1).max(200))
+  .superRefine((mapping, ctx) => {
+    for (const field of Object.keys(mapping)) {
+      if (!isMappableField(field)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message:
+            "Not a row field: map external_id, question, ai_output, intended_use, strictness, metadata, sources, source_title, source_content, source_uri, source_citation_label or source_<n>_title/content/uri/citation_label.",
+        });
+      }
+    }
+  })
+  .openapi("FieldMapping", {
+    description: "For CSV: which column feeds which row field, when the columns are not named after the fields. Keys are fields, values are column names as in the header.",
+    example: { external_id: "ticket_id", ai_output: "answer", source_title: "kb_title", source_content: "kb_article" },
+  });
+
+export const CreateImportRequestSchema = z
+  .strictObject({
+    media_type: ImportMediaTypeSchema,
+    rows: z
+      .array(z.unknown())
+      .min(1, "Send at least one row.")
+      .max(MAX_IMPORT_ROWS, `At most ${MAX_IMPORT_ROWS.toLocaleString("en")} rows per import; split the file.`)
+      .optional()
+      .openapi({
+        description: `1–${MAX_IMPORT_ROWS.toLocaleString("en")} rows, each an ImportRow. Each row is validated on its own.`,
+        items: { $ref: "#/components/schemas/ImportRow" },
+      }),
+    data: z.string().optional().openapi({
+      description:
+        "Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`).",
+    }),
+    intended_use: IntendedUseSchema.optional().openapi({ description: "Default for rows without an `intended_use`." }),
+    strictness: StrictnessSchema.optional().openapi({ description: "Default for rows without a `strictness` (otherwise `standard`)." }),
+    field_mapping: FieldMappingSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.rows === undefined) === (body.data === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["rows"], message: "Send either rows or data, not both and not neither." });
+    }
+  })
+  .openapi("CreateImportRequest", { example: CREATE_IMPORT_EXAMPLE });
+
+export const CreateImportQuerySchema = z.object({
+  intended_use: IntendedUseSchema.optional().openapi({
+    description: "Default `intended_use` for rows without one; useful with a raw JSONL or CSV body (a JSON body's own field wins).",
+  }),
+  strictness: StrictnessSchema.optional().openapi({ description: "Default `strictness` for rows without one." }),
+  field_mapping: z
+    .string()
+    .max(4000)
+    .optional()
+    .openapi({ description: "A FieldMapping as JSON, for a raw CSV body.", example: '{"ai_output":"answer"}' }),
+});
+
+export const ImportValidationErrorSchema = z
+  .object({
+    row: z.number().int().openapi({ description: "The row's position in the import, from 1 (CSV: the record after the header).", example: 2 }),
+    external_id: z.string().nullable(),
+    path: z.string().openapi({ description: "The field within the row, `(row)` for the row as a whole.", example: "sources" }),
+    code: z.enum(ROW_ERROR_CODES).openapi({
+      description:
+        "`invalid_json`: a JSONL line, or a CSV sources/metadata cell, is not JSON. `invalid_row`: not a JSON object, or a CSV record whose field count differs from the header or whose quotes are broken. `validation_error`: the review-run rules. `duplicate_external_id`: an earlier accepted row has the same external_id.",
+    }),
+    message: z.string(),
+  })
+  .openapi("ImportValidationError");
+
+export const ImportSchema = z
+  .object({
+    id: z.string().openapi({ example: "import_01hw8894n1v3a9k5sx5v2t3q7b" }),
+    project_id: z.string(),
+    status: z.enum(IMPORT_STATUSES).openapi({
+      description:
+        "`completed`: every accepted row has a review run. `queued` → `processing` → `completed` for imports created through the queue. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`).",
+    }),
+    capture_method: z.literal("upload"),
+    media_type: ImportMediaTypeSchema,
+    row_count: z.number().int(),
+    accepted_count: z.number().int(),
+    rejected_count: z.number().int(),
+    validation_errors: z.array(ImportValidationErrorSchema).openapi({
+      description: "Why each rejected row was rejected (at most three entries per row).",
+    }),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+    completed_at: TimestampSchema.nullable(),
+    error_code: z.string().nullable(),
+    error_message: z.string().nullable(),
+    review_run_ids: z.array(z.string()).openapi({
+      description: "The runs of the accepted rows, in row order; while `queued`/`processing`, the runs created so far.",
+    }),
+    request_id: RequestIdSchema,
+  })
+  .openapi("Import", { example: IMPORT_EXAMPLE });
+
+export type ImportResponse = z.infer<typeof ImportSchema>;
+export type CreateImportRequest = z.infer<typeof CreateImportRequestSchema>;

@@ -1,0 +1,87 @@
+import { env } from "cloudflare:test";
+import { expect } from "vitest";
+import { call, type Tenant } from "./harness.ts";
+import type { Json } from "./runs.ts";
+
+/** The seed's sample.jsonl, byte for byte. */
+export const SAMPLE_JSONL = [
+  '{"external_id":"answer_001","question":"What is the refund window?","ai_output":"Refunds are available for 60 days.","sources":[{"title":"Refund policy","content":"Customers may request a refund within 30 days of purchase."}],"intended_use":"customer_facing"}',
+  '{"external_id":"answer_002","question":"Can admins export logs?","ai_output":"Admins can export audit logs.","sources":[{"title":"Admin guide","content":"Admins can export audit logs from the security workspace."}],"intended_use":"internal_draft"}',
+].join("\n");
+
+export const SAMPLE_ROWS = SAMPLE_JSONL.split("\n").map((line) => JSON.parse(line) as Json);
+
+/** sample.jsonl as a spreadsheet would export it: BOM, CRLF, quoted cells. */
+export const SAMPLE_CSV =
+  "\uFEFFexternal_id,question,ai_output,source_title,source_content,intended_use\r\n" +
+  SAMPLE_ROWS.map((row) =>
+    [row.external_id, row.question, row.ai_output, row.sources[0].title, row.sources[0].content, row.intended_use]
+      .map((cell: string) => `"${cell.replace(/"/g, '""')}"`)
+      .join(","),
+  ).join("\r\n") +
+  "\r\n";
+
+export interface ImportCall {
+  json?: unknown;
+  raw?: string;
+  contentType?: string;
+  query?: string;
+  headers?: Record<string, string>;
+}
+
+export async function postImport(tenant: Tenant, request: ImportCall) {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.raw !== undefined) headers["Content-Type"] = request.contentType ?? "application/x-ndjson";
+  const response = await call(`/v1/imports${request.query ? `?${request.query}` : ""}`, {
+    method: "POST",
+    key: tenant.apiKey,
+    headers,
+    ...(request.json !== undefined ? { json: request.json } : { body: request.raw }),
+  });
+  // A clone, so that expectError can still read the response.
+  return { response, body: (await response.clone().json()) as Json };
+}
+
+/** Polls the import like a client, until it leaves queued/processing. */
+export async function waitForImport(tenant: Tenant, importId: string, attempts = 300): Promise<Json> {
+  for (let i = 0; i < attempts; i++) {
+    const body = (await (await call(`/v1/imports/${importId}`, { key: tenant.apiKey })).json()) as Json;
+    if (body.status !== "queued" && body.status !== "processing") return body;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect.fail(`import ${importId} did not finish`);
+}
+
+/** Every run of an import, following the list's cursors. */
+export async function runsOfImport(tenant: Tenant, importId: string): Promise<Json[]> {
+  const items: Json[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `import_id=${importId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const page = (await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json()) as Json;
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+/** What a request left behind in the tenant's project: imports, runs and R2 objects. */
+export async function storedState(tenant: Tenant) {
+  const count = async (table: string) =>
+    (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`).bind(tenant.projectId).first<{ n: number }>())?.n ?? 0;
+  const objects = async (prefix: string) => (await env.SOURCES.list({ prefix })).objects.length;
+  return {
+    imports: await count("imports"),
+    runs: await count("review_runs"),
+    objects: (await objects(`runs/${tenant.projectId}/`)) + (await objects(`imports/${tenant.projectId}/`)),
+  };
+}
+
+/** A valid row with its own external_id. */
+export const row = (n: number, extra: Json = {}): Json => ({
+  external_id: `row-${n}`,
+  ai_output: "Admins can export audit logs.",
+  sources: [{ title: "Admin guide", content: "Admins can export audit logs from the security workspace." }],
+  intended_use: "internal_draft",
+  ...extra,
+});
