@@ -85,6 +85,7 @@ export const THRESHOLDS = {
   partial: 0.5,
   topical: 0.25,
   novelShareForUnsupported: 0.35,
+  shortAnswerWords: 25,
 };
 
 // Quoted source text inside a rationale sentence: whitespace collapsed, the
@@ -427,14 +428,15 @@ export function verifyClaim(
       missingTerms: novelEntities.map((t) => t.token.raw),
     };
   }
-  // An answer should be drawn from the sources, so any new word in it counts;
-  // a summary paraphrases, so only a substantial share of new words does.
-  const novelShareLimit = answersQuestion ? 0 : THRESHOLDS.novelShareForUnsupported;
+  // A short answer should be drawn from the sources, so any new word in it
+  // counts; longer prose paraphrases, so only a substantial share of new words does.
+  const isShortAnswer = answersQuestion && claimTokens.length <= THRESHOLDS.shortAnswerWords;
+  const novelShareLimit = isShortAnswer ? 0 : THRESHOLDS.novelShareForUnsupported;
   if (novel.length > 0 && novelWeight >= novelShareLimit) {
     return {
       ...base,
       status: "unsupported",
-      check: answersQuestion ? "answer_missing" : "novel_terms",
+      check: isShortAnswer ? "answer_missing" : "novel_terms",
       rationale: `No supplied source mentions ${listTerms(novel.map((t) => t.token.raw))}.`,
       missingTerms: novel.map((t) => t.token.raw),
     };

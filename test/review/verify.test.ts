@@ -113,6 +113,18 @@ describe("question answering", () => {
     expect(only("25", [knowledge], question).support_status).toBe("unsupported");
   });
 
+  it("holds a one-sentence answer to every word but lets longer prose paraphrase", () => {
+    const policy: SourceSpec = {
+      title: "Refund policy",
+      content: "Customers may request a refund within 30 days of purchase by contacting support through the billing page of their account settings.",
+    };
+    const asked = "How do customers get a refund?";
+    expect(only("Customers request a refund from support via carrier pigeon.", [policy], asked).support_status).toBe("unsupported");
+    const longAnswer =
+      "Customers can request a refund within 30 days of purchase by contacting the support team through the billing page of their account settings, which is quick.";
+    expect(only(longAnswer, [policy], asked).support_status).not.toBe("unsupported");
+  });
+
   it("does not pass a bare yes/no", () => {
     expect(only("yes", [knowledge], "Did Cowdrey make Test centuries?").support_status).toBe("insufficient_context");
   });
