@@ -22,7 +22,7 @@ export async function inspectPage(html: string) {
   let style = "";
   let outputText = "";
   await new HTMLRewriter()
-    .on("*", { element: (element) => void elements.push({ tag: element.tagName, attributes: [...element.attributes] }) })
+    .on("*", { element: (element) => void elements.push({ tag: element.tagName, attributes: [...element.attributes] as [string, string][] }) })
     .on("mark", {
       element: (element) =>
         void marks.push({ claimId: element.getAttribute("data-claim-id"), status: element.getAttribute("data-support-status"), text: "" }),

@@ -9,8 +9,12 @@ export const CreateReportLinkBodySchema = z
       .int()
       .min(REPORT_LINK_TTL.min)
       .max(REPORT_LINK_TTL.max)
-      .default(REPORT_LINK_TTL.default)
-      .openapi({ description: "How long the link works: 60 s to 7 days, default 1 day.", example: 86400 }),
+      .optional()
+      .openapi({
+        description: "How long the link works: 60 s to 7 days.",
+        default: REPORT_LINK_TTL.default,
+        example: 3600,
+      }),
   })
   .openapi("CreateReportLinkBody");
 

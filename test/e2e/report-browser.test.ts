@@ -1,0 +1,254 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inCi, waitForRun } from "./clients.ts";
+import { api, kivo, root } from "./helpers.ts";
+
+// The reviewer page in a real browser: Debian's Chromium driven by
+// playwright-core opens the report of the seed example through a report link
+// (no API key), and the report of an output full of markup through content
+// negotiation (Accept: text/html with the key). It checks what a reviewer sees
+// (highlights that match the API's claims, labels, readable colours) and that
+// nothing submitted ever runs. Screenshots land in test-artifacts/.
+
+const CHROMIUM = "/usr/bin/chromium";
+const available = existsSync(CHROMIUM);
+const artifacts = join(root, "test-artifacts");
+
+const SEED = {
+  ai_output: "Customers can request refunds for any order within 60 days, including international orders.",
+  sources: [{ title: "Refund policy", content: "Customers may request a refund within 30 days of purchase." }],
+  intended_use: "customer_facing",
+  strictness: "standard",
+  metadata: { workflow: "support_answer", environment: "quickstart" },
+};
+
+const HOSTILE = {
+  ai_output:
+    `Customers can request refunds within 30 days <script>window.__pwned = "script"; alert("script")</script>. ` +
+    `Refunds go to the original payment method <img src=x onerror="window.__pwned = 'img'; alert('img')">. ` +
+    `Admins can export audit logs <svg onload="window.__pwned = 'svg'"></svg> [1]. ` +
+    `Support answers within 4 hours "><iframe srcdoc="<script>parent.__pwned = 'iframe'</script>"></iframe>.`,
+  sources: [
+    {
+      title: `Refund policy <img src=x onerror="window.__pwned = 'title'">`,
+      content:
+        `Customers may request a refund within 30 days of purchase. <script>window.__pwned = "source"</script> ` +
+        `Refunds are issued to the original payment method.`,
+      citation_label: `<b onmouseover="window.__pwned = 'label'">1</b>`,
+    },
+    { title: "Admin guide </style><script>alert(1)</script>", content: "Admins can export audit logs from the security workspace." },
+  ],
+  intended_use: "customer_facing",
+  question: `</title><script>window.__pwned = "question"</script>`,
+};
+
+const LAUNCH_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const STATUS_LABELS: Record<string, string> = {
+  supported: "Supported",
+  partially_supported: "Partly supported",
+  unsupported: "Unsupported",
+  contradicted: "Contradicted",
+  insufficient_context: "Insufficient context",
+  not_checked: "Not checked",
+};
+
+/** WCAG 2 contrast ratio of two `rgb(r, g, b)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (rgb: string) => {
+    const [r, g, bl] = rgb.match(/\d+(\.\d+)?/g)!.slice(0, 3).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+async function completedRun(packet: unknown) {
+  const created = await api("/v1/review-runs", { json: packet });
+  expect(created.status, JSON.stringify(created.body)).toBe(202);
+  const run = await waitForRun(created.body.review_run.id);
+  expect(run.status).toBe("completed");
+  const claims = (await api(`/v1/review-runs/${run.id}/claims`)).body.items as Record<string, any>[];
+  return { run, claims };
+}
+
+/** Everything that could show injected code running, gathered while the page loads and is read. */
+function watch(page: Page) {
+  const seen = { dialogs: [] as string[], consoleErrors: [] as string[], pageErrors: [] as string[], requests: [] as string[] };
+  page.on("dialog", (dialog) => {
+    seen.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") seen.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => seen.pageErrors.push(error.message));
+  page.on("request", (request) => seen.requests.push(request.url()));
+  return seen;
+}
+
+/** The little of the DOM that readPage uses (the suite compiles without the DOM library). */
+interface PageNode {
+  tagName: string;
+  textContent: string | null;
+  dataset: Record<string, string | undefined>;
+  attributes: Iterable<{ name: string }>;
+  nextElementSibling: PageNode | null;
+  cloneNode(deep: boolean): PageNode;
+  querySelector(selector: string): PageNode | null;
+  querySelectorAll(selector: string): Iterable<PageNode> & { length: number };
+  remove(): void;
+}
+interface PageWindow {
+  document: PageNode;
+  getComputedStyle(node: PageNode): { color: string; backgroundColor: string; borderBottomStyle: string };
+  __pwned?: unknown;
+}
+
+async function readPage(page: Page) {
+  return page.evaluate(() => {
+    const window = globalThis as unknown as PageWindow;
+    const { document } = window;
+    const style = (node: PageNode) => window.getComputedStyle(node);
+    const all = (selector: string, from: PageNode = document) => [...from.querySelectorAll(selector)];
+    const output = document.querySelector("#ai-output")!.cloneNode(true);
+    for (const tag of all(".tag", output)) tag.remove();
+    return {
+      pwned: window.__pwned,
+      active: document.querySelectorAll("script, img, svg, iframe, object, embed, form, input, link, base").length,
+      handlers: all("*").flatMap((node) =>
+        [...node.attributes].filter((attribute) => /^on/i.test(attribute.name)).map((attribute) => `${node.tagName} ${attribute.name}`),
+      ),
+      banner: document.querySelector("h1")?.textContent,
+      outputText: output.textContent,
+      marks: all("#ai-output mark").map((mark) => ({
+        id: mark.dataset.claimId,
+        status: mark.dataset.supportStatus,
+        text: mark.textContent,
+        label: mark.nextElementSibling?.textContent,
+        color: style(mark).color,
+        background: style(mark).backgroundColor,
+        underline: style(mark).borderBottomStyle,
+      })),
+      tags: all(".tag").map((tag) => ({ color: style(tag).color, background: style(tag).backgroundColor })),
+      cards: all("li.claim").map((card) => ({ id: card.dataset.claimId, text: card.textContent ?? "" })),
+      citationIssues: all("#citation-issues li").map((item) => item.textContent),
+      followUps: all("#follow-ups li").map((item) => item.textContent),
+    };
+  });
+}
+
+function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutput: string, claims: Record<string, any>[]) {
+  expect(view.marks.map(({ id, status, text }) => ({ id, status, text }))).toEqual(
+    claims.map((claim) => ({ id: claim.id, status: claim.support_status, text: aiOutput.slice(claim.output_start_offset, claim.output_end_offset) })),
+  );
+  view.marks.forEach((mark, i) => expect(mark.label).toBe(`${i + 1} · ${STATUS_LABELS[mark.status!]}`));
+  expect(view.cards.map((card) => card.id)).toEqual(claims.map((claim) => claim.id));
+  for (const claim of claims) {
+    const card = view.cards.find((c) => c.id === claim.id)!;
+    expect(card.text).toContain(claim.verification_result.rationale);
+    if (claim.primary_source_span) {
+      expect(card.text).toContain(claim.primary_source_span.quote);
+      expect(card.text).toContain(claim.primary_source_span.metadata.source_title);
+    }
+  }
+  // The stylesheet applied (its CSP hash held in a real browser), and every highlight and label reads at WCAG AA or better.
+  for (const { color, background } of [...view.marks, ...view.tags]) {
+    expect(background).not.toBe("rgba(0, 0, 0, 0)");
+    expect(contrast(color, background)).toBeGreaterThanOrEqual(4.5);
+  }
+  expect(new Set(view.marks.map((mark) => mark.underline)).size).toBe(new Set(view.marks.map((mark) => mark.status)).size);
+}
+
+function expectNothingRan(view: Awaited<ReturnType<typeof readPage>>, seen: ReturnType<typeof watch>, pageUrl: string) {
+  expect(view.pwned).toBeUndefined();
+  expect(view.active).toBe(0);
+  expect(view.handlers).toEqual([]);
+  expect(seen.dialogs).toEqual([]);
+  expect(seen.pageErrors).toEqual([]);
+  expect(seen.consoleErrors).toEqual([]);
+  expect(seen.requests).toEqual([pageUrl]);
+}
+
+describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package (apt-get install -y chromium)`);
+    mkdirSync(artifacts, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("opens the seed example's report from a report link, without an API key", async () => {
+    const { run, claims } = await completedRun(SEED);
+    const link = await api(`/v1/review-runs/${run.id}/report-links`, { json: { expires_in_seconds: 600 } });
+    expect(link.status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const seen = watch(page);
+    const response = await page.goto(link.body.url);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-security-policy"]).toMatch(/^default-src 'none'; style-src 'sha256-/);
+
+    const view = await readPage(page);
+    expect(view.banner).toBe("Needs repair");
+    expect(run.safe_use_status).toBe("needs_repair");
+    expectMatchesClaims(view, SEED.ai_output, claims);
+    expect(view.outputText).toBe(SEED.ai_output);
+    expect(view.marks.map((mark) => mark.status)).toContain("contradicted");
+    const report = (await api(`/v1/review-runs/${run.id}/claim-report`)).body;
+    expect(view.followUps).toEqual(report.follow_ups.map((item: { question: string }) => expect.stringContaining(item.question)));
+    expectNothingRan(view, seen, link.body.url);
+    await page.screenshot({ path: join(artifacts, "report-seed.png"), fullPage: true });
+    await context.close();
+  });
+
+  it("shows an output full of <script> and <img onerror> payloads as text, and runs none of it", async () => {
+    const { run, claims } = await completedRun(HOSTILE);
+    expect(claims.length).toBeGreaterThanOrEqual(3);
+    const url = `${kivo.baseUrl}/v1/review-runs/${run.id}/claim-report`;
+
+    // A browser's own Accept header asks for text/html; the key travels as a header, as a reviewer tool would send it.
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      extraHTTPHeaders: { Authorization: `Bearer ${kivo.apiKey}` },
+    });
+    const page = await context.newPage();
+    const seen = watch(page);
+    const response = await page.goto(url);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-type"]).toBe("text/html; charset=utf-8");
+
+    const view = await readPage(page);
+    expectMatchesClaims(view, HOSTILE.ai_output, claims);
+    expect(view.outputText).toBe(HOSTILE.ai_output);
+    expect(view.citationIssues.length).toBeGreaterThan(0);
+    const pageText = await page.locator("body").innerText();
+    expect(pageText).toContain(`Refund policy <img src=x onerror="window.__pwned = 'title'">`);
+    expect(pageText).toContain(`Question: </title><script>window.__pwned = "question"</script>`);
+
+    // Give any deferred handler (onerror fires after a failed load) its chance before concluding nothing ran.
+    await page.waitForTimeout(500);
+    expectNothingRan(await readPage(page), seen, url);
+    await page.screenshot({ path: join(artifacts, "report-hostile.png"), fullPage: true });
+    await context.close();
+  });
+});
