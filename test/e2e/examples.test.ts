@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hasCommand, inCi, lineOf, linesOf, pythonWithRequests, runProcess, runWithClaims } from "./clients.ts";
 import { type Exchange, Contract, contractProxy, expectAllDocumented } from "./contract.ts";
-import { api, kivo } from "./helpers.ts";
+import { api, kivo, root } from "./helpers.ts";
 
 // The examples in examples/ run exactly as the README tells a user to run
 // them, each in its own process with only KIVO_API_BASE_URL and KIVO_API_KEY,
@@ -158,5 +160,35 @@ describe("examples/python/quickstart.py", () => {
     expect(count(operations, "listClaims")).toBe(1);
     expect(count(operations, "getClaimReport")).toBe(2);
     expect(count(operations, "createImport")).toBe(1);
+  });
+});
+
+describe("the README's 60-second tour", () => {
+  const missing = ["bash", "curl", "jq"].filter((tool) => !hasCommand(tool));
+  it.skipIf(missing.length > 0 && !inCi)("runs as written and ends with a report link that opens", async () => {
+    expect(missing).toEqual([]);
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const tour = readme.slice(readme.indexOf("## A 60-second tour"), readme.indexOf("\n## ", readme.indexOf("## A 60-second tour") + 1));
+    const script = [...tour.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .map((block) => block[1]!)
+      .join("\n")
+      .split("\n")
+      .filter((line) => !line.startsWith("export KIVO_"))
+      .join("\n");
+    expect(script).toContain("/report-links");
+    const { proxy, env } = await startProxy();
+    const result = await runProcess("bash", ["-euo", "pipefail", "-c", script], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.slice(0, result.stdout.indexOf("}") + 1))).toMatchObject({
+      status: "completed",
+      safe_use_status: "needs_repair",
+      verdict: "needs_repair",
+    });
+    expect(result.stdout).toContain("contradicted: Customers can request refunds for any order within 60 days — Refund policy states 30 days");
+    expect(result.stdout).toContain("Use status: Needs Repair");
+    const url = result.stdout.trim().split("\n").at(-1)!;
+    expect(url.startsWith(`${proxy.url}/v1/report-links/`)).toBe(true);
+    expect((await fetch(url)).headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(new Set(calls(proxy.exchanges))).toEqual(new Set(["createReviewRun", "listClaims", "getClaimReport", "createReportLink", "openReportLink"]));
   });
 });
