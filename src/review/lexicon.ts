@@ -132,6 +132,25 @@ const ANTONYM_PAIRS: ReadonlyArray<readonly [string, string]> = [
   ["expand", "contract"], ["hire", "fire"], ["hire", "lay"], ["raise", "lower"], ["raise", "cut"],
   ["love", "hate"], ["praise", "criticize"], ["confirm", "deny"], ["accurate", "inaccurate"],
   ["outperform", "underperform"], ["ahead", "behind"], ["upward", "downward"], ["overweight", "underweight"],
+  ["earn", "lose"], ["gain", "lose"], ["profit", "lose"], ["win", "defeat"], ["victory", "defeat"],
+  ["manual", "automated"], ["manual", "automatic"], ["general", "specific"], ["broad", "narrow"], ["wide", "narrow"],
+  ["affordable", "expensive"], ["common", "rare"], ["frequent", "rare"], ["similar", "different"],
+  ["present", "absent"], ["presence", "absence"], ["succeed", "fail"], ["pass", "fail"], ["winner", "loser"],
+  ["friend", "enemy"], ["ally", "enemy"], ["top", "bottom"], ["upper", "lower"], ["junior", "senior"],
+  ["novice", "expert"], ["beginner", "expert"], ["beginner", "advanced"], ["basic", "advanced"], ["young", "elderly"],
+  ["asset", "liability"], ["credit", "debit"], ["borrow", "lend"], ["lender", "borrower"], ["buyer", "seller"],
+  ["rural", "urban"], ["domestic", "foreign"], ["domestic", "international"], ["local", "global"],
+  ["permanent", "temporary"], ["full", "partial"], ["full", "empty"], ["past", "future"], ["ancient", "modern"],
+  ["online", "offline"], ["bullish", "bearish"], ["expansion", "contraction"], ["accelerate", "decelerate"],
+  ["accelerate", "slow"], ["majority", "minority"], ["superior", "inferior"], ["guilty", "innocent"],
+  ["convict", "acquit"], ["join", "leave"], ["enter", "exit"], ["arrive", "leave"], ["continue", "stop"],
+  ["continue", "discontinue"], ["start", "stop"], ["strengthen", "weaken"], ["tighten", "loosen"], ["strict", "lenient"],
+  ["allow", "prevent"], ["allow", "ban"], ["permit", "ban"], ["permit", "prohibit"], ["clear", "vague"],
+  ["thick", "thin"], ["deep", "shallow"], ["near", "far"], ["cheaper", "costlier"], ["optimism", "pessimism"],
+  ["direct", "indirect"], ["explicit", "implicit"], ["active", "passive"], ["active", "inactive"],
+  ["sufficient", "insufficient"], ["adequate", "inadequate"], ["overvalue", "undervalue"], ["overpaid", "underpaid"],
+  ["surge", "plunge"], ["soar", "plummet"], ["rally", "slump"], ["boom", "bust"], ["strong", "weakness"],
+  ["inflow", "outflow"], ["inbound", "outbound"], ["incoming", "outgoing"], ["export", "import"],
 ];
 
 export function buildAntonymIndex(stem: (word: string) => string): ReadonlyMap<string, ReadonlySet<string>> {
@@ -181,7 +200,12 @@ export const SYNONYMS: ReadonlyMap<string, string> = new Map(
     "attempt:try attempted:try tried:try " +
     "cost:price costs:price prices:price priced:price costly:expensive pricey:expensive " +
     "nation:country nations:country countries:country " +
-    "democratic:democrat republican:republican"
+    "democratic:democrat republican:republican " +
+    // Irregular past forms Porter leaves apart from their verb.
+    "lost:lose won:win fell:fall fallen:fall sold:sell spent:spend paid:pay led:lead " +
+    "began:start begun:start broke:break broken:break chose:choose chosen:choose wrote:write written:write " +
+    "took:take taken:take gave:give given:give saw:see seen:see thought:think brought:bring " +
+    "held:hold kept:keep met:meet rang:ring ran:run sent:send stood:stand told:tell understood:understand"
   )
     .split(" ")
     .map((pair) => pair.split(":") as [string, string]),

@@ -45,6 +45,10 @@ function indexWord(raw: string, isNumber: boolean): IndexWord {
   return word;
 }
 
+function isDigitCode(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 export interface IndexedSource {
   id: string;
   title: string;
@@ -89,6 +93,10 @@ export class SourceIndex {
   // digit keys cannot find.
   readonly sentencesWithNumberWords: number[] = [];
   private readonly numberWordSentences = new Set<number>();
+  // Words that start with digits but are not numbers ("5bn", "30-day" is two
+  // words, "10m"): their leading number → sentence ids, so a value written
+  // "$5bn" in a source is found from a claim's "$5 billion".
+  private readonly glued = new Map<string, number[]>();
   private readonly averageLength: number;
   // Reused score accumulator: one allocation per run, not per claim.
   private scratch = new Float64Array(0);
@@ -109,6 +117,14 @@ export class SourceIndex {
         scanWords(content, range.start, range.end, (start, end, isNumber) => {
           const word = indexWord(content.slice(start, end), isNumber);
           if (word.isNumberWord) hasNumberWord = true;
+          if (!isNumber && isDigitCode(content.charCodeAt(start))) {
+            let j = start;
+            while (j < end && isDigitCode(content.charCodeAt(j))) j++;
+            const lead = String(Number(content.slice(start, j)));
+            const ids = this.glued.get(lead);
+            if (ids === undefined) this.glued.set(lead, [id]);
+            else if (ids[ids.length - 1] !== id) ids.push(id);
+          }
           if (word.key === null) return;
           length++;
           counts.set(word.key, (counts.get(word.key) ?? 0) + 1);
@@ -161,6 +177,11 @@ export class SourceIndex {
 
   sentencesContaining(key: string): ReadonlyArray<number> {
     return this.postings.get(key)?.ids ?? [];
+  }
+
+  // Sentences with a word that starts with this number and goes on in letters ("5bn").
+  sentencesWithGluedNumber(key: string): ReadonlyArray<number> {
+    return this.glued.get(key) ?? [];
   }
 
   tokensOf(sentence: IndexedSentence): Token[] {

@@ -86,6 +86,8 @@ export const THRESHOLDS = {
   topical: 0.25,
   novelShareForUnsupported: 0.35,
   shortAnswerWords: 25,
+  antonymCoverage: 0.3,
+  slotValueCoverage: 0.7,
 };
 
 // Quoted source text inside a rationale sentence: whitespace collapsed, the
@@ -282,8 +284,17 @@ export function verifyClaim(
   // Values: a number in the claim must occur in the evidence; a different value
   // of the same kind there is a contradiction.
   for (const quantity of claimQuantities) {
-    if (valueIn(quantity, best.window)) continue;
-    const conflict = index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
+    let conflict: Quantity | undefined;
+    if (valueIn(quantity, best.window)) {
+      // Slot comparison: an ordinal or count of the same noun in a sentence the
+      // claim follows closely ("the third quarter" against "the second
+      // quarter") outweighs the value turning up in a neighbouring sentence.
+      if (quantity.unit === null || (quantity.kind !== "ordinal" && quantity.kind !== "count")) continue;
+      if (best.sentenceCoverage < THRESHOLDS.slotValueCoverage || valueIn(quantity, [best.sentence])) continue;
+      conflict = index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
+      if (!conflict) continue;
+    }
+    conflict ??= index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
     if (conflict && best.windowCoverage >= THRESHOLDS.partial * 0.8) {
       const sourceContent = index.sources[best.sentence.sourceIndex]?.content ?? "";
       const sourceValue = sourceContent.slice(conflict.start, conflict.end);
@@ -320,7 +331,7 @@ export function verifyClaim(
   // Polarity.
   const claimPolarity = negationParity(claimTokens);
   const evidencePolarity = evidenceNegation(sentenceTokens, claimKeys);
-  const antonymHit = findAntonym(terms, sentenceTokens, windowKeys, claimKeys);
+  const antonymHit = findAntonym(claimTokens, sentenceTokens);
   if (strongMatch && claimPolarity.negated !== evidencePolarity.negated && !antonymHit) {
     const rationale = claimPolarity.negated
       ? `The claim negates what ${sourceTitle} affirms ("${claimPolarity.cue}" has no counterpart in: "${quote(bestText)}").`
@@ -330,14 +341,16 @@ export function verifyClaim(
   // A long claim rarely matches one sentence strongly; then the negated word
   // itself is compared: "does not assure competitive prices" against a source
   // that assures them.
-  const flipped = !strongMatch && best.sentenceCoverage >= 0.4 ? findLocalNegationFlip(claimTokens, sentenceTokens) : null;
+  // On a strong match clause parity has been compared already; only the
+  // contrastive cues it leaves out ("…, but not X", "excluding X") are compared word by word.
+  const flipped = best.sentenceCoverage >= 0.4 ? findLocalNegationFlip(claimTokens, sentenceTokens, strongMatch) : null;
   if (flipped && !antonymHit) {
     const rationale = flipped.negatedInClaim
       ? `The claim negates "${flipped.word}" ("${flipped.cue}"), but ${sourceTitle} affirms it: "${quote(bestText)}".`
       : `${sourceTitle} negates "${flipped.word}" ("${flipped.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
     return { ...base, status: "contradicted", check: "negated_word", rationale };
   }
-  if (antonymHit && best.sentenceCoverage >= 0.5 && claimPolarity.negated === evidencePolarity.negated) {
+  if (antonymHit && best.sentenceCoverage >= THRESHOLDS.antonymCoverage && claimPolarity.negated === evidencePolarity.negated) {
     return {
       ...base,
       status: "contradicted",
@@ -515,7 +528,7 @@ function valueOccursAnywhere(quantity: Quantity, index: SourceIndex): boolean {
   if (key !== "") keys.add(key);
   const seen = new Set<number>();
   for (const k of keys) {
-    for (const id of index.sentencesContaining(k)) {
+    for (const id of [...index.sentencesContaining(k), ...index.sentencesWithGluedNumber(k)]) {
       if (seen.has(id)) continue;
       seen.add(id);
       const sentence = index.sentences[id];
@@ -530,22 +543,32 @@ function valueOccursAnywhere(quantity: Quantity, index: SourceIndex): boolean {
 }
 
 // An opposite counts only next to a word both texts share ("reduce costs"
-// against "increase costs"), not anywhere in the sentence.
+// against "increase costs"), not anywhere in the sentence: the claim's word and
+// the source's opposite each have the shared word within three content words,
+// and the source does not also pair the claim's own word with it.
 function findAntonym(
-  terms: ReadonlyArray<ClaimTerm>,
-  tokens: ReadonlyArray<Token>,
-  windowKeys: ReadonlySet<string>,
-  claimKeys: ReadonlySet<string>,
+  claimTokens: ReadonlyArray<Token>,
+  sentenceTokens: ReadonlyArray<Token>,
 ): { claimWord: string; sourceWord: string } | null {
-  for (const term of terms) {
-    const opposites = ANTONYMS.get(term.token.key);
-    if (!opposites || windowKeys.has(term.token.key)) continue;
+  const claim = claimTokens.filter(isContentToken);
+  const tokens = sentenceTokens.filter(isContentToken);
+  for (let c = 0; c < claim.length; c++) {
+    const term = claim[c] as Token;
+    const opposites = ANTONYMS.get(term.key);
+    if (!opposites) continue;
+    const nearby = claim.slice(Math.max(0, c - 3), c + 4).filter((t) => t !== term);
+    // A claim that names both sides ("from growth to decline") states no opposite.
+    if (nearby.some((t) => opposites.has(t.key))) continue;
+    const claimNear = new Set(nearby.filter((t) => !ANTONYMS.has(t.key)).map((t) => t.key));
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as Token;
       if (!opposites.has(token.key)) continue;
-      const near = tokens.slice(Math.max(0, i - 3), i + 4);
-      if (near.some((t) => t !== token && claimKeys.has(t.key) && isContentToken(t))) {
-        return { claimWord: term.token.raw, sourceWord: token.raw };
+      for (let j = Math.max(0, i - 3); j < Math.min(tokens.length, i + 4); j++) {
+        const shared = tokens[j] as Token;
+        if (j === i || !claimNear.has(shared.key)) continue;
+        // The source pairs the claim's own word with the shared word too.
+        if (tokens.slice(Math.max(0, j - 3), j + 4).some((t) => t.key === term.key)) continue;
+        return { claimWord: term.raw, sourceWord: token.raw };
       }
     }
   }
@@ -554,12 +577,17 @@ function findAntonym(
 
 // Content words governed by a negator: the first content word among the next
 // three tokens of each negator.
-function negatedWords(tokens: ReadonlyArray<Token>): Map<string, { cue: string; word: string }> {
+const EXCLUDERS: ReadonlySet<string> = new Set(["excluding", "except"]);
+
+// With `contrastiveOnly`, only the cues clause parity leaves out: "excluding
+// X", "except X" and "…, but not X" deny X without negating the clause.
+function negatedWords(tokens: ReadonlyArray<Token>, contrastiveOnly = false): Map<string, { cue: string; word: string }> {
   const found = new Map<string, { cue: string; word: string }>();
   for (let i = 0; i < tokens.length; i++) {
     const pair = negationParity(tokens.slice(i, i + 2));
     const token = tokens[i] as Token;
-    if (!pair.negated || pair.cue !== token.raw) continue;
+    const contrastive = EXCLUDERS.has(token.lower) || (token.lower === "not" && tokens[i - 1]?.lower === "but");
+    if (contrastiveOnly ? !contrastive : !contrastive && (!pair.negated || pair.cue !== token.raw)) continue;
     const governed = tokens.slice(i + 1, i + 4).find((t) => isContentToken(t) && !NEGATORS.has(t.lower));
     if (governed && !found.has(governed.key)) found.set(governed.key, { cue: token.raw, word: governed.raw });
   }
@@ -582,9 +610,10 @@ function neighbourKeys(tokens: ReadonlyArray<Token>, key: string): Set<string> {
 function findLocalNegationFlip(
   claimTokens: ReadonlyArray<Token>,
   sentenceTokens: ReadonlyArray<Token>,
+  contrastiveOnly = false,
 ): { word: string; cue: string; negatedInClaim: boolean } | null {
-  const claimNegated = negatedWords(claimTokens);
-  const sourceNegated = negatedWords(sentenceTokens);
+  const claimNegated = negatedWords(claimTokens, contrastiveOnly);
+  const sourceNegated = negatedWords(sentenceTokens, contrastiveOnly);
   const sharesContext = (key: string): boolean => {
     const inSource = neighbourKeys(sentenceTokens, key);
     for (const k of neighbourKeys(claimTokens, key)) if (inSource.has(k)) return true;
@@ -677,3 +706,4 @@ function findScopeGap(claimTokens: ReadonlyArray<Token>, window: ReadonlyArray<I
   }
   return null;
 }
+

@@ -150,3 +150,45 @@ describe("text the verifier cannot judge", () => {
     );
   });
 });
+
+describe("alignment to the matching sentence", () => {
+  const earnings: SourceSpec = {
+    title: "Earnings call",
+    content:
+      "In the third quarter, Capital One earned $3.1 billion or $6.78 per diluted common share. " +
+      "Our capital ratio was 13.8 percent at the end of the third quarter, down 70 basis points from the prior quarter. " +
+      "Net interest margin was 46 basis points higher than Q2. " +
+      "The first phase of our framework consists of the debt reduction, an increase in the common dividend to $0.13 per share and our share repurchase program. " +
+      "For the full year of 2023, Moderna expects Spikevax to have sales contracted for delivery of $5bn.",
+  };
+
+  it("finds a value written with a glued scale ('$5bn') from the claim's '$5 billion'", () => {
+    expect(only("Moderna expects 2023 sales of $5 billion.", [earnings]).verification_result?.metadata.check).not.toBe("value_missing");
+    expect(only("Moderna expects 2023 sales of $7 billion.", [earnings]).support_status).not.toBe("supported");
+  });
+
+  it("judges an opposite next to the word it modifies, not anywhere in the window", () => {
+    const claim = only("The company is decreasing its common dividend to $0.13 per share.", [earnings]);
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toContain('"increase"');
+    expect(only("The company is increasing its common dividend to $0.13 per share.", [earnings]).support_status).not.toBe("contradicted");
+  });
+
+  it("reads irregular past forms as their verb ('lost' against 'earned')", () => {
+    const claim = only("Capital One lost $3.1 billion in the third quarter.", [earnings]);
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.metadata.check).toBe("antonym");
+  });
+
+  it("compares an ordinal with the sentence the claim follows, not a neighbour", () => {
+    const claim = only("The capital ratio was 13.8 percent at the end of the second quarter, down 70 basis points from the prior quarter.", [earnings]);
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toMatch(/third.*second/);
+  });
+
+  it("reads 'excluding X' and ', but not X' as denying X", () => {
+    expect(only("The framework includes the debt reduction and the common dividend, excluding the share repurchase program.", [earnings]).support_status).toBe("contradicted");
+    expect(only("The framework includes the debt reduction and the common dividend, but not the share repurchase program.", [earnings]).support_status).toBe("contradicted");
+    expect(only("The framework includes the debt reduction, the common dividend and the share repurchase program.", [earnings]).support_status).not.toBe("contradicted");
+  });
+});
