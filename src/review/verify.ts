@@ -291,10 +291,10 @@ export function verifyClaim(
       // quarter") outweighs the value turning up in a neighbouring sentence.
       if (quantity.unit === null || (quantity.kind !== "ordinal" && quantity.kind !== "count")) continue;
       if (best.sentenceCoverage < THRESHOLDS.slotValueCoverage || valueIn(quantity, [best.sentence])) continue;
-      conflict = index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
+      conflict = conflictingValue(quantity, claimQuantities, index.quantitiesOf(best.sentence));
       if (!conflict) continue;
     }
-    conflict ??= index.quantitiesOf(best.sentence).find((e) => comparable(quantity, e) && !quantityMatches(quantity, e));
+    conflict ??= conflictingValue(quantity, claimQuantities, index.quantitiesOf(best.sentence));
     if (conflict && best.windowCoverage >= THRESHOLDS.partial * 0.8) {
       const sourceContent = index.sources[best.sentence.sourceIndex]?.content ?? "";
       const sourceValue = sourceContent.slice(conflict.start, conflict.end);
@@ -506,6 +506,18 @@ export function verifyClaim(
     rationale: `No supplied source supports this claim; the closest passage does not mention ${listTerms(missingNames)}.`,
     missingTerms: missingNames,
   };
+}
+
+// The evidence value a claim value contradicts: of the same kind, different,
+// and not the counterpart of another of the claim's values: in "$6.90 per
+// share and earned $3.1 billion", the source's $3.1 billion answers the second
+// value, so it cannot contradict the first.
+function conflictingValue(quantity: Quantity, claimQuantities: ReadonlyArray<Quantity>, evidence: ReadonlyArray<Quantity>): Quantity | undefined {
+  return evidence.find((e) => {
+    if (!comparable(quantity, e) || quantityMatches(quantity, e)) return false;
+    if (claimQuantities.some((other) => other !== quantity && quantityMatches(other, e))) return false;
+    return true;
+  });
 }
 
 // A value written in digits can only match a sentence holding those digits or

@@ -192,3 +192,14 @@ describe("alignment to the matching sentence", () => {
     expect(only("The framework includes the debt reduction, the common dividend and the share repurchase program.", [earnings]).support_status).not.toBe("contradicted");
   });
 });
+
+describe("value conflicts", () => {
+  const results: SourceSpec = { title: "Results", content: "In the third quarter, the bank earned $3.1 billion or $6.78 per diluted common share." };
+
+  it("does not take a source value that matches another of the claim's values as the conflict", () => {
+    const claim = only("The bank earned $3.1 billion, or $6.90 per share, in the third quarter.", [results]);
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.rationale).toContain("$6.78");
+    expect(claim.verification_result?.rationale).not.toContain("states $3.1 billion");
+  });
+});
