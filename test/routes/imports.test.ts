@@ -22,6 +22,7 @@ describe("the seed's sample.jsonl", () => {
     ["converted to CSV, as a raw text/csv body", { raw: SAMPLE_CSV, contentType: "text/csv; charset=utf-8" }],
     ["as JSONL text in data", { json: { media_type: "application/x-ndjson", data: SAMPLE_JSONL } }],
     ["converted to CSV, as text in data", { json: { media_type: "text/csv", data: SAMPLE_CSV } }],
+    ["as a JSON array in data", { json: { media_type: "application/json", data: JSON.stringify(SAMPLE_ROWS) } }],
   ];
 
   it.each(forms)("%s becomes two runs with the expected outcomes, traceable by external_id", async (_name, request) => {

@@ -28,8 +28,9 @@ export const rawImportBody = createMiddleware<AppEnv>(async (c, next) => {
   if (charset && charset !== "utf-8" && charset !== "utf8") throw unsupported(`The body must be UTF-8, not ${charset}.`);
 
   // Read the raw request, not c.req.text(): Hono caches that text and would
-  // hand it to the JSON validator in place of the rewritten body.
-  const data = await c.req.raw.text();
+  // hand it to the JSON validator in place of the rewritten body. Decoding
+  // ourselves also spares workerd's warning about .text() on a non-text type.
+  const data = new TextDecoder().decode(await c.req.raw.arrayBuffer());
   const headers = new Headers(c.req.raw.headers);
   headers.set("content-type", "application/json");
   headers.delete("content-length");
