@@ -88,6 +88,7 @@ export const THRESHOLDS = {
   shortAnswerWords: 25,
   antonymCoverage: 0.3,
   slotValueCoverage: 0.7,
+  negatedPhraseShared: 2,
 };
 
 // Quoted source text inside a rationale sentence: whitespace collapsed, the
@@ -350,6 +351,17 @@ export function verifyClaim(
       : `${sourceTitle} negates "${flipped.word}" ("${flipped.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
     return { ...base, status: "contradicted", check: "negated_word", rationale };
   }
+  const negatedPhrase = flipped || antonymHit ? null : findNegatedPhraseConflict(claimTokens, index, options.sourceFilter);
+  if (negatedPhrase) {
+    const text = sentenceText(index, negatedPhrase.sentence);
+    return {
+      ...base,
+      evidence: { sourceIndex: negatedPhrase.sentence.sourceIndex, start: negatedPhrase.sentence.start, end: negatedPhrase.sentence.end },
+      status: "contradicted",
+      check: "negated_word",
+      rationale: `The claim negates "${negatedPhrase.word}" ("${negatedPhrase.cue}"), but ${index.sources[negatedPhrase.sentence.sourceIndex]?.title ?? "the source"} affirms it: "${quote(text)}".`,
+    };
+  }
   if (antonymHit && best.sentenceCoverage >= THRESHOLDS.antonymCoverage && claimPolarity.negated === evidencePolarity.negated) {
     return {
       ...base,
@@ -604,6 +616,42 @@ function negatedWords(tokens: ReadonlyArray<Token>, contrastiveOnly = false): Ma
     if (governed && !found.has(governed.key)) found.set(governed.key, { cue: token.raw, word: governed.raw });
   }
   return found;
+}
+
+// The next four content words after each occurrence of `key`.
+function governedKeys(tokens: ReadonlyArray<Token>, key: string): Set<string> {
+  const near = new Set<string>();
+  const content = tokens.filter(isContentToken);
+  content.forEach((token, i) => {
+    if (token.key !== key) return;
+    for (const t of content.slice(i + 1, i + 5)) if (t.key !== key) near.add(t.key);
+  });
+  return near;
+}
+
+// A negated phrase aligned on its own: in a long claim the best sentence may
+// match another part, so "does not assure competitive prices" is looked up by
+// its own words. The source must use the word un-negated with at least two of
+// the words it governs in the claim.
+function findNegatedPhraseConflict(
+  claimTokens: ReadonlyArray<Token>,
+  index: SourceIndex,
+  sourceFilter: ReadonlySet<number> | undefined,
+): { word: string; cue: string; sentence: IndexedSentence } | null {
+  for (const [key, { cue, word }] of negatedWords(claimTokens)) {
+    const governed = governedKeys(claimTokens, key);
+    if (governed.size < THRESHOLDS.negatedPhraseShared) continue;
+    const query = new Map<string, number>([[key, 2]]);
+    for (const k of governed) query.set(k, 1);
+    for (const candidate of index.search(query, 3, sourceFilter)) {
+      const tokens = index.tokensOf(candidate.sentence);
+      if (!tokens.some((t) => t.key === key) || negatedWords(tokens).has(key)) continue;
+      let shared = 0;
+      for (const k of governedKeys(tokens, key)) if (governed.has(k)) shared++;
+      if (shared >= THRESHOLDS.negatedPhraseShared) return { word, cue, sentence: candidate.sentence };
+    }
+  }
+  return null;
 }
 
 // Content keys in the four tokens after each occurrence of `key`: what the word governs.

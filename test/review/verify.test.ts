@@ -193,6 +193,30 @@ describe("alignment to the matching sentence", () => {
   });
 });
 
+describe("negated phrases aligned on their own", () => {
+  const call: SourceSpec = {
+    title: "Call transcript",
+    content:
+      "Client: How much does each plan cost?\n" +
+      "Sales Agent: The cost will depend on the plan and coverage you choose, but I assure you that we offer competitive prices without compromising the quality of our services.\n" +
+      "Sales Agent: We also have a referral program in place, where you can earn additional discounts by referring us to your family and friends.",
+  };
+
+  it("finds the sentence a negated phrase is about when the claim's best match is another part", () => {
+    const claim = only("The agent does not assure competitive prices with quality services and additional discounts from their referral program.", [call]);
+    expect(claim.support_status).toBe("contradicted");
+    expect(claim.verification_result?.metadata.check).toBe("negated_word");
+    expect(claim.verification_result?.rationale).toContain('"assure"');
+    expect(claim.primary_source_span?.quote).toContain("I assure you");
+  });
+
+  it("needs two of the governed words in the source, not one", () => {
+    expect(only("The agent does not assure a refund and mentions additional discounts from their referral program.", [call]).verification_result?.metadata.check).not.toBe(
+      "negated_word",
+    );
+  });
+});
+
 describe("value conflicts", () => {
   const results: SourceSpec = { title: "Results", content: "In the third quarter, the bank earned $3.1 billion or $6.78 per diluted common share." };
 
