@@ -96,8 +96,8 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     // Written as completed before the runs: nobody knows the import ID until
     // this answer, and if creating the runs fails the row is removed again.
     const completed = { ...record, status: "completed", completedAt: now };
-    await db.insert(imports).values(completed);
     try {
+      await db.insert(imports).values(completed);
       await createReviewRuns(
         env,
         owner,
@@ -106,7 +106,7 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
       );
     } catch (error) {
       await deleteImport(env, completed, 0);
-      throw error;
+      throw storageFailure(error, completed);
     }
     return importResponse(completed, staged.map(({ review_run_id }) => review_run_id), requestId);
   }
@@ -114,13 +114,16 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
   const queued = { ...record, chunkCount: chunks.length };
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
   try {
-    await Promise.all(
+    // All puts settle before a failure is thrown, so the cleanup runs after the last write.
+    const puts = await Promise.allSettled(
       chunks.map((rows, i) =>
         env.SOURCES.put(importChunkKey(owner.projectId, importId, i + 1), JSON.stringify({ rows }), {
           httpMetadata: { contentType: "application/json" },
         }),
       ),
     );
+    const failedPut = puts.find((put) => put.status === "rejected");
+    if (failedPut) throw failedPut.reason;
     await db.insert(imports).values(queued);
     const messages = chunks.map((_, i) => ({
       body: { kind: "import_chunk", import_id: importId, project_id: owner.projectId, chunk: i + 1 } satisfies ImportQueueMessage,
@@ -132,10 +135,16 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     // Chunk messages already sent find no import and are dropped by the consumer.
     await deleteImport(env, queued, chunks.length);
     await reservation.release();
-    logger.error("import_staging_failed", { project_id: owner.projectId, import_id: importId, rows: staged.length, error });
-    throw new ApiError("service_unavailable", { message: "The import could not be stored. Nothing was created; retry the request." });
+    throw storageFailure(error, queued);
   }
   return importResponse(queued, [], requestId);
+}
+
+/** An API error (402 and the like) passes through; anything else is a storage failure the caller may retry. */
+function storageFailure(error: unknown, row: ImportRow): ApiError {
+  if (error instanceof ApiError) return error;
+  logger.error("import_storage_failed", { project_id: row.projectId, import_id: row.id, rows: row.acceptedCount, error });
+  return new ApiError("service_unavailable", { message: "The import could not be stored. Nothing was created; retry the request." });
 }
 
 /** Undoes a create that failed: the import row and any staged chunks (deleting what was never written is harmless). */

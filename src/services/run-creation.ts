@@ -104,7 +104,9 @@ export async function resumeReviewRuns(
 type PlannedRun = Awaited<ReturnType<typeof planRun>>;
 
 async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: string[]): Promise<void> {
-  await Promise.all(
+  // Every put settles before a failure is thrown, so the rollback sees every
+  // object written, including those that finished after the first failure.
+  const results = await Promise.allSettled(
     planned.flatMap(({ objects }) =>
       objects.map(async ({ key, content }) => {
         await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
@@ -112,6 +114,8 @@ async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: s
       }),
     ),
   );
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignoreExisting: boolean }, written: string[]) {

@@ -167,3 +167,38 @@ describe("an asynchronous import", () => {
     });
   });
 });
+
+describe("a small import", () => {
+  it("leaves no import, run or object behind, and gives the allowance back, when storing its runs fails", async () => {
+    const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 50 });
+    const realPut = env.SOURCES.put.bind(env.SOURCES);
+    let puts = 0;
+    vi.spyOn(env.SOURCES, "put").mockImplementation(async (...args: Parameters<typeof env.SOURCES.put>) => {
+      if (++puts === 5) throw new Error("R2 is having a moment");
+      return realPut(...args);
+    });
+    await expect(createImport(env, owner(tenant), { media_type: "application/json", rows: rows(10) }, "req_test")).rejects.toMatchObject({
+      code: "service_unavailable",
+    });
+    vi.restoreAllMocks();
+    expect(await storedState(tenant)).toEqual({ imports: 0, runs: 0, objects: 0 });
+    expect((await readUsage(env, tenant.organizationId)).used).toBe(0);
+  });
+});
+
+describe("a large import whose staging fails", () => {
+  it("leaves no import or staged chunk behind", async () => {
+    const tenant = await seedTenant();
+    const { testEnv } = withHeldChunks();
+    const realPut = env.SOURCES.put.bind(env.SOURCES);
+    vi.spyOn(env.SOURCES, "put").mockImplementation(async (...args: Parameters<typeof env.SOURCES.put>) => {
+      if (String(args[0]).endsWith("/chunks/2.json")) throw new Error("R2 is having a moment");
+      return realPut(...args);
+    });
+    await expect(createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(300) }, "req_test")).rejects.toMatchObject({
+      code: "service_unavailable",
+    });
+    vi.restoreAllMocks();
+    expect(await storedState(tenant)).toEqual({ imports: 0, runs: 0, objects: 0 });
+  });
+});
