@@ -122,11 +122,10 @@ async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignor
   const db = database(env.DB);
   for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
     const group = planned.slice(i, i + RUNS_PER_BATCH);
-    const statements = group.flatMap(({ run, sources }) =>
-      options.ignoreExisting
-        ? [db.insert(reviewRuns).values(run).onConflictDoNothing(), db.insert(reviewRunSources).values(sources).onConflictDoNothing()]
-        : [db.insert(reviewRuns).values(run), db.insert(reviewRunSources).values(sources)],
-    );
+    const statements = group.flatMap(({ run, sources }) => {
+      const inserts = [db.insert(reviewRuns).values(run), ...sourceGroups(sources).map((rows) => db.insert(reviewRunSources).values(rows))];
+      return options.ignoreExisting ? inserts.map((insert) => insert.onConflictDoNothing()) : inserts;
+    });
     await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
     written.push(...group.map(({ run }) => run.id));
   }
@@ -134,6 +133,14 @@ async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignor
 
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_LOOKUP = 90;
+/** A source row binds 10 parameters, so one insert carries at most 9 of a run's up to 50 sources. */
+const SOURCES_PER_INSERT = 9;
+
+function sourceGroups(sources: SourceRow[]): SourceRow[][] {
+  const groups: SourceRow[][] = [];
+  for (let i = 0; i < sources.length; i += SOURCES_PER_INSERT) groups.push(sources.slice(i, i + SOURCES_PER_INSERT));
+  return groups;
+}
 
 async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
   const db = database(env.DB);

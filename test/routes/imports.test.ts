@@ -132,6 +132,15 @@ describe("rows are validated one by one", () => {
     expect(c.sources.map((s: Json) => s.title)).toEqual(["Refund policy", "FAQ"]);
   });
 
+  it("keeps every source of a row with many, in order", async () => {
+    const tenant = await seedTenant();
+    const sources = Array.from({ length: 25 }, (_, i) => ({ title: `Policy ${i + 1}`, content: `Clause ${i + 1}: admins can export audit logs.` }));
+    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [row(1, { sources })] } });
+    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    expect(run.source_count).toBe(25);
+    expect(run.sources.map((s: Json) => s.title)).toEqual(sources.map((s) => s.title));
+  });
+
   it("reads sources from a JSON column and reports one that is not JSON", async () => {
     const tenant = await seedTenant();
     const sources = JSON.stringify([{ title: "Admin guide", content: "Admins can export audit logs." }]);
