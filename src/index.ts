@@ -2,6 +2,7 @@ import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
+import { sweepStuckImports } from "./services/imports.ts";
 import { sweepStuckRuns } from "./services/sweeper.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
@@ -18,5 +19,6 @@ export default {
   },
   async scheduled(controller, env) {
     await sweepStuckRuns(env, new Date(controller.scheduledTime));
+    await sweepStuckImports(env, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings, unknown>;

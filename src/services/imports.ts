@@ -1,4 +1,4 @@
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client.ts";
 import { imports, reviewRuns } from "../db/schema.ts";
 import type { Bindings } from "../env.ts";
@@ -125,12 +125,7 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     const failedPut = puts.find((put) => put.status === "rejected");
     if (failedPut) throw failedPut.reason;
     await db.insert(imports).values(queued);
-    const messages = chunks.map((_, i) => ({
-      body: { kind: "import_chunk", import_id: importId, project_id: owner.projectId, chunk: i + 1 } satisfies ImportQueueMessage,
-      contentType: "json" as const,
-    }));
-    // A queue batch holds at most 100 messages.
-    for (let i = 0; i < messages.length; i += 100) await env.IMPORT_QUEUE.sendBatch(messages.slice(i, i + 100));
+    await enqueueChunks(env, queued);
   } catch (error) {
     // Chunk messages already sent find no import and are dropped by the consumer.
     await deleteImport(env, queued, chunks.length);
@@ -138,6 +133,15 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     throw storageFailure(error, queued);
   }
   return importResponse(queued, [], requestId);
+}
+
+async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
+  const messages = Array.from({ length: row.chunkCount }, (_, i) => ({
+    body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1 } satisfies ImportQueueMessage,
+    contentType: "json" as const,
+  }));
+  // A queue batch holds at most 100 messages.
+  for (let i = 0; i < messages.length; i += 100) await env.IMPORT_QUEUE.sendBatch(messages.slice(i, i + 100));
 }
 
 /** An API error (402 and the like) passes through; anything else is a storage failure the caller may retry. */
@@ -255,4 +259,43 @@ async function dropStagedChunks(env: Bindings, row: ImportRow): Promise<void> {
     // Left-over staging only costs storage; the import's status is already final.
     logger.warn("import_staging_cleanup_failed", { import_id: row.id, error });
   }
+}
+
+export const IMPORT_SWEEP_DEFAULTS = {
+  /** A queued import without progress this long lost its chunk messages (or the request died before sending them). */
+  staleAfterMs: 10 * 60 * 1000,
+  batchSize: 20,
+} as const;
+
+/**
+ * The safety net behind the import queue, run by the cron trigger: an import
+ * still queued or processing with no progress for a while gets all its chunk
+ * messages again. Chunks are idempotent, so finished ones create nothing new,
+ * and a chunk whose staged rows are gone fails the import closed.
+ */
+export async function sweepStuckImports(env: Bindings, now: Date, options: Partial<typeof IMPORT_SWEEP_DEFAULTS> = {}) {
+  const { staleAfterMs, batchSize } = { ...IMPORT_SWEEP_DEFAULTS, ...options };
+  const db = database(env.DB);
+  const staleBefore = isoNow(new Date(now.getTime() - staleAfterMs));
+  const active = inArray(imports.status, ["queued", "processing"]);
+  const stuck = await db
+    .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
+    .from(imports)
+    .where(and(active, gt(imports.chunkCount, 0), lt(imports.updatedAt, staleBefore)))
+    .orderBy(asc(imports.updatedAt))
+    .limit(batchSize);
+  const resent: string[] = [];
+  for (const row of stuck) {
+    // The staleness condition makes two overlapping sweeps claim an import once.
+    const claimed = await db
+      .update(imports)
+      .set({ updatedAt: isoNow(now) })
+      .where(and(eq(imports.id, row.id), active, lt(imports.updatedAt, staleBefore)))
+      .returning({ id: imports.id });
+    if (claimed.length === 0) continue;
+    await enqueueChunks(env, row);
+    resent.push(row.id);
+  }
+  if (resent.length > 0) logger.warn("stuck_imports_swept", { imports: resent.length });
+  return { resent };
 }

@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Bindings } from "../../src/env.ts";
 import worker from "../../src/index.ts";
@@ -200,5 +200,30 @@ describe("a large import whose staging fails", () => {
     });
     vi.restoreAllMocks();
     expect(await storedState(tenant)).toEqual({ imports: 0, runs: 0, objects: 0 });
+  });
+});
+
+describe("the scheduled sweep", () => {
+  it("sends the chunks of an import stuck without progress again, which then completes", async () => {
+    const tenant = await seedTenant();
+    const { testEnv, held } = withHeldChunks();
+    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
+    held.length = 0; // chunk 2's message was lost
+    const fresh = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const stale = new Date(Date.now() - 30 * 60_000).toISOString();
+    await env.DB.prepare("UPDATE imports SET updated_at = ? WHERE id = ?").bind(stale, created.id).run();
+    held.length = 0;
+
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" }), testEnv);
+    expect(held.map((m) => [m.import_id, m.chunk])).toEqual([
+      [created.id, 1],
+      [created.id, 2],
+    ]);
+    await deliver(testEnv, IMPORT_QUEUE_NAME, held);
+    expect(await readImport(tenant, created.id)).toMatchObject({ status: "completed" });
+    expect(await runCount(created.id)).toBe(150);
+    // An import making progress is left alone.
+    expect(await readImport(tenant, fresh.id)).toMatchObject({ status: "queued" });
   });
 });
