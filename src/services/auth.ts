@@ -50,6 +50,7 @@ export async function authenticateApiKey(
       projectId: apiKeys.projectId,
       scopes: apiKeys.scopes,
       revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
       plan: organizations.plan,
     })
@@ -61,13 +62,17 @@ export async function authenticateApiKey(
 
   const now = new Date();
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
-  onLastUsed(
-    db
-      .update(apiKeys)
-      .set({ lastUsedAt: isoNow(now) })
-      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore))))
-      .run(),
-  );
+  // Checked here first so that a busy key costs no write at all; the SQL
+  // condition still keeps concurrent requests from writing twice.
+  if (row.lastUsedAt === null || row.lastUsedAt < staleBefore) {
+    onLastUsed(
+      db
+        .update(apiKeys)
+        .set({ lastUsedAt: isoNow(now) })
+        .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore))))
+        .run(),
+    );
+  }
 
   return {
     keyId: row.id,

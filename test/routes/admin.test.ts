@@ -42,6 +42,19 @@ describe("admin API", () => {
     await expectError(await call("/v1/review-runs", { key: tenant.apiKey }), 401, "invalid_api_key");
   });
 
+  it("records when a key was last used, at most once a minute", async () => {
+    const tenant = await seedTenant();
+    const lastUsed = async () =>
+      (await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?").bind(tenant.apiKeyId).first<{ last_used_at: string | null }>())
+        ?.last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await call("/v1/review-runs", { key: tenant.apiKey });
+    const first = await lastUsed();
+    expect(first).toEqual(expect.any(String));
+    await call("/v1/review-runs", { key: tenant.apiKey });
+    expect(await lastUsed()).toBe(first);
+  });
+
   it("rejects a project for an organization that does not exist", async () => {
     const response = await call("/admin/v1/projects", {
       method: "POST",
