@@ -1,4 +1,8 @@
 import { type ErrorDetail, ApiError } from "../errors.ts";
+import { jsonDepthExceeds } from "./json-depth.ts";
+
+/** No metadata body nests this deep; refusing deeper ones keeps the walks below bounded. */
+export const MAX_BODY_DEPTH = 32;
 
 /**
  * The metadata-only boundary of the Enterprise Worker endpoints (SPEC §9.3).
@@ -64,6 +68,12 @@ export function unknownFieldPaths(value: unknown, allowed: AllowedFields, path: 
 
 /** Throws the 422 the body deserves, if any; raw content is named before unknown fields. */
 export function enforceMetadataBoundary(body: unknown, allowed: AllowedFields): void {
+  if (jsonDepthExceeds(body, MAX_BODY_DEPTH)) {
+    throw new ApiError("validation_error", {
+      message: `The body nests more than ${MAX_BODY_DEPTH} levels deep.`,
+      details: [{ path: "(root)", message: `Nest at most ${MAX_BODY_DEPTH} levels deep.` }],
+    });
+  }
   const raw = rawContentPaths(body);
   if (raw.length > 0) {
     throw new ApiError("raw_content_rejected", {

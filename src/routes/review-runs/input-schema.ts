@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { nullableRef } from "../../schemas/nullable.ts";
 import { IntendedUseSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import { jsonDepthExceeds } from "../../services/json-depth.ts";
 import { credentialKind } from "../../services/secret-scan.ts";
 
 /** Input limits (SPEC §3). */
@@ -43,12 +44,6 @@ export const SourceInputSchema = z
   })
   .openapi("SourceInput");
 
-function depthOf(value: unknown): number {
-  if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depthOf));
-  if (value && typeof value === "object") return 1 + Math.max(0, ...Object.values(value).map(depthOf));
-  return 0;
-}
-
 function* strings(value: unknown, path: string[] = []): Generator<[string[], string]> {
   if (typeof value === "string") yield [path, value];
   else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* strings(item, [...path, String(i)]);
@@ -62,11 +57,15 @@ function* strings(value: unknown, path: string[] = []): Generator<[string[], str
 export const MetadataInputSchema = z
   .record(z.string().max(100), z.unknown())
   .superRefine((metadata, ctx) => {
+    // Checked first and without recursion: the walks below are only safe on shallow values.
+    if (jsonDepthExceeds(metadata, LIMITS.metadataDepth)) {
+      ctx.addIssue({ code: "custom", message: `Nest at most ${LIMITS.metadataDepth} levels deep.` });
+      return;
+    }
     const keys = Object.keys(metadata).length;
     if (keys > LIMITS.metadataKeys) ctx.addIssue({ code: "custom", message: `At most ${LIMITS.metadataKeys} keys (got ${keys}).` });
     const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
     if (bytes > LIMITS.metadataBytes) ctx.addIssue({ code: "custom", message: `At most 4 KB serialized (got ${bytes} bytes).` });
-    if (depthOf(metadata) > LIMITS.metadataDepth) ctx.addIssue({ code: "custom", message: `Nest at most ${LIMITS.metadataDepth} levels deep.` });
     for (const [path, value] of strings(metadata)) {
       const kind = credentialKind(value);
       if (kind) ctx.addIssue({ code: "custom", path, message: `Looks like a ${kind}; do not put credentials in metadata.` });
