@@ -173,54 +173,9 @@ export const RUN_EXAMPLE = {
   "import_id": null
 };
 
-export const CLAIM_REPORT_EXAMPLE = {
-  "id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_report",
-  "review_run_id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f",
-  "safe_use_status": "needs_repair",
-  "title": "Claim report",
-  "summary": "This review found 1 unsupported claim(s) and 0 citation issue(s) in the captured output.",
-  "unsupported_claims": [
-    {
-      "claim_id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1",
-      "claim_text": "Customers can request refunds for any order within 60 days",
-      "support_status": "unsupported",
-      "output_start_offset": 0,
-      "output_end_offset": 60,
-      "source_span_id": null,
-      "source_quote": null,
-      "reviewer_follow_up": "Should the output remove or revise claim `run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1`?",
-      "suggested_repair": null
-    }
-  ],
-  "citation_issues": [],
-  "evidence_notes": [],
-  "follow_ups": [
-    {
-      "claim_id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1",
-      "question": "Should the output remove or revise claim `run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1`?"
-    },
-    {
-      "claim_id": null,
-      "question": "Is the intended use still correct for this output?"
-    }
-  ],
-  "markdown": "# Claim report\n\nUse status: Needs Repair\nUnsupported claims: 1\nCitation issues: 0\nSource coverage: 0/1 claims\n\n## Summary\nThis review found 1 unsupported claim(s) and 0 citation issue(s) in the captured output.\n\n## Unsupported claims\n- Claim `run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1`: The supplied sources do not support this claim: \"Customers can request refunds for any order within 60 days\"\n\n## Citation issues\n- No citation issues were found in the structured verification results.\n\n## Evidence notes\n- No partially supported claims were found in the structured verification results.\n\n## Follow-up questions\n- Should the output remove or revise claim `run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1`?\n- Is the intended use still correct for this output?\n",
-  "compiler_version": "claim-report.2026-04-27.v1",
-  "policy_version": "claim-report-policy.2026-04-27.v1",
-  "metadata": {
-    "source_coverage": {
-      "claims_with_primary_source": 0,
-      "total_claims": 1
-    },
-    "leakage_check": {
-      "passed": true,
-      "errors": []
-    }
-  },
-  "created_at": "2026-04-27T16:20:24.000Z",
-  "updated_at": "2026-04-27T16:20:24.000Z",
-  "request_id": "req_01hw87mffegj48zyr7fzd71r82"
-};
+// The seed repeats the run's report, claim and verification result in its
+// per-resource examples; they are derived here so the copies cannot drift.
+export const CLAIM_REPORT_EXAMPLE = { ...RUN_EXAMPLE.claim_report, request_id: "req_01hw87mffegj48zyr7fzd71r82" };
 
 export const CLAIMS_EXAMPLE = {
   "items": [
@@ -234,23 +189,7 @@ export const CLAIMS_EXAMPLE = {
       "importance": 4,
       "support_status": "unsupported",
       "primary_source_span": null,
-      "verification_result": {
-        "id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_verification_1",
-        "atomic_claim_id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1",
-        "support_status": "unsupported",
-        "primary_source_span": null,
-        "verifier_name": "bravo-deterministic-source-verifier",
-        "verifier_version": "source-verification.2026-04-27.v1",
-        "verifier_provider": "deterministic",
-        "verifier_model": "source-verification-rules-v1",
-        "confidence": 0.74,
-        "rationale": "The supplied source states a 30-day refund window, not 60 days.",
-        "metadata": {
-          "citation_issue": "no_citation_required",
-          "candidate_count": 1
-        },
-        "created_at": "2026-04-27T16:20:24.000Z"
-      },
+      "verification_result": RUN_EXAMPLE.verification_results[0]!,
       "extraction_provider": "deterministic",
       "extraction_model": "bravo-rules-v1",
       "extraction_prompt_version": "claim-extraction.2026-04-26.v1",
@@ -264,27 +203,6 @@ export const CLAIMS_EXAMPLE = {
   "request_id": "req_01hw87k7ksmx3q6wfz9pmy9m2d"
 };
 
-export const VERIFICATION_RESULTS_EXAMPLE = {
-  "items": [
-    {
-      "id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_verification_1",
-      "atomic_claim_id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f_claim_1",
-      "support_status": "unsupported",
-      "primary_source_span": null,
-      "verifier_name": "bravo-deterministic-source-verifier",
-      "verifier_version": "source-verification.2026-04-27.v1",
-      "verifier_provider": "deterministic",
-      "verifier_model": "source-verification-rules-v1",
-      "confidence": 0.74,
-      "rationale": "The supplied source states a 30-day refund window, not 60 days.",
-      "metadata": {
-        "citation_issue": "no_citation_required",
-        "candidate_count": 1
-      },
-      "created_at": "2026-04-27T16:20:24.000Z"
-    }
-  ],
-  "request_id": "req_01hw87m7fbrq1rf90s29hpx18t"
-};
+export const VERIFICATION_RESULTS_EXAMPLE = { items: RUN_EXAMPLE.verification_results, request_id: "req_01hw87m7fbrq1rf90s29hpx18t" };
 
 export const CLAIM_REPORT_MARKDOWN_EXAMPLE: string = CLAIM_REPORT_EXAMPLE.markdown;
