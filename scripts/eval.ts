@@ -1,6 +1,7 @@
 // Runs the review engine in-process over a labelled JSONL file (see
 // ../shared/eval-data/README.md) and prints response- and span-level figures.
 //
+//   npm run eval                                  every file: train, val, leave-one-dataset-out, calibration
 //   npm run eval -- <file.jsonl> [--out results.json] [--half tune|holdout]
 //
 // Rows are mapped as the README says (intended_use "eval_only"); label_hallucinated,
@@ -32,8 +33,10 @@ interface Counts {
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith("--"));
 if (!file) {
-  console.error("usage: npm run eval -- <file.jsonl> [--out results.json] [--half tune|holdout]");
-  process.exit(2);
+  // No file: the learned decision on every labelled file (docs/engine.md's tables).
+  const { fullReport } = await import("./lib/verifier-report.ts");
+  console.log(fullReport());
+  process.exit(0);
 }
 const outIndex = args.indexOf("--out");
 const outPath = outIndex >= 0 ? args[outIndex + 1] : `eval-results/${basename(file).replace(/\.jsonl$/, "")}.json`;

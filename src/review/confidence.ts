@@ -27,4 +27,5 @@ export const CONFIDENCE_BY_CHECK: Readonly<Record<DecidingCheck, { positive: num
   bare_yes_no: { positive: 0.5, negative: 0.5 },
   language: { positive: 0.5, negative: 0.5 },
   no_evidence: { positive: 0.5, negative: 0.67 }, // 1/1
+  learned: { positive: 0.5, negative: 0.5 }, // the model's own calibrated score is used instead
 };

@@ -155,13 +155,25 @@ function roundConfidence(value: number): number {
   return Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
 }
 
-export function runReview(input: ReviewInput): ReviewResult {
-  const runId = input.review_run_id;
+function prepare(input: Pick<ReviewInput, "ai_output" | "question" | "sources">) {
   const tokenize = createTokenizer();
   const citable = input.sources.map((s) => ({ id: s.id, title: s.title, citation_label: s.citation_label }));
   const markers = findCitationMarkers(input.ai_output, citable);
   const extracted = extractClaims(input.ai_output, input.question, markers);
   const index = new SourceIndex(input.sources, tokenize);
+  return { tokenize, citable, markers, extracted, index };
+}
+
+// Each claim with its verification, features included: what `npm run train`
+// fits the learned decision on and `npm run eval` measures.
+export function verifyClaims(input: Pick<ReviewInput, "ai_output" | "question" | "sources">): Array<{ claim: ExtractedClaim; verification: Verification }> {
+  const { tokenize, extracted, index } = prepare(input);
+  return extracted.map((claim) => ({ claim, verification: verifyClaim(input.ai_output, claim, index, tokenize) }));
+}
+
+export function runReview(input: ReviewInput): ReviewResult {
+  const runId = input.review_run_id;
+  const { tokenize, citable, markers, extracted, index } = prepare(input);
   const spans = new SpanRegistry(runId, input.now, input.sources);
   const outputHasCitations = markers.length > 0;
 

@@ -15,7 +15,9 @@ import {
 import { comparable, extractQuantities, quantityMatches, sameNumber, type Quantity } from "./quantities.ts";
 import { isVariantKey, type IndexedSentence, type SourceIndex } from "./retrieve.ts";
 import { porterStem } from "./stem.ts";
-import { isContentToken, normalizeNumberText, type Token, type Tokenizer } from "./text.ts";
+import { decide } from "./decision.ts";
+import { extractFeatures, type FeatureVector } from "./features.ts";
+import { isContentToken, normalizeNumberText, type TextRange, type Token, type Tokenizer } from "./text.ts";
 
 // Verification: the claim against its best evidence, by explicit checks. Each
 // check that fires names what differs; the first decisive one sets the status.
@@ -37,7 +39,8 @@ export type DecidingCheck =
   | "answer_missing"
   | "bare_yes_no"
   | "language"
-  | "no_evidence";
+  | "no_evidence"
+  | "learned";
 
 export interface EvidenceQuote {
   sourceIndex: number;
@@ -64,9 +67,47 @@ export interface Verification {
   repair: ValueRepair | null;
   // What the evidence leaves out, for evidence notes.
   missingTerms: string[];
+  // Output ranges of the words that are wrong or unsupported, where a check localises them.
+  errorSpans: TextRange[];
+  // The learned decision's inputs and its calibrated probability that the
+  // claim is not supported; null when a claim never reached alignment.
+  features: FeatureVector | null;
+  score: number | null;
 }
 
-interface ClaimTerm {
+// One check that fired: what it concludes and why. `evidence` overrides the
+// aligned sentence when the check found its own (a negated phrase elsewhere).
+export interface Finding {
+  status: SupportStatus;
+  check: DecidingCheck;
+  rationale: string;
+  evidence?: EvidenceQuote | null;
+  repair?: ValueRepair;
+  missingTerms?: string[];
+  errorSpan?: TextRange | null;
+  errorSpans?: TextRange[];
+}
+
+// What alignment found for one claim: its words, the evidence it matched and
+// what of the claim that evidence (and the sources at large) leave out.
+export interface Alignment {
+  claim: ExtractedClaim;
+  claimTokens: Token[];
+  terms: ClaimTerm[];
+  contextKeys: ReadonlySet<string>;
+  scored: ScoredCandidate[];
+  best: ScoredCandidate;
+  sentenceTokens: Token[];
+  windowKeys: ReadonlySet<string>;
+  index: SourceIndex;
+  missing: ClaimTerm[];
+  novel: ClaimTerm[];
+  novelEntities: ClaimTerm[];
+  novelWeight: number;
+  claimQuantities: Quantity[];
+}
+
+export interface ClaimTerm {
   token: Token;
   weight: number;
 }
@@ -178,7 +219,7 @@ function evidenceNegation(tokens: ReadonlyArray<Token>, claimKeys: ReadonlySet<s
   return { negated: governing.length % 2 === 1, cue: governing[0]?.raw ?? null };
 }
 
-interface ScoredCandidate {
+export interface ScoredCandidate {
   sentence: IndexedSentence;
   window: IndexedSentence[];
   sentenceCoverage: number;
@@ -198,7 +239,7 @@ export function verifyClaim(
   options: VerifyOptions = {},
 ): Verification {
   const noEvidence = (check: DecidingCheck, rationale: string, status: SupportStatus = "unsupported"): Verification => ({
-    status, check, rationale, evidence: null, candidateCount: 0, coverage: 0, repair: null, missingTerms: [],
+    status, check, rationale, evidence: null, candidateCount: 0, coverage: 0, repair: null, missingTerms: [], errorSpans: [], features: null, score: null,
   });
   if (claim.language === "unsupported") {
     return noEvidence("language", "The claim is not in English, which the deterministic verifier cannot judge; a reviewer must check it.", "not_checked");
@@ -280,7 +321,15 @@ export function verifyClaim(
   const sourceTitle = index.sources[best.sentence.sourceIndex]?.title ?? "the source";
   const windowKeys = keysOfWindow(best.window);
   const coverage = Math.min(1, best.windowCoverage);
-  const base = { evidence, candidateCount: candidates.length, coverage, repair: null, missingTerms: [] as string[] };
+  const sentenceTokens = index.tokensOf(best.sentence);
+
+  // Every check runs; the first that fires (in this order, most specific
+  // first) gives the rule verdict and its rationale, and every one that fired
+  // is a feature of the learned decision.
+  const findings: Finding[] = [];
+  const found = (finding: Finding): void => {
+    findings.push(finding);
+  };
 
   // Values: a number in the claim must occur in the evidence; a different value
   // of the same kind there is a contradiction.
@@ -299,11 +348,11 @@ export function verifyClaim(
     if (conflict && best.windowCoverage >= THRESHOLDS.partial * 0.8) {
       const sourceContent = index.sources[best.sentence.sourceIndex]?.content ?? "";
       const sourceValue = sourceContent.slice(conflict.start, conflict.end);
-      return {
-        ...base,
+      found({
         status: "contradicted",
         check: "value_conflict",
         rationale: `${sourceTitle} states ${sourceValue}, but the claim says ${quantity.raw}.`,
+        errorSpan: { start: quantity.start, end: quantity.end },
         repair: {
           outputStart: quantity.start,
           outputEnd: quantity.end,
@@ -311,22 +360,23 @@ export function verifyClaim(
           sourceStart: conflict.start,
           sourceEnd: conflict.end,
         },
-      };
+      });
+      break;
     }
     if (!valueOccursAnywhere(quantity, index)) {
       const nearest = index.quantitiesOf(best.sentence)[0];
       const hint = nearest ? ` The closest source statement gives ${nearest.raw}.` : "";
-      return {
-        ...base,
+      found({
         status: "unsupported",
         check: "value_missing",
         rationale: `No supplied source states ${quantity.raw}.${hint}`,
         missingTerms: [quantity.raw],
-      };
+        errorSpan: { start: quantity.start, end: quantity.end },
+      });
+      break;
     }
   }
 
-  const sentenceTokens = index.tokensOf(best.sentence);
   const strongMatch = best.sentenceCoverage >= 0.6;
 
   // Polarity.
@@ -337,7 +387,8 @@ export function verifyClaim(
     const rationale = claimPolarity.negated
       ? `The claim negates what ${sourceTitle} affirms ("${claimPolarity.cue}" has no counterpart in: "${quote(bestText)}").`
       : `${sourceTitle} negates this ("${evidencePolarity.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
-    return { ...base, status: "contradicted", check: "negation", rationale };
+    const cueToken = claimPolarity.negated ? claimTokens.find((t) => t.raw === claimPolarity.cue) : undefined;
+    found({ status: "contradicted", check: "negation", rationale, errorSpan: cueToken ? { start: cueToken.start, end: cueToken.end } : null });
   }
   // A long claim rarely matches one sentence strongly; then the negated word
   // itself is compared: "does not assure competitive prices" against a source
@@ -349,66 +400,66 @@ export function verifyClaim(
     const rationale = flipped.negatedInClaim
       ? `The claim negates "${flipped.word}" ("${flipped.cue}"), but ${sourceTitle} affirms it: "${quote(bestText)}".`
       : `${sourceTitle} negates "${flipped.word}" ("${flipped.cue}" in: "${quote(bestText)}"), but the claim affirms it.`;
-    return { ...base, status: "contradicted", check: "negated_word", rationale };
+    found({ status: "contradicted", check: "negated_word", rationale, errorSpan: spanOfWord(claimTokens, flipped.negatedInClaim ? flipped.cue : flipped.word) });
   }
   const negatedPhrase = flipped || antonymHit ? null : findNegatedPhraseConflict(claimTokens, index, options.sourceFilter);
   if (negatedPhrase) {
     const text = sentenceText(index, negatedPhrase.sentence);
-    return {
-      ...base,
+    found({
       evidence: { sourceIndex: negatedPhrase.sentence.sourceIndex, start: negatedPhrase.sentence.start, end: negatedPhrase.sentence.end },
       status: "contradicted",
       check: "negated_word",
       rationale: `The claim negates "${negatedPhrase.word}" ("${negatedPhrase.cue}"), but ${index.sources[negatedPhrase.sentence.sourceIndex]?.title ?? "the source"} affirms it: "${quote(text)}".`,
-    };
+      errorSpan: spanOfWord(claimTokens, negatedPhrase.cue),
+    });
   }
   if (antonymHit && best.sentenceCoverage >= THRESHOLDS.antonymCoverage && claimPolarity.negated === evidencePolarity.negated) {
-    return {
-      ...base,
+    found({
       status: "contradicted",
       check: "antonym",
       rationale: `The claim says "${antonymHit.claimWord}" where ${sourceTitle} says "${antonymHit.sourceWord}".`,
-    };
+      errorSpan: spanOfWord(claimTokens, antonymHit.claimWord),
+    });
   }
 
   const prefixed = findPrefixNegation(claimTokens, sentenceTokens, windowKeys);
   if (prefixed && best.sentenceCoverage >= 0.5) {
-    return {
-      ...base,
+    found({
       status: "contradicted",
       check: "antonym",
       rationale: `The claim says "${prefixed.claimWord}" where ${sourceTitle} says "${prefixed.sourceWord}".`,
-    };
+      errorSpan: spanOfWord(claimTokens, prefixed.claimWord),
+    });
   }
 
   const exclusive = findExclusiveConflict(terms, best.sentence, sentenceTokens);
   if (exclusive && best.sentenceCoverage >= 0.4) {
-    return {
-      ...base,
+    found({
       status: "contradicted",
       check: "exclusive_value",
       rationale: `${sourceTitle} says "${exclusive.sourceWord}", not "${exclusive.claimWord}".`,
-    };
+      errorSpan: spanOfWord(claimTokens, exclusive.claimWord),
+    });
   }
 
   // Modality: "must" where the source says "may" changes the rule.
   const claimModes = modalitiesOf(claimTokens);
   const evidenceModes = modalitiesOf(sentenceTokens);
   if (strongMatch && claimModes.has("obligation") && evidenceModes.has("permission") && !evidenceModes.has("obligation")) {
-    return {
-      ...base,
+    found({
       status: "contradicted",
       check: "modality",
       rationale: `The claim makes it an obligation ("${claimModes.get("obligation")}") where ${sourceTitle} only permits it ("${evidenceModes.get("permission")}").`,
-    };
+      errorSpan: spanOfWord(claimTokens, claimModes.get("obligation") ?? ""),
+    });
   }
   if (strongMatch && claimModes.has("permission") && evidenceModes.has("obligation") && !evidenceModes.has("permission") && claimPolarity.negated !== evidencePolarity.negated) {
-    return {
-      ...base,
+    found({
       status: "contradicted",
       check: "modality",
       rationale: `The claim and ${sourceTitle} disagree on whether this is allowed ("${claimModes.get("permission")}" against "${evidenceModes.get("obligation")}").`,
-    };
+      errorSpan: spanOfWord(claimTokens, claimModes.get("permission") ?? ""),
+    });
   }
 
   // Coverage of the claim's words.
@@ -424,100 +475,131 @@ export function verifyClaim(
   const assertingWeight = assertingTerms.reduce((sum, t) => sum + t.weight, 0) || totalWeight;
   const novelWeight = novel.reduce((sum, t) => sum + t.weight, 0) / assertingWeight;
   const missingNames = missing.map((t) => t.token.raw);
+  const spansOf = (list: ReadonlyArray<ClaimTerm>): TextRange[] => list.map((t) => ({ start: t.token.start, end: t.token.end }));
 
   if (isAnswer) {
     const answerTerms = terms.filter((t) => !contextKeys.has(t.token.key));
     const answerMissing = answerTerms.filter((t) => !keyMatches(t.token.key, windowKeys));
-    if (answerTerms.length > 0 && answerMissing.length === 0) {
-      return { ...base, status: "supported", check: "answer_found", rationale: `${sourceTitle} gives this answer: "${quote(bestText)}".` };
-    }
     const absent = answerMissing.filter((t) => !index.occursLoosely(t.token.key));
-    if (absent.length > 0) {
-      return { ...base, status: "unsupported", check: "answer_missing", rationale: `No supplied source mentions ${listTerms(absent.map((t) => t.token.raw))}, so this answer is not supported.`, missingTerms: absent.map((t) => t.token.raw) };
+    if (answerTerms.length > 0 && answerMissing.length === 0) {
+      found({ status: "supported", check: "answer_found", rationale: `${sourceTitle} gives this answer: "${quote(bestText)}".` });
+    } else if (absent.length > 0) {
+      found({
+        status: "unsupported",
+        check: "answer_missing",
+        rationale: `No supplied source mentions ${listTerms(absent.map((t) => t.token.raw))}, so this answer is not supported.`,
+        missingTerms: absent.map((t) => t.token.raw),
+        errorSpans: spansOf(absent),
+      });
+    } else {
+      found({
+        status: "insufficient_context",
+        check: "answer_missing",
+        rationale: `The sources mention ${listTerms(answerMissing.map((t) => t.token.raw))} but not in the passage that answers the question.`,
+        missingTerms: answerMissing.map((t) => t.token.raw),
+      });
     }
-    return {
-      ...base,
-      status: "insufficient_context",
-      check: "answer_missing",
-      rationale: `The sources mention ${listTerms(answerMissing.map((t) => t.token.raw))} but not in the passage that answers the question.`,
-      missingTerms: answerMissing.map((t) => t.token.raw),
-    };
   }
 
   if (novelEntities.length > 0) {
-    return {
-      ...base,
+    found({
       status: "unsupported",
       check: "entity_missing",
       rationale: `No supplied source mentions ${listTerms(novelEntities.map((t) => t.token.raw))}.`,
       missingTerms: novelEntities.map((t) => t.token.raw),
-    };
+      errorSpans: spansOf(novelEntities),
+    });
   }
   // A short answer should be drawn from the sources, so any new word in it
   // counts; longer prose paraphrases, so only a substantial share of new words does.
   const isShortAnswer = answersQuestion && claimTokens.length <= THRESHOLDS.shortAnswerWords;
   const novelShareLimit = isShortAnswer ? 0 : THRESHOLDS.novelShareForUnsupported;
   if (novel.length > 0 && novelWeight >= novelShareLimit) {
-    return {
-      ...base,
+    found({
       status: "unsupported",
       check: isShortAnswer ? "answer_missing" : "novel_terms",
       rationale: `No supplied source mentions ${listTerms(novel.map((t) => t.token.raw))}.`,
       missingTerms: novel.map((t) => t.token.raw),
-    };
+      errorSpans: spansOf(novel),
+    });
   }
 
   if (coverage >= THRESHOLDS.supported) {
     const scope = findScopeGap(claimTokens, best.window, index);
     if (scope) {
-      return {
-        ...base,
+      found({
         status: "partially_supported",
         check: "scope",
         rationale: `${sourceTitle} supports the statement but not its scope: it does not say "${scope}".`,
         missingTerms: [scope],
-      };
+        errorSpan: spanOfWord(claimTokens, scope.split(" ")[0] ?? scope),
+      });
     }
     if ((claimModes.has("certainty")) && (evidenceModes.has("possibility") || evidenceModes.has("permission")) && !evidenceModes.has("certainty")) {
-      return {
-        ...base,
+      found({
         status: "partially_supported",
         check: "hedge",
         rationale: `The claim is certain ("${claimModes.get("certainty")}") where ${sourceTitle} hedges ("${evidenceModes.get("possibility") ?? evidenceModes.get("permission")}").`,
-        missingTerms: [],
-      };
+        errorSpan: spanOfWord(claimTokens, claimModes.get("certainty") ?? ""),
+      });
     }
     const rationale = missing.length === 0
       ? `${sourceTitle} states this: "${quote(bestText)}".`
       : `${sourceTitle} states this in other words: "${quote(bestText)}".`;
-    return { ...base, status: "supported", check: "coverage", rationale };
-  }
-  if (coverage >= THRESHOLDS.partial) {
-    return {
-      ...base,
+    found({ status: "supported", check: "coverage", rationale });
+  } else if (coverage >= THRESHOLDS.partial) {
+    found({
       status: "partially_supported",
       check: "coverage",
       rationale: `${sourceTitle} covers part of this claim but not ${listTerms(missingNames)}.`,
       missingTerms: missingNames,
-    };
-  }
-  if (coverage >= THRESHOLDS.topical) {
-    return {
-      ...base,
+      errorSpans: spansOf(missing),
+    });
+  } else if (coverage >= THRESHOLDS.topical) {
+    found({
       status: "insufficient_context",
       check: "coverage",
       rationale: `${sourceTitle} discusses the topic but neither confirms nor denies ${listTerms(missingNames)}.`,
       missingTerms: missingNames,
-    };
+      errorSpans: spansOf(missing),
+    });
+  } else {
+    found({
+      status: "unsupported",
+      check: "coverage",
+      evidence: null,
+      rationale: `No supplied source supports this claim; the closest passage does not mention ${listTerms(missingNames)}.`,
+      missingTerms: missingNames,
+      errorSpans: spansOf(missing),
+    });
   }
-  return {
-    ...base,
-    status: "unsupported",
-    check: "coverage",
-    evidence: null,
-    rationale: `No supplied source supports this claim; the closest passage does not mention ${listTerms(missingNames)}.`,
-    missingTerms: missingNames,
+
+  const alignment: Alignment = {
+    claim, claimTokens, terms, contextKeys, scored, best, sentenceTokens, windowKeys, index,
+    missing, novel, novelEntities, novelWeight, claimQuantities,
   };
+  const features = extractFeatures(alignment, findings);
+  const ruleVerdict = findings[0] as Finding;
+  const decided = decide(features, ruleVerdict, findings, alignment, { sourceTitle, bestText: quote(bestText) });
+  return {
+    status: decided.status,
+    check: decided.check,
+    rationale: decided.rationale,
+    evidence: decided.evidence === undefined ? evidence : decided.evidence,
+    candidateCount: candidates.length,
+    coverage,
+    repair: decided.repair ?? null,
+    missingTerms: decided.missingTerms ?? [],
+    errorSpans: decided.errorSpans,
+    features,
+    score: decided.score,
+  };
+}
+
+function spanOfWord(tokens: ReadonlyArray<Token>, word: string): TextRange | null {
+  const first = word.split(/[\s-]+/)[0] ?? word;
+  const token = tokens.find((t) => t.raw === first || t.lower === first.toLowerCase());
+  return token ? { start: token.start, end: token.end } : null;
 }
 
 // The evidence value a claim value contradicts: of the same kind, different,
