@@ -2,8 +2,8 @@ import type { CitationCheckResult } from "../schemas/enums.ts";
 import type { TextRange } from "./text.ts";
 
 // Citation markers in the output and what they point at. A marker resolves by
-// position ("[2]"), by citation label ("[source 2]") or by title ("(Refund
-// policy)", "according to the admin guide").
+// citation label ("[source 2]"), by title ("(Refund policy)", "according to the
+// admin guide") or, for a number, by position ("[2]").
 
 export interface CitableSource {
   id: string;
@@ -30,15 +30,38 @@ function contentWords(text: string): string[] {
   return normalizeReference(text).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1 && !["the", "our", "your", "a", "an", "of", "and"].includes(w));
 }
 
+const SOURCE_NUMBER = /^\[?\s*(?:(?:source|src|doc|document|ref)\s*#?\s*)?(\d{1,3})\s*\]?$/;
+// A title that opens with its marker ("[5] https://…"), as search-backed answers
+// list their references.
+const TITLE_MARKER = /^\s*\[\s*(\d{1,3})\s*\]/;
+
+function sourceNumberOf(text: string): number | null {
+  const match = SOURCE_NUMBER.exec(normalizeReference(text));
+  return match ? Number(match[1]) : null;
+}
+
+// A numbered reference means the caller's own numbering when the sources carry
+// one (label, then a title that opens with the marker); their order is only the
+// last resort, since callers often send a subset of what the answer cites.
+function resolveNumber(n: number, sources: ReadonlyArray<CitableSource>): string | null {
+  for (const source of sources) {
+    if (source.citation_label !== null && sourceNumberOf(source.citation_label) === n) return source.id;
+  }
+  for (const source of sources) {
+    const match = TITLE_MARKER.exec(source.title);
+    if (match && Number(match[1]) === n) return source.id;
+  }
+  return sources[n - 1]?.id ?? null;
+}
+
 export function resolveReference(reference: string, sources: ReadonlyArray<CitableSource>): string | null {
   const ref = normalizeReference(reference).replace(/^(see|source:|from|per)\s+/, "");
   if (ref === "") return null;
-  if (/^\d{1,3}$/.test(ref)) return sources[Number(ref) - 1]?.id ?? null;
   for (const source of sources) {
     if (source.citation_label !== null && normalizeReference(source.citation_label) === ref) return source.id;
   }
-  const sourceNumber = /^(?:source|src|doc|document|ref)\s*#?\s*(\d{1,3})$/.exec(ref);
-  if (sourceNumber) return sources[Number(sourceNumber[1]) - 1]?.id ?? null;
+  const n = sourceNumberOf(ref);
+  if (n !== null) return resolveNumber(n, sources);
   for (const source of sources) {
     if (normalizeReference(source.title) === ref) return source.id;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findCitationMarkers } from "../../src/review/citations.ts";
-import { ADMIN_GUIDE, REFUND_POLICY, RUN_ID, review } from "./review-input.ts";
+import { runReview } from "../../src/review/index.ts";
+import { ADMIN_GUIDE, REFUND_POLICY, RUN_ID, review, reviewInput, type SourceSpec } from "./review-input.ts";
 
 const SOURCES = [
   { id: "s1", title: "Refund policy", citation_label: "source 1" },
@@ -24,6 +25,49 @@ describe("citation markers", () => {
     expect(findCitationMarkers(text, SOURCES)).toEqual([]);
   });
 
+  it("resolve a number by a title that opens with the marker when no label matches", () => {
+    const only = [{ id: "s5", title: "[5] https://example.com/refunds", citation_label: null }];
+    expect(findCitationMarkers("Refunds take 30 days [5].", only).map((m) => m.resolvedSourceId)).toEqual(["s5"]);
+    const titled = [
+      { id: "a", title: "[4] https://example.com/a", citation_label: null },
+      { id: "b", title: "[2] Admin guide", citation_label: null },
+    ];
+    expect(findCitationMarkers("A [2]. B [4]. C [1].", titled).map((m) => [m.marker, m.resolvedSourceId])).toEqual([
+      ["[2]", "b"],
+      ["[4]", "a"],
+      ["[1]", "a"], // no label or title carries 1: position
+    ]);
+  });
+
+  it("resolve a number by citation label before title and position", () => {
+    const sources = [
+      { id: "a", title: "[2] https://example.com/a", citation_label: null },
+      { id: "b", title: "Pricing", citation_label: null },
+      { id: "c", title: "Admin guide", citation_label: "2" },
+      { id: "d", title: "Billing", citation_label: "[7]" },
+      { id: "e", title: "Terms", citation_label: "source 9" },
+    ];
+    expect(findCitationMarkers("A [2]. B [7]. C [9]. D [source 7].", sources).map((m) => [m.marker, m.resolvedSourceId])).toEqual([
+      ["[2]", "c"],
+      ["[7]", "d"],
+      ["[9]", "e"],
+      ["[source 7]", "d"],
+    ]);
+  });
+
+  it("resolve each of adjacent and listed markers by title", () => {
+    const sources = [
+      { id: "a", title: "[2] https://example.com/a", citation_label: null },
+      { id: "b", title: "[1] https://example.com/b", citation_label: null },
+    ];
+    expect(findCitationMarkers("X holds [1][2]. Y holds [1, 2].", sources).map((m) => [m.marker, m.resolvedSourceId])).toEqual([
+      ["[1]", "b"],
+      ["[2]", "a"],
+      ["[1, 2]", "b"],
+      ["[1, 2]", "a"],
+    ]);
+  });
+
   it("flag an attribution to an unknown document", () => {
     const [marker] = findCitationMarkers("According to the pricing handbook, plans renew yearly.", SOURCES);
     expect(marker?.resolvedSourceId).toBeNull();
@@ -38,6 +82,32 @@ describe("citation issues", () => {
     expect(result.claims[0]?.metadata.citations[0]?.resolved_source_id).toBe(`${RUN_ID}_source_2`);
     expect(result.verification_results[0]?.metadata.citation_issue).toBe("citation_ok");
     expect(result.claim_report.citation_issues).toEqual([]);
+  });
+
+  // Callers that send only titles, as search-backed answers list their references.
+  const titledOnly = (output: string, specs: ReadonlyArray<SourceSpec>) => {
+    const input = reviewInput(output, specs);
+    return runReview({ ...input, sources: input.sources.map((s) => ({ ...s, citation_label: null })) });
+  };
+
+  it("resolves [5] to the only source, titled '[5] https://…'", () => {
+    const result = titledOnly("Admins can export audit logs from the security workspace [5].", [
+      { title: "[5] https://example.com/admin-guide", content: ADMIN_GUIDE.content },
+    ]);
+    expect(result.claims[0]?.metadata.citations.map((c) => c.resolved_source_id)).toEqual([`${RUN_ID}_source_1`]);
+    expect(result.verification_results[0]?.metadata.citation_issue).not.toBe("unknown_source");
+    expect(result.verification_results[0]?.metadata.citation_issue).toBe("citation_ok");
+    expect(result.claim_report.citation_issues).toEqual([]);
+  });
+
+  it("judges a titled marker against the source it names, not the one at its position", () => {
+    const sources = [
+      { title: "[2] https://example.com/refunds", content: REFUND_POLICY.content },
+      { title: "[1] https://example.com/admin-guide", content: ADMIN_GUIDE.content },
+    ];
+    const result = titledOnly("Admins can export audit logs [1]. Customers may request a refund within 30 days [2].", sources);
+    expect(result.verification_results.map((v) => v.metadata.citation_issue)).toEqual(["citation_ok", "citation_ok"]);
+    expect(titledOnly("Admins can export audit logs [2].", sources).claim_report.citation_issues[0]?.issue).toBe("wrong_source");
   });
 
   it("reports unknown_source for a marker no source has", () => {
