@@ -1,4 +1,5 @@
 import type { Alignment, DecidingCheck, Finding } from "./verify.ts";
+import { lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
 import { isContentToken, type Token } from "./text.ts";
 
 // The learned decision's inputs: a few dozen named numbers read off a claim's
@@ -49,6 +50,10 @@ export const FEATURE_NAMES = [
   "opinion_words",
   "hedging_words",
   "source_size",
+  "reworded_share",
+  "more_specific_words",
+  "opposite_words",
+  "sibling_words",
 ] as const;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -146,6 +151,20 @@ function shareIn(keys: ReadonlyArray<string>, sentenceKeys: ReadonlyMap<string, 
   return keys.filter((k) => sentenceKeys.has(k)).length / keys.length;
 }
 
+// How a claim word the evidence lacks relates to the evidence's words
+// (WordNet): a synonym or a more specific source word supports it; a more
+// general one, an opposite or a sibling ("lion" for "tiger") does not.
+const RELATION_RANK: ReadonlyArray<LexicalRelation> = ["synonym", "hyponym", "antonym", "cohyponym", "hypernym"];
+function strongestRelation(claimKey: string, evidenceKeys: ReadonlyArray<string>): LexicalRelation | null {
+  let best: LexicalRelation | null = null;
+  for (const key of evidenceKeys) {
+    const relation = lexicalRelation(claimKey, key);
+    if (relation === null || relation === "same") continue;
+    if (best === null || RELATION_RANK.indexOf(relation) < RELATION_RANK.indexOf(best)) best = relation;
+  }
+  return best;
+}
+
 function contentKeys(tokens: ReadonlyArray<Token>): string[] {
   return tokens.filter(isContentToken).map((t) => t.key);
 }
@@ -164,6 +183,7 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const candidateKeys = scored.flatMap((c) => c.window.map((s) => contentKeys(index.tokensOf(s))));
   const fired = new Set(findings.map((f) => f.check));
   const questionTerms = terms.filter((t) => contextKeys.has(t.token.key)).length;
+  const relations = missing.map((t) => strongestRelation(t.token.key, windowKeys.flat()));
 
   const vector: Record<FeatureName, number> = {
     coverage_sentence: Math.min(1, best.sentenceCoverage),
@@ -207,6 +227,10 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     opinion_words: anyWord(claimTokens, OPINION),
     hedging_words: anyWord(claimTokens, HEDGES),
     source_size: Math.min(1, Math.log1p(index.sentences.length) / 8),
+    reworded_share: missing.length === 0 ? 1 : relations.filter((r) => r === "synonym" || r === "hyponym").length / missing.length,
+    more_specific_words: Math.log1p(relations.filter((r) => r === "hypernym").length),
+    opposite_words: Math.log1p(relations.filter((r) => r === "antonym").length),
+    sibling_words: Math.log1p(relations.filter((r) => r === "cohyponym").length),
   };
   for (const [check, name] of CHECK_FEATURES) if (fired.has(check)) vector[name] = 1;
   return vector;
