@@ -155,7 +155,10 @@ function solve(a: number[][], b: number[]): number[] {
   return m.map((row, i) => (row[n] as number) / (row[i] as number));
 }
 
-export const RIDGE = 1;
+// Chosen on train: out-of-fold and leave-one-dataset-out means were flat from
+// 1 to 3,000 (0.728–0.735); 300 keeps correlated coverage features from
+// taking large weights of opposite sign.
+export const RIDGE = 300;
 
 // L2-regularised logistic regression by Newton's method on standardised
 // features (the intercept is not penalised).

@@ -15,6 +15,7 @@ import { GATE_POLICY_VERSION, VERDICT_FOR_STATUS, decideGate, type Finding, type
 import { REPORT_COMPILER_VERSION, compileClaimReport, type RepairDraft } from "./report.ts";
 import { SourceIndex } from "./retrieve.ts";
 import { createTokenizer } from "./text.ts";
+import { VERIFIER_MODEL as VERIFIER_WEIGHTS } from "./decision.ts";
 import { verifyClaim, type Verification } from "./verify.ts";
 
 // The review engine's entry point: one AI output and its sources in, every
@@ -55,14 +56,15 @@ export interface ReviewResult {
 
 export const ENGINE_VERSIONS = {
   extraction: "claim-extraction.2026-11-22.v1",
-  verifier: "source-verification.2026-11-22.v1",
+  verifier: "source-verification.2026-11-29.v2",
   report: REPORT_COMPILER_VERSION,
   policy: GATE_POLICY_VERSION,
 } as const;
 
 const EXTRACTION_MODEL = "kivo-claim-rules-2026-11-22";
 const VERIFIER_NAME = "kivo-deterministic-source-verifier";
-const VERIFIER_MODEL = "kivo-source-rules-2026-11-22";
+// Names the fitted weights, so a stored result says which model judged it.
+const VERIFIER_MODEL = `kivo-checks-and-${VERIFIER_WEIGHTS.version}`;
 
 const REASON_MESSAGES: Readonly<Record<GateReasonCode, string>> = {
   contradicted: "A claim conflicts with the supplied sources.",
@@ -144,7 +146,29 @@ function citationEvidence(
   return { citedSourcesSupport, anySourceSupports, supportingSourceTitle };
 }
 
+// The words a check found wrong or unsupported, in output offsets: merged,
+// ordered, inside the claim, and only for claims that are not supported.
+function errorSpansOf(verification: Verification, claim: ExtractedClaim, output: string): Array<{ start: number; end: number; text: string }> {
+  if (verification.status === "supported") return [];
+  const ranges = verification.errorSpans
+    .filter((r) => r.start >= claim.start && r.end <= claim.end && r.end > r.start)
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else merged.push({ start: r.start, end: r.end });
+  }
+  return merged.map((r) => ({ ...r, text: output.slice(r.start, r.end) }));
+}
+
 function confidenceOf(verification: Verification): number {
+  // The learned decision's calibrated score, as the probability that the
+  // status's side (flagged or not) is right.
+  if (verification.score !== null) {
+    const flagged = verification.status === "unsupported" || verification.status === "contradicted";
+    return flagged ? verification.score : 1 - verification.score;
+  }
   const measured = CONFIDENCE_BY_CHECK[verification.check];
   if (verification.status === "supported") return measured.positive;
   if (verification.status === "unsupported" || verification.status === "contradicted") return measured.negative;
@@ -218,6 +242,7 @@ export function runReview(input: ReviewInput): ReviewResult {
         check: verification.check,
         evidence_coverage: roundConfidence(verification.coverage),
         missing_terms: verification.missingTerms,
+        error_spans: errorSpansOf(verification, draft, input.ai_output),
       },
       created_at: input.now,
     };

@@ -130,6 +130,7 @@ h3{font-size:1.05rem;margin:0 0 .4rem}
 .s-insufficient_context{--bg:#dbeafe;--fg:#0b2a5b;--line:#1d4ed8;--underline:dotted}
 .s-not_checked{--bg:#e5e7eb;--fg:#1f2937;--line:#6b7280;--underline:solid}
 mark{background:var(--bg);color:var(--fg);padding:.1em .15em;border-radius:3px;border-bottom:3px var(--underline) var(--line)}
+.error-words{font-weight:700;text-decoration:underline wavy var(--line);text-underline-offset:.2em}
 .tag{display:inline-block;background:var(--bg);color:var(--fg);border:1px solid var(--line);font-size:.72rem;font-weight:700;line-height:1.3;padding:0 .35em;margin:0 .2em;border-radius:3px;text-decoration:none;vertical-align:.15em;white-space:nowrap}
 .claims{list-style:none;padding:0;margin:0}
 .claim{border:1px solid var(--rule);border-left:6px solid var(--line);border-radius:6px;padding:.8rem 1rem;margin:0 0 .9rem;background:#fff;color:var(--ink)}
@@ -180,6 +181,21 @@ export async function reportPageHeaders(): Promise<Record<string, string>> {
 
 const claimAnchor = (n: number) => `claim-${n}`;
 
+/** The claim's text (output[start, end)) with the words a check found wrong in `strong.error-words`. */
+function withErrorWords(output: string, claim: Claim, start: number, end: number): SafeHtml {
+  const spans = (claim.verification_result?.metadata.error_spans ?? []) as Array<{ start: number; end: number }>;
+  const parts: Fragment[] = [];
+  let cursor = start;
+  for (const span of spans) {
+    if (span.start < cursor || span.end > end) continue;
+    parts.push(output.slice(cursor, span.start));
+    parts.push(html`<strong class="error-words" data-error-span="${span.start}-${span.end}">${output.slice(span.start, span.end)}</strong>`);
+    cursor = span.end;
+  }
+  parts.push(output.slice(cursor, end));
+  return html`${parts}`;
+}
+
 /** The output with each claim wrapped in a `mark`; overlapping claims keep the earlier one's highlight. */
 function highlightedOutput(output: string, claims: Claim[], numbers: Map<string, number>): SafeHtml {
   const ordered = [...claims]
@@ -193,7 +209,7 @@ function highlightedOutput(output: string, claims: Claim[], numbers: Map<string,
     const label = SUPPORT_LABELS[claim.support_status];
     parts.push(output.slice(cursor, claim.output_start_offset));
     parts.push(
-      html`<mark class="s-${claim.support_status}" id="${claimAnchor(n)}-text" data-claim-id="${claim.id}" data-support-status="${claim.support_status}">${output.slice(claim.output_start_offset, claim.output_end_offset)}</mark><a class="tag s-${claim.support_status}" href="#${claimAnchor(n)}" aria-label="Claim ${n}: ${label}">${n} · ${label}</a>`,
+      html`<mark class="s-${claim.support_status}" id="${claimAnchor(n)}-text" data-claim-id="${claim.id}" data-support-status="${claim.support_status}">${withErrorWords(output, claim, claim.output_start_offset, claim.output_end_offset)}</mark><a class="tag s-${claim.support_status}" href="#${claimAnchor(n)}" aria-label="Claim ${n}: ${label}">${n} · ${label}</a>`,
     );
     cursor = claim.output_end_offset;
   }

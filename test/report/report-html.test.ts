@@ -56,6 +56,15 @@ const OWN_TAGS = new Set(
 );
 
 describe("the reviewer page", () => {
+  it("marks the words a check found wrong inside the claim's highlight", () => {
+    const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
+    const start = MIXED_OUTPUT.indexOf("60 days");
+    expect(result.claims[0]?.verification_result?.metadata.error_spans).toEqual([{ start, end: start + 7, text: "60 days" }]);
+    expect(html).toContain(`within <strong class="error-words" data-error-span="${start}-${start + 7}">60 days</strong>`);
+    // Supported claims carry no error words.
+    expect(html.match(/class="error-words"/g)?.length).toBe(result.claims.flatMap((c) => (c.verification_result?.metadata.error_spans ?? []) as unknown[]).length);
+  });
+
   it("highlights every claim at its offsets with its status, in colour and in words", async () => {
     const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
     const { marks } = await inspectPage(html);
