@@ -101,6 +101,7 @@ const byDomain = new Map<string, Counts>();
 const byEditType = new Map<string, Counts>();
 const byCheck = new Map<string, { claims: number; agree: number }>();
 const span = { predicted: 0, gold: 0, overlap: 0 };
+const errorSpan = { predicted: 0, overlap: 0 };
 const timings: number[] = [];
 const perRow: unknown[] = [];
 
@@ -129,11 +130,21 @@ rows.forEach((row, i) => {
   const goldChars = new Uint8Array(row.ai_output.length);
   for (const s of row.hallucination_spans) goldChars.fill(1, s.start, s.end);
   const predChars = new Uint8Array(row.ai_output.length);
-  for (const c of result.claims) if (FLAGGED.has(c.support_status)) predChars.fill(1, c.output_start_offset, c.output_end_offset);
+  // The words a check localised, where it did: what a reviewer sees marked.
+  const errorChars = new Uint8Array(row.ai_output.length);
+  for (const c of result.claims) {
+    if (!FLAGGED.has(c.support_status)) continue;
+    predChars.fill(1, c.output_start_offset, c.output_end_offset);
+    const localized = (c.verification_result?.metadata.error_spans ?? []) as Array<{ start: number; end: number }>;
+    if (localized.length === 0) errorChars.fill(1, c.output_start_offset, c.output_end_offset);
+    for (const e of localized) errorChars.fill(1, e.start, e.end);
+  }
   for (let k = 0; k < goldChars.length; k++) {
     span.gold += goldChars[k] as number;
     span.predicted += predChars[k] as number;
     span.overlap += (goldChars[k] as number) & (predChars[k] as number);
+    errorSpan.predicted += errorChars[k] as number;
+    errorSpan.overlap += (goldChars[k] as number) & (errorChars[k] as number);
   }
 
   // Claim-level agreement per deciding check, for confidence calibration: a
@@ -187,6 +198,12 @@ const summary = {
     recall: Math.round(spanRecall * 1000) / 1000,
     f1: spanPrecision + spanRecall === 0 ? 0 : Math.round(((2 * spanPrecision * spanRecall) / (spanPrecision + spanRecall)) * 1000) / 1000,
   },
+  error_span_char_overlap: (() => {
+    const p = errorSpan.predicted === 0 ? 0 : errorSpan.overlap / errorSpan.predicted;
+    const r = span.gold === 0 ? 0 : errorSpan.overlap / span.gold;
+    const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+    return { precision: r3(p), recall: r3(r), f1: p + r === 0 ? 0 : r3((2 * p * r) / (p + r)) };
+  })(),
   by_domain: Object.fromEntries([...byDomain].sort().map(([k, v]) => [k, metrics(v)])),
   by_edit_type: Object.fromEntries([...byEditType].sort().map(([k, v]) => [k, { ...metrics(v), flagged: v.tp + v.fp, rows: v.tp + v.fp + v.tn + v.fn }])),
   claim_agreement_by_check: Object.fromEntries(
@@ -203,6 +220,7 @@ console.log(`                                           tune     ${fmt(summary.r
 console.log(`                                           holdout  ${fmt(summary.response.holdout_half)}`);
 console.log(`response (+ partially_supported)           all      ${fmt(summary.response_counting_partially_supported.all)}`);
 console.log(`span char overlap                          P ${summary.span_char_overlap.precision}  R ${summary.span_char_overlap.recall}  F1 ${summary.span_char_overlap.f1}`);
+console.log(`error-span char overlap                    P ${summary.error_span_char_overlap.precision}  R ${summary.error_span_char_overlap.recall}  F1 ${summary.error_span_char_overlap.f1}`);
 console.log("by domain:");
 for (const [k, v] of Object.entries(summary.by_domain)) console.log(`  ${k.padEnd(14)} ${fmt(v)}`);
 console.log("by edit type (flagged / rows):");
