@@ -1,4 +1,4 @@
-import type { DecidingCheck } from "./verify.ts";
+import type { DecidingCheck } from "./checks/finding.ts";
 
 // `confidence` is how often the check that decided a claim's status agreed
 // with human labels: for a flagged claim, that it overlaps a labelled error;

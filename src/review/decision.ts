@@ -2,7 +2,8 @@ import type { SupportStatus } from "../schemas/enums.ts";
 import { FEATURE_NAMES, type FeatureName, type FeatureVector } from "./features.ts";
 import model from "./model/verifier.json" with { type: "json" };
 import type { TextRange } from "./text.ts";
-import type { Alignment, DecidingCheck, EvidenceQuote, Finding, ValueRepair } from "./verify.ts";
+import type { Alignment } from "./alignment.ts";
+import type { DecidingCheck, EvidenceQuote, Finding, ValueRepair } from "./checks/finding.ts";
 
 // The learned decision: logistic regression over the named features, fitted
 // by `npm run train` on the labelled train files and committed as
@@ -127,7 +128,7 @@ export function decide(
   context: { sourceTitle: string; bestText: string },
   m: VerifierModel = VERIFIER_MODEL,
 ): Decision {
-  const spansOf = (f: Finding): TextRange[] => [...(f.errorSpan ? [f.errorSpan] : []), ...(f.errorSpans ?? [])];
+  const spansOf = (f: Finding): TextRange[] => f.errorSpans ?? [];
   const asDecision = (f: Finding, status: SupportStatus, score: number | null): Decision => ({
     status,
     check: f.check,

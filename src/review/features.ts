@@ -1,4 +1,5 @@
-import type { Alignment, DecidingCheck, Finding } from "./verify.ts";
+import type { Alignment } from "./alignment.ts";
+import type { DecidingCheck, Finding } from "./checks/finding.ts";
 import { lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
 import { isContentToken, type Token } from "./text.ts";
 
