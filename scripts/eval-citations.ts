@@ -9,7 +9,8 @@
 
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { runReview, type ReviewResult } from "../src/review/index.ts";
+import type { ReviewResult } from "../src/review/index.ts";
+import { reviewRow } from "./lib/verifier-training.ts";
 
 interface Row {
   external_id: string;
@@ -43,26 +44,7 @@ const rows: Row[] = readFileSync(file, "utf8")
 // Not issues: a claim without a marker in a standard run, and a citation that holds.
 const NOT_AN_ISSUE: ReadonlySet<string> = new Set(["citation_ok", "no_citation_required"]);
 
-function review(row: Row, i: number): ReviewResult {
-  const runId = `run_eval-${String(i).padStart(5, "0")}`;
-  return runReview({
-    review_run_id: runId,
-    ai_output: row.ai_output,
-    question: row.question,
-    sources: row.sources.map((s, n) => ({
-      id: `${runId}_source_${n + 1}`,
-      title: s.title,
-      content: s.content,
-      uri: null,
-      citation_label: null,
-      media_type: "text/plain",
-    })),
-    intended_use: "eval_only",
-    strictness: "standard",
-    gate_mode: "advisory",
-    now: "2026-11-22T00:00:00.000Z",
-  });
-}
+const review = reviewRow;
 
 function empty(): Counts {
   return { tp: 0, fp: 0, tn: 0, fn: 0 };

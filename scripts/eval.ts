@@ -10,7 +10,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { performance } from "node:perf_hooks";
-import { runReview, type ReviewResult } from "../src/review/index.ts";
+import type { ReviewResult } from "../src/review/index.ts";
+import { reviewRow } from "./lib/verifier-training.ts";
 
 interface Row {
   external_id: string;
@@ -74,26 +75,7 @@ function metrics(c: Counts): { n: number; precision: number; recall: number; f1:
   return { n: c.tp + c.fp + c.tn + c.fn, precision: round(precision), recall: round(recall), f1: round(f1), balanced_accuracy: round((recall + specificity) / 2) };
 }
 
-function review(row: Row, i: number): ReviewResult {
-  const runId = `run_eval-${String(i).padStart(5, "0")}`;
-  return runReview({
-    review_run_id: runId,
-    ai_output: row.ai_output,
-    question: row.question,
-    sources: row.sources.map((s, n) => ({
-      id: `${runId}_source_${n + 1}`,
-      title: s.title,
-      content: s.content,
-      uri: null,
-      citation_label: `source ${n + 1}`,
-      media_type: "text/plain",
-    })),
-    intended_use: "eval_only",
-    strictness: "standard",
-    gate_mode: "advisory",
-    now: "2026-11-22T00:00:00.000Z",
-  });
-}
+const review = reviewRow;
 
 const response = { all: empty(), tune: empty(), holdout: empty() };
 const responsePartial = { all: empty(), tune: empty(), holdout: empty() };

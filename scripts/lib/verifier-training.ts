@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DECISIVE_CHECKS, type VerifierModel } from "../../src/review/decision.ts";
 import { FEATURE_NAMES, type FeatureVector } from "../../src/review/features.ts";
-import { verifyClaims } from "../../src/review/index.ts";
+import { runReview, verifyClaims, type ReviewResult, type ReviewSourceInput } from "../../src/review/index.ts";
 
 // Claims a precise check flags are decided by that check (decision.ts); the
 // model learns from, and is measured on, the rest.
@@ -71,14 +71,29 @@ export interface RowExample {
   claims: ClaimExample[];
 }
 
-// Rows are mapped as the data README says; label and meta never reach the engine.
+// Rows are mapped as the data README says (sources carry a title and content,
+// nothing else); label and meta never reach the engine.
+function sourcesOf(row: Pick<Row, "sources">, runId: string): ReviewSourceInput[] {
+  return row.sources.map((s, n) => ({ id: `${runId}_source_${n + 1}`, title: s.title, content: s.content, citation_label: null, uri: null, media_type: "text/plain" }));
+}
+
+export function reviewRow(row: Pick<Row, "ai_output" | "question" | "sources">, i: number): ReviewResult {
+  const runId = `run_eval-${String(i).padStart(5, "0")}`;
+  return runReview({
+    review_run_id: runId,
+    ai_output: row.ai_output,
+    question: row.question,
+    sources: sourcesOf(row, runId),
+    intended_use: "eval_only",
+    strictness: "standard",
+    gate_mode: "advisory",
+    now: "2026-11-22T00:00:00.000Z",
+  });
+}
+
 export function featurize(rows: ReadonlyArray<Row>): RowExample[] {
   return rows.map((row) => {
-    const results = verifyClaims({
-      ai_output: row.ai_output,
-      question: row.question,
-      sources: row.sources.map((s, n) => ({ id: `source_${n + 1}`, title: s.title, content: s.content, citation_label: null, uri: null, media_type: "text/plain" })),
-    });
+    const results = verifyClaims({ ai_output: row.ai_output, question: row.question, sources: sourcesOf(row, "run") });
     const claims = results.map(({ claim, verification }): ClaimExample => {
       const overlaps = row.hallucination_spans.some((s) => s.start < claim.end && s.end > claim.start);
       const features = verification.features;
