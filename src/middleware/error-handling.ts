@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
 import { type ErrorDetail, ApiError, errorBody } from "../errors.ts";
 import { newRequestId } from "../ids.ts";
-import { logger } from "../services/logger.ts";
+import { logger } from "../lib/logger.ts";
 
 interface ZodLikeIssue {
   code: string;

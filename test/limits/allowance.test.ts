@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/errors.ts";
-import { allowancePeriod, reserveReviewRuns } from "../../src/services/allowance.ts";
+import { allowancePeriod, reserveReviewRuns } from "../../src/services/billing/allowance.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
 
 async function usage(key: string) {

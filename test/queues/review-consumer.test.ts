@@ -1,11 +1,11 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
-import type { ReviewQueueMessage } from "../../src/queues/messages.ts";
+import type { ReviewQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { REVIEW_DLQ_NAME, REVIEW_QUEUE_NAME, retryDelaySeconds } from "../../src/queues/review-consumer.ts";
-import { ReviewRunInputSchema } from "../../src/routes/review-runs/input-schema.ts";
-import type { AuthContext } from "../../src/services/auth.ts";
-import { createReviewRuns } from "../../src/services/run-creation.ts";
+import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
+import type { AuthContext } from "../../src/services/tenancy/auth.ts";
+import { createReviewRuns } from "../../src/services/review-runs/create.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET, type Json } from "../helpers/runs.ts";
 
