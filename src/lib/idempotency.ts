@@ -1,23 +1,8 @@
-import { z } from "@hono/zod-openapi";
 import { ApiError } from "../errors.ts";
 import { isoNow } from "../ids.ts";
 import { sha256Hex } from "./crypto.ts";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-
-export const IdempotencyKeyHeaderSchema = z.object({
-  "idempotency-key": z
-    .string()
-    .min(1)
-    .max(255)
-    .optional()
-    .openapi({
-      param: { name: "idempotency-key", in: "header" },
-      description:
-        "Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`.",
-      example: "9b1f6c1e-6a0e-4d0b-a0a4-0c2b6f1f3d11",
-    }),
-});
 
 export interface StoredResponse {
   status: number;

@@ -1,15 +1,22 @@
 import { z } from "@hono/zod-openapi";
 import { GateVerdictValueSchema, IntendedUseSchema, RunStatusSchema, StrictnessSchema } from "./enums.ts";
 import type { AllowedFields } from "../lib/metadata-boundary.ts";
-import { HASH_PATTERN, EnterpriseWorkerDetailsSchema } from "../services/enterprise-worker/store.ts";
+import { HASH_PATTERN, EnterpriseWorkerDetailsSchema } from "./enterprise-worker-details.ts";
 import { credentialKind } from "../lib/credential-patterns.ts";
-import {
-  DEFAULT_CREDENTIAL_TTL_SECONDS,
-  MAX_CREDENTIAL_TTL_SECONDS,
-  MIN_CREDENTIAL_TTL_SECONDS,
-} from "../services/enterprise-worker/credentials.ts";
 import { ReviewRunSummarySchema } from "./review-run.ts";
 import { RequestIdSchema, TimestampSchema } from "./common.ts";
+
+export const DEFAULT_CREDENTIAL_TTL_SECONDS = 86_400;
+export const MIN_CREDENTIAL_TTL_SECONDS = 60;
+export const MAX_CREDENTIAL_TTL_SECONDS = 604_800;
+
+/** What a verified worker credential proves; the event routes act on these instead of an API key. */
+export interface WorkerCredentialClaims {
+  reviewRunId: string;
+  projectId: string;
+  credentialId: string;
+  expiresAt: string;
+}
 
 export const CREATE_SCHEMA_VERSION = "kivo_private_worker_review_run_create.v1";
 

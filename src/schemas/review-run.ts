@@ -8,7 +8,7 @@ import {
   StrictnessSchema,
 } from "./enums.ts";
 import { ClaimReportSchema, GateVerdictSchema, SourceSpanSchema, VerificationResultSchema } from "./review-artifacts.ts";
-import { EnterpriseWorkerDetailsSchema } from "../services/enterprise-worker/store.ts";
+import { EnterpriseWorkerDetailsSchema } from "./enterprise-worker-details.ts";
 import { RequestIdSchema, TimestampSchema } from "./common.ts";
 
 export const ReviewRunIdParamSchema = z.object({

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { IdempotencyKeyHeaderSchema } from "../../lib/idempotency.ts";
+import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { createEnterpriseWorkerRunOnce } from "../../services/enterprise-worker/runs.ts";
 import { defineRoute } from "../define.ts";
 import { CREATE_ALLOWED_FIELDS, CreateEnterpriseWorkerRunBodySchema, CreatedEnterpriseWorkerRunSchema } from "../../schemas/enterprise-worker.ts";

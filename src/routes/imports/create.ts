@@ -1,9 +1,9 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { ApiError } from "../../errors.ts";
+import { ApiError, issuesToDetails } from "../../errors.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { issuesToDetails } from "../../middleware/error-handling.ts";
-import { IdempotencyKeyHeaderSchema, withIdempotency } from "../../lib/idempotency.ts";
+import { withIdempotency } from "../../lib/idempotency.ts";
+import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/imports/rows.ts";
 import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, createImport } from "../../services/imports/create.ts";
 import { MB, defineRoute } from "../define.ts";

@@ -2,7 +2,7 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { IdempotencyKeyHeaderSchema, withIdempotency } from "../../lib/idempotency.ts";
+import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
@@ -12,7 +12,7 @@ import { MB, defineRoute } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
-import { RequestIdSchema } from "../../schemas/common.ts";
+import { IdempotencyKeyHeaderSchema, RequestIdSchema } from "../../schemas/common.ts";
 
 const MAX_WAIT_SECONDS = 10;
 

@@ -4,6 +4,7 @@ import { ApiError } from "../../errors.ts";
 import { REVIEW_RUN_ID_PATTERN, UUID_PATTERN } from "../../ids.ts";
 import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "../../lib/crypto.ts";
 import { logger } from "../../lib/logger.ts";
+import type { WorkerCredentialClaims } from "../../schemas/enterprise-worker.ts";
 
 /**
  * Run-scoped worker credentials (SPEC §9.1).
@@ -22,10 +23,6 @@ const TOKEN_PATTERN = /^kivo_wrk_([A-Za-z0-9_-]{20,600})\.([A-Za-z0-9_-]{43})$/;
 const SIGNING_PURPOSE = "worker-credential.v1";
 const CREDENTIAL_ID_PATTERN = /^wcred_[0-9a-z]{26}$/;
 
-export const DEFAULT_CREDENTIAL_TTL_SECONDS = 86_400;
-export const MIN_CREDENTIAL_TTL_SECONDS = 60;
-export const MAX_CREDENTIAL_TTL_SECONDS = 604_800;
-
 interface TokenPayload {
   v: 1;
   /** Review run ID. */
@@ -36,13 +33,6 @@ interface TokenPayload {
   cid: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
-}
-
-export interface WorkerCredentialClaims {
-  reviewRunId: string;
-  projectId: string;
-  credentialId: string;
-  expiresAt: string;
 }
 
 export interface IssuedWorkerCredential {

@@ -5,14 +5,14 @@ import type { Bindings } from "../../env.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { VERDICT_FOR_STATUS } from "../../review/gate-policy.ts";
-import { IMPLIED_RUN_STATUS, type WorkerEventBody } from "../../schemas/enterprise-worker.ts";
+import { IMPLIED_RUN_STATUS, type WorkerCredentialClaims, type WorkerEventBody } from "../../schemas/enterprise-worker.ts";
 import type { GateVerdictValue, RunStatus, SafeUseStatus } from "../../schemas/enums.ts";
 import type { GateVerdict } from "../../schemas/review-artifacts.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { logger } from "../../lib/logger.ts";
-import { type ArtifactSummary, type EnterpriseWorkerRun, findEnterpriseWorkerRun } from "./store.ts";
+import type { ArtifactSummary } from "../../schemas/enterprise-worker-details.ts";
+import { type EnterpriseWorkerRun, findEnterpriseWorkerRun } from "./store.ts";
 import { parseJson } from "../review-runs/store.ts";
-import type { WorkerCredentialClaims } from "./credentials.ts";
 
 export interface EventOutcome {
   review_run_id: string;

@@ -1,6 +1,5 @@
 import Papa from "papaparse";
-import { type ErrorDetail, ApiError } from "../../errors.ts";
-import { issuesToDetails } from "../../middleware/error-handling.ts";
+import { type ErrorDetail, ApiError, issuesToDetails } from "../../errors.ts";
 import { type ReviewRunInput, LIMITS, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import type { IntendedUse, Strictness } from "../../schemas/enums.ts";
 
