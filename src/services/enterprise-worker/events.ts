@@ -6,13 +6,13 @@ import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { VERDICT_FOR_STATUS } from "../../review/gate-policy.ts";
 import { IMPLIED_RUN_STATUS, type WorkerCredentialClaims, type WorkerEventBody } from "../../schemas/enterprise-worker.ts";
-import type { GateVerdictValue, RunStatus, SafeUseStatus } from "../../schemas/enums.ts";
+import { type GateVerdictValue, type RunStatus, type SafeUseStatus, OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
 import type { GateVerdict } from "../../schemas/review-artifacts.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ArtifactSummary } from "../../schemas/enterprise-worker-details.ts";
 import { type EnterpriseWorkerRun, findEnterpriseWorkerRun } from "./store.ts";
-import { parseJson } from "../review-runs/store.ts";
+import { OPEN_RUN_STATUS_SQL, parseJson } from "../review-runs/store.ts";
 
 export interface EventOutcome {
   review_run_id: string;
@@ -22,8 +22,6 @@ export interface EventOutcome {
   received_at: string;
   replayed: boolean;
 }
-
-const OPEN_STATUSES = ["queued", "processing"] as const;
 
 /** SPEC §4: the verdict and the use status map one to one. */
 const SAFE_USE_FOR_VERDICT = Object.fromEntries(
@@ -142,7 +140,7 @@ export async function applyWorkerEvent(
 
   const previous = await findEvent(env, runId, event.event_id);
   if (previous) return replay(runId, event.event_id, previous, bodyHash);
-  if (!(OPEN_STATUSES as readonly string[]).includes(found.run.status)) {
+  if (!(OPEN_RUN_STATUSES as readonly string[]).includes(found.run.status)) {
     throw new ApiError("run_already_terminal", { message: `The run is already ${found.run.status}; it accepts no more events.` });
   }
   const problems = consistencyProblems(found, event);
@@ -163,7 +161,7 @@ export async function applyWorkerEvent(
     env.DB.prepare(
       `INSERT INTO private_worker_events (review_run_id, event_id, event_type, body_hash, request_id, occurred_at, received_at, result_status)
        SELECT ?1, ?2, ?4, ?5, ?3, ?6, ?7, ?8
-       WHERE EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status IN ('queued', 'processing'))
+       WHERE EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status IN ${OPEN_RUN_STATUS_SQL})
        ON CONFLICT DO NOTHING`,
     ).bind(runId, event.event_id, requestId, event.event_type, bodyHash, event.occurred_at ?? null, receivedAt, status),
     env.DB.prepare(
@@ -197,7 +195,7 @@ export async function applyWorkerEvent(
          error_code = COALESCE(?11, error_code),
          error_message = COALESCE(?12, error_message),
          updated_at = ?6
-       WHERE id = ?1 AND status IN ('queued', 'processing') AND ${claimed}`,
+       WHERE id = ?1 AND status IN ${OPEN_RUN_STATUS_SQL} AND ${claimed}`,
     ).bind(
       runId,
       event.event_id,

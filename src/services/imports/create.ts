@@ -8,7 +8,7 @@ import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
 import { type AcceptedRow, type ImportRequest, validateImport } from "./rows.ts";
-import { type ImportRow, TERMINAL_IMPORT_STATUSES, importChunkKey, importResponse, importRunId } from "./store.ts";
+import { type ImportRow, OPEN_IMPORT_STATUSES, TERMINAL_IMPORT_STATUSES, importChunkKey, importResponse, importRunId } from "./store.ts";
 import { logger } from "../../lib/logger.ts";
 import { type RunOwner, createReviewRuns, resumeReviewRuns } from "../review-runs/create.ts";
 
@@ -220,7 +220,7 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
     .from(reviewRuns)
     .where(and(eq(reviewRuns.projectId, row.projectId), eq(reviewRuns.importId, row.id)));
   const now = isoNow();
-  const active = inArray(imports.status, ["queued", "processing"]);
+  const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
   if ((runs?.n ?? 0) < row.acceptedCount) {
     await db.update(imports).set({ updatedAt: now }).where(and(eq(imports.id, row.id), active));
     return;
@@ -244,7 +244,7 @@ export async function failImport(env: Bindings, message: ImportQueueMessage, cod
     .update(imports)
     .set({ status: "failed", errorCode: code, errorMessage, updatedAt: now, completedAt: now })
     .where(
-      and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, ["queued", "processing"])),
+      and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, OPEN_IMPORT_STATUSES)),
     )
     .returning();
   const row = result[0];
@@ -277,7 +277,7 @@ export async function sweepStuckImports(env: Bindings, now: Date, options: Parti
   const { staleAfterMs, batchSize } = { ...IMPORT_SWEEP_DEFAULTS, ...options };
   const db = database(env.DB);
   const staleBefore = isoNow(new Date(now.getTime() - staleAfterMs));
-  const active = inArray(imports.status, ["queued", "processing"]);
+  const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
   const stuck = await db
     .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
     .from(imports)

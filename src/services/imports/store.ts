@@ -11,6 +11,8 @@ export type ImportRow = typeof imports.$inferSelect;
 export const IMPORT_STATUSES = ["uploaded", "mapping_required", "queued", "processing", "completed", "failed", "cancelled"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const TERMINAL_IMPORT_STATUSES: readonly string[] = ["completed", "failed", "cancelled"];
+/** An import in one of these still has runs to create. */
+export const OPEN_IMPORT_STATUSES = ["queued", "processing"] as const satisfies readonly ImportStatus[];
 
 /** R2 key of the rows of one chunk of an asynchronous import (README "Storage"). */
 export const importChunkKey = (projectId: string, importId: string, chunk: number) =>

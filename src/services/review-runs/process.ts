@@ -3,6 +3,7 @@ import { isoNow } from "../../ids.ts";
 import { runReview, type ReviewResult } from "../../review/index.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
+import { OPEN_RUN_STATUS_SQL } from "./store.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
 export class PermanentProcessingError extends Error {
@@ -64,7 +65,7 @@ export async function processReviewRun(
   const [claimed, sourceRows, projectRows] = await env.DB.batch([
     env.DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
-       WHERE id = ?2 AND project_id = ?3 AND status IN ('queued', 'processing') AND capture_method != 'private_worker'
+       WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
        RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
     ).bind(now, runId, projectId),
     env.DB.prepare(
@@ -154,7 +155,7 @@ export async function failRun(env: Bindings, runId: string, code: string, messag
   const now = isoNow();
   const updated = await env.DB.prepare(
     `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
-     WHERE id = ? AND status IN ('queued', 'processing')`,
+     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}`,
   )
     .bind(code, message, now, now, runId)
     .run();

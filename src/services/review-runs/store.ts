@@ -4,9 +4,13 @@ import { reviewArtifacts, reviewRunSources, reviewRuns } from "../../db/schema.t
 import { ApiError } from "../../errors.ts";
 import type { ListReviewRunsQuery, ReviewRunSummary } from "../../schemas/review-run.ts";
 import type { Claim, ClaimReport, GateVerdict, SourceSpan, VerificationResult } from "../../schemas/review-artifacts.ts";
+import { OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 
 export type ReviewRunRow = typeof reviewRuns.$inferSelect;
+
+/** OPEN_RUN_STATUSES as an SQL list, for the raw statements that claim or close a run: `status IN ${OPEN_RUN_STATUS_SQL}`. */
+export const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 export function parseJson<T>(raw: string | null): T | null {
   return raw === null ? null : (JSON.parse(raw) as T);

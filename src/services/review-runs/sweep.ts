@@ -2,6 +2,7 @@ import type { Bindings } from "../../env.ts";
 import { enqueueRuns } from "./create.ts";
 import { failRun } from "./process.ts";
 import { logger } from "../../lib/logger.ts";
+import { OPEN_RUN_STATUS_SQL } from "./store.ts";
 
 export const SWEEP_DEFAULTS = {
   /** A run untouched this long in queued/processing lost its message or its consumer. */
@@ -25,7 +26,7 @@ export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<
   const staleBefore = new Date(now.getTime() - staleAfterMs).toISOString();
   const { results } = await env.DB.prepare(
     `SELECT id, project_id, enqueue_count FROM review_runs
-     WHERE status IN ('queued', 'processing') AND capture_method != 'private_worker' AND updated_at < ?
+     WHERE status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker' AND updated_at < ?
      ORDER BY updated_at LIMIT ?`,
   )
     .bind(staleBefore, batchSize)
@@ -41,7 +42,7 @@ export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<
     // The staleness condition makes two overlapping sweeps claim a run once.
     const claimed = await env.DB.prepare(
       `UPDATE review_runs SET enqueue_count = enqueue_count + 1, updated_at = ?
-       WHERE id = ? AND status IN ('queued', 'processing') AND updated_at < ?`,
+       WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL} AND updated_at < ?`,
     )
       .bind(now.toISOString(), run.id, staleBefore)
       .run();
