@@ -2,7 +2,7 @@ import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
-import { sweepStuckImports } from "./services/imports/create.ts";
+import { sweepStuckImports } from "./services/imports/sweep.ts";
 import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";

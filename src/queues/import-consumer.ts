@@ -1,5 +1,5 @@
 import type { Bindings } from "../env.ts";
-import { PermanentImportError, failImport, processImportChunk } from "../services/imports/create.ts";
+import { PermanentImportError, failImport, processImportChunk } from "../services/imports/chunks.ts";
 import { logger } from "../lib/logger.ts";
 import { ImportQueueMessageSchema } from "../schemas/queue-messages.ts";
 import { retryDelaySeconds } from "./review-consumer.ts";

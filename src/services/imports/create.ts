@@ -1,16 +1,14 @@
-import { and, asc, count, eq, gt, inArray, lt } from "drizzle-orm";
 import { database } from "../../db/client.ts";
-import { imports, reviewRuns } from "../../db/schema.ts";
+import { imports } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
-import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
-import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
-import { reserveReviewRuns } from "../billing/allowance.ts";
-import { type AcceptedRow, type ImportRequest, validateImport } from "./rows.ts";
-import { type ImportRow, OPEN_IMPORT_STATUSES, TERMINAL_IMPORT_STATUSES, importChunkKey, importResponse, importRunId } from "./store.ts";
 import { logger } from "../../lib/logger.ts";
-import { type RunOwner, createReviewRuns, resumeReviewRuns } from "../review-runs/create.ts";
+import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
+import { reserveReviewRuns } from "../billing/allowance.ts";
+import { type RunOwner, createReviewRuns } from "../review-runs/create.ts";
+import { type AcceptedRow, type ImportRequest, validateImport } from "./rows.ts";
+import { type ImportRow, type StagedRow, importChunkKey, importChunkKeys, importResponse, importRunId } from "./store.ts";
 
 /**
  * One chunk is the work of one queue invocation. An import whose accepted
@@ -21,12 +19,6 @@ import { type RunOwner, createReviewRuns, resumeReviewRuns } from "../review-run
  */
 export const CHUNK_MAX_ROWS = 100;
 export const CHUNK_MAX_SOURCES = 400;
-
-interface StagedRow {
-  row: number;
-  review_run_id: string;
-  input: ReviewRunInput;
-}
 
 /** Accepted rows in consecutive groups, each within both chunk bounds. */
 export function planChunks<T extends { input: { sources: unknown[] } }>(rows: T[]): T[][] {
@@ -135,7 +127,7 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
   return importResponse(queued, [], requestId);
 }
 
-async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
+export async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
   const messages = Array.from({ length: row.chunkCount }, (_, i) => ({
     body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1 } satisfies ImportQueueMessage,
     contentType: "json" as const,
@@ -155,147 +147,8 @@ function storageFailure(error: unknown, row: ImportRow): ApiError {
 async function deleteImport(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
     await env.DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
-    if (stagedChunks > 0) await env.SOURCES.delete(chunkKeys(row, stagedChunks));
+    if (stagedChunks > 0) await env.SOURCES.delete(importChunkKeys(row, stagedChunks));
   } catch (error) {
     logger.error("import_cleanup_failed", { import_id: row.id, error });
   }
-}
-
-const chunkKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) =>
-  Array.from({ length: chunkCount }, (_, i) => importChunkKey(row.projectId, row.id, i + 1));
-
-/** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
-export class PermanentImportError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-export type ChunkOutcome = "created" | "skipped";
-
-/**
- * Creates the runs of one staged chunk. Safe to repeat and to resume after a
- * crash at any point: run IDs are fixed per row and existing runs are kept
- * (see resumeReviewRuns). The last chunk to finish sees every accepted row
- * with a run and completes the import.
- */
-export async function processImportChunk(env: Bindings, message: ImportQueueMessage): Promise<ChunkOutcome> {
-  const db = database(env.DB);
-  const [row] = await db
-    .select()
-    .from(imports)
-    .where(and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id)))
-    .limit(1);
-  if (!row || TERMINAL_IMPORT_STATUSES.includes(row.status)) return "skipped";
-  if (row.status === "queued") {
-    await db
-      .update(imports)
-      .set({ status: "processing", updatedAt: isoNow() })
-      .where(and(eq(imports.id, row.id), eq(imports.status, "queued")));
-  }
-
-  const object = await env.SOURCES.get(importChunkKey(row.projectId, row.id, message.chunk));
-  if (!object) {
-    throw new PermanentImportError("chunk_unavailable", "Part of the import's staged rows is missing, so its runs cannot be created. Import the file again.");
-  }
-  const { rows } = (await object.json()) as { rows: StagedRow[] };
-  const created = await resumeReviewRuns(
-    env,
-    { organizationId: row.organizationId, projectId: row.projectId },
-    rows.map(({ input }) => input),
-    rows.map(({ review_run_id }) => review_run_id),
-    { captureMethod: "upload", importId: row.id },
-  );
-  logger.info("import_chunk_processed", { import_id: row.id, chunk: message.chunk, rows: rows.length, created });
-  await completeIfDone(env, row);
-  return "created";
-}
-
-async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
-  const db = database(env.DB);
-  const [runs] = await db
-    .select({ n: count() })
-    .from(reviewRuns)
-    .where(and(eq(reviewRuns.projectId, row.projectId), eq(reviewRuns.importId, row.id)));
-  const now = isoNow();
-  const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
-  if ((runs?.n ?? 0) < row.acceptedCount) {
-    await db.update(imports).set({ updatedAt: now }).where(and(eq(imports.id, row.id), active));
-    return;
-  }
-  const result = await db
-    .update(imports)
-    .set({ status: "completed", updatedAt: now, completedAt: now })
-    .where(and(eq(imports.id, row.id), active))
-    .returning({ id: imports.id });
-  if (result.length > 0) await dropStagedChunks(env, row);
-}
-
-/**
- * The import fails closed: no further runs are created for it. Runs already
- * created stay (they are listed in `review_run_ids` and reviewed as usual).
- */
-export async function failImport(env: Bindings, message: ImportQueueMessage, code: string, errorMessage: string): Promise<boolean> {
-  const db = database(env.DB);
-  const now = isoNow();
-  const result = await db
-    .update(imports)
-    .set({ status: "failed", errorCode: code, errorMessage, updatedAt: now, completedAt: now })
-    .where(
-      and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, OPEN_IMPORT_STATUSES)),
-    )
-    .returning();
-  const row = result[0];
-  if (row) await dropStagedChunks(env, row);
-  return row !== undefined;
-}
-
-async function dropStagedChunks(env: Bindings, row: ImportRow): Promise<void> {
-  try {
-    if (row.chunkCount > 0) await env.SOURCES.delete(chunkKeys(row, row.chunkCount));
-  } catch (error) {
-    // Left-over staging only costs storage; the import's status is already final.
-    logger.warn("import_staging_cleanup_failed", { import_id: row.id, error });
-  }
-}
-
-export const IMPORT_SWEEP_DEFAULTS = {
-  /** A queued import without progress this long lost its chunk messages (or the request died before sending them). */
-  staleAfterMs: 10 * 60 * 1000,
-  batchSize: 20,
-} as const;
-
-/**
- * The safety net behind the import queue, run by the cron trigger: an import
- * still queued or processing with no progress for a while gets all its chunk
- * messages again. Chunks are idempotent, so finished ones create nothing new,
- * and a chunk whose staged rows are gone fails the import closed.
- */
-export async function sweepStuckImports(env: Bindings, now: Date, options: Partial<typeof IMPORT_SWEEP_DEFAULTS> = {}) {
-  const { staleAfterMs, batchSize } = { ...IMPORT_SWEEP_DEFAULTS, ...options };
-  const db = database(env.DB);
-  const staleBefore = isoNow(new Date(now.getTime() - staleAfterMs));
-  const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
-  const stuck = await db
-    .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
-    .from(imports)
-    .where(and(active, gt(imports.chunkCount, 0), lt(imports.updatedAt, staleBefore)))
-    .orderBy(asc(imports.updatedAt))
-    .limit(batchSize);
-  const resent: string[] = [];
-  for (const row of stuck) {
-    // The staleness condition makes two overlapping sweeps claim an import once.
-    const claimed = await db
-      .update(imports)
-      .set({ updatedAt: isoNow(now) })
-      .where(and(eq(imports.id, row.id), active, lt(imports.updatedAt, staleBefore)))
-      .returning({ id: imports.id });
-    if (claimed.length === 0) continue;
-    await enqueueChunks(env, row);
-    resent.push(row.id);
-  }
-  if (resent.length > 0) logger.warn("stuck_imports_swept", { imports: resent.length });
-  return { resent };
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
+import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { ImportMediaType, RowError } from "./rows.ts";
 import { parseJson } from "../review-runs/store.ts";
 
@@ -17,6 +18,16 @@ export const OPEN_IMPORT_STATUSES = ["queued", "processing"] as const satisfies 
 /** R2 key of the rows of one chunk of an asynchronous import (README "Storage"). */
 export const importChunkKey = (projectId: string, importId: string, chunk: number) =>
   `imports/${projectId}/${importId}/chunks/${chunk}.json`;
+
+/** One accepted row as staged in R2 for its chunk. */
+export interface StagedRow {
+  row: number;
+  review_run_id: string;
+  input: ReviewRunInput;
+}
+
+export const importChunkKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) =>
+  Array.from({ length: chunkCount }, (_, i) => importChunkKey(row.projectId, row.id, i + 1));
 
 /** Reads an import by ID *and* project: another project's import is indistinguishable from a missing one. */
 export async function findImport(db: Database, projectId: string, importId: string): Promise<ImportRow> {
