@@ -1,6 +1,6 @@
 import { ApiError } from "../errors.ts";
 import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "./crypto.ts";
-import { logger } from "./logger.ts";
+import { requireSecret } from "./secrets.ts";
 
 /**
  * Opaque, tamper-evident keyset cursors: the position (created_at, id) of the
@@ -13,13 +13,8 @@ export interface CursorPosition {
 
 const PURPOSE = "list-cursor.v1";
 
-function secretOf(secret: string | undefined): string {
-  if (!secret) {
-    logger.error("signing_secret_missing", { need: "KIVO_SIGNING_SECRET" });
-    throw new ApiError("service_unavailable", { message: "Pagination is not configured on this deployment." });
-  }
-  return secret;
-}
+const secretOf = (secret: string | undefined) =>
+  requireSecret(secret, "KIVO_SIGNING_SECRET", "Pagination is not configured on this deployment.");
 
 export async function encodeCursor(
   secret: string | undefined,

@@ -3,7 +3,7 @@ import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { REVIEW_RUN_ID_PATTERN, UUID_PATTERN } from "../../ids.ts";
 import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "../../lib/crypto.ts";
-import { logger } from "../../lib/logger.ts";
+import { requireSecret } from "../../lib/secrets.ts";
 import type { WorkerCredentialClaims } from "../../schemas/enterprise-worker.ts";
 
 /**
@@ -42,14 +42,8 @@ export interface IssuedWorkerCredential {
 }
 
 /** Without the secret no credential can be issued or checked: fail closed. */
-function credentialSecret(env: Bindings): string {
-  const secret = env.WORKER_CREDENTIAL_SECRET;
-  if (!secret) {
-    logger.error("worker_credential_secret_missing");
-    throw new ApiError("service_unavailable", { message: "Worker credentials are not configured on this deployment." });
-  }
-  return secret;
-}
+const credentialSecret = (env: Bindings) =>
+  requireSecret(env.WORKER_CREDENTIAL_SECRET, "WORKER_CREDENTIAL_SECRET", "Worker credentials are not configured on this deployment.");
 
 const credentialState = (env: Bindings, reviewRunId: string) =>
   env.WORKER_CREDENTIALS.get(env.WORKER_CREDENTIALS.idFromName(reviewRunId));

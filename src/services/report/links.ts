@@ -1,6 +1,5 @@
-import { ApiError } from "../../errors.ts";
 import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "../../lib/crypto.ts";
-import { logger } from "../../lib/logger.ts";
+import { requireSecret } from "../../lib/secrets.ts";
 
 // Reviewer links: `<payload>.<signature>`, the payload base64url JSON naming
 // the run, its project and the expiry (Unix seconds), signed with HMAC-SHA256
@@ -20,13 +19,8 @@ export interface ReportLink {
   expiresAt: number;
 }
 
-export function signingSecret(secret: string | undefined): string {
-  if (!secret) {
-    logger.error("signing_secret_missing", { need: "KIVO_SIGNING_SECRET" });
-    throw new ApiError("service_unavailable", { message: "Report links are not configured on this deployment." });
-  }
-  return secret;
-}
+export const signingSecret = (secret: string | undefined) =>
+  requireSecret(secret, "KIVO_SIGNING_SECRET", "Report links are not configured on this deployment.");
 
 export async function signReportLink(secret: string, link: ReportLink): Promise<string> {
   const claims = { run: link.runId, project: link.projectId, exp: Math.floor(link.expiresAt / 1000) };
