@@ -9,7 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBase62 } from "../src/services/crypto.ts";
+import { randomBase62 } from "../src/lib/crypto.ts";
 import { type LocalTenant, newLocalTenant, seedTenantSql } from "./lib/local-tenant.ts";
 
 const root = new URL("..", import.meta.url).pathname;

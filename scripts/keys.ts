@@ -8,7 +8,7 @@
 //   key create --project PROJECT_ID --name NAME --scopes a,b [--environment live|test] [--rate-limit N]
 //   key list [--project PROJECT_ID]
 //   key revoke KEY_ID
-import { SCOPES } from "../src/services/scopes.ts";
+import { SCOPES } from "../src/services/tenancy/scopes.ts";
 
 const [resource, action, ...rest] = process.argv.slice(2);
 const base = process.env.KIVO_API_BASE_URL ?? "http://127.0.0.1:8787";

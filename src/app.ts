@@ -14,7 +14,7 @@ import { registerGetUsage } from "./routes/billing/usage.ts";
 import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
 import { registerImports } from "./routes/imports/index.ts";
 import { registerHealth } from "./routes/meta/health.ts";
-import { registerPrivateWorker } from "./routes/private-worker/index.ts";
+import { registerEnterpriseWorker } from "./routes/enterprise-worker/index.ts";
 import { registerCreateReportLink } from "./routes/report-links/create.ts";
 import { registerOpenReportLink } from "./routes/report-links/open.ts";
 import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
@@ -45,7 +45,7 @@ export function createApp() {
   registerImports(app);
   registerCreateReportLink(app);
   registerOpenReportLink(app);
-  registerPrivateWorker(app);
+  registerEnterpriseWorker(app);
   registerGetUsage(app);
   registerCreateCheckout(app);
   registerCreatePortal(app);

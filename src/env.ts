@@ -1,6 +1,6 @@
-import type { AuthContext } from "./services/auth.ts";
-import type { WorkerCredentialClaims } from "./services/worker-credentials.ts";
-import type { ImportQueueMessage, ReviewQueueMessage } from "./queues/messages.ts";
+import type { AuthContext } from "./services/tenancy/auth.ts";
+import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
+import type { ImportQueueMessage, ReviewQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
 

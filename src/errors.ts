@@ -49,6 +49,21 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
+export interface ZodLikeIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Zod issues as `{path, message}` a person can act on, never zod's raw object. */
+export function issuesToDetails(issues: readonly ZodLikeIssue[], prefix: PropertyKey[] = []): ErrorDetail[] {
+  return issues.map((issue) => {
+    const path = [...prefix, ...issue.path].map(String).join(".");
+    const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
+    return { path: path || "(root)", message: missing ? "Required." : issue.message };
+  });
+}
+
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: ErrorStatus;

@@ -2,8 +2,8 @@ import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
-import { sweepStuckImports } from "./services/imports.ts";
-import { sweepStuckRuns } from "./services/sweeper.ts";
+import { sweepStuckImports } from "./services/imports/sweep.ts";
+import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
 export { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";

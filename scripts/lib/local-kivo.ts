@@ -7,7 +7,7 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBase62 } from "../../src/services/crypto.ts";
+import { randomBase62 } from "../../src/lib/crypto.ts";
 import { newLocalTenant, seedTenantSql, type LocalTenant } from "./local-tenant.ts";
 
 export interface LocalKivo {

@@ -1,7 +1,7 @@
 // A local organization, project and API key with every scope, written straight
 // into a local D1 database with `wrangler d1 execute` (no running Worker needed).
-import { buildApiKey } from "../../src/services/auth.ts";
-import { SCOPES } from "../../src/services/scopes.ts";
+import { buildApiKey } from "../../src/services/tenancy/auth.ts";
+import { SCOPES } from "../../src/services/tenancy/scopes.ts";
 
 export interface LocalTenant {
   organization_id: string;

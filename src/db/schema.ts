@@ -1,5 +1,5 @@
 export * from "./tables/tenancy.ts";
 export * from "./tables/review-runs.ts";
-export * from "./tables/private-worker.ts";
+export * from "./tables/enterprise-worker.ts";
 export * from "./tables/billing.ts";
 export * from "./tables/imports.ts";

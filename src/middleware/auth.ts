@@ -2,9 +2,9 @@ import { createMiddleware } from "hono/factory";
 import { database } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
-import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/auth.ts";
-import { secretsEqual } from "../services/crypto.ts";
-import type { Scope } from "../services/scopes.ts";
+import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/tenancy/auth.ts";
+import { secretsEqual } from "../lib/crypto.ts";
+import type { Scope } from "../services/tenancy/scopes.ts";
 import { enforceKeyRateLimit, limitFailedAuthentication } from "./rate-limit.ts";
 
 /** The API-key pipeline: authenticate (failures counted per IP) → rate limit → scope. */

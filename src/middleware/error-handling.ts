@@ -2,24 +2,9 @@ import type { Hook } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
-import { type ErrorDetail, ApiError, errorBody } from "../errors.ts";
+import { type ZodLikeIssue, ApiError, errorBody, issuesToDetails } from "../errors.ts";
 import { newRequestId } from "../ids.ts";
-import { logger } from "../services/logger.ts";
-
-interface ZodLikeIssue {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-}
-
-/** Zod issues as `{path, message}` a person can act on, never zod's raw object. */
-export function issuesToDetails(issues: readonly ZodLikeIssue[], prefix: PropertyKey[] = []): ErrorDetail[] {
-  return issues.map((issue) => {
-    const path = [...prefix, ...issue.path].map(String).join(".");
-    const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-    return { path: path || "(root)", message: missing ? "Required." : issue.message };
-  });
-}
+import { logger } from "../lib/logger.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the hook serves every route, whatever its input types
 export const validationHook: Hook<any, AppEnv, any, any> = (result) => {

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
-import { type AllowedFields, enforceMetadataBoundary } from "../services/metadata-boundary.ts";
+import { type AllowedFields, enforceMetadataBoundary } from "../lib/metadata-boundary.ts";
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 

@@ -2,9 +2,9 @@ import type { Context } from "hono";
 import type { RateLimitDecision } from "../durable-objects/rate-limiter.ts";
 import type { AppEnv, Bindings } from "../env.ts";
 import { ApiError } from "../errors.ts";
-import type { AuthContext } from "../services/auth.ts";
-import { logger } from "../services/logger.ts";
-import { AUTH_FAILURE_LIMIT, RATE_LIMIT_WINDOW_MS, rateLimitPerMinute } from "../services/plans.ts";
+import type { AuthContext } from "../services/tenancy/auth.ts";
+import { logger } from "../lib/logger.ts";
+import { AUTH_FAILURE_LIMIT, RATE_LIMIT_WINDOW_MS, rateLimitPerMinute } from "../services/billing/plans.ts";
 
 /**
  * Counts the request against its key's window (SPEC §3). The RateLimit-*

@@ -1,8 +1,9 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import type { ErrorCode } from "../errors.ts";
-import { bearerToken } from "../services/auth.ts";
-import { type WorkerCredentialClaims, verifyWorkerCredential } from "../services/worker-credentials.ts";
+import { bearerToken } from "../services/tenancy/auth.ts";
+import type { WorkerCredentialClaims } from "../schemas/enterprise-worker.ts";
+import { verifyWorkerCredential } from "../services/enterprise-worker/credentials.ts";
 
 export const WORKER_CREDENTIAL_ERRORS = [
   "missing_worker_credential",

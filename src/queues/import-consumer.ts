@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
-import { PermanentImportError, failImport, processImportChunk } from "../services/imports.ts";
-import { logger } from "../services/logger.ts";
-import { ImportQueueMessageSchema } from "./messages.ts";
+import { PermanentImportError, failImport, processImportChunk } from "../services/imports/chunks.ts";
+import { logger } from "../lib/logger.ts";
+import { ImportQueueMessageSchema } from "../schemas/queue-messages.ts";
 import { retryDelaySeconds } from "./review-consumer.ts";
 
 export const IMPORT_QUEUE_NAME = "kivo-imports";

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
-import { logger } from "../services/logger.ts";
-import { PermanentProcessingError, failRun, processReviewRun } from "../services/run-processing.ts";
-import { ReviewQueueMessageSchema } from "./messages.ts";
+import { logger } from "../lib/logger.ts";
+import { PermanentProcessingError, failRun, processReviewRun } from "../services/review-runs/process.ts";
+import { ReviewQueueMessageSchema } from "../schemas/queue-messages.ts";
 
 export const REVIEW_QUEUE_NAME = "kivo-review-runs";
 export const REVIEW_DLQ_NAME = "kivo-review-runs-dlq";

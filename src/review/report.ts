@@ -1,3 +1,4 @@
+import { CREDENTIAL_REDACTION_PATTERNS } from "../lib/credential-patterns.ts";
 import type { SafeUseStatus } from "../schemas/enums.ts";
 import type {
   CitationIssueItem,
@@ -34,15 +35,6 @@ export interface ReportInput {
   repairs: ReadonlyArray<RepairDraft>;
 }
 
-const CREDENTIAL_PATTERNS: ReadonlyArray<RegExp> = [
-  /\bkivo_(?:live|test|wrk)_[A-Za-z0-9._-]{8,}/g,
-  /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{8,}/g,
-  /\bBearer\s+[A-Za-z0-9._~+/=-]{16,}/g,
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
-];
 const REDACTED = "[redacted]";
 
 function titleCase(status: string): string {
@@ -187,7 +179,7 @@ export function renderMarkdown(report: ClaimReport): string {
 
 function redactCredentials(text: string, field: string, errors: string[]): string {
   let result = text;
-  for (const pattern of CREDENTIAL_PATTERNS) {
+  for (const pattern of CREDENTIAL_REDACTION_PATTERNS) {
     pattern.lastIndex = 0;
     if (pattern.test(result)) {
       pattern.lastIndex = 0;

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
 import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
 import { withRateLimitHeaders } from "../middleware/rate-limit.ts";
-import type { Scope } from "../services/scopes.ts";
+import type { Scope } from "../services/tenancy/scopes.ts";
 
 export const API_KEY_SCHEME = "ApiKey";
 export const ADMIN_TOKEN_SCHEME = "AdminToken";

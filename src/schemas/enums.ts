@@ -58,6 +58,8 @@ export const GATE_REASON_CODES = [
 export type IntendedUse = (typeof INTENDED_USES)[number];
 export type Strictness = (typeof STRICTNESS_LEVELS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** A run in one of these can still change: be processed, cancelled, failed by the sweeper or completed by worker events. */
+export const OPEN_RUN_STATUSES = ["queued", "processing"] as const satisfies readonly RunStatus[];
 export type CaptureMethod = (typeof CAPTURE_METHODS)[number];
 export type SupportStatus = (typeof SUPPORT_STATUSES)[number];
 export type ClaimType = (typeof CLAIM_TYPES)[number];

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UsageSchema } from "../../src/routes/billing/schema.ts";
-import { reserveReviewRuns } from "../../src/services/allowance.ts";
+import { reserveReviewRuns } from "../../src/services/billing/allowance.ts";
 import { addKey, call, expectError, seedTenant } from "../helpers/harness.ts";
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { reserveReviewRuns } from "../../src/services/allowance.ts";
+import { reserveReviewRuns } from "../../src/services/billing/allowance.ts";
 import { BASE, type Tenant, call, expectError, seedTenant } from "../helpers/harness.ts";
 import {
   checkoutSessionObject,

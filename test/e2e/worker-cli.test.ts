@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVENT_ALLOWED_FIELDS } from "../../src/routes/private-worker/schema.ts";
+import { EVENT_ALLOWED_FIELDS } from "../../src/schemas/enterprise-worker.ts";
 import { api, kivo, recordingProxy, root, runWorkerCli } from "./helpers.ts";
 
 // The Enterprise Worker end to end: the real CLI reviews the seed packet on

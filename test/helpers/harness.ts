@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { SCOPES, type Scope } from "../../src/services/scopes.ts";
+import { SCOPES, type Scope } from "../../src/services/tenancy/scopes.ts";
 
 export const BASE = "http://kivo.test";
 

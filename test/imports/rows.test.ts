@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/errors.ts";
-import { type ImportRequest, validateImport } from "../../src/services/import-rows.ts";
-import { importRunId } from "../../src/services/import-store.ts";
-import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, planChunks } from "../../src/services/imports.ts";
+import { type ImportRequest, validateImport } from "../../src/services/imports/rows.ts";
+import { importRunId } from "../../src/services/imports/store.ts";
+import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, planChunks } from "../../src/services/imports/create.ts";
 import { row } from "../helpers/imports.ts";
 
 const csv = (data: string, extra: Partial<ImportRequest> = {}) => validateImport({ media_type: "text/csv", data, ...extra });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { reserveReviewRuns } from "../../src/services/allowance.ts";
+import { reserveReviewRuns } from "../../src/services/billing/allowance.ts";
 import { type Tenant, call, expectError, seedTenant } from "../helpers/harness.ts";
 import { SEED_PACKET, createRun } from "../helpers/runs.ts";
 

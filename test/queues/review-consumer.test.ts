@@ -1,59 +1,9 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index.ts";
-import type { ReviewQueueMessage } from "../../src/queues/messages.ts";
 import { REVIEW_DLQ_NAME, REVIEW_QUEUE_NAME, retryDelaySeconds } from "../../src/queues/review-consumer.ts";
-import { ReviewRunInputSchema } from "../../src/routes/review-runs/input-schema.ts";
-import type { AuthContext } from "../../src/services/auth.ts";
-import { createReviewRuns } from "../../src/services/run-creation.ts";
-import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { SEED_PACKET, type Json } from "../helpers/runs.ts";
-
-const authOf = (tenant: Tenant): AuthContext => ({
-  keyId: tenant.apiKeyId,
-  organizationId: tenant.organizationId,
-  projectId: tenant.projectId,
-  scopes: [],
-  plan: "enterprise",
-  rateLimitPerMinute: null,
-});
-
-/** A stored, queued run whose message we deliver by hand. */
-async function queuedRun(tenant: Tenant): Promise<string> {
-  const [run] = await createReviewRuns(env, authOf(tenant), [ReviewRunInputSchema.parse(SEED_PACKET)], {
-    captureMethod: "api",
-    enqueue: false,
-  });
-  return run!.id;
-}
-
-async function deliver(queue: string, bodies: unknown[]) {
-  const batch = createMessageBatch<unknown>(
-    queue,
-    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
-
-const message = (tenant: Tenant, runId: string): ReviewQueueMessage => ({ kind: "review_run", review_run_id: runId, project_id: tenant.projectId });
-
-async function artifactsOf(tenant: Tenant, runId: string) {
-  const get = async (path: string) => (await (await call(path, { key: tenant.apiKey })).json()) as Json;
-  const run = await get(`/v1/review-runs/${runId}`);
-  const claims = await get(`/v1/review-runs/${runId}/claims`);
-  const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_artifacts WHERE review_run_id = ?").bind(runId).first<{ n: number }>();
-  return {
-    status: run.status,
-    gate_verdict: run.gate_verdict,
-    source_spans: run.source_spans,
-    verification_results: run.verification_results,
-    claim_report: run.claim_report,
-    claims: claims.items,
-    rows: rows?.n,
-  };
-}
+import { call, seedTenant } from "../helpers/harness.ts";
+import { artifactsOf, deliver, message, queuedRun } from "../helpers/review-queue.ts";
+import type { Json } from "../helpers/runs.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -134,27 +84,5 @@ describe("the review queue consumer", () => {
     await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
     await deliver(REVIEW_DLQ_NAME, [message(tenant, runId)]);
     expect((await artifactsOf(tenant, runId)).status).toBe("completed");
-  });
-});
-
-describe("POST /v1/review-runs/{id}/cancel", () => {
-  it("cancels a queued run, which the consumer then skips", async () => {
-    const tenant = await seedTenant();
-    const runId = await queuedRun(tenant);
-    const response = await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey });
-    expect(response.status).toBe(200);
-    expect(((await response.json()) as Json).status).toBe("cancelled");
-    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
-    const after = await artifactsOf(tenant, runId);
-    expect(after).toMatchObject({ status: "cancelled", rows: 0, claims: [] });
-    await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "run_not_cancellable");
-  });
-
-  it("refuses to cancel a completed run", async () => {
-    const tenant = await seedTenant();
-    const runId = await queuedRun(tenant);
-    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
-    const body = await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "run_not_cancellable");
-    expect(body.error.message).toContain("completed");
   });
 });

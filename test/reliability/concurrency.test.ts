@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedTenant } from "../helpers/harness.ts";
-import { completedEvent, createRun, sendEvent, statusEvent, storedRows } from "../routes/private-worker/helpers.ts";
+import { completedEvent, createRun, sendEvent, statusEvent, storedRows } from "../routes/enterprise-worker/helpers.ts";
 
 /** Retries that race each other must still have one effect each. */
 describe("parallel Enterprise Worker events with one event_id", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { SEED_PACKET } from "../helpers/runs.ts";
-import { createBody, createRun } from "../routes/private-worker/helpers.ts";
+import { createBody, createRun } from "../routes/enterprise-worker/helpers.ts";
 
 /** JSON nested `levels` deep, built as text (no recursion here either). */
 const nested = (levels: number) => `${'{"n":'.repeat(levels)}"bottom"${"}".repeat(levels)}`;

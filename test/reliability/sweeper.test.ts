@@ -1,9 +1,9 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
-import { ReviewRunInputSchema } from "../../src/routes/review-runs/input-schema.ts";
-import type { AuthContext } from "../../src/services/auth.ts";
-import { createReviewRuns } from "../../src/services/run-creation.ts";
+import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
+import type { AuthContext } from "../../src/services/tenancy/auth.ts";
+import { createReviewRuns } from "../../src/services/review-runs/create.ts";
 import { seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET, waitForRun } from "../helpers/runs.ts";
 

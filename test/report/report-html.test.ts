@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ReviewResult } from "../../src/review/index.ts";
-import { reportContentSecurityPolicy, renderReportHtml, type ReportPageInput } from "../../src/services/report-html.ts";
+import { reportContentSecurityPolicy, renderReportHtml, type ReportPageInput } from "../../src/services/report/html.ts";
 import { inspectPage, sha256Base64 } from "../helpers/html.ts";
 import { NOW, RUN_ID, REFUND_POLICY, review, type SourceSpec } from "../review/review-input.ts";
 

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { base64UrlEncode, hmacSign, utf8 } from "../../src/services/crypto.ts";
-import { signReportLink, verifyReportLink } from "../../src/services/report-links.ts";
+import { base64UrlEncode, hmacSign, utf8 } from "../../src/lib/crypto.ts";
+import { signReportLink, verifyReportLink } from "../../src/services/report/links.ts";
 import { BASE, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { inspectPage } from "../helpers/html.ts";
 import { SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
-import { createRun as createWorkerRun } from "../routes/private-worker/helpers.ts";
+import { createRun as createWorkerRun } from "../routes/enterprise-worker/helpers.ts";
 
 const secret = env.KIVO_SIGNING_SECRET!;
 

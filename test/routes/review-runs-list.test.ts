@@ -70,16 +70,21 @@ describe("GET /v1/review-runs", () => {
 
   it("filters by status, intended use, external_id and creation window", async () => {
     const tenant = await seedTenant();
-    await insertRuns(tenant, 2, () => "2026-03-01T00:00:00.000Z", { status: "completed", intendedUse: "internal_draft" });
-    const [tagged] = await insertRuns(tenant, 1, () => "2026-04-01T00:00:00.000Z", { externalId: "answer_001" });
+    const drafts = (await insertRuns(tenant, 2, () => "2026-03-01T00:00:00.000Z", { status: "completed", intendedUse: "internal_draft" }))
+      .map((run) => run.id)
+      .sort();
+    const tagged = (await insertRuns(tenant, 1, () => "2026-04-01T00:00:00.000Z", { externalId: "answer_001" })).map((run) => run.id);
+    // Same in every other filtered field, so only the external_id value tells the two apart.
+    const other = (await insertRuns(tenant, 1, () => "2026-04-01T00:00:00.000Z", { externalId: "answer_002" })).map((run) => run.id);
     const ids = async (query: string) =>
-      ((await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json()) as { items: { id: string }[] }).items.length;
-    expect(await ids("status=completed")).toBe(2);
-    expect(await ids("intended_use=internal_draft")).toBe(2);
-    expect(await ids("external_id=answer_001")).toBe(1);
-    expect(await ids("created_after=2026-03-15T00:00:00Z")).toBe(1);
-    expect(await ids("created_before=2026-03-15T00:00:00Z")).toBe(2);
-    expect(tagged).toBeDefined();
+      ((await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json()) as { items: { id: string }[] }).items
+        .map((run) => run.id)
+        .sort();
+    expect(await ids("status=completed")).toEqual(drafts);
+    expect(await ids("intended_use=internal_draft")).toEqual(drafts);
+    expect(await ids("external_id=answer_001")).toEqual(tagged);
+    expect(await ids("created_after=2026-03-15T00:00:00Z")).toEqual([...tagged, ...other].sort());
+    expect(await ids("created_before=2026-03-15T00:00:00Z")).toEqual(drafts);
   });
 
   it("never shows another project's runs", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SCOPES } from "../../src/services/scopes.ts";
+import { SCOPES } from "../../src/services/tenancy/scopes.ts";
 import { addKey, call, expectError, revokeKey, seedTenant } from "../helpers/harness.ts";
 import { PROTECTED_ROUTES, type ProtectedRoute } from "./protected-routes.ts";
 

@@ -1,7 +1,7 @@
-import type { Scope } from "../../src/services/scopes.ts";
+import type { Scope } from "../../src/services/tenancy/scopes.ts";
 import { call, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET } from "../helpers/runs.ts";
-import { createBody, createRun } from "../routes/private-worker/helpers.ts";
+import { createBody, createRun } from "../routes/enterprise-worker/helpers.ts";
 
 export interface RouteRequest {
   path: string;

@@ -3,7 +3,8 @@ import { LIMITING_QUANTIFIERS, UNIVERSAL_QUANTIFIERS } from "../lexicon.ts";
 import type { IndexedSentence, SourceIndex } from "../retrieve.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { isContentToken, type TextRange, type Token } from "../text.ts";
-import { listTerms, quote, spansOfWord, type CheckContext, type Finding } from "./finding.ts";
+import { listTerms, quote, spansOfWord, type Finding } from "./finding.ts";
+import type { CheckContext } from "./context.ts";
 
 // Coverage: how much of the claim its evidence holds, and what is new.
 

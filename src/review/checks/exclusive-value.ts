@@ -3,7 +3,8 @@ import { EXCLUSIVE_CLASSES, SYNONYMS } from "../lexicon.ts";
 import type { IndexedSentence } from "../retrieve.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import type { Token } from "../text.ts";
-import { spansOfWord, type CheckContext, type Finding } from "./finding.ts";
+import { spansOfWord, type Finding } from "./finding.ts";
+import type { CheckContext } from "./context.ts";
 
 // A value from a closed class (nationality, party, weekday, colour, role, work
 // type) that differs in the evidence sentence: "a French film" against "a

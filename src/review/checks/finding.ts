@@ -1,8 +1,7 @@
 import type { SupportStatus } from "../../schemas/enums.ts";
-import type { Alignment } from "../alignment.ts";
 import type { TextRange, Token } from "../text.ts";
 
-// What a check says when it fires, and what every check reads.
+// What a check says when it fires, and the wording its rationale uses.
 
 export type DecidingCheck =
   | "value_conflict"
@@ -50,17 +49,6 @@ export interface Finding {
   missingTerms?: string[];
   errorSpans?: TextRange[];
 }
-
-export interface CheckContext {
-  output: string;
-  alignment: Alignment;
-  // The evidence's source title and its sentence, quoted for rationales.
-  sourceTitle: string;
-  bestText: string;
-  sourceFilter: ReadonlySet<number> | undefined;
-}
-
-export type Check = (context: CheckContext) => Finding[];
 
 // Quoted source text inside a rationale sentence: whitespace collapsed, the
 // final full stop dropped so the rationale's own punctuation closes it.

@@ -1,7 +1,8 @@
 import { MODAL_WORDS, type Modality } from "../lexicon.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import type { Token } from "../text.ts";
-import { spansOfWord, type CheckContext, type Finding } from "./finding.ts";
+import { spansOfWord, type Finding } from "./finding.ts";
+import type { CheckContext } from "./context.ts";
 import { evidenceNegation, negationParity } from "./negation.ts";
 
 // Modality: "must" where the source says "may" changes the rule (modality,

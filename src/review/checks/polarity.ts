@@ -1,6 +1,7 @@
 import { sentenceText } from "../alignment.ts";
 import { THRESHOLDS } from "../thresholds.ts";
-import { quote, spansOfWord, type CheckContext, type Finding } from "./finding.ts";
+import { quote, spansOfWord, type Finding } from "./finding.ts";
+import type { CheckContext } from "./context.ts";
 import { evidenceNegation, findLocalNegationFlip, findNegatedPhraseConflict, negationParity } from "./negation.ts";
 import { findAntonym, findPrefixNegation } from "./opposites.ts";
 

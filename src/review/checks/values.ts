@@ -3,7 +3,8 @@ import { comparable, quantityMatches, sameNumber, type Quantity } from "../quant
 import type { SourceIndex } from "../retrieve.ts";
 import { THRESHOLDS } from "../thresholds.ts";
 import { normalizeNumberText } from "../text.ts";
-import type { CheckContext, Finding } from "./finding.ts";
+import type { Finding } from "./finding.ts";
+import type { CheckContext } from "./context.ts";
 
 // Values: a number in the claim must occur in the evidence; a different value
 // of the same kind there is a contradiction (value_conflict), and a value no

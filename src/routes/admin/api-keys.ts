@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { apiKeys } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { apiKeyView, createApiKey, newestFirst, olderThan, pageOf, revokeApiKey } from "../../services/tenancy.ts";
+import { apiKeyView, createApiKey, newestFirst, olderThan, pageOf, revokeApiKey } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { ApiKeySchema, CreateApiKeyBodySchema, IdParamSchema, ListQuerySchema, listOf, withRequestId } from "./schema.ts";
 

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { createOrganization, newestFirst, olderThan, organizationView, pageOf } from "../../services/tenancy.ts";
+import { createOrganization, newestFirst, olderThan, organizationView, pageOf } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { CreateOrganizationBodySchema, ListQuerySchema, OrganizationSchema, listOf, withRequestId } from "./schema.ts";
 

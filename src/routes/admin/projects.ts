@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { projects } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { createProject, newestFirst, olderThan, pageOf, projectView } from "../../services/tenancy.ts";
+import { createProject, newestFirst, olderThan, pageOf, projectView } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { CreateProjectBodySchema, ListQuerySchema, ProjectSchema, listOf, withRequestId } from "./schema.ts";
 

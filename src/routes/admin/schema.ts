@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { nullableRef } from "../../schemas/nullable.ts";
-import { SCOPES } from "../../services/scopes.ts";
-import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+import { SCOPES } from "../../services/tenancy/scopes.ts";
+import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 
 export const PlanSchema = z.enum(["free", "pro", "enterprise"]).openapi("Plan");
 export const ScopeSchema = z.enum(SCOPES).openapi("Scope");

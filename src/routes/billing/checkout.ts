@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Bindings } from "../../env.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { startCheckout } from "../../services/billing.ts";
+import { startCheckout } from "../../services/billing/billing.ts";
 import { defineRoute } from "../define.ts";
 import { CheckoutBodySchema, CheckoutSessionSchema } from "./schema.ts";
 

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { openBillingPortal } from "../../services/billing.ts";
+import { openBillingPortal } from "../../services/billing/billing.ts";
 import { defineRoute } from "../define.ts";
 import { requireHttpsInProduction } from "./checkout.ts";
 import { PortalBodySchema, PortalSessionSchema } from "./schema.ts";

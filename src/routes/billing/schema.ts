@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { PAID_PLANS } from "../../services/plans.ts";
+import { PAID_PLANS } from "../../services/billing/plans.ts";
 import { PlanSchema } from "../admin/schema.ts";
-import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 
 export const UsageSchema = z
   .object({

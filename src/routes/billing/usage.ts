@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { readUsage } from "../../services/allowance.ts";
+import { readUsage } from "../../services/billing/allowance.ts";
 import { defineRoute } from "../define.ts";
 import { UsageSchema } from "./schema.ts";
 

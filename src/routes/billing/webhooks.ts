@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { HANDLED_STRIPE_EVENTS, applyStripeEvent, verifyStripeEvent } from "../../services/billing.ts";
+import { HANDLED_STRIPE_EVENTS, applyStripeEvent, verifyStripeEvent } from "../../services/billing/billing.ts";
 import { defineRoute } from "../define.ts";
 import { WebhookHeadersSchema, WebhookReceiptSchema } from "./schema.ts";
 

@@ -1,11 +1,11 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { ApiError } from "../../errors.ts";
+import { ApiError, issuesToDetails } from "../../errors.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { issuesToDetails } from "../../middleware/error-handling.ts";
-import { IdempotencyKeyHeaderSchema, withIdempotency } from "../../services/idempotency.ts";
-import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/import-rows.ts";
-import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, createImport } from "../../services/imports.ts";
+import { withIdempotency } from "../../lib/idempotency.ts";
+import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
+import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/imports/rows.ts";
+import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, createImport } from "../../services/imports/create.ts";
 import { MB, defineRoute } from "../define.ts";
 import { CSV_EXAMPLE, IMPORT_EXAMPLE, JSONL_EXAMPLE } from "./examples.ts";
 import { rawImportBody } from "./raw-body.ts";

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { findImport, importResponse, importRunIds } from "../../services/import-store.ts";
+import { findImport, importResponse, importRunIds } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { IMPORT_EXAMPLE } from "./examples.ts";
 import { ImportIdParamSchema, ImportSchema } from "./schema.ts";

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { IntendedUseSchema, StrictnessSchema } from "../../schemas/enums.ts";
-import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/import-rows.ts";
-import { IMPORT_STATUSES } from "../../services/import-store.ts";
-import { ReviewRunInputSchema } from "../review-runs/input-schema.ts";
-import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/imports/rows.ts";
+import { IMPORT_STATUSES } from "../../services/imports/store.ts";
+import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
+import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 import { CREATE_IMPORT_EXAMPLE, IMPORT_EXAMPLE } from "./examples.ts";
 
 export const ImportIdParamSchema = z.object({

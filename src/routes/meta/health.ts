@@ -1,6 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { RequestIdSchema } from "../shared-schemas.ts";
+import { RequestIdSchema } from "../../schemas/common.ts";
 import { defineRoute } from "../define.ts";
 
 export const healthRoute = defineRoute({

@@ -2,11 +2,11 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { reportNotReady } from "../../services/report-page.ts";
-import { REPORT_LINK_TTL, signReportLink, signingSecret } from "../../services/report-links.ts";
-import { assertHosted, findRun } from "../../services/review-run-store.ts";
+import { reportNotReady } from "../../services/report/page.ts";
+import { REPORT_LINK_TTL, signReportLink, signingSecret } from "../../services/report/links.ts";
+import { assertHosted, findRun } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
-import { ReviewRunIdParamSchema } from "../review-runs/schema.ts";
+import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 import { CreateReportLinkBodySchema, ReportLinkSchema } from "./schema.ts";
 
 export const createReportLinkRoute = defineRoute({

@@ -2,10 +2,10 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
-import { reportPageHeaders } from "../../services/report-html.ts";
-import { reportPage } from "../../services/report-page.ts";
-import { signingSecret, verifyReportLink } from "../../services/report-links.ts";
-import { findRun } from "../../services/review-run-store.ts";
+import { reportPageHeaders } from "../../services/report/html.ts";
+import { reportPage } from "../../services/report/page.ts";
+import { signingSecret, verifyReportLink } from "../../services/report/links.ts";
+import { findRun } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { ReportLinkTokenParamSchema } from "./schema.ts";
 

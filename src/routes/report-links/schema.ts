@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { REPORT_LINK_TTL } from "../../services/report-links.ts";
-import { RequestIdSchema, TimestampSchema } from "../shared-schemas.ts";
+import { REPORT_LINK_TTL } from "../../services/report/links.ts";
+import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 
 export const CreateReportLinkBodySchema = z
   .strictObject({

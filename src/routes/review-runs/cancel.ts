@@ -6,10 +6,10 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { findRun, toSummary } from "../../services/review-run-store.ts";
+import { findRun, toSummary } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../shared-schemas.ts";
-import { ReviewRunIdParamSchema, ReviewRunSummarySchema } from "./schema.ts";
+import { RequestIdSchema } from "../../schemas/common.ts";
+import { ReviewRunIdParamSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
 
 export const cancelReviewRunRoute = defineRoute({
   method: "post",

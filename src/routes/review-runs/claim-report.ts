@@ -3,14 +3,14 @@ import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { ClaimReportSchema } from "../../schemas/review-artifacts.ts";
-import { reportPageHeaders } from "../../services/report-html.ts";
-import { reportNotReady, reportPage } from "../../services/report-page.ts";
-import { findRun } from "../../services/review-run-store.ts";
-import { hostedArtifacts } from "../../services/run-views.ts";
+import { reportPageHeaders } from "../../services/report/html.ts";
+import { reportNotReady, reportPage } from "../../services/report/page.ts";
+import { findRun } from "../../services/review-runs/store.ts";
+import { hostedArtifacts } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../shared-schemas.ts";
+import { RequestIdSchema } from "../../schemas/common.ts";
 import { CLAIM_REPORT_EXAMPLE, CLAIM_REPORT_MARKDOWN_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema } from "./schema.ts";
+import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 
 export const ClaimReportResponseSchema = ClaimReportSchema.extend({ request_id: RequestIdSchema }).openapi(
   "ClaimReportResponse",

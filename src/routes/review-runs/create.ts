@@ -2,17 +2,17 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { IdempotencyKeyHeaderSchema, withIdempotency } from "../../services/idempotency.ts";
-import { logger } from "../../services/logger.ts";
-import { findRun } from "../../services/review-run-store.ts";
-import { createReviewRuns } from "../../services/run-creation.ts";
-import { processReviewRun } from "../../services/run-processing.ts";
-import { completedRunResponse, queuedResponse } from "../../services/run-views.ts";
+import { withIdempotency } from "../../lib/idempotency.ts";
+import { logger } from "../../lib/logger.ts";
+import { findRun } from "../../services/review-runs/store.ts";
+import { createReviewRuns } from "../../services/review-runs/create.ts";
+import { processReviewRun } from "../../services/review-runs/process.ts";
+import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
 import { MB, defineRoute } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
-import { ReviewRunInputSchema } from "./input-schema.ts";
-import { ReviewRunSchema, ReviewRunSummarySchema } from "./schema.ts";
-import { RequestIdSchema } from "../shared-schemas.ts";
+import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
+import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
+import { IdempotencyKeyHeaderSchema, RequestIdSchema } from "../../schemas/common.ts";
 
 const MAX_WAIT_SECONDS = 10;
 

@@ -2,11 +2,11 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { findRun } from "../../services/review-run-store.ts";
-import { runResponse } from "../../services/run-views.ts";
+import { findRun } from "../../services/review-runs/store.ts";
+import { runResponse } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
 import { RUN_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema, ReviewRunSchema } from "./schema.ts";
+import { ReviewRunIdParamSchema, ReviewRunSchema } from "../../schemas/review-run.ts";
 
 export const getReviewRunRoute = defineRoute({
   method: "get",

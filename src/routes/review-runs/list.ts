@@ -2,9 +2,9 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { listReviewRuns } from "../../services/review-run-store.ts";
+import { listReviewRuns } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
-import { ListReviewRunsQuerySchema, ReviewRunListSchema } from "./schema.ts";
+import { ListReviewRunsQuerySchema, ReviewRunListSchema } from "../../schemas/review-run.ts";
 
 export const listReviewRunsRoute = defineRoute({
   method: "get",

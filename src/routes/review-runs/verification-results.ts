@@ -3,12 +3,12 @@ import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { VerificationResultSchema } from "../../schemas/review-artifacts.ts";
-import { findRun } from "../../services/review-run-store.ts";
-import { hostedArtifacts } from "../../services/run-views.ts";
+import { findRun } from "../../services/review-runs/store.ts";
+import { hostedArtifacts } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../shared-schemas.ts";
+import { RequestIdSchema } from "../../schemas/common.ts";
 import { VERIFICATION_RESULTS_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema } from "./schema.ts";
+import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 
 export const VerificationResultListSchema = z
   .object({ items: z.array(VerificationResultSchema), request_id: RequestIdSchema })

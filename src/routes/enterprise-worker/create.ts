@@ -1,0 +1,47 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env.ts";
+import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
+import { createEnterpriseWorkerRunOnce } from "../../services/enterprise-worker/runs.ts";
+import { defineRoute } from "../define.ts";
+import { CREATE_ALLOWED_FIELDS, CreateEnterpriseWorkerRunBodySchema, CreatedEnterpriseWorkerRunSchema } from "../../schemas/enterprise-worker.ts";
+
+export const createEnterpriseWorkerRunRoute = defineRoute({
+  method: "post",
+  path: "/v1/private-worker/review-runs",
+  operationId: "createPrivateWorkerRun",
+  tags: ["Enterprise Worker"],
+  summary: "Create a metadata-only Enterprise Worker run",
+  description:
+    "Creates a run that your own worker reviews in your environment, and returns its one-run worker credential (the token is shown once). Kivo stores metadata only: a body naming a raw-content field anywhere (`ai_output`, `prompt`, `messages`, `source_text`, `source_spans`, `retrieved_context`, `embeddings`, `screenshots`, `uploads`, `tool_trace`) is refused with `422 raw_content_rejected`, any other undocumented field with `422 unknown_field`, and nothing is created. Counts against the monthly allowance. With `Idempotency-Key`, a retry answers the same run; as Kivo keeps no token, it carries a newly issued credential and the first one is refused from then on.",
+  auth: { apiKey: "private_worker_runs:create" },
+  errors: ["raw_content_rejected", "unknown_field", "idempotency_key_reused", "usage_limit_exceeded", "service_unavailable"],
+  maxBodyBytes: 64 * 1024,
+  extraMiddleware: [metadataBoundary(CREATE_ALLOWED_FIELDS)],
+  request: {
+    headers: IdempotencyKeyHeaderSchema,
+    body: { required: true, content: { "application/json": { schema: CreateEnterpriseWorkerRunBodySchema } } },
+  },
+  responses: {
+    201: {
+      description: "The run (status `queued`) and its worker credential.",
+      content: { "application/json": { schema: CreatedEnterpriseWorkerRunSchema } },
+    },
+  },
+});
+
+export function registerCreateEnterpriseWorkerRun(app: OpenAPIHono<AppEnv>) {
+  app.openapi(createEnterpriseWorkerRunRoute, async (c) => {
+    const { body, replayed } = await createEnterpriseWorkerRunOnce(c.env, authOf(c), c.req.valid("json"), {
+      origin: new URL(c.req.url).origin,
+      requestId: c.get("requestId"),
+      idempotencyKey: c.req.valid("header")["idempotency-key"],
+    });
+    if (replayed) {
+      c.header("Idempotent-Replayed", "true");
+      c.header("X-Request-Id", body.request_id);
+    }
+    return c.json(body, 201);
+  });
+}

@@ -1,0 +1,32 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env.ts";
+import { authOf } from "../../middleware/auth.ts";
+import { revokeWorkerCredential } from "../../services/enterprise-worker/runs.ts";
+import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
+import { defineRoute } from "../define.ts";
+import { RevokedCredentialSchema } from "../../schemas/enterprise-worker.ts";
+
+export const revokeWorkerCredentialRoute = defineRoute({
+  method: "post",
+  path: "/v1/private-worker/review-runs/{reviewRunId}/credential/revoke",
+  operationId: "revokeWorkerCredential",
+  tags: ["Enterprise Worker"],
+  summary: "Revoke the run's worker credential",
+  description:
+    "Leaves the run without an active credential: every later event fails closed with `401 worker_credential_revoked` until a new credential is issued by rotation. Revoking twice is harmless.",
+  auth: { apiKey: "private_worker_runs:create" },
+  errors: ["not_found", "service_unavailable"],
+  request: { params: ReviewRunIdParamSchema },
+  responses: {
+    200: { description: "The revoked credential (never its token).", content: { "application/json": { schema: RevokedCredentialSchema } } },
+  },
+});
+
+export function registerRevokeWorkerCredential(app: OpenAPIHono<AppEnv>) {
+  app.openapi(revokeWorkerCredentialRoute, async (c) => {
+    const auth = authOf(c);
+    const { reviewRunId } = c.req.valid("param");
+    const credential = await revokeWorkerCredential(c.env, auth.projectId, reviewRunId);
+    return c.json({ review_run_id: reviewRunId, credential, request_id: c.get("requestId") }, 200);
+  });
+}

@@ -1,0 +1,117 @@
+import { z } from "@hono/zod-openapi";
+import { nullableRef } from "./nullable.ts";
+import { IntendedUseSchema, StrictnessSchema } from "./enums.ts";
+import { jsonDepthExceeds } from "../lib/json-depth.ts";
+import { credentialKind } from "../lib/credential-patterns.ts";
+
+/** Input limits (SPEC §3). */
+export const LIMITS = {
+  aiOutputChars: 20_000,
+  sources: 50,
+  sourceChars: 100_000,
+  totalSourceChars: 1_000_000,
+  titleChars: 300,
+  questionChars: 2_000,
+  metadataBytes: 4 * 1024,
+  metadataKeys: 32,
+  metadataDepth: 3,
+  externalIdChars: 255,
+} as const;
+
+const notBlank = (value: string) => value.trim().length > 0;
+
+export const SourceInputSchema = z
+  .strictObject({
+    title: z.string().min(1).max(LIMITS.titleChars).refine(notBlank, "Must not be only whitespace."),
+    content: z
+      .string()
+      .min(1)
+      .max(LIMITS.sourceChars)
+      .refine(notBlank, "Must not be only whitespace.")
+      .openapi({ description: `The source text, 1–${LIMITS.sourceChars.toLocaleString("en")} characters.` }),
+    uri: z.string().url().max(2048).nullable().optional(),
+    citation_label: z
+      .string()
+      .min(1)
+      .max(100)
+      .nullable()
+      .optional()
+      .openapi({ description: "How the output cites this source, e.g. `1` or `Refund policy`. Defaults to `source <n>`." }),
+    media_type: z
+      .enum(["text/plain", "text/markdown", "text/html"])
+      .default("text/plain")
+      .openapi({ description: "Sources are reviewed as text; markdown and HTML markup is kept as written." }),
+  })
+  .openapi("SourceInput");
+
+function* strings(value: unknown, path: string[] = []): Generator<[string[], string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* strings(item, [...path, String(i)]);
+  else if (value && typeof value === "object")
+    for (const [key, item] of Object.entries(value)) {
+      yield [[...path, key], key];
+      yield* strings(item, [...path, key]);
+    }
+}
+
+export const MetadataInputSchema = z
+  .record(z.string().max(100), z.unknown())
+  .superRefine((metadata, ctx) => {
+    // Checked first and without recursion: the walks below are only safe on shallow values.
+    if (jsonDepthExceeds(metadata, LIMITS.metadataDepth)) {
+      ctx.addIssue({ code: "custom", message: `Nest at most ${LIMITS.metadataDepth} levels deep.` });
+      return;
+    }
+    const keys = Object.keys(metadata).length;
+    if (keys > LIMITS.metadataKeys) ctx.addIssue({ code: "custom", message: `At most ${LIMITS.metadataKeys} keys (got ${keys}).` });
+    const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
+    if (bytes > LIMITS.metadataBytes) ctx.addIssue({ code: "custom", message: `At most 4 KB serialized (got ${bytes} bytes).` });
+    for (const [path, value] of strings(metadata)) {
+      const kind = credentialKind(value);
+      if (kind) ctx.addIssue({ code: "custom", path, message: `Looks like a ${kind}; do not put credentials in metadata.` });
+    }
+  })
+  .openapi("MetadataInput", {
+    description: "Workflow metadata for traceability (≤ 32 keys, ≤ 4 KB). Values that look like credentials are rejected.",
+    example: { workflow: "support_answer" },
+  });
+
+/** One review packet: the create body, and each import row after defaults. */
+export const ReviewRunInputSchema = z
+  .strictObject({
+    ai_output: z
+      .string()
+      .min(1)
+      .max(LIMITS.aiOutputChars)
+      .refine(notBlank, "Must not be only whitespace.")
+      .openapi({ description: "The model output to review.", example: "Customers can request refunds for any order within 60 days, including international orders." }),
+    sources: z
+      .array(SourceInputSchema)
+      .min(1)
+      .max(LIMITS.sources)
+      .superRefine((sources, ctx) => {
+        const total = sources.reduce((sum, source) => sum + source.content.length, 0);
+        if (total > LIMITS.totalSourceChars) {
+          ctx.addIssue({ code: "custom", message: `All source content together must be at most 1,000,000 characters (got ${total}).` });
+        }
+      })
+      .openapi({ description: "One to fifty supplied source documents." }),
+    intended_use: IntendedUseSchema,
+    strictness: StrictnessSchema.default("standard"),
+    question: z.string().max(LIMITS.questionChars).nullable().optional(),
+    metadata: nullableRef(MetadataInputSchema).optional(),
+    external_id: z.string().min(1).max(LIMITS.externalIdChars).nullable().optional().openapi({
+      description: "Your own ID for this output, to map results back (filter with `?external_id=`).",
+    }),
+  })
+  .openapi("CreateReviewRunRequest", {
+    example: {
+      ai_output: "Customers can request refunds for any order within 60 days, including international orders.",
+      sources: [{ title: "Refund policy", content: "Customers may request a refund within 30 days of purchase." }],
+      intended_use: "customer_facing",
+      strictness: "standard",
+      metadata: { workflow: "support_answer", environment: "quickstart" },
+    },
+  });
+
+export type ReviewRunInput = z.infer<typeof ReviewRunInputSchema>;

@@ -1,0 +1,186 @@
+import { and, eq } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
+import type { Bindings } from "../../env.ts";
+import { ApiError } from "../../errors.ts";
+import { isoNow, newReviewRunId } from "../../ids.ts";
+import type { CreateEnterpriseWorkerRunBody } from "../../schemas/enterprise-worker.ts";
+import { reserveReviewRuns } from "../billing/allowance.ts";
+import type { AuthContext } from "../tenancy/auth.ts";
+import { withIdempotency } from "../../lib/idempotency.ts";
+import { logger } from "../../lib/logger.ts";
+import { type EnterpriseWorkerRun, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
+import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./credentials.ts";
+
+const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+
+export const eventsUrl = (origin: string, reviewRunId: string) =>
+  `${origin}/v1/private-worker/review-runs/${reviewRunId}/events`;
+
+export interface CredentialView {
+  token: string;
+  credential_id: string;
+  expires_at: string;
+  events_url: string;
+}
+
+const credentialView = (issued: IssuedWorkerCredential, origin: string, reviewRunId: string): CredentialView => ({
+  token: issued.token,
+  credential_id: issued.credentialId,
+  expires_at: issued.expiresAt,
+  events_url: eventsUrl(origin, reviewRunId),
+});
+
+/**
+ * Creates a metadata-only run and its first credential. The allowance is
+ * reserved first and given back if anything after it fails. The credential
+ * is activated before the rows are written: if the write then fails, the
+ * Durable Object holds an ID for a run that does not exist and a token
+ * nobody received, which is harmless and expires on its own.
+ */
+export async function createEnterpriseWorkerRun(
+  env: Bindings,
+  auth: AuthContext,
+  body: CreateEnterpriseWorkerRunBody,
+  origin: string,
+): Promise<{ created: EnterpriseWorkerRun; credential: CredentialView }> {
+  const reservation = await reserveReviewRuns(env, auth.organizationId, 1);
+  try {
+    const reviewRunId = newReviewRunId();
+    const now = new Date();
+    const issued = await issueWorkerCredential(env, { reviewRunId, projectId: auth.projectId }, body.credential_ttl_seconds, now);
+    const run: typeof reviewRuns.$inferInsert = {
+      id: reviewRunId,
+      organizationId: auth.organizationId,
+      projectId: auth.projectId,
+      status: "queued",
+      intendedUse: body.intended_use,
+      strictness: body.strictness,
+      captureMethod: "private_worker",
+      title: body.title ?? null,
+      question: null,
+      aiOutput: null,
+      metadata: body.metadata ? JSON.stringify(body.metadata) : null,
+      // The customer's own run ID is what `external_id` means for hosted runs,
+      // so `GET /v1/review-runs?external_id=` finds private-worker runs too.
+      externalId: body.customer_run_id,
+      importId: null,
+      sourceCount: body.source_count ?? body.source_hashes?.length ?? 0,
+      // Never handed to the review queue: the customer's worker reviews it.
+      enqueueCount: 0,
+      createdAt: isoNow(now),
+      updatedAt: isoNow(now),
+    };
+    const details: typeof enterpriseWorkerRuns.$inferInsert = {
+      reviewRunId,
+      projectId: auth.projectId,
+      customerRunId: body.customer_run_id,
+      workflowId: body.workflow_id ?? null,
+      workflowName: body.workflow_name ?? null,
+      sourceHashes: JSON.stringify(body.source_hashes ?? []),
+      outputHash: body.output_hash ?? null,
+      workerId: body.worker_id ?? null,
+      workerVersion: body.worker_version ?? null,
+      policyVersion: body.policy_version ?? null,
+      storagePointers: JSON.stringify(body.storage_pointers ?? []),
+      credentialId: issued.credentialId,
+      credentialExpiresAt: issued.expiresAt,
+      credentialTtlSeconds: body.credential_ttl_seconds,
+      createdAt: isoNow(now),
+      updatedAt: isoNow(now),
+    };
+    const db = database(env.DB);
+    await db.batch([db.insert(reviewRuns).values(run), db.insert(enterpriseWorkerRuns).values(details)]);
+    const created = await findEnterpriseWorkerRun(db, auth.projectId, reviewRunId);
+    if (!created) throw new Error("private-worker run not readable after insert");
+    logger.info("private_worker_run_created", { review_run_id: reviewRunId, project_id: auth.projectId, credential_id: issued.credentialId });
+    return { created, credential: credentialView(issued, origin, reviewRunId) };
+  } catch (error) {
+    await reservation.release();
+    throw error;
+  }
+}
+
+type CreatedView = {
+  review_run: ReturnType<typeof enterpriseWorkerRunView>;
+  worker_credential: CredentialView;
+  request_id: string;
+};
+
+/**
+ * Create with `Idempotency-Key` support (SPEC §3). The stored first response
+ * leaves the token out, because Kivo keeps no token anywhere; a replay
+ * therefore answers the same run with a freshly rotated credential, and the
+ * token of the lost first answer is refused from then on.
+ */
+export async function createEnterpriseWorkerRunOnce(
+  env: Bindings,
+  auth: AuthContext,
+  body: CreateEnterpriseWorkerRunBody,
+  options: { origin: string; requestId: string; idempotencyKey: string | undefined },
+): Promise<{ body: CreatedView; replayed: boolean }> {
+  let token: string | undefined;
+  const result = await withIdempotency(
+    env.DB,
+    { projectId: auth.projectId, operation: "POST /v1/private-worker/review-runs", key: options.idempotencyKey, request: body },
+    async () => {
+      const { created, credential } = await createEnterpriseWorkerRun(env, auth, body, options.origin);
+      token = credential.token;
+      const stored: CreatedView = {
+        review_run: enterpriseWorkerRunView(created),
+        worker_credential: { ...credential, token: "" },
+        request_id: options.requestId,
+      };
+      return { status: 201, body: stored };
+    },
+  );
+  const answer = result.body as CreatedView;
+  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential, token: token! } }, replayed: false };
+  const reissued = await rotateWorkerCredential(env, auth.projectId, answer.review_run.id, undefined, options.origin);
+  return { body: { ...answer, worker_credential: reissued }, replayed: true };
+}
+
+async function requireRun(env: Bindings, projectId: string, reviewRunId: string): Promise<EnterpriseWorkerRun> {
+  const found = await findEnterpriseWorkerRun(database(env.DB), projectId, reviewRunId);
+  if (!found) throw new ApiError("not_found", { message: "No private-worker run with this ID exists in the key's project." });
+  return found;
+}
+
+/**
+ * Issues a new credential; the previous one is refused from the moment the
+ * Durable Object records the new ID, before the answer is sent. Rotating after
+ * a revoke re-authorizes a worker with a fresh credential: the revoked tokens
+ * stay refused. A finished run takes no more events, so it gets no credential.
+ */
+export async function rotateWorkerCredential(
+  env: Bindings,
+  projectId: string,
+  reviewRunId: string,
+  ttlSeconds: number | undefined,
+  origin: string,
+): Promise<CredentialView> {
+  const { run, details } = await requireRun(env, projectId, reviewRunId);
+  if (TERMINAL.has(run.status)) {
+    throw new ApiError("run_already_terminal", { message: `The run is ${run.status}; it accepts no more events, so it needs no credential.` });
+  }
+  const issued = await issueWorkerCredential(env, { reviewRunId, projectId }, ttlSeconds ?? details.credentialTtlSeconds);
+  await database(env.DB)
+    .update(enterpriseWorkerRuns)
+    .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, credentialRevokedAt: null, updatedAt: isoNow() })
+    .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
+  logger.info("worker_credential_rotated", { review_run_id: reviewRunId, credential_id: issued.credentialId });
+  return credentialView(issued, origin, reviewRunId);
+}
+
+/** Every token of the run is refused from now on (fail closed). Revoking twice is harmless. */
+export async function revokeWorkerCredential(env: Bindings, projectId: string, reviewRunId: string) {
+  const { details } = await requireRun(env, projectId, reviewRunId);
+  await revokeWorkerCredentials(env, reviewRunId);
+  const revokedAt = details.credentialRevokedAt ?? isoNow();
+  await database(env.DB)
+    .update(enterpriseWorkerRuns)
+    .set({ credentialRevokedAt: revokedAt, updatedAt: isoNow() })
+    .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
+  logger.info("worker_credential_revoked", { review_run_id: reviewRunId, credential_id: details.credentialId });
+  return { credential_id: details.credentialId, expires_at: details.credentialExpiresAt, revoked: true };
+}

@@ -1,0 +1,106 @@
+import { and, count, eq, inArray } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { imports, reviewRuns } from "../../db/schema.ts";
+import type { Bindings } from "../../env.ts";
+import { isoNow } from "../../ids.ts";
+import { logger } from "../../lib/logger.ts";
+import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
+import { resumeReviewRuns } from "../review-runs/create.ts";
+import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, TERMINAL_IMPORT_STATUSES, importChunkKey, importChunkKeys } from "./store.ts";
+
+/** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
+export class PermanentImportError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export type ChunkOutcome = "created" | "skipped";
+
+/**
+ * Creates the runs of one staged chunk. Safe to repeat and to resume after a
+ * crash at any point: run IDs are fixed per row and existing runs are kept
+ * (see resumeReviewRuns). The last chunk to finish sees every accepted row
+ * with a run and completes the import.
+ */
+export async function processImportChunk(env: Bindings, message: ImportQueueMessage): Promise<ChunkOutcome> {
+  const db = database(env.DB);
+  const [row] = await db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id)))
+    .limit(1);
+  if (!row || TERMINAL_IMPORT_STATUSES.includes(row.status)) return "skipped";
+  if (row.status === "queued") {
+    await db
+      .update(imports)
+      .set({ status: "processing", updatedAt: isoNow() })
+      .where(and(eq(imports.id, row.id), eq(imports.status, "queued")));
+  }
+
+  const object = await env.SOURCES.get(importChunkKey(row.projectId, row.id, message.chunk));
+  if (!object) {
+    throw new PermanentImportError("chunk_unavailable", "Part of the import's staged rows is missing, so its runs cannot be created. Import the file again.");
+  }
+  const { rows } = (await object.json()) as { rows: StagedRow[] };
+  const created = await resumeReviewRuns(
+    env,
+    { organizationId: row.organizationId, projectId: row.projectId },
+    rows.map(({ input }) => input),
+    rows.map(({ review_run_id }) => review_run_id),
+    { captureMethod: "upload", importId: row.id },
+  );
+  logger.info("import_chunk_processed", { import_id: row.id, chunk: message.chunk, rows: rows.length, created });
+  await completeIfDone(env, row);
+  return "created";
+}
+
+async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
+  const db = database(env.DB);
+  const [runs] = await db
+    .select({ n: count() })
+    .from(reviewRuns)
+    .where(and(eq(reviewRuns.projectId, row.projectId), eq(reviewRuns.importId, row.id)));
+  const now = isoNow();
+  const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
+  if ((runs?.n ?? 0) < row.acceptedCount) {
+    await db.update(imports).set({ updatedAt: now }).where(and(eq(imports.id, row.id), active));
+    return;
+  }
+  const result = await db
+    .update(imports)
+    .set({ status: "completed", updatedAt: now, completedAt: now })
+    .where(and(eq(imports.id, row.id), active))
+    .returning({ id: imports.id });
+  if (result.length > 0) await dropStagedChunks(env, row);
+}
+
+/**
+ * The import fails closed: no further runs are created for it. Runs already
+ * created stay (they are listed in `review_run_ids` and reviewed as usual).
+ */
+export async function failImport(env: Bindings, message: ImportQueueMessage, code: string, errorMessage: string): Promise<boolean> {
+  const db = database(env.DB);
+  const now = isoNow();
+  const result = await db
+    .update(imports)
+    .set({ status: "failed", errorCode: code, errorMessage, updatedAt: now, completedAt: now })
+    .where(
+      and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, OPEN_IMPORT_STATUSES)),
+    )
+    .returning();
+  const row = result[0];
+  if (row) await dropStagedChunks(env, row);
+  return row !== undefined;
+}
+
+async function dropStagedChunks(env: Bindings, row: ImportRow): Promise<void> {
+  try {
+    if (row.chunkCount > 0) await env.SOURCES.delete(importChunkKeys(row, row.chunkCount));
+  } catch (error) {
+    // Left-over staging only costs storage; the import's status is already final.
+    logger.warn("import_staging_cleanup_failed", { import_id: row.id, error });
+  }
+}

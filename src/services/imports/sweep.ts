@@ -1,0 +1,47 @@
+import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { imports } from "../../db/schema.ts";
+import type { Bindings } from "../../env.ts";
+import { isoNow } from "../../ids.ts";
+import { logger } from "../../lib/logger.ts";
+import { enqueueChunks } from "./create.ts";
+import { OPEN_IMPORT_STATUSES } from "./store.ts";
+
+export const IMPORT_SWEEP_DEFAULTS = {
+  /** A queued import without progress this long lost its chunk messages (or the request died before sending them). */
+  staleAfterMs: 10 * 60 * 1000,
+  batchSize: 20,
+} as const;
+
+/**
+ * The safety net behind the import queue, run by the cron trigger: an import
+ * still queued or processing with no progress for a while gets all its chunk
+ * messages again. Chunks are idempotent, so finished ones create nothing new,
+ * and a chunk whose staged rows are gone fails the import closed.
+ */
+export async function sweepStuckImports(env: Bindings, now: Date, options: Partial<typeof IMPORT_SWEEP_DEFAULTS> = {}) {
+  const { staleAfterMs, batchSize } = { ...IMPORT_SWEEP_DEFAULTS, ...options };
+  const db = database(env.DB);
+  const staleBefore = isoNow(new Date(now.getTime() - staleAfterMs));
+  const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
+  const stuck = await db
+    .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
+    .from(imports)
+    .where(and(active, gt(imports.chunkCount, 0), lt(imports.updatedAt, staleBefore)))
+    .orderBy(asc(imports.updatedAt))
+    .limit(batchSize);
+  const resent: string[] = [];
+  for (const row of stuck) {
+    // The staleness condition makes two overlapping sweeps claim an import once.
+    const claimed = await db
+      .update(imports)
+      .set({ updatedAt: isoNow(now) })
+      .where(and(eq(imports.id, row.id), active, lt(imports.updatedAt, staleBefore)))
+      .returning({ id: imports.id });
+    if (claimed.length === 0) continue;
+    await enqueueChunks(env, row);
+    resent.push(row.id);
+  }
+  if (resent.length > 0) logger.warn("stuck_imports_swept", { imports: resent.length });
+  return { resent };
+}

@@ -1,0 +1,230 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Bindings } from "../../env.ts";
+import { reviewRunSources, reviewRuns } from "../../db/schema.ts";
+import { database } from "../../db/client.ts";
+import { ApiError } from "../../errors.ts";
+import { isoNow, newReviewRunId, sourceIdFor } from "../../ids.ts";
+import type { ReviewQueueMessage } from "../../schemas/queue-messages.ts";
+import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
+import type { CaptureMethod } from "../../schemas/enums.ts";
+import { reserveReviewRuns } from "../billing/allowance.ts";
+import type { AuthContext } from "../tenancy/auth.ts";
+import { sha256Hex } from "../../lib/crypto.ts";
+import { logger } from "../../lib/logger.ts";
+
+type RunRow = typeof reviewRuns.$inferInsert;
+type SourceRow = typeof reviewRunSources.$inferInsert;
+
+export interface CreatedRun {
+  run: typeof reviewRuns.$inferSelect;
+}
+
+export interface CreateOptions {
+  captureMethod: CaptureMethod;
+  importId?: string | null;
+  /** Sends the queue messages (true) or leaves that to the caller (imports processed in chunks). */
+  enqueue?: boolean;
+  /** One fixed ID per input instead of random ones (imports derive them from the import and the row). */
+  runIds?: readonly string[];
+}
+
+/** Whose runs these are: the authenticated key, or an import's owner in its queue consumer. */
+export type RunOwner = Pick<AuthContext, "organizationId" | "projectId">;
+
+export const sourceObjectKey = (projectId: string, runId: string, position: number) =>
+  `runs/${projectId}/${runId}/sources/${position}`;
+
+/** D1 bounds the statements of one batch; runs are written in groups that stay well under it. */
+const RUNS_PER_BATCH = 20;
+
+/**
+ * Creates review runs all-or-nothing: allowance reserved, source contents in
+ * R2, run and source rows in D1 batches, then one queue message per run. A
+ * failure at any step removes what the earlier steps wrote and gives the
+ * allowance back, so a failed request leaves no partial run behind.
+ */
+export async function createReviewRuns(
+  env: Bindings,
+  auth: RunOwner,
+  inputs: ReviewRunInput[],
+  options: CreateOptions,
+): Promise<(typeof reviewRuns.$inferSelect)[]> {
+  if (options.runIds && options.runIds.length !== inputs.length) throw new Error("createReviewRuns needs one run ID per input");
+  const reservation = await reserveReviewRuns(env, auth.organizationId, inputs.length);
+  const now = isoNow();
+  const planned = await Promise.all(
+    inputs.map((input, i) => planRun(auth, input, options.runIds?.[i] ?? newReviewRunId(), options, now)),
+  );
+  const writtenObjects: string[] = [];
+  const writtenRunIds: string[] = [];
+  try {
+    await putSourceObjects(env, planned, writtenObjects);
+    await insertRuns(env, planned, { ignoreExisting: false }, writtenRunIds);
+    if (options.enqueue !== false) await enqueueRuns(env, planned.map(({ run }) => ({ id: run.id, projectId: run.projectId })));
+  } catch (error) {
+    await rollBack(env, writtenRunIds, writtenObjects);
+    await reservation.release();
+    if (error instanceof ApiError) throw error;
+    logger.error("run_creation_failed", { project_id: auth.projectId, runs: inputs.length, error });
+    throw new ApiError("service_unavailable", { message: "The review run could not be stored. Nothing was created; retry the request." });
+  }
+  return planned.map(({ run }) => run as typeof reviewRuns.$inferSelect);
+}
+
+/**
+ * Creates runs under fixed IDs for work that a queue retries until it
+ * succeeds (the chunks of an asynchronous import), so running it twice is the
+ * same as running it once. The caller reserved the allowance for the whole
+ * batch. Runs whose ID already exists are left as written, and a failure is
+ * not rolled back: the retry writes the same IDs and contents again. Every
+ * run's review message is sent again, because a crash may have come between
+ * the write and the send; the review consumer is idempotent.
+ *
+ * Returns how many runs this call created.
+ */
+export async function resumeReviewRuns(
+  env: Bindings,
+  owner: RunOwner,
+  inputs: ReviewRunInput[],
+  runIds: readonly string[],
+  options: Omit<CreateOptions, "runIds">,
+): Promise<number> {
+  if (runIds.length !== inputs.length) throw new Error("resumeReviewRuns needs one run ID per input");
+  const existing = await existingRunIds(env, owner.projectId, runIds);
+  const now = isoNow();
+  const planned = await Promise.all(
+    inputs.flatMap((input, i) => (existing.has(runIds[i]!) ? [] : [planRun(owner, input, runIds[i]!, options, now)])),
+  );
+  await putSourceObjects(env, planned, []);
+  await insertRuns(env, planned, { ignoreExisting: true }, []);
+  if (options.enqueue !== false) await enqueueRuns(env, runIds.map((id) => ({ id, projectId: owner.projectId })));
+  return planned.length;
+}
+
+type PlannedRun = Awaited<ReturnType<typeof planRun>>;
+
+async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: string[]): Promise<void> {
+  // Every put settles before a failure is thrown, so the rollback sees every
+  // object written, including those that finished after the first failure.
+  const results = await Promise.allSettled(
+    planned.flatMap(({ objects }) =>
+      objects.map(async ({ key, content }) => {
+        await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
+        written.push(key);
+      }),
+    ),
+  );
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+}
+
+async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignoreExisting: boolean }, written: string[]) {
+  const db = database(env.DB);
+  for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
+    const group = planned.slice(i, i + RUNS_PER_BATCH);
+    const statements = group.flatMap(({ run, sources }) => {
+      const inserts = [db.insert(reviewRuns).values(run), ...sourceGroups(sources).map((rows) => db.insert(reviewRunSources).values(rows))];
+      return options.ignoreExisting ? inserts.map((insert) => insert.onConflictDoNothing()) : inserts;
+    });
+    await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    written.push(...group.map(({ run }) => run.id));
+  }
+}
+
+/** D1 binds at most 100 parameters per statement. */
+const IDS_PER_LOOKUP = 90;
+/** A source row binds 10 parameters, so one insert carries at most 9 of a run's up to 50 sources. */
+const SOURCES_PER_INSERT = 9;
+
+function sourceGroups(sources: SourceRow[]): SourceRow[][] {
+  const groups: SourceRow[][] = [];
+  for (let i = 0; i < sources.length; i += SOURCES_PER_INSERT) groups.push(sources.slice(i, i + SOURCES_PER_INSERT));
+  return groups;
+}
+
+async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
+  const db = database(env.DB);
+  const found = new Set<string>();
+  for (let i = 0; i < runIds.length; i += IDS_PER_LOOKUP) {
+    const rows = await db
+      .select({ id: reviewRuns.id })
+      .from(reviewRuns)
+      .where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, runIds.slice(i, i + IDS_PER_LOOKUP))));
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
+export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: string }[]): Promise<void> {
+  const messages = runs.map(({ id, projectId }) => ({
+    body: { kind: "review_run", review_run_id: id, project_id: projectId } satisfies ReviewQueueMessage,
+    contentType: "json" as const,
+  }));
+  // A queue batch holds at most 100 messages.
+  for (let i = 0; i < messages.length; i += 100) await env.REVIEW_QUEUE.sendBatch(messages.slice(i, i + 100));
+}
+
+async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, options: CreateOptions, now: string) {
+  const sources: SourceRow[] = [];
+  const objects: { key: string; content: string }[] = [];
+  for (const [index, source] of input.sources.entries()) {
+    const position = index + 1;
+    const key = sourceObjectKey(auth.projectId, runId, position);
+    objects.push({ key, content: source.content });
+    sources.push({
+      id: sourceIdFor(runId, position),
+      reviewRunId: runId,
+      position,
+      title: source.title,
+      uri: source.uri ?? null,
+      citationLabel: source.citation_label ?? `source ${position}`,
+      mediaType: source.media_type,
+      contentSha256: await sha256Hex(source.content),
+      contentLength: source.content.length,
+      r2Key: key,
+    });
+  }
+  const run: RunRow = {
+    id: runId,
+    organizationId: auth.organizationId,
+    projectId: auth.projectId,
+    status: "queued",
+    intendedUse: input.intended_use,
+    strictness: input.strictness,
+    captureMethod: options.captureMethod,
+    title: null,
+    question: input.question ?? null,
+    aiOutput: input.ai_output,
+    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+    externalId: input.external_id ?? null,
+    importId: options.importId ?? null,
+    sourceCount: input.sources.length,
+    claimCount: 0,
+    unsupportedClaimCount: 0,
+    safeUseStatus: null,
+    gateVerdict: null,
+    errorCode: null,
+    errorMessage: null,
+    enqueueCount: options.enqueue === false ? 0 : 1,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    completedAt: null,
+  };
+  return { run, sources, objects };
+}
+
+async function rollBack(env: Bindings, runIds: string[], objectKeys: string[]): Promise<void> {
+  try {
+    for (const runId of runIds) {
+      await env.DB.batch([
+        env.DB.prepare("DELETE FROM review_run_sources WHERE review_run_id = ?").bind(runId),
+        env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId),
+      ]);
+    }
+    for (let i = 0; i < objectKeys.length; i += 1000) await env.SOURCES.delete(objectKeys.slice(i, i + 1000));
+  } catch (error) {
+    // The sweeper fails runs that never got a message, so a half-done rollback still ends visible.
+    logger.error("run_creation_rollback_failed", { runs: runIds.length, objects: objectKeys.length, error });
+  }
+}

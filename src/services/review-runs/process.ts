@@ -1,0 +1,165 @@
+import type { Bindings } from "../../env.ts";
+import { isoNow } from "../../ids.ts";
+import { runReview, type ReviewResult } from "../../review/index.ts";
+import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
+import { logger } from "../../lib/logger.ts";
+import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+
+/** A failure that retrying cannot fix: the run is failed at once with this code. */
+export class PermanentProcessingError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "PermanentProcessingError";
+    this.code = code;
+  }
+}
+
+export type ProcessOutcome =
+  | { outcome: "completed"; result: ReviewResult; sources: SourceRecord[] }
+  | { outcome: "skipped" };
+
+interface RunRecord {
+  id: string;
+  project_id: string;
+  status: string;
+  intended_use: IntendedUse;
+  strictness: Strictness;
+  capture_method: string;
+  question: string | null;
+  ai_output: string | null;
+  started_at: string;
+}
+
+export interface SourceRecord {
+  id: string;
+  position: number;
+  title: string;
+  uri: string | null;
+  citation_label: string | null;
+  media_type: string;
+  content_sha256: string;
+  r2_key: string;
+}
+
+/** Artifacts are stored as JSON arrays in chunks, keeping each row far below D1's row size limit. */
+const ARTIFACT_CHUNK = 50;
+
+/**
+ * Reviews one run and stores everything it produced in a single D1 batch.
+ * Idempotent: a run that is no longer queued or processing is skipped, and a
+ * retry after a crash reuses the first attempt's start time as the engine's
+ * clock, so it writes byte-identical artifacts over the same keys.
+ *
+ * `knownContents` (by source position) lets the inline path skip reading back
+ * from R2 what it has just written there.
+ */
+export async function processReviewRun(
+  env: Bindings,
+  runId: string,
+  projectId: string,
+  knownContents?: readonly string[],
+): Promise<ProcessOutcome> {
+  const now = isoNow();
+  // One round trip: claim the run, and read its sources and project alongside.
+  const [claimed, sourceRows, projectRows] = await env.DB.batch([
+    env.DB.prepare(
+      `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
+       WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
+       RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
+    ).bind(now, runId, projectId),
+    env.DB.prepare(
+      `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
+       WHERE review_run_id = ? ORDER BY position`,
+    ).bind(runId),
+    env.DB.prepare("SELECT gate_mode FROM projects WHERE id = ?").bind(projectId),
+  ]);
+  const run = (claimed?.results as RunRecord[] | undefined)?.[0];
+  if (!run) return { outcome: "skipped" };
+  if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
+  const sources = (sourceRows?.results ?? []) as SourceRecord[];
+  const gateMode = ((projectRows?.results as { gate_mode: GateMode }[] | undefined)?.[0]?.gate_mode) ?? "advisory";
+
+  const contents = await Promise.all(
+    sources.map(async (source) => {
+      const known = knownContents?.[source.position - 1];
+      if (known !== undefined) return known;
+      const object = await env.SOURCES.get(source.r2_key);
+      if (!object) throw new PermanentProcessingError("source_unavailable", `Source ${source.position} is no longer available.`);
+      return object.text();
+    }),
+  );
+
+  const result = runReview({
+    review_run_id: run.id,
+    ai_output: run.ai_output,
+    question: run.question,
+    sources: sources.map((source, i) => ({
+      id: source.id,
+      title: source.title,
+      content: contents[i]!,
+      uri: source.uri,
+      citation_label: source.citation_label,
+      media_type: source.media_type,
+    })),
+    intended_use: run.intended_use,
+    strictness: run.strictness,
+    gate_mode: gateMode,
+    now: run.started_at,
+  });
+
+  await storeResult(env, run.id, result, isoNow());
+  return { outcome: "completed", result, sources };
+}
+
+async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {
+  const insert = env.DB.prepare(
+    "INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) VALUES (?, ?, ?, ?, ?)",
+  );
+  const artifactRows = [
+    ...chunks("claim", result.claims),
+    ...chunks("source_span", result.source_spans),
+    ...chunks("verification_result", result.verification_results),
+    { kind: "claim_report", position: 0, id: result.claim_report.id, body: JSON.stringify(result.claim_report) },
+  ];
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM review_artifacts WHERE review_run_id = ?").bind(runId),
+    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body)),
+    env.DB.prepare(
+      `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
+         gate_verdict = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
+       WHERE id = ? AND status = 'processing'`,
+    ).bind(
+      result.claim_count,
+      result.unsupported_claim_count,
+      result.safe_use_status,
+      JSON.stringify(result.gate_verdict),
+      completedAt,
+      completedAt,
+      runId,
+    ),
+  ]);
+}
+
+function chunks(kind: string, items: readonly { id: string }[]) {
+  const rows: { kind: string; position: number; id: string; body: string }[] = [];
+  for (let i = 0; i < items.length; i += ARTIFACT_CHUNK) {
+    const chunk = items.slice(i, i + ARTIFACT_CHUNK);
+    rows.push({ kind, position: i / ARTIFACT_CHUNK, id: chunk[0]!.id, body: JSON.stringify(chunk) });
+  }
+  return rows;
+}
+
+/** Terminal failure with a code and a message fit for the caller: no internals. */
+export async function failRun(env: Bindings, runId: string, code: string, message: string): Promise<boolean> {
+  const now = isoNow();
+  const updated = await env.DB.prepare(
+    `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
+     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}`,
+  )
+    .bind(code, message, now, now, runId)
+    .run();
+  const changed = (updated.meta.changes ?? 0) > 0;
+  if (changed) logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
+  return changed;
+}

@@ -1,0 +1,158 @@
+import { type SQL, and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import { reviewArtifacts, reviewRunSources, reviewRuns } from "../../db/schema.ts";
+import { ApiError } from "../../errors.ts";
+import type { ListReviewRunsQuery, ReviewRunSummary } from "../../schemas/review-run.ts";
+import type { Claim, ClaimReport, GateVerdict, SourceSpan, VerificationResult } from "../../schemas/review-artifacts.ts";
+import { OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+
+export type ReviewRunRow = typeof reviewRuns.$inferSelect;
+
+/** OPEN_RUN_STATUSES as an SQL list, for the raw statements that claim or close a run: `status IN ${OPEN_RUN_STATUS_SQL}`. */
+export const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
+
+export function parseJson<T>(raw: string | null): T | null {
+  return raw === null ? null : (JSON.parse(raw) as T);
+}
+
+/** Field order follows the seed's examples. */
+export function toSummary(row: ReviewRunRow): ReviewRunSummary {
+  return {
+    id: row.id,
+    project_id: row.projectId,
+    status: row.status as ReviewRunSummary["status"],
+    intended_use: row.intendedUse as ReviewRunSummary["intended_use"],
+    strictness: row.strictness as ReviewRunSummary["strictness"],
+    source_count: row.sourceCount,
+    claim_count: row.claimCount,
+    unsupported_claim_count: row.unsupportedClaimCount,
+    safe_use_status: row.safeUseStatus as ReviewRunSummary["safe_use_status"],
+    gate_verdict: parseJson<GateVerdict>(row.gateVerdict),
+    created_at: row.createdAt,
+    completed_at: row.completedAt,
+    capture_method: row.captureMethod as ReviewRunSummary["capture_method"],
+    question: row.question,
+    metadata: parseJson<Record<string, unknown>>(row.metadata),
+    external_id: row.externalId,
+    import_id: row.importId,
+    error_code: row.errorCode,
+    error_message: row.errorMessage,
+  };
+}
+
+/** The cursor is bound to the project and the filters, so it cannot be replayed elsewhere. */
+function cursorScope(projectId: string, query: ListReviewRunsQuery): string {
+  const { limit: _limit, cursor: _cursor, ...filters } = query;
+  const sorted = Object.entries(filters)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([projectId, sorted]);
+}
+
+/**
+ * Newest first, keyset-paginated on (created_at, id): runs created while a
+ * client pages are newer than its cursor, so nothing is skipped or repeated.
+ */
+export async function listReviewRuns(
+  db: Database,
+  projectId: string,
+  query: ListReviewRunsQuery,
+  signingSecret: string | undefined,
+) {
+  const scope = cursorScope(projectId, query);
+  const conditions: SQL[] = [eq(reviewRuns.projectId, projectId)];
+  if (query.status) conditions.push(eq(reviewRuns.status, query.status));
+  if (query.intended_use) conditions.push(eq(reviewRuns.intendedUse, query.intended_use));
+  if (query.safe_use_status) conditions.push(eq(reviewRuns.safeUseStatus, query.safe_use_status));
+  if (query.external_id) conditions.push(eq(reviewRuns.externalId, query.external_id));
+  if (query.import_id) conditions.push(eq(reviewRuns.importId, query.import_id));
+  if (query.created_after) conditions.push(gt(reviewRuns.createdAt, new Date(query.created_after).toISOString()));
+  if (query.created_before) conditions.push(lt(reviewRuns.createdAt, new Date(query.created_before).toISOString()));
+  if (query.cursor) {
+    const position = await decodeCursor(signingSecret, scope, query.cursor);
+    conditions.push(
+      or(
+        lt(reviewRuns.createdAt, position.createdAt),
+        and(eq(reviewRuns.createdAt, position.createdAt), lt(reviewRuns.id, position.id)),
+      )!,
+    );
+  }
+
+  const rows = await db
+    .select()
+    .from(reviewRuns)
+    .where(and(...conditions))
+    .orderBy(desc(reviewRuns.createdAt), desc(reviewRuns.id))
+    .limit(query.limit + 1);
+
+  const page = rows.slice(0, query.limit);
+  const hasMore = rows.length > query.limit;
+  const last = page.at(-1);
+  const nextCursor =
+    hasMore && last ? await encodeCursor(signingSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  return { items: page.map(toSummary), next_cursor: nextCursor, has_more: hasMore };
+}
+
+export type RunArtifacts = {
+  claims: Claim[];
+  source_spans: SourceSpan[];
+  verification_results: VerificationResult[];
+  claim_report: ClaimReport | null;
+};
+
+/**
+ * The one way to read a run: by ID *and* the caller's project. A run of another
+ * project is indistinguishable from a missing one, by the same single query.
+ */
+export async function findRun(db: Database, projectId: string, runId: string): Promise<ReviewRunRow> {
+  const [row] = await db
+    .select()
+    .from(reviewRuns)
+    .where(and(eq(reviewRuns.id, runId), eq(reviewRuns.projectId, projectId)))
+    .limit(1);
+  if (!row) throw new ApiError("not_found", { message: "No review run with this ID exists in this project." });
+  return row;
+}
+
+export async function loadSources(db: Database, runId: string) {
+  const rows = await db
+    .select()
+    .from(reviewRunSources)
+    .where(eq(reviewRunSources.reviewRunId, runId))
+    .orderBy(asc(reviewRunSources.position));
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    uri: row.uri,
+    citation_label: row.citationLabel,
+    media_type: row.mediaType,
+    content_sha256: row.contentSha256,
+  }));
+}
+
+export async function loadArtifacts(db: Database, runId: string): Promise<RunArtifacts> {
+  const rows = await db
+    .select({ kind: reviewArtifacts.kind, body: reviewArtifacts.body })
+    .from(reviewArtifacts)
+    .where(eq(reviewArtifacts.reviewRunId, runId))
+    .orderBy(asc(reviewArtifacts.kind), asc(reviewArtifacts.position));
+  const artifacts: RunArtifacts = { claims: [], source_spans: [], verification_results: [], claim_report: null };
+  for (const row of rows) {
+    const body: unknown = JSON.parse(row.body);
+    if (row.kind === "claim") artifacts.claims.push(...(body as Claim[]));
+    else if (row.kind === "source_span") artifacts.source_spans.push(...(body as SourceSpan[]));
+    else if (row.kind === "verification_result") artifacts.verification_results.push(...(body as VerificationResult[]));
+    else artifacts.claim_report = body as ClaimReport;
+  }
+  return artifacts;
+}
+
+/** Private-worker runs keep their artifacts in the customer's environment. */
+export function assertHosted(row: ReviewRunRow): void {
+  if (row.captureMethod === "private_worker") {
+    throw new ApiError("artifact_not_hosted", {
+      message: "This run was reviewed by an Enterprise Worker; its claims and report stay in the customer's environment.",
+    });
+  }
+}

@@ -1,0 +1,54 @@
+import type { Bindings } from "../../env.ts";
+import { enqueueRuns } from "./create.ts";
+import { failRun } from "./process.ts";
+import { logger } from "../../lib/logger.ts";
+import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+
+export const SWEEP_DEFAULTS = {
+  /** A run untouched this long in queued/processing lost its message or its consumer. */
+  staleAfterMs: 10 * 60 * 1000,
+  /** Handing a run to the queue this many times without completion means retrying will not help. */
+  maxEnqueues: 5,
+  batchSize: 100,
+} as const;
+
+const STALLED_MESSAGE =
+  "The review did not complete after several attempts. Create the run again or contact support with the run ID.";
+
+/**
+ * The safety net behind the queue: messages can be lost (a failed send after
+ * the run was stored, an expired message, a crashed consumer), so a cron pass
+ * re-enqueues hosted runs stuck in queued/processing, and fails those that
+ * have already been handed over too often.
+ */
+export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<typeof SWEEP_DEFAULTS> = {}) {
+  const { staleAfterMs, maxEnqueues, batchSize } = { ...SWEEP_DEFAULTS, ...options };
+  const staleBefore = new Date(now.getTime() - staleAfterMs).toISOString();
+  const { results } = await env.DB.prepare(
+    `SELECT id, project_id, enqueue_count FROM review_runs
+     WHERE status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker' AND updated_at < ?
+     ORDER BY updated_at LIMIT ?`,
+  )
+    .bind(staleBefore, batchSize)
+    .all<{ id: string; project_id: string; enqueue_count: number }>();
+
+  const requeue: { id: string; projectId: string }[] = [];
+  let failed = 0;
+  for (const run of results) {
+    if (run.enqueue_count >= maxEnqueues) {
+      if (await failRun(env, run.id, "processing_stalled", STALLED_MESSAGE)) failed++;
+      continue;
+    }
+    // The staleness condition makes two overlapping sweeps claim a run once.
+    const claimed = await env.DB.prepare(
+      `UPDATE review_runs SET enqueue_count = enqueue_count + 1, updated_at = ?
+       WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL} AND updated_at < ?`,
+    )
+      .bind(now.toISOString(), run.id, staleBefore)
+      .run();
+    if ((claimed.meta.changes ?? 0) > 0) requeue.push({ id: run.id, projectId: run.project_id });
+  }
+  if (requeue.length > 0) await enqueueRuns(env, requeue);
+  if (requeue.length > 0 || failed > 0) logger.warn("stuck_runs_swept", { requeued: requeue.length, failed });
+  return { requeued: requeue.map((run) => run.id), failed };
+}

@@ -1,0 +1,128 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import { apiKeys, organizations } from "../../db/schema.ts";
+import { ApiError } from "../../errors.ts";
+import { isoNow, newUuid } from "../../ids.ts";
+import { randomBase62, sha256Hex } from "../../lib/crypto.ts";
+import { type Scope, isScope } from "./scopes.ts";
+
+export interface AuthContext {
+  keyId: string;
+  organizationId: string;
+  projectId: string;
+  scopes: Scope[];
+  plan: "free" | "pro" | "enterprise";
+  rateLimitPerMinute: number | null;
+}
+
+export type KeyEnvironment = "live" | "test";
+
+const API_KEY_PATTERN = /^kivo_(live|test)_[0-9A-Za-z]{32}$/;
+const DISPLAY_PREFIX_LENGTH = 14;
+/** last_used_at is advisory; writing it at most once a minute keeps reads cheap. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : "";
+}
+
+export function generateApiKey(environment: KeyEnvironment): { secret: string; displayPrefix: string } {
+  const secret = `kivo_${environment}_${randomBase62(32)}`;
+  return { secret, displayPrefix: secret.slice(0, DISPLAY_PREFIX_LENGTH) };
+}
+
+export async function authenticateApiKey(
+  db: Database,
+  authorization: string | undefined,
+  onLastUsed: (work: Promise<unknown>) => void,
+): Promise<AuthContext> {
+  const token = bearerToken(authorization);
+  if (token === null) throw new ApiError("missing_api_key");
+  if (!API_KEY_PATTERN.test(token)) throw new ApiError("invalid_api_key");
+
+  const keyHash = await sha256Hex(token);
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      organizationId: apiKeys.organizationId,
+      projectId: apiKeys.projectId,
+      scopes: apiKeys.scopes,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      rateLimitPerMinute: apiKeys.rateLimitPerMinute,
+      plan: organizations.plan,
+    })
+    .from(apiKeys)
+    .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+    .where(eq(apiKeys.keyHash, keyHash))
+    .limit(1);
+  if (!row || row.revokedAt) throw new ApiError("invalid_api_key");
+
+  const now = new Date();
+  const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  // Checked here first so that a busy key costs no write at all; the SQL
+  // condition still keeps concurrent requests from writing twice.
+  if (row.lastUsedAt === null || row.lastUsedAt < staleBefore) {
+    onLastUsed(
+      db
+        .update(apiKeys)
+        .set({ lastUsedAt: isoNow(now) })
+        .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore))))
+        .run(),
+    );
+  }
+
+  return {
+    keyId: row.id,
+    organizationId: row.organizationId,
+    projectId: row.projectId,
+    scopes: parseScopes(row.scopes),
+    plan: row.plan,
+    rateLimitPerMinute: row.rateLimitPerMinute,
+  };
+}
+
+export function requireScope(auth: AuthContext, scope: Scope): void {
+  if (!auth.scopes.includes(scope)) {
+    throw new ApiError("insufficient_scope", { message: `This API key lacks the \`${scope}\` scope.` });
+  }
+}
+
+function parseScopes(raw: string): Scope[] {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? parsed.filter(isScope) : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface NewApiKey {
+  organizationId: string;
+  projectId: string;
+  name: string;
+  scopes: Scope[];
+  environment: KeyEnvironment;
+  rateLimitPerMinute?: number | null;
+}
+
+/** Builds the row and the one-time secret; the caller decides how to persist it. */
+export async function buildApiKey(input: NewApiKey) {
+  const { secret, displayPrefix } = generateApiKey(input.environment);
+  const row = {
+    id: newUuid(),
+    organizationId: input.organizationId,
+    projectId: input.projectId,
+    name: input.name,
+    keyHash: await sha256Hex(secret),
+    displayPrefix,
+    scopes: JSON.stringify([...new Set(input.scopes)]),
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+    createdAt: isoNow(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  return { row, secret };
+}

@@ -1,0 +1,139 @@
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Database } from "../../db/client.ts";
+import { apiKeys, organizations, projects } from "../../db/schema.ts";
+import { ApiError } from "../../errors.ts";
+import { isoNow, newUuid } from "../../ids.ts";
+import { type KeyEnvironment, buildApiKey } from "./auth.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import type { Scope } from "./scopes.ts";
+
+type OrganizationRow = typeof organizations.$inferSelect;
+type ProjectRow = typeof projects.$inferSelect;
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+type Plan = OrganizationRow["plan"];
+
+export const organizationView = (row: OrganizationRow) => ({
+  id: row.id,
+  name: row.name,
+  plan: row.plan,
+  monthly_run_limit: row.monthlyRunLimit,
+  created_at: row.createdAt,
+});
+
+export const projectView = (row: ProjectRow) => ({
+  id: row.id,
+  organization_id: row.organizationId,
+  name: row.name,
+  gate_mode: row.gateMode,
+  created_at: row.createdAt,
+});
+
+export const apiKeyView = (row: ApiKeyRow) => ({
+  id: row.id,
+  organization_id: row.organizationId,
+  project_id: row.projectId,
+  name: row.name,
+  display_prefix: row.displayPrefix,
+  scopes: JSON.parse(row.scopes) as Scope[],
+  rate_limit_per_minute: row.rateLimitPerMinute,
+  created_at: row.createdAt,
+  last_used_at: row.lastUsedAt,
+  revoked_at: row.revokedAt,
+});
+
+export async function createOrganization(
+  db: Database,
+  input: { name: string; plan: Plan; monthly_run_limit?: number | null | undefined },
+) {
+  const row: OrganizationRow = {
+    id: newUuid(),
+    name: input.name,
+    plan: input.plan,
+    monthlyRunLimit: input.monthly_run_limit ?? null,
+    createdAt: isoNow(),
+  };
+  await db.insert(organizations).values(row);
+  return row;
+}
+
+export async function createProject(
+  db: Database,
+  input: { organization_id: string; name: string; gate_mode: "advisory" | "enforcing" },
+) {
+  const [organization] = await db.select().from(organizations).where(eq(organizations.id, input.organization_id));
+  if (!organization) {
+    throw new ApiError("validation_error", {
+      details: [{ path: "organization_id", message: "No organization has this ID." }],
+    });
+  }
+  const row: ProjectRow = {
+    id: newUuid(),
+    organizationId: input.organization_id,
+    name: input.name,
+    gateMode: input.gate_mode,
+    createdAt: isoNow(),
+  };
+  await db.insert(projects).values(row);
+  return row;
+}
+
+export async function createApiKey(
+  db: Database,
+  input: {
+    project_id: string;
+    name: string;
+    scopes: Scope[];
+    environment: KeyEnvironment;
+    rate_limit_per_minute?: number | null | undefined;
+  },
+) {
+  const [project] = await db.select().from(projects).where(eq(projects.id, input.project_id));
+  if (!project) {
+    throw new ApiError("validation_error", { details: [{ path: "project_id", message: "No project has this ID." }] });
+  }
+  const { row, secret } = await buildApiKey({
+    organizationId: project.organizationId,
+    projectId: project.id,
+    name: input.name,
+    scopes: input.scopes,
+    environment: input.environment,
+    rateLimitPerMinute: input.rate_limit_per_minute ?? null,
+  });
+  await db.insert(apiKeys).values(row);
+  return { row, secret };
+}
+
+export async function revokeApiKey(db: Database, keyId: string) {
+  const [existing] = await db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+  if (!existing) throw new ApiError("not_found");
+  if (existing.revokedAt) return existing;
+  const [updated] = await db.update(apiKeys).set({ revokedAt: isoNow() }).where(eq(apiKeys.id, keyId)).returning();
+  return updated!;
+}
+
+/** Keyset pagination shared by the admin lists (newest first). */
+export async function pageOf<T extends { id: string; createdAt: string }>(
+  fetchPage: (after: { createdAt: string; id: string } | null, limit: number) => Promise<T[]>,
+  options: { limit: number; cursor: string | undefined; secret: string | undefined; scope: string },
+) {
+  const after = options.cursor ? await decodeCursor(options.secret, options.scope, options.cursor) : null;
+  const rows = await fetchPage(after, options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  const hasMore = rows.length > options.limit;
+  const last = page.at(-1);
+  const nextCursor = hasMore && last ? await encodeCursor(options.secret, options.scope, last) : null;
+  return { page, hasMore, nextCursor };
+}
+
+interface KeysetTable {
+  createdAt: AnySQLiteColumn;
+  id: AnySQLiteColumn;
+}
+
+export function olderThan(table: KeysetTable, after: { createdAt: string; id: string } | null) {
+  if (!after) return undefined;
+  return or(lt(table.createdAt, after.createdAt), and(eq(table.createdAt, after.createdAt), lt(table.id, after.id)));
+}
+
+export const newestFirst = (table: KeysetTable) => [desc(table.createdAt), desc(table.id)];

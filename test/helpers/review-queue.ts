@@ -1,0 +1,54 @@
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import worker from "../../src/index.ts";
+import type { ReviewQueueMessage } from "../../src/schemas/queue-messages.ts";
+import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
+import { createReviewRuns } from "../../src/services/review-runs/create.ts";
+import type { AuthContext } from "../../src/services/tenancy/auth.ts";
+import { call, type Tenant } from "./harness.ts";
+import { SEED_PACKET, type Json } from "./runs.ts";
+
+const authOf = (tenant: Tenant): AuthContext => ({
+  keyId: tenant.apiKeyId,
+  organizationId: tenant.organizationId,
+  projectId: tenant.projectId,
+  scopes: [],
+  plan: "enterprise",
+  rateLimitPerMinute: null,
+});
+
+/** A stored, queued run whose message we deliver by hand. */
+export async function queuedRun(tenant: Tenant): Promise<string> {
+  const [run] = await createReviewRuns(env, authOf(tenant), [ReviewRunInputSchema.parse(SEED_PACKET)], {
+    captureMethod: "api",
+    enqueue: false,
+  });
+  return run!.id;
+}
+
+export async function deliver(queue: string, bodies: unknown[]) {
+  const batch = createMessageBatch<unknown>(
+    queue,
+    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+export const message = (tenant: Tenant, runId: string): ReviewQueueMessage => ({ kind: "review_run", review_run_id: runId, project_id: tenant.projectId });
+
+export async function artifactsOf(tenant: Tenant, runId: string) {
+  const get = async (path: string) => (await (await call(path, { key: tenant.apiKey })).json()) as Json;
+  const run = await get(`/v1/review-runs/${runId}`);
+  const claims = await get(`/v1/review-runs/${runId}/claims`);
+  const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_artifacts WHERE review_run_id = ?").bind(runId).first<{ n: number }>();
+  return {
+    status: run.status,
+    gate_verdict: run.gate_verdict,
+    source_spans: run.source_spans,
+    verification_results: run.verification_results,
+    claim_report: run.claim_report,
+    claims: claims.items,
+    rows: rows?.n,
+  };
+}
