@@ -174,7 +174,7 @@ export function alignClaim(
   });
   // Values are the most specific words a claim has: a passage holding the
   // claim's values is preferred over one that merely shares more words.
-  const claimQuantities = extractQuantities(output, claim.start, claim.end).filter((q) => !inExcluded(q, claim.excluded));
+  const claimQuantities = extractQuantities(output, claim.start, claim.end).filter((q) => !inExcluded(q, claim.excluded)).slice(0, THRESHOLDS.claimValues);
   const valueShare = (c: ScoredCandidate): number => {
     if (claimQuantities.length === 0) return 0;
     return claimQuantities.filter((q) => valueIn(q, c.window, index)).length / claimQuantities.length;
@@ -211,7 +211,7 @@ export function alignClaim(
       scored,
       best,
       evidence: { sourceIndex: best.sentence.sourceIndex, start: best.sentence.start, end: best.sentence.end },
-      sentenceTokens: index.tokensOf(best.sentence),
+      sentenceTokens: index.tokensOf(best.sentence).slice(0, THRESHOLDS.evidenceTokens),
       windowKeys,
       coverage: Math.min(1, best.windowCoverage),
       claimQuantities,

@@ -1,4 +1,5 @@
 import type { Alignment } from "./alignment.ts";
+import type { IndexedSentence } from "./retrieve.ts";
 import type { DecidingCheck, Finding } from "./checks/finding.ts";
 import { lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
 import { isContentToken, type Token } from "./text.ts";
@@ -99,6 +100,14 @@ function pairShare(claimKeys: ReadonlyArray<string>, sentences: ReadonlyArray<Re
 }
 
 const PAIR_DISTANCE = 3;
+// Bounds on the words these comparisons read, so that a pathological claim
+// or a sentence without punctuation costs no more than a long real one: no
+// statement has more content words, and the aligned part of a source
+// sentence sits well inside the first few hundred.
+const CLAIM_WORDS = 60;
+// A sentence's content keys, read once per run however many claims align to it.
+const sentenceKeys = new WeakMap<IndexedSentence, string[]>();
+const EVIDENCE_WORDS = 600;
 
 function closeTogether(keys: ReadonlyArray<string>, a: string, b: string): boolean {
   for (let i = 0; i < keys.length; i++) {
@@ -129,7 +138,11 @@ function orderKept(claimKeys: ReadonlyArray<string>, sentenceKeys: ReadonlyArray
 function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<Token>): number {
   if (claimTokens.length === 0) return 0;
   const positions = new Map<string, number[]>();
-  evidence.forEach((t, i) => positions.set(t.lower, [...(positions.get(t.lower) ?? []), i]));
+  evidence.forEach((t, i) => {
+    const list = positions.get(t.lower);
+    if (list) list.push(i);
+    else positions.set(t.lower, [i]);
+  });
   let longest = 0;
   for (let i = 0; i < claimTokens.length && claimTokens.length - i > longest; i++) {
     for (const at of positions.get((claimTokens[i] as Token).lower) ?? []) {
@@ -179,12 +192,22 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0) || 1;
   const anywhereWeight = terms.filter((t) => index.occursLoosely(t.token.key)).reduce((sum, t) => sum + t.weight, 0);
   const elsewhereOnly = missing.filter((t) => index.occursLoosely(t.token.key));
-  const claimKeys = terms.map((t) => t.token.key);
-  const windowKeys = best.window.map((s) => contentKeys(index.tokensOf(s)));
-  const candidateKeys = scored.flatMap((c) => c.window.map((s) => contentKeys(index.tokensOf(s))));
+  const claimKeys = terms.map((t) => t.token.key).slice(0, CLAIM_WORDS);
+  const boundedClaimTokens = claimTokens.slice(0, CLAIM_WORDS * 2);
+  const evidenceTokens = (sentences: ReadonlyArray<IndexedSentence>): Token[] => sentences.flatMap((s) => index.tokensOf(s).slice(0, EVIDENCE_WORDS));
+  const keysOf = (sentence: IndexedSentence): string[] => {
+    let keys = sentenceKeys.get(sentence);
+    if (!keys) {
+      keys = contentKeys(index.tokensOf(sentence).slice(0, EVIDENCE_WORDS));
+      sentenceKeys.set(sentence, keys);
+    }
+    return keys;
+  };
+  const windowKeys = best.window.map(keysOf);
+  const candidateKeys = scored.flatMap((c) => c.window.map(keysOf));
   const fired = new Set(findings.map((f) => f.check));
   const questionTerms = terms.filter((t) => contextKeys.has(t.token.key)).length;
-  const relations = missing.map((t) => strongestRelation(t.token.key, windowKeys.flat()));
+  const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowKeys.flat()));
 
   const vector: Record<FeatureName, number> = {
     coverage_sentence: Math.min(1, best.sentenceCoverage),
@@ -198,9 +221,9 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     names_found_elsewhere_only: Math.log1p(elsewhereOnly.filter((t) => t.token.isCapitalized && t.weight > 1).length),
     pairs_in_window: pairShare(claimKeys, windowKeys),
     pairs_in_candidates: pairShare(claimKeys, candidateKeys),
-    order_kept: orderKept(claimKeys, contentKeys(alignment.sentenceTokens)),
-    copied_run: copiedRun(claimTokens, best.window.flatMap((s) => index.tokensOf(s))),
-    all_words_in_window: allWordsShare(claimTokens, best.window.flatMap((s) => index.tokensOf(s))),
+    order_kept: orderKept(claimKeys, contentKeys(alignment.sentenceTokens.slice(0, EVIDENCE_WORDS))),
+    copied_run: copiedRun(boundedClaimTokens, evidenceTokens(best.window)),
+    all_words_in_window: allWordsShare(boundedClaimTokens, evidenceTokens(best.window)),
     sentence_covers_all: best.sentenceCoverage >= 0.999 ? 1 : 0,
     any_novel_word: novel.length > 0 ? 1 : 0,
     // Unweighted and blind to the question: every content word counts once.
@@ -228,7 +251,7 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     opinion_words: anyWord(claimTokens, OPINION),
     hedging_words: anyWord(claimTokens, HEDGES),
     source_size: Math.min(1, Math.log1p(index.sentences.length) / 8),
-    reworded_share: missing.length === 0 ? 1 : relations.filter((r) => r === "synonym" || r === "hyponym").length / missing.length,
+    reworded_share: relations.length === 0 ? 1 : relations.filter((r) => r === "synonym" || r === "hyponym").length / relations.length,
     more_specific_words: Math.log1p(relations.filter((r) => r === "hypernym").length),
     opposite_words: Math.log1p(relations.filter((r) => r === "antonym").length),
     sibling_words: Math.log1p(relations.filter((r) => r === "cohyponym").length),

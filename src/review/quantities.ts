@@ -51,7 +51,9 @@ const DIGITS = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
 const NUMBER = `(?:${DIGITS}|(?:${WRITTEN_NUMBER})\\b)`;
 const SCALE = String.raw`(?:\s?(?:thousand|million|billion|trillion|bn|mn|tn|[kmb])\b)?`;
 // "and" joins a range only after "between"; elsewhere it joins two facts.
-const RANGE_JOIN = String.raw`(?:\s?[-–—]\s?|\sto\s|(?<=\bbetween\s\S+(?:\s\S+)?)\sand\s)`;
+// The look-behind reads at most two words of bounded length: an unbounded
+// `\S+` would rescan a long run without spaces at every position (quadratic).
+const RANGE_JOIN = String.raw`(?:\s?[-–—]\s?|\sto\s|(?<=\bbetween\s\S{1,40}(?:\s\S{1,40})?)\sand\s)`;
 
 interface Pattern {
   kind: QuantityKind;
@@ -209,18 +211,27 @@ const MAY_HOLD_QUANTITY = new RegExp(String.raw`\d|\b(?:${[...NUMBER_WORDS, ...O
 
 // Years inside a full date are also emitted as years, so "May 2, 1999" supports "1999".
 // Offsets are into `text`; only text[from, to) is read.
+// More values than any sentence of prose holds; past it a "sentence" is a
+// table dump or noise, and reading further only costs time.
+export const MAX_VALUES_PER_TEXT = 500;
+
 export function extractQuantities(text: string, from = 0, to = text.length): Quantity[] {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);
   // Most sentences hold no value at all; one cheap test spares nine patterns.
   if (!MAY_HOLD_QUANTITY.test(slice)) return [];
-  const taken: Array<[number, number]> = [];
+  // Characters already claimed by an earlier pattern's match: checking a
+  // match costs its own length, not the number of values found so far.
+  const taken = new Uint8Array(slice.length);
   const found: Quantity[] = [];
-  const overlaps = (start: number, end: number): boolean => taken.some(([s, e]) => start < e && end > s);
+  const overlaps = (start: number, end: number): boolean => {
+    for (let i = start; i < end; i++) if (taken[i] === 1) return true;
+    return false;
+  };
   for (const pattern of PATTERNS) {
     if (!pattern.hint.test(slice)) continue;
     pattern.regex.lastIndex = 0;
     let match: RegExpExecArray | null;
-    while ((match = pattern.regex.exec(slice)) !== null) {
+    while (found.length < MAX_VALUES_PER_TEXT && (match = pattern.regex.exec(slice)) !== null) {
       if (match[0].length === 0) {
         pattern.regex.lastIndex++;
         continue;
@@ -231,7 +242,7 @@ export function extractQuantities(text: string, from = 0, to = text.length): Qua
       const quantity = build(pattern.kind, match, slice);
       if (!quantity) continue;
       found.push({ ...quantity, start: quantity.start + from, end: quantity.end + from });
-      taken.push([start, end]);
+      taken.fill(1, start, end);
       if (pattern.kind === "date") {
         const yearText = match[3] ?? match[6];
         if (yearText !== undefined) {

@@ -18,12 +18,26 @@ const STEP4_SUFFIXES = [
   "ent", "ou", "ism", "ate", "iti", "ous", "ive", "ize",
 ];
 
+function isVowelLetter(ch: string | undefined): boolean {
+  return ch === "a" || ch === "e" || ch === "i" || ch === "o" || ch === "u";
+}
+
+// Porter's "y is a consonant after a vowel or at the start": along a run of
+// y's the answer alternates, so it is read off the run's start instead of
+// recursing once per y (a run of thousands would overflow the stack).
 function isConsonant(word: string, i: number): boolean {
   const ch = word[i];
-  if (ch === "a" || ch === "e" || ch === "i" || ch === "o" || ch === "u") return false;
-  if (ch === "y") return i === 0 ? true : !isConsonant(word, i - 1);
-  return true;
+  if (isVowelLetter(ch)) return false;
+  if (ch !== "y") return true;
+  let start = i;
+  while (start > 0 && word[start - 1] === "y") start--;
+  const firstIsConsonant = start === 0 || isVowelLetter(word[start - 1]);
+  return (i - start) % 2 === 0 ? firstIsConsonant : !firstIsConsonant;
 }
+
+// No English word is longer; a longer token is an identifier, a hash or
+// noise, and matches only itself.
+const LONGEST_STEMMED_WORD = 40;
 
 // m in Porter's notation: the number of vowel-consonant sequences.
 function measure(stem: string): number {
@@ -71,7 +85,7 @@ function replaceSuffix(word: string, rules: ReadonlyArray<readonly [string, stri
 
 export function porterStem(input: string): string {
   let word = input;
-  if (word.length <= 2) return word;
+  if (word.length <= 2 || word.length > LONGEST_STEMMED_WORD) return word;
 
   if (word.endsWith("sses")) word = word.slice(0, -2);
   else if (word.endsWith("ies")) word = word.slice(0, -2);

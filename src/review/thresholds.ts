@@ -26,4 +26,10 @@ export const THRESHOLDS = {
   antonymCoverage: 0.3,
   prefixAntonymCoverage: 0.5,
   exclusiveValueCoverage: 0.4,
+  // Values of one claim that are checked; a claim listing more is a table, not a statement.
+  claimValues: 50,
+  // Words of the evidence sentence the checks read: a "sentence" longer than
+  // this is a page without punctuation, and what a claim aligns to sits near
+  // its start; reading all of it for every claim made cost quadratic.
+  evidenceTokens: 1000,
 } as const;

@@ -53,7 +53,8 @@ export interface Finding {
 // Quoted source text inside a rationale sentence: whitespace collapsed, the
 // final full stop dropped so the rationale's own punctuation closes it.
 export function quote(text: string): string {
-  const collapsed = text.replace(/\s+/g, " ").trim().replace(/[.;:,]$/, "");
+  // Only the start is shown; collapsing a whole page per claim cost more than the claim.
+  const collapsed = text.slice(0, 1_000).replace(/\s+/g, " ").trim().replace(/[.;:,]$/, "");
   return collapsed.length > 120 ? `${collapsed.slice(0, 117)}…` : collapsed;
 }
 

@@ -8,14 +8,18 @@ import { isContentToken, type Token } from "../text.ts";
 
 // Parity of negators, skipping "not only", "no later than" and friends, so a
 // double negation reads as positive.
+function isNegatorWord(lowerWord: string): boolean {
+  const lower = lowerWord.includes("’") ? lowerWord.replace(/’/g, "'") : lowerWord;
+  return NEGATORS.has(lower) || lower.endsWith("n't");
+}
+
 export function negationParity(tokens: ReadonlyArray<Token>): { negated: boolean; cue: string | null } {
   let count = 0;
   let cue: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as Token;
+    if (!isNegatorWord(token.lower)) continue;
     const lower = token.lower.replace(/’/g, "'");
-    const isNegator = NEGATORS.has(lower) || lower.endsWith("n't");
-    if (!isNegator) continue;
     const next = tokens[i + 1]?.lower ?? "";
     if (NON_NEGATING_PHRASES.some(([first, second]) => first === lower && second === next)) continue;
     if (lower === "no" && (next === "doubt" || next === "matter")) continue;
@@ -34,6 +38,8 @@ export function negationParity(tokens: ReadonlyArray<Token>): { negated: boolean
 export function evidenceNegation(tokens: ReadonlyArray<Token>, claimKeys: ReadonlySet<string>): { negated: boolean; cue: string | null } {
   const governing: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
+    // Only a negator can be the cue; most words are not, so skip the pair test.
+    if (!isNegatorWord((tokens[i] as Token).lower)) continue;
     const single = negationParity(tokens.slice(i, i + 2));
     if (!single.negated || single.cue !== (tokens[i] as Token).raw) continue;
     const scope = tokens.slice(i + 1, i + 5);
@@ -51,9 +57,10 @@ const EXCLUDERS: ReadonlySet<string> = new Set(["excluding", "except"]);
 function negatedWords(tokens: ReadonlyArray<Token>, contrastiveOnly = false): Map<string, { cue: string; word: string }> {
   const found = new Map<string, { cue: string; word: string }>();
   for (let i = 0; i < tokens.length; i++) {
-    const pair = negationParity(tokens.slice(i, i + 2));
     const token = tokens[i] as Token;
     const contrastive = EXCLUDERS.has(token.lower) || (token.lower === "not" && tokens[i - 1]?.lower === "but");
+    if (!contrastive && !isNegatorWord(token.lower)) continue;
+    const pair = negationParity(tokens.slice(i, i + 2));
     if (contrastiveOnly ? !contrastive : !contrastive && (!pair.negated || pair.cue !== token.raw)) continue;
     const governed = tokens.slice(i + 1, i + 4).find((t) => isContentToken(t) && !NEGATORS.has(t.lower));
     if (governed && !found.has(governed.key)) found.set(governed.key, { cue: token.raw, word: governed.raw });
