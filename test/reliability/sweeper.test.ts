@@ -1,4 +1,5 @@
-import { createScheduledController, env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createScheduledController } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
