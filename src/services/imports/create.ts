@@ -12,7 +12,7 @@ import { type ImportRow, type StagedRow, importChunkKey, importChunkKeys, import
 
 /**
  * One chunk is the work of one queue invocation. An import whose accepted
- * rows fit in one chunk is created within the request (the seed's `completed`
+ * rows fit in one chunk is created within the request (a `completed`
  * 202); a larger one is staged in R2 and created chunk by chunk through the
  * import queue. The source bound keeps a chunk's R2 writes well under the
  * per-invocation subrequest limit, however many sources each row carries.
