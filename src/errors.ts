@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 
 /**
- * The one error table (SPEC §3). The runtime envelope, the error class and
+ * The one error table. The runtime envelope, the error class and
  * every route's documented error responses derive from it, so the document
  * cannot drift from what the API returns.
  */

@@ -8,7 +8,7 @@ export const newUuid = (): string => crypto.randomUUID();
 export const REVIEW_RUN_ID_PATTERN = /^run_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Child artifacts derive their IDs from the run (SPEC §3). */
+/** Child artifacts derive their IDs from the run. */
 export const sourceIdFor = (runId: string, n: number): string => `${runId}_source_${n}`;
 
 export const isoNow = (date: Date = new Date()): string => date.toISOString();

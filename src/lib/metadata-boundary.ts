@@ -5,7 +5,7 @@ import { jsonDepthExceeds } from "./json-depth.ts";
 export const MAX_BODY_DEPTH = 32;
 
 /**
- * The metadata-only boundary of the Enterprise Worker endpoints (SPEC §9.3).
+ * The metadata-only boundary of the Enterprise Worker endpoints (README, "Enterprise Worker"; SECURITY.md).
  *
  * Two checks on the raw JSON, before schema validation and before anything
  * is written: a field that names raw content anywhere in the body is refused

@@ -7,7 +7,7 @@ import { logger } from "../lib/logger.ts";
 import { AUTH_FAILURE_LIMIT, RATE_LIMIT_WINDOW_MS, rateLimitPerMinute } from "../services/billing/plans.ts";
 
 /**
- * Counts the request against its key's window (SPEC §3). The RateLimit-*
+ * Counts the request against its key's window (README, "Limits and billing"). The RateLimit-*
  * headers are set on the context, so every later response of this request
  * carries them, errors included; over the limit it answers 429 with
  * Retry-After. If the limiter cannot be reached the request proceeds without

@@ -20,7 +20,7 @@ export interface WorkerCredentialClaims {
 
 export const CREATE_SCHEMA_VERSION = "kivo_private_worker_review_run_create.v1";
 
-/** Metadata strings are short (SPEC §9.2): long text is how raw content would leak in. */
+/** Metadata strings are short: long text is how raw content would leak in. */
 export const MAX_METADATA_STRING = 256;
 const MAX_SOURCES = 50;
 const MAX_LIST_ITEMS = 50;

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-// The enum values are the contract (SPEC §4); the `as const` tuples are shared
+// The enum values are the contract (they are in /openapi.json); the `as const` tuples are shared
 // with the pure review engine, which must not depend on zod at run time.
 export const INTENDED_USES = [
   "internal_draft",

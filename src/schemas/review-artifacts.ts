@@ -13,8 +13,8 @@ import {
   IntendedUseSchema,
 } from "./enums.ts";
 
-// The artifacts a review produces, in the exact shapes of the seed's "Read
-// results" example. The review engine imports only the inferred types, so it
+// The artifacts a review produces, in the exact shapes of RUN_EXAMPLE
+// (routes/review-runs/examples.ts). The review engine imports only the inferred types, so it
 // stays free of run-time dependencies.
 
 const Timestamp = z.string().openapi({ example: "2026-04-27T16:20:24.000Z", format: "date-time" });

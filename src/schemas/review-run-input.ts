@@ -4,7 +4,7 @@ import { IntendedUseSchema, StrictnessSchema } from "./enums.ts";
 import { jsonDepthExceeds } from "../lib/json-depth.ts";
 import { credentialKind } from "../lib/credential-patterns.ts";
 
-/** Input limits (SPEC §3). */
+/** Input limits (README, "Limits and billing"). */
 export const LIMITS = {
   aiOutputChars: 20_000,
   sources: 50,

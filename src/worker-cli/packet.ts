@@ -3,9 +3,9 @@ import { z } from "zod";
 import { INTENDED_USES, STRICTNESS_LEVELS } from "../schemas/enums.ts";
 import { CliError } from "./errors.ts";
 
-// The packet the worker reviews: the hosted create body (SPEC §5) plus the
+// The packet the worker reviews: the hosted create body (POST /v1/review-runs) plus the
 // run's metadata. It never leaves the customer's machine; only its hashes do.
-// Limits are the hosted ones (SPEC §3), so a packet that passes here would
+// Limits are the hosted ones (LIMITS in schemas/review-run-input.ts), so a packet that passes here would
 // pass there too.
 
 const notBlank = (value: string) => value.trim().length > 0;

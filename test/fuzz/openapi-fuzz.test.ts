@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { call, seedTenant, type Tenant } from "../helpers/harness.ts";

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import type { Json } from "./runs.ts";

@@ -1,4 +1,5 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../src/index.ts";
 import type { ReviewQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { REVIEW_DLQ_NAME, REVIEW_QUEUE_NAME, retryDelaySeconds } from "../../src/queues/review-consumer.ts";
 import { call, seedTenant } from "../helpers/harness.ts";

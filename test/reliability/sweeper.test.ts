@@ -1,30 +1,21 @@
-import { createScheduledController, env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createScheduledController } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
-import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
-import type { AuthContext } from "../../src/services/tenancy/auth.ts";
-import { createReviewRuns } from "../../src/services/review-runs/create.ts";
 import { seedTenant, type Tenant } from "../helpers/harness.ts";
-import { SEED_PACKET, waitForRun } from "../helpers/runs.ts";
+import { queuedRun } from "../helpers/review-queue.ts";
+import { waitForRun } from "../helpers/runs.ts";
 
 const MINUTE = 60_000;
 
 /** A stored run whose queue message was lost: created without one. */
 async function orphanedRun(tenant: Tenant, ageMinutes: number, enqueueCount = 1): Promise<string> {
-  const auth: AuthContext = {
-    keyId: tenant.apiKeyId,
-    organizationId: tenant.organizationId,
-    projectId: tenant.projectId,
-    scopes: [],
-    plan: "enterprise",
-    rateLimitPerMinute: null,
-  };
-  const [run] = await createReviewRuns(env, auth, [ReviewRunInputSchema.parse(SEED_PACKET)], { captureMethod: "api", enqueue: false });
+  const runId = await queuedRun(tenant);
   const past = new Date(Date.now() - ageMinutes * MINUTE).toISOString();
   await env.DB.prepare("UPDATE review_runs SET created_at = ?, updated_at = ?, enqueue_count = ? WHERE id = ?")
-    .bind(past, past, enqueueCount, run!.id)
+    .bind(past, past, enqueueCount, runId)
     .run();
-  return run!.id;
+  return runId;
 }
 
 const statusOf = async (id: string) =>

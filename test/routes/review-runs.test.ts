@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "../../src/routes/review-runs/examples.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";

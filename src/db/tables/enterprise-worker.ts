@@ -5,7 +5,7 @@ import { reviewRuns } from "./review-runs.ts";
  * The metadata an Enterprise Worker run carries besides its `review_runs` row.
  * Everything here is an identifier, a hash, a version, a count or an opaque
  * label chosen by the customer: the output, the sources and the report stay
- * in the customer's environment (SPEC §9).
+ * in the customer's environment (README, "Enterprise Worker").
  */
 export const enterpriseWorkerRuns = sqliteTable(
   "private_worker_runs",

@@ -2,7 +2,7 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { projects } from "./tenancy.ts";
 
 /**
- * One row per accepted `POST /v1/imports` (SPEC §8). The runs themselves are
+ * One row per accepted `POST /v1/imports` (README, "Imports"). The runs themselves are
  * ordinary `review_runs` rows carrying `import_id`; their IDs are derived from
  * (import ID, row number), so the import does not list them and a chunk that
  * runs twice finds its runs instead of creating new ones.

@@ -5,7 +5,7 @@ import { registerWorkerEvents } from "./events.ts";
 import { registerRevokeWorkerCredential } from "./revoke-credential.ts";
 import { registerRotateWorkerCredential } from "./rotate-credential.ts";
 
-/** The Enterprise Worker endpoints (SPEC §9): metadata-only runs, their credentials and events. */
+/** The Enterprise Worker endpoints (README, "Enterprise Worker"): metadata-only runs, their credentials and events. */
 export function registerEnterpriseWorker(app: OpenAPIHono<AppEnv>) {
   registerCreateEnterpriseWorkerRun(app);
   registerRotateWorkerCredential(app);

@@ -1,6 +1,5 @@
-// The seed's import example (000_b8909999a0d5327e.txt), shown in the OpenAPI
-// document. The request carries both rows of the seed's sample.jsonl so that it
-// matches the 202's counts; the fields the seed leaves out are filled in.
+// The import examples shown in the OpenAPI document. The request carries both
+// rows of examples/fixtures/sample.jsonl so that it matches the 202's counts.
 
 const SAMPLE_ROWS = [
   {

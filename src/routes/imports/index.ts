@@ -4,7 +4,7 @@ import { registerCreateImport } from "./create.ts";
 import { registerGetImport } from "./get.ts";
 import { ImportRowSchema } from "./schema.ts";
 
-/** Imports (SPEC §8): batches of rows that become review runs. */
+/** Imports (README, "Imports"): batches of rows that become review runs. */
 export function registerImports(app: OpenAPIHono<AppEnv>) {
   // Rows are validated one by one, so the body schema only references the row shape.
   app.openAPIRegistry.register("ImportRow", ImportRowSchema);

@@ -1,6 +1,5 @@
-// The seed's example responses (001_e811ae06184edb14.txt), shown in the OpenAPI
-// document. Two fields the SPEC added after the seed are filled in so every
-// example validates against its schema: `suggested_repair` and `leakage_check`.
+// The example responses shown in the OpenAPI document, complete so that each
+// validates against its schema.
 export const QUEUED_EXAMPLE = {
   "review_run": {
     "id": "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f",
@@ -173,8 +172,8 @@ export const RUN_EXAMPLE = {
   "import_id": null
 };
 
-// The seed repeats the run's report, claim and verification result in its
-// per-resource examples; they are derived here so the copies cannot drift.
+// The per-resource examples repeat the run's report, claims and verification
+// results; they are derived from RUN_EXAMPLE so the copies cannot drift.
 export const CLAIM_REPORT_EXAMPLE = { ...RUN_EXAMPLE.claim_report, request_id: "req_01hw87mffegj48zyr7fzd71r82" };
 
 export const CLAIMS_EXAMPLE = {

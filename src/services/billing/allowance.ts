@@ -6,7 +6,7 @@ import { ApiError } from "../../errors.ts";
 import { type PlanName, monthlyRunLimit } from "./plans.ts";
 
 /**
- * The monthly review-run allowance (SPEC §10). Every run-creating path
+ * The monthly review-run allowance (README, "Limits and billing"). Every run-creating path
  * reserves before it writes anything and releases if creation then fails, so
  * a refused or failed request leaves the counter as it was.
  */

@@ -7,7 +7,7 @@ export type PaidPlan = Exclude<PlanName, "free">;
 export interface Plan {
   /** Review runs accepted per allowance period; `organizations.monthly_run_limit` overrides it. */
   monthlyRunLimit: number;
-  /** Requests per minute per API key (SPEC §3); `api_keys.rate_limit_per_minute` overrides it. */
+  /** Requests per minute per API key; `api_keys.rate_limit_per_minute` overrides it. */
   rateLimitPerMinute: number;
   /** The config var holding the Stripe price ID that buys this plan. */
   stripePriceVar: "STRIPE_PRICE_PRO" | "STRIPE_PRICE_ENTERPRISE" | null;

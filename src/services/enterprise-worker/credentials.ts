@@ -7,7 +7,7 @@ import { requireSecret } from "../../lib/secrets.ts";
 import type { WorkerCredentialClaims } from "../../schemas/enterprise-worker.ts";
 
 /**
- * Run-scoped worker credentials (SPEC §9.1).
+ * Run-scoped worker credentials (README, "Enterprise Worker").
  *
  * A token is `kivo_wrk_<payload>.<signature>`: the payload is base64url JSON
  * naming the run, its project, the credential ID and the expiry; the signature

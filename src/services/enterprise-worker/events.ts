@@ -23,7 +23,7 @@ export interface EventOutcome {
   replayed: boolean;
 }
 
-/** SPEC §4: the verdict and the use status map one to one. */
+/** The verdict and the use status map one to one, as VERDICT_FOR_STATUS in review/gate-policy.ts says. */
 const SAFE_USE_FOR_VERDICT = Object.fromEntries(
   Object.entries(VERDICT_FOR_STATUS).map(([status, verdict]) => [verdict, status]),
 ) as Record<GateVerdictValue, SafeUseStatus>;

@@ -108,7 +108,7 @@ type CreatedView = {
 };
 
 /**
- * Create with `Idempotency-Key` support (SPEC §3). The stored first response
+ * Create with `Idempotency-Key` support (README, "Using the API"). The stored first response
  * leaves the token out, because Kivo keeps no token anywhere; a replay
  * therefore answers the same run with a freshly rotated credential, and the
  * token of the lost first answer is refused from then on.

@@ -3,6 +3,7 @@ import { imports } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
+import { sendInBatches, settleAll } from "../../lib/batches.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
@@ -12,7 +13,7 @@ import { type ImportRow, type StagedRow, importChunkKey, importChunkKeys, import
 
 /**
  * One chunk is the work of one queue invocation. An import whose accepted
- * rows fit in one chunk is created within the request (the seed's `completed`
+ * rows fit in one chunk is created within the request (a `completed`
  * 202); a larger one is staged in R2 and created chunk by chunk through the
  * import queue. The source bound keeps a chunk's R2 writes well under the
  * per-invocation subrequest limit, however many sources each row carries.
@@ -106,16 +107,14 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
   const queued = { ...record, chunkCount: chunks.length };
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
   try {
-    // All puts settle before a failure is thrown, so the cleanup runs after the last write.
-    const puts = await Promise.allSettled(
+    // The cleanup below runs after the last write, failed or not.
+    await settleAll(
       chunks.map((rows, i) =>
         env.SOURCES.put(importChunkKey(owner.projectId, importId, i + 1), JSON.stringify({ rows }), {
           httpMetadata: { contentType: "application/json" },
         }),
       ),
     );
-    const failedPut = puts.find((put) => put.status === "rejected");
-    if (failedPut) throw failedPut.reason;
     await db.insert(imports).values(queued);
     await enqueueChunks(env, queued);
   } catch (error) {
@@ -132,8 +131,7 @@ export async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "
     body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1 } satisfies ImportQueueMessage,
     contentType: "json" as const,
   }));
-  // A queue batch holds at most 100 messages.
-  for (let i = 0; i < messages.length; i += 100) await env.IMPORT_QUEUE.sendBatch(messages.slice(i, i + 100));
+  await sendInBatches(env.IMPORT_QUEUE, messages);
 }
 
 /** An API error (402 and the like) passes through; anything else is a storage failure the caller may retry. */

@@ -4,8 +4,8 @@ import { type ReviewRunInput, LIMITS, ReviewRunInputSchema } from "../../schemas
 import type { IntendedUse, Strictness } from "../../schemas/enums.ts";
 
 /**
- * Turns an import request into validated review-run inputs, row by row (SPEC
- * §8). Pure: no bindings, no I/O. A problem with the request as a whole (too
+ * Turns an import request into validated review-run inputs, row by row
+ * (README, "Imports"). Pure: no bindings, no I/O. A problem with the request as a whole (too
  * many rows, CSV headers that map to nothing, data that is not JSON at all)
  * throws an ApiError, so nothing is created; a problem with one row becomes a
  * validation error on that row, and its neighbours are unaffected.

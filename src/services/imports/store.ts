@@ -8,7 +8,7 @@ import { parseJson } from "../review-runs/store.ts";
 
 export type ImportRow = typeof imports.$inferSelect;
 
-/** SPEC §8. `uploaded` and `mapping_required` are in the contract but never stored: a request that cannot be mapped creates nothing. */
+/** `uploaded` and `mapping_required` are in the contract but never stored: a request that cannot be mapped creates nothing. */
 export const IMPORT_STATUSES = ["uploaded", "mapping_required", "queued", "processing", "completed", "failed", "cancelled"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const TERMINAL_IMPORT_STATUSES: readonly string[] = ["completed", "failed", "cancelled"];
@@ -76,7 +76,7 @@ export async function importRunIds(db: Database, row: ImportRow): Promise<string
   return ids.filter((id) => found.has(id));
 }
 
-/** The import object of SPEC §8, field order as in the seed's 202. */
+/** The import object of the API, field order as in IMPORT_EXAMPLE (routes/imports/examples.ts). */
 export function importResponse(row: ImportRow, reviewRunIds: string[], requestId: string) {
   return {
     id: row.id,

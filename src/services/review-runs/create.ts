@@ -10,6 +10,7 @@ import type { CaptureMethod } from "../../schemas/enums.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
+import { sendInBatches, settleAll } from "../../lib/batches.ts";
 import { logger } from "../../lib/logger.ts";
 
 type RunRow = typeof reviewRuns.$inferInsert;
@@ -104,9 +105,7 @@ export async function resumeReviewRuns(
 type PlannedRun = Awaited<ReturnType<typeof planRun>>;
 
 async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: string[]): Promise<void> {
-  // Every put settles before a failure is thrown, so the rollback sees every
-  // object written, including those that finished after the first failure.
-  const results = await Promise.allSettled(
+  await settleAll(
     planned.flatMap(({ objects }) =>
       objects.map(async ({ key, content }) => {
         await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
@@ -114,8 +113,6 @@ async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: s
       }),
     ),
   );
-  const failure = results.find((result) => result.status === "rejected");
-  if (failure) throw failure.reason;
 }
 
 async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignoreExisting: boolean }, written: string[]) {
@@ -160,8 +157,7 @@ export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: 
     body: { kind: "review_run", review_run_id: id, project_id: projectId } satisfies ReviewQueueMessage,
     contentType: "json" as const,
   }));
-  // A queue batch holds at most 100 messages.
-  for (let i = 0; i < messages.length; i += 100) await env.REVIEW_QUEUE.sendBatch(messages.slice(i, i + 100));
+  await sendInBatches(env.REVIEW_QUEUE, messages);
 }
 
 async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, options: CreateOptions, now: string) {

@@ -16,7 +16,7 @@ export function parseJson<T>(raw: string | null): T | null {
   return raw === null ? null : (JSON.parse(raw) as T);
 }
 
-/** Field order follows the seed's examples. */
+/** Field order follows the documented examples (routes/review-runs/examples.ts). */
 export function toSummary(row: ReviewRunRow): ReviewRunSummary {
   return {
     id: row.id,

@@ -6,7 +6,7 @@ import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary 
 
 export const RECOMMENDED_POLL_INTERVAL_SECONDS = 2;
 
-/** The 202 answer of a create, as in the seed. */
+/** The 202 answer of a create, as QUEUED_EXAMPLE in routes/review-runs/examples.ts shows it. */
 export function queuedResponse(row: ReviewRunRow, origin: string, requestId: string) {
   const pollingUrl = `${origin}/v1/review-runs/${row.id}`;
   return {
@@ -22,7 +22,7 @@ export function queuedResponse(row: ReviewRunRow, origin: string, requestId: str
   };
 }
 
-/** The full run of the seed's "Read results" example; private-worker runs carry metadata only. */
+/** The full run, as RUN_EXAMPLE in routes/review-runs/examples.ts shows it; private-worker runs carry metadata only. */
 export async function runResponse(db: Database, row: ReviewRunRow, requestId: string) {
   const hosted = row.captureMethod !== "private_worker";
   const [sources, artifacts, enterpriseWorker] = hosted
