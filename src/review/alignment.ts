@@ -138,6 +138,9 @@ export function alignClaim(
   const query = new Map<string, number>();
   for (const term of terms) query.set(term.token.key, Math.max(query.get(term.token.key) ?? 0, term.weight));
   for (const token of contextTokens) if (!query.has(token.key)) query.set(token.key, isAnswer ? 0.8 : 0.3);
+  if (claim.antecedent !== null) {
+    for (const token of tokenize(claim.antecedent).filter(isContentToken)) if (!query.has(token.key)) query.set(token.key, 0.3);
+  }
   const candidates = index.search(query, THRESHOLDS.candidateLimit, sourceFilter);
   if (candidates.length === 0) {
     const shown = terms.filter((t) => t.weight >= 1).map((t) => t.token.raw);

@@ -22,6 +22,9 @@ export interface ExtractedClaim extends TextRange {
   // What frames the claim: the user's question for an answer, or the clause an
   // appended "including …" part extends. Used to find evidence, not judged.
   context: string | null;
+  // The sentence before, when the claim opens with a pronoun ("It was
+  // designed by …"): what "it" names helps find the evidence; it is not judged.
+  antecedent: string | null;
   language: LanguageJudgement;
 }
 
@@ -31,6 +34,7 @@ const OFFER_OF_HELP =
 const META_TALK =
   /^(sure|certainly|of course|okay|ok|absolutely|great question|good question|no problem|understood|got it)\b[!.,]?\s*$|^(as an ai|i am an ai|i'm an ai|as a language model|i (cannot|can't) browse|here('s| is| are)\b|below (is|are)\b|the following\b|in summary[,:]?$|to summarize[,:]?$|in conclusion[,:]?$|summary:?$|answer:?$)/i;
 
+const OPENS_WITH_PRONOUN = /^\s*(?:it|its|he|his|she|her|they|their|this|these|that|those|the (?:company|band|film|album|team|city|group|book|show|series|game|firm|song))\b/i;
 const CLAUSE_SPLIT = /;\s+|,\s+(?=(?:and|but|while|whereas|yet)\s)/g;
 const APPENDED_SPLIT = /,\s+(?=(?:including|such as|especially|particularly|notably|plus)\s)/g;
 const CLAUSE_SUBJECT_START =
@@ -195,14 +199,18 @@ export function extractClaims(
         citations: citations.slice(),
         excluded: citations.map((c) => ({ start: c.start, end: c.end })),
         context: question,
+        antecedent: null,
         language: judgeLanguage(`${question ?? ""} ${text}`),
       }];
     }
   }
   const claims: ExtractedClaim[] = [];
+  let previousSentence: string | null = null;
   for (const sentence of splitSentences(output)) {
     if (sentence.isHeading) continue;
     const sentenceText = output.slice(sentence.start, sentence.end);
+    const antecedent = OPENS_WITH_PRONOUN.test(sentenceText) ? previousSentence : null;
+    previousSentence = sentenceText;
     if (isNonClaim(sentenceText)) continue;
     const inSentence = citations.filter((c) => c.start >= sentence.start && c.end <= sentence.end);
     const parts = splitParts(output, sentence)
@@ -235,6 +243,7 @@ export function extractClaims(
         citations: attached,
         excluded: inSentence.filter((c) => c.start < range.end && c.end > range.start).map((c) => ({ start: c.start, end: c.end })),
         context: part.context ?? question,
+        antecedent: part.role === "appended" ? null : antecedent,
         language,
       });
     }
