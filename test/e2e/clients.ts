@@ -13,10 +13,10 @@ export interface ProcessResult {
 }
 
 /** Runs a client as a user would: its own process, in the repository, with only the environment given. */
-export function runProcess(command: string, args: string[], env: Record<string, string>, timeoutMs = 120_000) {
+export function runProcess(command: string, args: string[], env: Record<string, string>, timeoutMs = 120_000, cwd = root) {
   return new Promise<ProcessResult>((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: root,
+      cwd,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LANG: "C.UTF-8", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -49,9 +49,14 @@ export function lineOf(stdout: string, name: string): string {
 
 /** A Python 3 that can import `requests`: the one on PATH, else Debian's (`python3-requests`). */
 export function pythonWithRequests(): string | null {
+  return pythonWith("requests");
+}
+
+/** A Python 3 that can import every module named: the one on PATH, else Debian's /usr/bin/python3. */
+export function pythonWith(...modules: string[]): string | null {
   for (const candidate of ["python3", "/usr/bin/python3"]) {
     if (candidate.startsWith("/") && !existsSync(candidate)) continue;
-    const probe = spawnSync(candidate, ["-c", "import requests"], { stdio: "ignore" });
+    const probe = spawnSync(candidate, ["-c", modules.map((name) => `import ${name}`).join("; ")], { stdio: "ignore" });
     if (probe.status === 0) return candidate;
   }
   return null;

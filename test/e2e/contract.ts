@@ -17,6 +17,8 @@ type Json = Record<string, any>;
 export interface Exchange {
   method: string;
   path: string;
+  /** What the client sent (optional so that hand-made exchanges need not invent it). */
+  requestHeaders?: IncomingHttpHeaders;
   status: number;
   contentType: string;
   body: string;
@@ -128,6 +130,7 @@ export async function contractProxy(target: string) {
           exchanges.push({
             method: req.method ?? "",
             path: req.url ?? "",
+            requestHeaders: req.headers,
             status: answer.statusCode ?? 0,
             contentType: String(answer.headers["content-type"] ?? ""),
             body: decoded(body, answer.headers["content-encoding"]).toString("utf8"),
