@@ -1,8 +1,11 @@
 import type { Bindings } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
-import { runReview, type ReviewResult } from "../../review/index.ts";
+import { runReview, type ReviewInput, type ReviewResult } from "../../review/index.ts";
+import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
+import { resolveJudge } from "../judge/config.ts";
+import { judgeReview } from "../judge/run.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
@@ -72,13 +75,14 @@ export async function processReviewRun(
       `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
        WHERE review_run_id = ? ORDER BY position`,
     ).bind(runId),
-    env.DB.prepare("SELECT gate_mode FROM projects WHERE id = ?").bind(projectId),
+    env.DB.prepare("SELECT gate_mode, semantic_judge FROM projects WHERE id = ?").bind(projectId),
   ]);
   const run = (claimed?.results as RunRecord[] | undefined)?.[0];
   if (!run) return { outcome: "skipped" };
   if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
   const sources = (sourceRows?.results ?? []) as SourceRecord[];
-  const gateMode = ((projectRows?.results as { gate_mode: GateMode }[] | undefined)?.[0]?.gate_mode) ?? "advisory";
+  const project = (projectRows?.results as { gate_mode: GateMode; semantic_judge: string | null }[] | undefined)?.[0];
+  const gateMode = project?.gate_mode ?? "advisory";
 
   const contents = await Promise.all(
     sources.map(async (source) => {
@@ -90,7 +94,7 @@ export async function processReviewRun(
     }),
   );
 
-  const result = runReview({
+  const input: ReviewInput = {
     review_run_id: run.id,
     ai_output: run.ai_output,
     question: run.question,
@@ -106,10 +110,31 @@ export async function processReviewRun(
     strictness: run.strictness,
     gate_mode: gateMode,
     now: run.started_at,
-  });
+  };
+  const result = await withSemanticJudge(env, project?.semantic_judge ?? null, input, runReview(input));
 
   await storeResult(env, run.id, result, isoNow());
   return { outcome: "completed", result, sources };
+}
+
+/**
+ * The optional second stage (docs/engine.md, "Semantic judge"). With the judge
+ * off nothing is sent anywhere and the engine's result is stored untouched.
+ */
+async function withSemanticJudge(env: Bindings, projectSetting: string | null, input: ReviewInput, result: ReviewResult): Promise<ReviewResult> {
+  const resolved = resolveJudge(env, projectSetting);
+  if (resolved.kind === "off") return result;
+  if (resolved.kind === "not_configured") {
+    logger.warn("semantic_judge_not_configured", { review_run_id: input.review_run_id, provider: resolved.provider });
+    const { provider, model } = resolved;
+    return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
+  }
+  const judged = await judgeReview(resolved.judge, input, result, resolved.options);
+  const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
+  if (record?.status === "unavailable") {
+    logger.warn("semantic_judge_unavailable", { review_run_id: input.review_run_id, provider: resolved.judge.provider, reason: record.reason });
+  }
+  return judged;
 }
 
 async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {
