@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { admin, call, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { OPENAI_JUDGE, deliverWith, interceptJudge, judgeEnv, queuedRunOf, verdict } from "../helpers/judge.ts";
 import { artifactsOf } from "../helpers/review-queue.ts";
-import type { Json } from "../helpers/runs.ts";
+import { postImport } from "../helpers/imports.ts";
+import { type Json, waitForRun } from "../helpers/runs.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -256,5 +257,39 @@ describe("semantic judge: per-project setting through the admin API, inline path
     const organization = await admin("/admin/v1/organizations", { name: "Default", plan: "free" });
     const project = await admin("/admin/v1/projects", { organization_id: organization.id, name: "Default" });
     expect(project.semantic_judge).toBeNull();
+  });
+
+  it("PATCH sets a project's judge for the runs reviewed after it, and null returns it to the deployment's (off here)", async () => {
+    const tenant = await seedTenant();
+    const judge = interceptJudge(reasonableJudge);
+    const on = await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
+    expect(on).toMatchObject({ id: tenant.projectId, semantic_judge: "openai-compatible", gate_mode: "advisory" });
+    const judged = await reviewedWith(tenant, paraphrasePacket, {});
+    expect(judged.claims[0].verification_result.verifier_provider).toBe("openai-compatible");
+
+    const back = await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: null }, "PATCH");
+    expect(back.semantic_judge).toBeNull();
+    const plain = await reviewedWith(tenant, paraphrasePacket, {});
+    expect(plain.claims[0].verification_result.verifier_provider).toBe("deterministic");
+    expect(judge.calls).toHaveLength(1);
+
+    const missing = await call(`/admin/v1/projects/${crypto.randomUUID()}`, {
+      method: "PATCH",
+      json: { semantic_judge: "off" },
+      headers: { Authorization: `Bearer ${env.KIVO_ADMIN_TOKEN}` },
+    });
+    expect(missing.status).toBe(404);
+  });
+
+  it("judges the runs of an import, which the queue consumer reviews", async () => {
+    const tenant = await seedTenant();
+    await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
+    const judge = interceptJudge(reasonableJudge);
+    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [{ external_id: "paraphrase-1", ...paraphrasePacket }] } });
+    expect(body.review_run_ids, JSON.stringify(body)).toHaveLength(1);
+    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    expect(judge.calls).toHaveLength(1);
+    expect(run.gate_verdict).toMatchObject({ verdict: "allow", metadata: { semantic_judge: { status: "applied", claims_changed: 1 } } });
+    expect(run.verification_results[0]).toMatchObject({ support_status: "supported", verifier_model: "judge-model-7b" });
   });
 });

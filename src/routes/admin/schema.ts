@@ -61,6 +61,11 @@ export const CreateProjectBodySchema = z.strictObject({
   semantic_judge: SemanticJudgeSettingSchema.nullable().default(null),
 });
 
+export const UpdateProjectBodySchema = z.strictObject({
+  gate_mode: z.enum(["advisory", "enforcing"]).optional(),
+  semantic_judge: SemanticJudgeSettingSchema.nullable().optional(),
+});
+
 export const CreateApiKeyBodySchema = z.strictObject({
   project_id: z.string().uuid(),
   name: z.string().trim().min(1).max(200),

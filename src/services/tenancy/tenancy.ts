@@ -80,6 +80,23 @@ export async function createProject(
   return row;
 }
 
+/** Changes only the fields given; runs already reviewed keep the verdicts they have. */
+export async function updateProject(
+  db: Database,
+  projectId: string,
+  changes: { gate_mode?: ProjectRow["gateMode"] | undefined; semantic_judge?: ProjectRow["semanticJudge"] | undefined },
+) {
+  const set: Partial<ProjectRow> = {};
+  if (changes.gate_mode !== undefined) set.gateMode = changes.gate_mode;
+  if (changes.semantic_judge !== undefined) set.semanticJudge = changes.semantic_judge;
+  const [row] =
+    Object.keys(set).length === 0
+      ? await db.select().from(projects).where(eq(projects.id, projectId))
+      : await db.update(projects).set(set).where(eq(projects.id, projectId)).returning();
+  if (!row) throw new ApiError("not_found");
+  return row;
+}
+
 export async function createApiKey(
   db: Database,
   input: {
