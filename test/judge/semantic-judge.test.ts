@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { sweepJudgeCache } from "../../src/services/judge/cache.ts";
 import { admin, call, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { OPENAI_JUDGE, deliverWith, interceptJudge, judgeEnv, queuedRunOf, verdict } from "../helpers/judge.ts";
 import { artifactsOf } from "../helpers/review-queue.ts";
@@ -291,5 +292,53 @@ describe("semantic judge: per-project setting through the admin API, inline path
     expect(judge.calls).toHaveLength(1);
     expect(run.gate_verdict).toMatchObject({ verdict: "allow", metadata: { semantic_judge: { status: "applied", claims_changed: 1 } } });
     expect(run.verification_results[0]).toMatchObject({ support_status: "supported", verifier_model: "judge-model-7b" });
+  });
+});
+
+describe("semantic judge: cache", () => {
+  it("a redelivered message asks the judge nothing and rewrites identical artifacts", async () => {
+    const tenant = await seedTenant();
+    const judge = interceptJudge(reasonableJudge);
+    const runId = await queuedRunOf(tenant, paraphrasePacket);
+    await deliverWith(judgeEnv(OPENAI_JUDGE), tenant, runId);
+    const first = await artifactsOf(tenant, runId);
+    expect(first.claims[0].support_status).toBe("supported");
+    // The batch committed but the ack was lost: the run is picked up again.
+    await env.DB.prepare("UPDATE review_runs SET status = 'processing' WHERE id = ?").bind(runId).run();
+    await deliverWith(judgeEnv(OPENAI_JUDGE), tenant, runId);
+    expect(judge.calls).toHaveLength(1);
+    expect(await artifactsOf(tenant, runId)).toEqual(first);
+  });
+
+  it("an identical packet costs no call within a project, and one call in another project", async () => {
+    const tenant = await seedTenant();
+    const other = await seedTenant();
+    const judge = interceptJudge(reasonableJudge);
+    const first = await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
+    const second = await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
+    expect(judge.calls).toHaveLength(1);
+    expect(second.claims[0].id).not.toBe(first.claims[0].id);
+    expect(second.claims[0].verification_result).toMatchObject({ atomic_claim_id: second.claims[0].id, support_status: "supported" });
+    await reviewedWith(other, paraphrasePacket, OPENAI_JUDGE);
+    expect(judge.calls).toHaveLength(2);
+  });
+
+  it("does not keep a failed answer: the next delivery asks again", async () => {
+    const tenant = await seedTenant();
+    const judge = interceptJudge((c, n) => (n === 1 ? { status: 503 } : reasonableJudge(c)));
+    const failed = await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
+    expect(failed.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "provider_error" });
+    const retried = await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
+    expect(judge.calls).toHaveLength(2);
+    expect(retried.claims[0].support_status).toBe("supported");
+  });
+
+  it("the cron sweep forgets answers after 30 days", async () => {
+    const now = new Date("2026-11-29T12:00:00.000Z");
+    const insert = env.DB.prepare("INSERT INTO semantic_judge_cache (key, answer, created_at) VALUES (?, '{}', ?)");
+    await env.DB.batch([insert.bind("old-answer", "2026-10-30T11:59:59.000Z"), insert.bind("recent-answer", "2026-10-30T12:00:01.000Z")]);
+    expect(await sweepJudgeCache(env.DB, now)).toBe(1);
+    const { results } = await env.DB.prepare("SELECT key FROM semantic_judge_cache WHERE key IN ('old-answer', 'recent-answer')").all();
+    expect(results).toEqual([{ key: "recent-answer" }]);
   });
 });

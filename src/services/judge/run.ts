@@ -8,8 +8,9 @@ import {
   type JudgeUsage,
   type JudgeVerdict,
 } from "../../review/judge-merge.ts";
+import { cacheKey, fromPositions, toPositions, type JudgeCache } from "./cache.ts";
 import { JudgeError, type SemanticJudge } from "./judge.ts";
-import { judgePrompt, parseJudgeAnswer } from "./prompt.ts";
+import { JUDGE_PROMPT_VERSION, judgePrompt, parseJudgeAnswer } from "./prompt.ts";
 
 // The second stage of a review: ask the judge about the claims the engine was
 // unsure of, and merge what it says. Whatever goes wrong, the run keeps the
@@ -38,12 +39,30 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: n
   return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
 }
 
-export async function judgeReview(judge: SemanticJudge, input: ReviewInput, result: ReviewResult, options: JudgeRunOptions): Promise<ReviewResult> {
+/** Where answers are kept, and the scope (the project) they may be reused in. */
+export interface JudgeCacheOptions {
+  store: JudgeCache;
+  scope: string;
+}
+
+export async function judgeReview(
+  judge: SemanticJudge,
+  input: ReviewInput,
+  result: ReviewResult,
+  options: JudgeRunOptions,
+  cache?: JudgeCacheOptions,
+): Promise<ReviewResult> {
   const identity = { provider: judge.provider, model: judge.model };
   const claimIds = selectClaimsForJudge(result, input.strictness, options);
   if (claimIds.length === 0) return recordJudgeUnavailable(result, { status: "skipped", ...identity, reason: "no_claims_to_judge" });
 
   const request = judgeRequestFor(input, result, claimIds);
+  const key = cache ? await cacheKey(cache.scope, { prompt_version: JUDGE_PROMPT_VERSION, ...identity }, request) : null;
+  const cached = key && cache ? await cache.store.get(key) : null;
+  if (cached) {
+    // The first answer's attempts and usage are kept, so a redelivered run stores the same bytes.
+    return mergeJudgement(input, result, request, fromPositions(request, cached.verdicts), { identity, attempts: cached.attempts, usage: cached.usage });
+  }
   const prompt = judgePrompt(request);
   let attempts = 0;
   let usage: JudgeUsage | null = null;
@@ -59,6 +78,7 @@ export async function judgeReview(judge: SemanticJudge, input: ReviewInput, resu
         if (attempts >= 2) throw new JudgeError("malformed_output", "The judge's answer was not the requested JSON, twice.");
       }
     }, options.timeoutMs);
+    if (key && cache) await cache.store.put(key, { verdicts: toPositions(request, verdicts), attempts, usage });
     return mergeJudgement(input, result, request, verdicts, { identity, attempts, usage });
   } catch (error) {
     const reason = error instanceof JudgeError ? error.reason : "provider_error";

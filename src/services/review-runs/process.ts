@@ -4,6 +4,7 @@ import { runReview, type ReviewInput, type ReviewResult } from "../../review/ind
 import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
+import { d1JudgeCache } from "../judge/cache.ts";
 import { resolveJudge } from "../judge/config.ts";
 import { judgeReview } from "../judge/run.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
@@ -111,7 +112,7 @@ export async function processReviewRun(
     gate_mode: gateMode,
     now: run.started_at,
   };
-  const result = await withSemanticJudge(env, project?.semantic_judge ?? null, input, runReview(input));
+  const result = await withSemanticJudge(env, projectId, project?.semantic_judge ?? null, input, runReview(input));
 
   await storeResult(env, run.id, result, isoNow());
   return { outcome: "completed", result, sources };
@@ -121,7 +122,13 @@ export async function processReviewRun(
  * The optional second stage (docs/engine.md, "Semantic judge"). With the judge
  * off nothing is sent anywhere and the engine's result is stored untouched.
  */
-async function withSemanticJudge(env: Bindings, projectSetting: string | null, input: ReviewInput, result: ReviewResult): Promise<ReviewResult> {
+async function withSemanticJudge(
+  env: Bindings,
+  projectId: string,
+  projectSetting: string | null,
+  input: ReviewInput,
+  result: ReviewResult,
+): Promise<ReviewResult> {
   const resolved = resolveJudge(env, projectSetting);
   if (resolved.kind === "off") return result;
   if (resolved.kind === "not_configured") {
@@ -129,7 +136,7 @@ async function withSemanticJudge(env: Bindings, projectSetting: string | null, i
     const { provider, model } = resolved;
     return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
   }
-  const judged = await judgeReview(resolved.judge, input, result, resolved.options);
+  const judged = await judgeReview(resolved.judge, input, result, resolved.options, { store: d1JudgeCache(env.DB, isoNow), scope: projectId });
   const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
   if (record?.status === "unavailable") {
     logger.warn("semantic_judge_unavailable", { review_run_id: input.review_run_id, provider: resolved.judge.provider, reason: record.reason });
