@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepJudgeCache } from "../../src/services/judge/cache.ts";
-import { admin, call, seedTenant, type Tenant } from "../helpers/harness.ts";
+import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { OPENAI_JUDGE, deliverWith, interceptJudge, judgeEnv, queuedRunOf, verdict } from "../helpers/judge.ts";
 import { artifactsOf } from "../helpers/review-queue.ts";
 import { postImport } from "../helpers/imports.ts";
@@ -340,5 +340,55 @@ describe("semantic judge: cache", () => {
     expect(await sweepJudgeCache(env.DB, now)).toBe(1);
     const { results } = await env.DB.prepare("SELECT key FROM semantic_judge_cache WHERE key IN ('old-answer', 'recent-answer')").all();
     expect(results).toEqual([{ key: "recent-answer" }]);
+  });
+});
+
+describe("semantic judge: per request", () => {
+  it("semantic_judge: off keeps the run's text away from the model even when the project's judge is on", async () => {
+    const tenant = await seedTenant();
+    await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
+    const judge = interceptJudge(reasonableJudge);
+    const response = await call("/v1/review-runs", {
+      method: "POST",
+      key: tenant.apiKey,
+      json: { ...paraphrasePacket, semantic_judge: "off" },
+      headers: { Prefer: "wait=10" },
+    });
+    const run = (await response.json()) as Json;
+    expect(response.status).toBe(200);
+    expect(judge.calls).toHaveLength(0);
+    expect(run.verification_results[0]).toMatchObject({ support_status: "unsupported", verifier_provider: "deterministic" });
+    expect(run.gate_verdict.metadata.semantic_judge).toBeUndefined();
+  });
+
+  it("semantic_judge: required is refused with 422 when the project has no judge, and creates nothing", async () => {
+    const tenant = await seedTenant();
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE project_id = ?").bind(tenant.projectId).first<{ n: number }>();
+    const refused = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: { ...paraphrasePacket, semantic_judge: "required" } });
+    const body = await expectError(refused, 422, "semantic_judge_unavailable");
+    expect(body.error.message).toContain("semantic judge");
+    const after = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE project_id = ?").bind(tenant.projectId).first<{ n: number }>();
+    expect(after?.n).toBe(before?.n);
+
+    await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
+    const judge = interceptJudge(reasonableJudge);
+    const accepted = await call("/v1/review-runs", {
+      method: "POST",
+      key: tenant.apiKey,
+      json: { ...paraphrasePacket, semantic_judge: "required" },
+      headers: { Prefer: "wait=10" },
+    });
+    expect(accepted.status).toBe(200);
+    expect(judge.calls).toHaveLength(1);
+  });
+
+  it("an import row that requires a judge the project lacks is reviewed, and says the judge was not configured", async () => {
+    const tenant = await seedTenant();
+    const judge = interceptJudge(reasonableJudge);
+    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [{ ...paraphrasePacket, semantic_judge: "required" }] } });
+    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    expect(judge.calls).toHaveLength(0);
+    expect(run.status).toBe("completed");
+    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "not_configured" });
   });
 });

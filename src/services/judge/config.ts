@@ -32,6 +32,12 @@ export function judgeOptionsFrom(env: Pick<Bindings, "KIVO_JUDGE_SELECTION" | "K
   };
 }
 
+/** Whether a run of this project would get a judge: for `semantic_judge: "required"` at create time. */
+export async function projectHasJudge(env: Bindings, projectId: string): Promise<boolean> {
+  const row = await env.DB.prepare("SELECT semantic_judge FROM projects WHERE id = ?").bind(projectId).first<{ semantic_judge: string | null }>();
+  return resolveJudge(env, row?.semantic_judge ?? null).kind === "judge";
+}
+
 export function resolveJudge(env: Bindings, projectSetting: string | null): ResolvedJudge {
   const own = projectSetting ?? undefined;
   const setting: JudgeSetting = isSetting(own) ? own : isSetting(env.KIVO_JUDGE_PROVIDER) ? env.KIVO_JUDGE_PROVIDER : "off";

@@ -29,6 +29,7 @@ interface RunRecord {
   status: string;
   intended_use: IntendedUse;
   strictness: Strictness;
+  semantic_judge: "auto" | "off" | "required";
   capture_method: string;
   question: string | null;
   ai_output: string | null;
@@ -70,7 +71,7 @@ export async function processReviewRun(
     env.DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
        WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
-       RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
+       RETURNING id, project_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, started_at`,
     ).bind(now, runId, projectId),
     env.DB.prepare(
       `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
@@ -112,7 +113,7 @@ export async function processReviewRun(
     gate_mode: gateMode,
     now: run.started_at,
   };
-  const result = await withSemanticJudge(env, projectId, project?.semantic_judge ?? null, input, runReview(input));
+  const result = await withSemanticJudge(env, projectId, run.semantic_judge, project?.semantic_judge ?? null, input, runReview(input));
 
   await storeResult(env, run.id, result, isoNow());
   return { outcome: "completed", result, sources };
@@ -125,12 +126,18 @@ export async function processReviewRun(
 async function withSemanticJudge(
   env: Bindings,
   projectId: string,
+  runChoice: RunRecord["semantic_judge"],
   projectSetting: string | null,
   input: ReviewInput,
   result: ReviewResult,
 ): Promise<ReviewResult> {
+  if (runChoice === "off") return result;
   const resolved = resolveJudge(env, projectSetting);
-  if (resolved.kind === "off") return result;
+  if (resolved.kind === "off") {
+    // Only an import row can get here with `required`: the create route refuses it up front.
+    if (runChoice !== "required") return result;
+    return recordJudgeUnavailable(result, { status: "unavailable", provider: "none", model: "", reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
+  }
   if (resolved.kind === "not_configured") {
     logger.warn("semantic_judge_not_configured", { review_run_id: input.review_run_id, provider: resolved.provider });
     const { provider, model } = resolved;
