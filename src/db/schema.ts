@@ -4,3 +4,4 @@ export * from "./tables/enterprise-worker.ts";
 export * from "./tables/billing.ts";
 export * from "./tables/imports.ts";
 export * from "./tables/semantic-judge.ts";
+export * from "./tables/semantic-judge-usage.ts";

@@ -323,6 +323,15 @@ describe("semantic judge: cache", () => {
     expect(judge.calls).toHaveLength(2);
   });
 
+  it("GET /v1/usage counts the tokens of calls made, not of cache hits", async () => {
+    const tenant = await seedTenant();
+    interceptJudge(reasonableJudge);
+    await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
+    await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
+    const usage = (await (await call("/v1/usage", { key: tenant.apiKey })).json()) as Json;
+    expect(usage.semantic_judge).toEqual({ reviews: 1, input_tokens: 900, output_tokens: 120 });
+  });
+
   it("does not keep a failed answer: the next delivery asks again", async () => {
     const tenant = await seedTenant();
     const judge = interceptJudge((c, n) => (n === 1 ? { status: 503 } : reasonableJudge(c)));

@@ -39,10 +39,11 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: n
   return Promise.race([work(controller.signal), deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Where answers are kept, and the scope (the project) they may be reused in. */
-export interface JudgeCacheOptions {
-  store: JudgeCache;
-  scope: string;
+export interface JudgeHooks {
+  /** Where answers are kept, and the scope (the project) they may be reused in. */
+  cache?: { store: JudgeCache; scope: string };
+  /** Told of every run that reached the provider, answered or not, so usage is counted where it was spent. */
+  onCall?: (spent: { attempts: number; usage: JudgeUsage | null }) => Promise<void>;
 }
 
 export async function judgeReview(
@@ -50,8 +51,9 @@ export async function judgeReview(
   input: ReviewInput,
   result: ReviewResult,
   options: JudgeRunOptions,
-  cache?: JudgeCacheOptions,
+  hooks: JudgeHooks = {},
 ): Promise<ReviewResult> {
+  const { cache } = hooks;
   const identity = { provider: judge.provider, model: judge.model };
   const claimIds = selectClaimsForJudge(result, input.strictness, options);
   if (claimIds.length === 0) return recordJudgeUnavailable(result, { status: "skipped", ...identity, reason: "no_claims_to_judge" });
@@ -79,9 +81,11 @@ export async function judgeReview(
       }
     }, options.timeoutMs);
     if (key && cache) await cache.store.put(key, { verdicts: toPositions(request, verdicts), attempts, usage });
+    await hooks.onCall?.({ attempts, usage });
     return mergeJudgement(input, result, request, verdicts, { identity, attempts, usage });
   } catch (error) {
     const reason = error instanceof JudgeError ? error.reason : "provider_error";
+    if (attempts > 0) await hooks.onCall?.({ attempts, usage });
     return recordJudgeUnavailable(result, { status: "unavailable", ...identity, reason, claims_sent: claimIds.length, attempts, usage });
   }
 }

@@ -5,6 +5,7 @@ import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
 import { d1JudgeCache } from "../judge/cache.ts";
+import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
 import { judgeReview } from "../judge/run.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
@@ -26,6 +27,7 @@ export type ProcessOutcome =
 interface RunRecord {
   id: string;
   project_id: string;
+  organization_id: string;
   status: string;
   intended_use: IntendedUse;
   strictness: Strictness;
@@ -71,7 +73,7 @@ export async function processReviewRun(
     env.DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
        WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
-       RETURNING id, project_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, started_at`,
+       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, started_at`,
     ).bind(now, runId, projectId),
     env.DB.prepare(
       `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
@@ -113,7 +115,7 @@ export async function processReviewRun(
     gate_mode: gateMode,
     now: run.started_at,
   };
-  const result = await withSemanticJudge(env, projectId, run.semantic_judge, project?.semantic_judge ?? null, input, runReview(input));
+  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, runReview(input));
 
   await storeResult(env, run.id, result, isoNow());
   return { outcome: "completed", result, sources };
@@ -126,6 +128,7 @@ export async function processReviewRun(
 async function withSemanticJudge(
   env: Bindings,
   projectId: string,
+  organizationId: string,
   runChoice: RunRecord["semantic_judge"],
   projectSetting: string | null,
   input: ReviewInput,
@@ -143,7 +146,10 @@ async function withSemanticJudge(
     const { provider, model } = resolved;
     return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
   }
-  const judged = await judgeReview(resolved.judge, input, result, resolved.options, { store: d1JudgeCache(env.DB, isoNow), scope: projectId });
+  const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
+    cache: { store: d1JudgeCache(env.DB, isoNow), scope: projectId },
+    onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
+  });
   const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
   if (record?.status === "unavailable") {
     logger.warn("semantic_judge_unavailable", { review_run_id: input.review_run_id, provider: resolved.judge.provider, reason: record.reason });
