@@ -20,6 +20,11 @@ export default defineConfig({
           STRIPE_WEBHOOK_SECRET: "whsec_test_kivo",
           STRIPE_PRICE_PRO: "price_test_pro",
           STRIPE_PRICE_ENTERPRISE: "price_test_enterprise",
+          // The semantic judge's endpoint exists but the deployment leaves it off; a test turns it
+          // on per project or per delivery, and test/helpers/judge.ts stands in for the endpoint.
+          KIVO_JUDGE_BASE_URL: "https://judge.test/v1",
+          KIVO_JUDGE_MODEL: "judge-model-7b",
+          KIVO_JUDGE_API_KEY: "judge-test-secret",
           TEST_MIGRATIONS: migrations,
           // `npm run fuzz` raises these; `npm test` keeps the fuzz suite quick.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "150",

@@ -3,6 +3,7 @@ import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
 import type { ImportQueueMessage, ReviewQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
+import type { AiBinding } from "./services/judge/workers-ai.ts";
 
 export interface Bindings {
   DB: D1Database;
@@ -24,6 +25,21 @@ export interface Bindings {
   /** Stripe price IDs (`price_…`) that the checkout sells for each paid plan. */
   STRIPE_PRICE_PRO?: string;
   STRIPE_PRICE_ENTERPRISE?: string;
+  /** The semantic judge (docs/engine.md): `off` (default), `workers-ai` or `openai-compatible`; a project's own setting wins. */
+  KIVO_JUDGE_PROVIDER?: string;
+  /** Workers AI model name (default `@cf/openai/gpt-oss-120b`), or the model an OpenAI-compatible endpoint serves. */
+  KIVO_JUDGE_MODEL?: string;
+  /** OpenAI-compatible base URL up to the version segment, e.g. `https://api.openai.com/v1`. */
+  KIVO_JUDGE_BASE_URL?: string;
+  KIVO_JUDGE_API_KEY?: string;
+  /** `uncertain` (default) or `strict_all`: every claim of a strict run. */
+  KIVO_JUDGE_SELECTION?: string;
+  /** Model-scored claims below this confidence go to the judge even when supported (default 0.7). */
+  KIVO_JUDGE_CONFIDENCE_BELOW?: string;
+  /** The judge's budget per run, retry included (default 20000). */
+  KIVO_JUDGE_TIMEOUT_MS?: string;
+  /** Workers AI; bound only in the production environment of wrangler.toml. */
+  AI?: AiBinding;
 }
 
 export interface Variables {

@@ -34,6 +34,10 @@ export const ERRORS = {
   raw_content_rejected: { status: 422, message: "Raw content is not accepted on this endpoint." },
   unknown_field: { status: 422, message: "The request contains fields that are not allowed." },
   mapping_required: { status: 422, message: "The columns cannot be mapped to review-run fields." },
+  semantic_judge_unavailable: {
+    status: 422,
+    message: "The run requires the semantic judge, but none is configured for this project.",
+  },
   rate_limited: { status: 429, message: "Too many requests. Retry after the rate-limit window resets." },
   internal_error: { status: 500, message: "Something went wrong on Kivo's side. Retry later." },
   billing_not_configured: { status: 503, message: "Billing is not configured on this deployment." },

@@ -3,6 +3,7 @@ import type { Bindings } from "./env.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
 import { sweepStuckImports } from "./services/imports/sweep.ts";
+import { sweepJudgeCache } from "./services/judge/cache.ts";
 import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
@@ -20,5 +21,6 @@ export default {
   async scheduled(controller, env) {
     await sweepStuckRuns(env, new Date(controller.scheduledTime));
     await sweepStuckImports(env, new Date(controller.scheduledTime));
+    await sweepJudgeCache(env.DB, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings, unknown>;

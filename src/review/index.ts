@@ -205,7 +205,6 @@ export function runReview(input: ReviewInput): ReviewResult {
   const verifications: VerificationResult[] = [];
   const citationIssues: CitationIssueItem[] = [];
   const repairs: RepairDraft[] = [];
-  const findings: FindingInstance[] = [];
 
   extracted.forEach((draft, i) => {
     const n = i + 1;
@@ -222,7 +221,6 @@ export function runReview(input: ReviewInput): ReviewResult {
     );
     if (citation.result !== "no_citation_required" && citation.result !== "citation_ok" && citation.message !== null) {
       citationIssues.push({ claim_id: claimId, issue: citation.result, citation: citation.citation, message: citation.message });
-      findings.push({ finding: "citation_issue", reasonCode: "citation_issue", message: citation.message, claimId });
     }
 
     const result: VerificationResult = {
@@ -272,10 +270,6 @@ export function runReview(input: ReviewInput): ReviewResult {
     });
     verifications.push(result);
 
-    if (verification.status !== "supported") {
-      const reasonCode: GateReasonCode = verification.check === "language" ? "unsupported_language" : (verification.status as GateReasonCode);
-      findings.push({ finding: FINDING_FOR_STATUS[verification.status], reasonCode, message: REASON_MESSAGES[reasonCode], claimId });
-    }
     const repair = verification.repair;
     if (verification.status === "contradicted" && repair !== null) {
       const content = input.sources[repair.sourceIndex]?.content ?? "";
@@ -294,10 +288,38 @@ export function runReview(input: ReviewInput): ReviewResult {
     }
   });
 
+  return { claims, source_spans: spans.spans, verification_results: verifications, ...compileVerdict(input, claims, citationIssues, repairs) };
+}
+
+/**
+ * The gate verdict and claim report for finished claims. runReview ends with
+ * it, and the semantic judge's merge calls it again after changing statuses,
+ * so both stages gate and report by the same rules.
+ */
+export function compileVerdict(
+  input: ReviewInput,
+  claims: ReadonlyArray<Claim>,
+  citationIssues: ReadonlyArray<CitationIssueItem>,
+  repairs: ReadonlyArray<RepairDraft>,
+): Pick<ReviewResult, "gate_verdict" | "claim_report" | "safe_use_status" | "claim_count" | "unsupported_claim_count"> {
+  const runId = input.review_run_id;
+  const findings: FindingInstance[] = [];
+  for (const claim of claims) {
+    // Citation findings are recorded next to their claim; keep claim order stable.
+    for (const issue of citationIssues) {
+      if (issue.claim_id === claim.id) {
+        findings.push({ finding: "citation_issue", reasonCode: "citation_issue", message: issue.message, claimId: claim.id });
+      }
+    }
+    if (claim.support_status !== "supported") {
+      const reasonCode: GateReasonCode =
+        claim.verification_result?.metadata.check === "language" ? "unsupported_language" : (claim.support_status as GateReasonCode);
+      findings.push({ finding: FINDING_FOR_STATUS[claim.support_status], reasonCode, message: REASON_MESSAGES[reasonCode], claimId: claim.id });
+    }
+  }
   if (claims.length === 0) {
     findings.push({ finding: "no_checkable_claims", reasonCode: "no_checkable_claims", message: REASON_MESSAGES.no_checkable_claims, claimId: null });
   }
-  // Citation findings are recorded next to their claim; keep claim order stable.
   const decision = decideGate(findings, input.intended_use, input.strictness);
   const gateVerdict: GateVerdict = {
     id: `${runId}_gate_verdict`,
@@ -319,14 +341,10 @@ export function runReview(input: ReviewInput): ReviewResult {
     sourceContents: input.sources.map((s) => s.content),
     sourceTitles: input.sources.map((s) => s.title),
     claims,
-    citationIssues,
+    citationIssues: citationIssues.map((issue) => ({ ...issue })),
     repairs,
   });
-
   return {
-    claims,
-    source_spans: spans.spans,
-    verification_results: verifications,
     gate_verdict: gateVerdict,
     claim_report: claimReport,
     safe_use_status: decision.safeUseStatus,

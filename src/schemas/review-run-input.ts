@@ -98,6 +98,10 @@ export const ReviewRunInputSchema = z
       .openapi({ description: "One to fifty supplied source documents." }),
     intended_use: IntendedUseSchema,
     strictness: StrictnessSchema.default("standard"),
+    semantic_judge: z.enum(["auto", "off", "required"]).default("auto").openapi({
+      description:
+        "The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.",
+    }),
     question: z.string().max(LIMITS.questionChars).nullable().optional(),
     metadata: nullableRef(MetadataInputSchema).optional(),
     external_id: z.string().min(1).max(LIMITS.externalIdChars).nullable().optional().openapi({

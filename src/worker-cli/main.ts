@@ -7,7 +7,8 @@ export const USAGE = `Usage: kivo-worker review --packet <packet.json> --out <fo
 Reviews one AI output against its sources on this machine, writes
 claim-report.json, claim-report.md and review-artifacts.json to <folder>, and
 sends Kivo metadata only: hashes, counts, the verdict and versions. The output
-and source text never leave this machine.
+and source text never leave this machine, except to the judge endpoint you
+name with --judge.
 
 Where the events go (one of):
   --run-id <run_…>        a run created beforehand; its credential in
@@ -22,6 +23,15 @@ Options:
   --worker-id <id>        a label for this worker, sent as metadata
   --storage-prefix <p>    prefix of the storage pointers reported for the files
                           (default: "local:")
+  --judge <provider>      semantic judge for the claims the engine is unsure
+                          of: off (default) or openai-compatible. It sends
+                          those claims and source excerpts to --judge-url,
+                          and nowhere else (docs/engine.md)
+  --judge-url <url>       OpenAI-compatible base URL, e.g.
+                          http://localhost:11434/v1 (default: KIVO_JUDGE_BASE_URL)
+  --judge-model <name>    model the endpoint serves (default: KIVO_JUDGE_MODEL)
+  KIVO_JUDGE_API_KEY      (env) the endpoint's API key, if it needs one
+  --judge-timeout-ms <n>  the judge's budget (default: 20000)
   --json                  print a JSON summary on stdout
   -h, --help              this help
 
@@ -53,6 +63,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         "worker-id": { type: "string" },
         "storage-prefix": { type: "string" },
         offline: { type: "boolean", default: false },
+        judge: { type: "string" },
+        "judge-url": { type: "string" },
+        "judge-model": { type: "string" },
+        "judge-timeout-ms": { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", default: false },
@@ -81,6 +95,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
 
+  const judgeProvider = values.judge ?? "off";
+  if (judgeProvider !== "off" && judgeProvider !== "openai-compatible") {
+    // Workers AI is a binding inside Cloudflare; a customer's machine has none.
+    io.err(`kivo-worker: --judge is off or openai-compatible\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const judgeUrl = values["judge-url"] ?? io.env.KIVO_JUDGE_BASE_URL;
+  const judgeModel = values["judge-model"] ?? io.env.KIVO_JUDGE_MODEL;
+  const judgeTimeout = Number(values["judge-timeout-ms"] ?? 20_000);
+  if (judgeProvider === "openai-compatible" && (!judgeUrl || !judgeModel || !Number.isFinite(judgeTimeout) || judgeTimeout <= 0)) {
+    io.err(`kivo-worker: --judge openai-compatible needs --judge-url and --judge-model (and a positive --judge-timeout-ms)\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
   // With --json, stdout carries only the summary; progress goes to stderr.
   const log = (line: string) => (values.json ? io.err : io.out)(`kivo-worker: ${line}\n`);
   try {
@@ -96,6 +124,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         workerId: values["worker-id"],
         storagePrefix: values["storage-prefix"] ?? "local:",
         offline: values.offline,
+        judge:
+          judgeProvider === "openai-compatible"
+            ? { url: judgeUrl!, model: judgeModel!, apiKey: io.env.KIVO_JUDGE_API_KEY, timeoutMs: judgeTimeout }
+            : null,
       },
       log,
     );

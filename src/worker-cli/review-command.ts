@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type ReviewResult, runReview } from "../review/index.ts";
+import { type ReviewInput, type ReviewResult, runReview } from "../review/index.ts";
+import { openAiCompatibleJudge } from "../services/judge/openai-compatible.ts";
+import { DEFAULT_JUDGE_OPTIONS, judgeReview } from "../services/judge/run.ts";
 import { KivoClient } from "./client.ts";
 import { CliError, EXIT_USAGE } from "./errors.ts";
 import { sha256Label } from "./hashes.ts";
@@ -18,6 +20,15 @@ export interface ReviewOptions {
   workerId: string | undefined;
   storagePrefix: string;
   offline: boolean;
+  /** The semantic judge: the customer's own OpenAI-compatible endpoint, or none. */
+  judge: JudgeOptions | null;
+}
+
+export interface JudgeOptions {
+  url: string;
+  model: string;
+  apiKey: string | undefined;
+  timeoutMs: number;
 }
 
 export interface ReviewSummary {
@@ -30,6 +41,7 @@ export interface ReviewSummary {
   output_hash: string;
   source_hashes: string[];
   files: string[];
+  semantic_judge: { status: string; reason?: string; claims_changed?: number } | null;
 }
 
 export type Log = (line: string) => void;
@@ -155,28 +167,39 @@ export async function reviewCommand(options: ReviewOptions, log: Log): Promise<R
     log(`run ${target.runId} is processing`);
   }
 
+  const input: ReviewInput = {
+    review_run_id: runId,
+    ai_output: packet.ai_output,
+    question: packet.question ?? null,
+    sources: packet.sources.map((source, i) => ({
+      id: `${runId}_source_${i + 1}`,
+      title: source.title,
+      content: source.content,
+      uri: source.uri ?? null,
+      citation_label: source.citation_label ?? `source ${i + 1}`,
+      media_type: source.media_type,
+    })),
+    intended_use: packet.intended_use,
+    strictness: packet.strictness,
+    gate_mode: "advisory",
+    now: new Date().toISOString(),
+  };
   let result: ReviewResult;
   try {
-    result = runReview({
-      review_run_id: runId,
-      ai_output: packet.ai_output,
-      question: packet.question ?? null,
-      sources: packet.sources.map((source, i) => ({
-        id: `${runId}_source_${i + 1}`,
-        title: source.title,
-        content: source.content,
-        uri: source.uri ?? null,
-        citation_label: source.citation_label ?? `source ${i + 1}`,
-        media_type: source.media_type,
-      })),
-      intended_use: packet.intended_use,
-      strictness: packet.strictness,
-      gate_mode: "advisory",
-      now: new Date().toISOString(),
-    });
+    result = runReview(input);
   } catch (error) {
     await reportFailure(target, eventPrefix, ["engine_error"], log);
     throw new CliError(`the review engine failed (${error instanceof Error ? error.name : "error"})`);
+  }
+  if (options.judge) {
+    // The judge sees claim and source text; it goes only to the endpoint the customer named, never to Kivo.
+    const judge = openAiCompatibleJudge({ baseUrl: options.judge.url, model: options.judge.model, apiKey: options.judge.apiKey });
+    result = await judgeReview(judge, input, result, { ...DEFAULT_JUDGE_OPTIONS, timeoutMs: options.judge.timeoutMs });
+  }
+  const judgeRecord = (result.gate_verdict.metadata.semantic_judge ?? null) as ReviewSummary["semantic_judge"];
+  if (judgeRecord) {
+    const detail = judgeRecord.status === "applied" ? `${judgeRecord.claims_changed ?? 0} claim(s) changed` : (judgeRecord.reason ?? "");
+    log(`semantic judge: ${judgeRecord.status} (${detail})`);
   }
 
   let files: WrittenFile[];
@@ -224,5 +247,6 @@ export async function reviewCommand(options: ReviewOptions, log: Log): Promise<R
     output_hash,
     source_hashes,
     files: files.map((file) => file.path),
+    semantic_judge: judgeRecord === null ? null : { status: judgeRecord.status, ...(judgeRecord.reason ? { reason: judgeRecord.reason } : {}), ...(judgeRecord.claims_changed !== undefined ? { claims_changed: judgeRecord.claims_changed } : {}) },
   };
 }

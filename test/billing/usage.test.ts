@@ -24,6 +24,7 @@ describe("GET /v1/usage", () => {
       remaining: 50,
       period_start: "2026-02-01T00:00:00.000Z",
       period_end: "2026-03-01T00:00:00.000Z",
+      semantic_judge: { reviews: 0, input_tokens: 0, output_tokens: 0 },
       request_id: response.headers.get("X-Request-Id"),
     });
   });

@@ -12,6 +12,8 @@ export const reviewRuns = sqliteTable(
     status: text("status").notNull(),
     intendedUse: text("intended_use").notNull(),
     strictness: text("strictness").notNull(),
+    /** The caller's choice for the semantic judge: `auto` (the project's setting), `off` or `required`. */
+    semanticJudge: text("semantic_judge", { enum: ["auto", "off", "required"] }).notNull().default("auto"),
     captureMethod: text("capture_method").notNull(),
     title: text("title"),
     question: text("question"),

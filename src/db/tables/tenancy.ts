@@ -19,6 +19,8 @@ export const projects = sqliteTable(
       .references(() => organizations.id),
     name: text("name").notNull(),
     gateMode: text("gate_mode", { enum: ["advisory", "enforcing"] }).notNull().default("advisory"),
+    /** The semantic judge for this project's runs; null follows the deployment's KIVO_JUDGE_PROVIDER. */
+    semanticJudge: text("semantic_judge", { enum: ["off", "workers-ai", "openai-compatible"] }),
     createdAt: text("created_at").notNull(),
   },
   (t) => [index("projects_organization_idx").on(t.organizationId, t.createdAt)],

@@ -3,9 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { projects } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { createProject, newestFirst, olderThan, pageOf, projectView } from "../../services/tenancy/tenancy.ts";
+import { createProject, newestFirst, olderThan, pageOf, projectView, updateProject } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
-import { CreateProjectBodySchema, ListQuerySchema, ProjectSchema, listOf, withRequestId } from "./schema.ts";
+import { CreateProjectBodySchema, IdParamSchema, ListQuerySchema, ProjectSchema, UpdateProjectBodySchema, listOf, withRequestId } from "./schema.ts";
 
 export const createProjectRoute = defineRoute({
   method: "post",
@@ -34,10 +34,33 @@ export const listProjectsRoute = defineRoute({
   },
 });
 
+export const updateProjectRoute = defineRoute({
+  method: "patch",
+  path: "/admin/v1/projects/{projectId}",
+  operationId: "adminUpdateProject",
+  tags: ["Admin"],
+  summary: "Update a project",
+  description:
+    "Changes the fields given: `gate_mode`, and `semantic_judge` (`null` follows the deployment's `KIVO_JUDGE_PROVIDER`). Runs reviewed from then on use the new settings.",
+  auth: { admin: true },
+  request: {
+    params: IdParamSchema("projectId"),
+    body: { required: true, content: { "application/json": { schema: UpdateProjectBodySchema } } },
+  },
+  responses: {
+    200: { description: "The project.", content: { "application/json": { schema: withRequestId(ProjectSchema.shape) } } },
+  },
+});
+
 export function registerAdminProjects(app: OpenAPIHono<AppEnv>) {
   app.openapi(createProjectRoute, async (c) => {
     const row = await createProject(database(c.env.DB), c.req.valid("json"));
     return c.json({ ...projectView(row), request_id: c.get("requestId") }, 201);
+  });
+
+  app.openapi(updateProjectRoute, async (c) => {
+    const row = await updateProject(database(c.env.DB), c.req.valid("param").projectId as string, c.req.valid("json"));
+    return c.json({ ...projectView(row), request_id: c.get("requestId") }, 200);
   });
 
   app.openapi(listProjectsRoute, async (c) => {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { nullableRef } from "../../schemas/nullable.ts";
+import { JUDGE_SETTINGS } from "../../services/judge/config.ts";
 import { SCOPES } from "../../services/tenancy/scopes.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 
@@ -16,12 +17,18 @@ export const OrganizationSchema = z
   })
   .openapi("Organization");
 
+export const SemanticJudgeSettingSchema = z.enum(JUDGE_SETTINGS).openapi("SemanticJudgeSetting", {
+  description:
+    "The semantic judge for the project's runs (docs/engine.md). `null` follows the deployment's `KIVO_JUDGE_PROVIDER`; a provider the deployment has not configured leaves runs with the deterministic verdict.",
+});
+
 export const ProjectSchema = z
   .object({
     id: z.string().uuid(),
     organization_id: z.string().uuid(),
     name: z.string(),
     gate_mode: z.enum(["advisory", "enforcing"]),
+    semantic_judge: SemanticJudgeSettingSchema.nullable(),
     created_at: TimestampSchema,
   })
   .openapi("Project");
@@ -51,6 +58,12 @@ export const CreateProjectBodySchema = z.strictObject({
   organization_id: z.string().uuid(),
   name: z.string().trim().min(1).max(200),
   gate_mode: z.enum(["advisory", "enforcing"]).default("advisory"),
+  semantic_judge: SemanticJudgeSettingSchema.nullable().default(null),
+});
+
+export const UpdateProjectBodySchema = z.strictObject({
+  gate_mode: z.enum(["advisory", "enforcing"]).optional(),
+  semantic_judge: SemanticJudgeSettingSchema.nullable().optional(),
 });
 
 export const CreateApiKeyBodySchema = z.strictObject({

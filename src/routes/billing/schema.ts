@@ -14,6 +14,13 @@ export const UsageSchema = z
       description: "End of the period (exclusive): the calendar month (UTC), or the Stripe billing period once subscribed.",
       example: "2026-12-01T00:00:00.000Z",
     }),
+    semantic_judge: z
+      .object({
+        reviews: z.number().int().openapi({ description: "Reviews this period whose semantic judge called its provider (cache hits excluded)." }),
+        input_tokens: z.number().int(),
+        output_tokens: z.number().int(),
+      })
+      .openapi({ description: "Tokens the optional semantic judge spent this period, as its provider reported them." }),
     request_id: RequestIdSchema,
   })
   .openapi("Usage");

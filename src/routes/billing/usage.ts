@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { readUsage } from "../../services/billing/allowance.ts";
+import { judgeSpendIn } from "../../services/judge/usage.ts";
 import { defineRoute } from "../define.ts";
 import { UsageSchema } from "./schema.ts";
 
@@ -21,7 +22,9 @@ export const getUsageRoute = defineRoute({
 
 export function registerGetUsage(app: OpenAPIHono<AppEnv>) {
   app.openapi(getUsageRoute, async (c) => {
-    const usage = await readUsage(c.env, authOf(c).organizationId);
+    const organizationId = authOf(c).organizationId;
+    const usage = await readUsage(c.env, organizationId);
+    const judge = await judgeSpendIn(c.env.DB, organizationId, usage.period);
     const body = UsageSchema.parse({
       plan: usage.plan,
       monthly_limit: usage.monthlyLimit,
@@ -29,6 +32,7 @@ export function registerGetUsage(app: OpenAPIHono<AppEnv>) {
       remaining: usage.remaining,
       period_start: usage.period.start,
       period_end: usage.period.end,
+      semantic_judge: judge,
       request_id: c.get("requestId"),
     });
     return c.json(body, 200);

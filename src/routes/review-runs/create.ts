@@ -1,11 +1,13 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
+import { ApiError } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
+import { projectHasJudge } from "../../services/judge/config.ts";
 import { processReviewRun } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
 import { MB, defineRoute } from "../define.ts";
@@ -59,7 +61,7 @@ export const createReviewRunRoute = defineRoute({
   description:
     "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` to have small packets reviewed inline.",
   auth: { apiKey: "review_runs:create" },
-  errors: ["idempotency_key_reused", "usage_limit_exceeded", "service_unavailable"],
+  errors: ["idempotency_key_reused", "usage_limit_exceeded", "semantic_judge_unavailable", "service_unavailable"],
   maxBodyBytes: 2 * MB,
   request: {
     headers: HeadersSchema,
@@ -84,6 +86,7 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
     const headers = c.req.valid("header");
     const wait = waitPreference(headers.prefer);
     const requestId = c.get("requestId");
+    if (input.semantic_judge === "required" && !(await projectHasJudge(c.env, auth.projectId))) throw new ApiError("semantic_judge_unavailable");
 
     const result = await withIdempotency(
       c.env.DB,

@@ -187,6 +187,7 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
     status: "queued",
     intendedUse: input.intended_use,
     strictness: input.strictness,
+    semanticJudge: input.semantic_judge,
     captureMethod: options.captureMethod,
     title: null,
     question: input.question ?? null,

@@ -1,8 +1,13 @@
 import type { Bindings } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
-import { runReview, type ReviewResult } from "../../review/index.ts";
+import { runReview, type ReviewInput, type ReviewResult } from "../../review/index.ts";
+import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
+import { d1JudgeCache } from "../judge/cache.ts";
+import { recordJudgeCall } from "../judge/usage.ts";
+import { resolveJudge } from "../judge/config.ts";
+import { judgeReview } from "../judge/run.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
@@ -22,9 +27,11 @@ export type ProcessOutcome =
 interface RunRecord {
   id: string;
   project_id: string;
+  organization_id: string;
   status: string;
   intended_use: IntendedUse;
   strictness: Strictness;
+  semantic_judge: "auto" | "off" | "required";
   capture_method: string;
   question: string | null;
   ai_output: string | null;
@@ -66,19 +73,20 @@ export async function processReviewRun(
     env.DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
        WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
-       RETURNING id, project_id, status, intended_use, strictness, capture_method, question, ai_output, started_at`,
+       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, started_at`,
     ).bind(now, runId, projectId),
     env.DB.prepare(
       `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
        WHERE review_run_id = ? ORDER BY position`,
     ).bind(runId),
-    env.DB.prepare("SELECT gate_mode FROM projects WHERE id = ?").bind(projectId),
+    env.DB.prepare("SELECT gate_mode, semantic_judge FROM projects WHERE id = ?").bind(projectId),
   ]);
   const run = (claimed?.results as RunRecord[] | undefined)?.[0];
   if (!run) return { outcome: "skipped" };
   if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
   const sources = (sourceRows?.results ?? []) as SourceRecord[];
-  const gateMode = ((projectRows?.results as { gate_mode: GateMode }[] | undefined)?.[0]?.gate_mode) ?? "advisory";
+  const project = (projectRows?.results as { gate_mode: GateMode; semantic_judge: string | null }[] | undefined)?.[0];
+  const gateMode = project?.gate_mode ?? "advisory";
 
   const contents = await Promise.all(
     sources.map(async (source) => {
@@ -90,7 +98,7 @@ export async function processReviewRun(
     }),
   );
 
-  const result = runReview({
+  const input: ReviewInput = {
     review_run_id: run.id,
     ai_output: run.ai_output,
     question: run.question,
@@ -106,10 +114,47 @@ export async function processReviewRun(
     strictness: run.strictness,
     gate_mode: gateMode,
     now: run.started_at,
-  });
+  };
+  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, runReview(input));
 
   await storeResult(env, run.id, result, isoNow());
   return { outcome: "completed", result, sources };
+}
+
+/**
+ * The optional second stage (docs/engine.md, "Semantic judge"). With the judge
+ * off nothing is sent anywhere and the engine's result is stored untouched.
+ */
+async function withSemanticJudge(
+  env: Bindings,
+  projectId: string,
+  organizationId: string,
+  runChoice: RunRecord["semantic_judge"],
+  projectSetting: string | null,
+  input: ReviewInput,
+  result: ReviewResult,
+): Promise<ReviewResult> {
+  if (runChoice === "off") return result;
+  const resolved = resolveJudge(env, projectSetting);
+  if (resolved.kind === "off") {
+    // Only an import row can get here with `required`: the create route refuses it up front.
+    if (runChoice !== "required") return result;
+    return recordJudgeUnavailable(result, { status: "unavailable", provider: "none", model: "", reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
+  }
+  if (resolved.kind === "not_configured") {
+    logger.warn("semantic_judge_not_configured", { review_run_id: input.review_run_id, provider: resolved.provider });
+    const { provider, model } = resolved;
+    return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
+  }
+  const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
+    cache: { store: d1JudgeCache(env.DB, isoNow), scope: projectId },
+    onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
+  });
+  const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
+  if (record?.status === "unavailable") {
+    logger.warn("semantic_judge_unavailable", { review_run_id: input.review_run_id, provider: resolved.judge.provider, reason: record.reason });
+  }
+  return judged;
 }
 
 async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {

@@ -26,6 +26,7 @@ export const projectView = (row: ProjectRow) => ({
   organization_id: row.organizationId,
   name: row.name,
   gate_mode: row.gateMode,
+  semantic_judge: row.semanticJudge,
   created_at: row.createdAt,
 });
 
@@ -59,7 +60,7 @@ export async function createOrganization(
 
 export async function createProject(
   db: Database,
-  input: { organization_id: string; name: string; gate_mode: "advisory" | "enforcing" },
+  input: { organization_id: string; name: string; gate_mode: "advisory" | "enforcing"; semantic_judge?: ProjectRow["semanticJudge"] | undefined },
 ) {
   const [organization] = await db.select().from(organizations).where(eq(organizations.id, input.organization_id));
   if (!organization) {
@@ -72,9 +73,27 @@ export async function createProject(
     organizationId: input.organization_id,
     name: input.name,
     gateMode: input.gate_mode,
+    semanticJudge: input.semantic_judge ?? null,
     createdAt: isoNow(),
   };
   await db.insert(projects).values(row);
+  return row;
+}
+
+/** Changes only the fields given; runs already reviewed keep the verdicts they have. */
+export async function updateProject(
+  db: Database,
+  projectId: string,
+  changes: { gate_mode?: ProjectRow["gateMode"] | undefined; semantic_judge?: ProjectRow["semanticJudge"] | undefined },
+) {
+  const set: Partial<ProjectRow> = {};
+  if (changes.gate_mode !== undefined) set.gateMode = changes.gate_mode;
+  if (changes.semantic_judge !== undefined) set.semanticJudge = changes.semantic_judge;
+  const [row] =
+    Object.keys(set).length === 0
+      ? await db.select().from(projects).where(eq(projects.id, projectId))
+      : await db.update(projects).set(set).where(eq(projects.id, projectId)).returning();
+  if (!row) throw new ApiError("not_found");
   return row;
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE `review_runs` ADD `semantic_judge` text DEFAULT 'auto' NOT NULL;

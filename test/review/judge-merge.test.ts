@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { runReview } from "../../src/review/index.ts";
+import { judgeRequestFor, mergeJudgement, selectClaimsForJudge, type JudgeVerdict } from "../../src/review/judge-merge.ts";
+import { reviewInput } from "./review-input.ts";
+
+// The merge is pure: the engine's result and a judge's verdicts in, the final
+// artifacts out. These pin the rules a reviewer relies on.
+
+const POLICY = {
+  title: "Refund policy",
+  content:
+    "Customers may request a refund within 30 days of purchase. Refunds are issued to the original payment method. Our support team answers refund questions by email.",
+};
+const identity = { provider: "openai-compatible", model: "judge-model-7b" };
+const details = { identity, attempts: 1, usage: null };
+
+function setUp(output: string, strictness: "standard" | "strict" = "standard") {
+  const input = reviewInput(output, [POLICY], { strictness });
+  const result = runReview(input);
+  const ids = selectClaimsForJudge(result, strictness, { selection: strictness === "strict" ? "strict_all" : "uncertain", confidenceBelow: 0.7 });
+  return { input, result, request: judgeRequestFor(input, result, ids) };
+}
+
+const say = (claim_id: string, status: JudgeVerdict["status"], evidence_quote: string | null, rationale = "Per the excerpt."): JudgeVerdict => ({
+  claim_id,
+  status,
+  evidence_quote,
+  rationale,
+  confidence: 0.8,
+});
+
+describe("judge merge", () => {
+  it("lets the judge downgrade a supported claim, without a quote, and recomputes gate and report", () => {
+    const { input, result, request } = setUp("Customers may request a refund within 30 days of purchase.", "strict");
+    expect(result.claims[0]?.support_status).toBe("supported");
+    const merged = mergeJudgement(input, result, request, [say(result.claims[0]!.id, "insufficient_context", null)], details);
+    expect(merged.claims[0]?.support_status).toBe("insufficient_context");
+    expect(merged.safe_use_status).not.toBe(result.safe_use_status);
+    expect(merged.gate_verdict.reasons.map((r) => r.code)).toEqual(["insufficient_context"]);
+    expect(merged.claim_report.evidence_notes.map((n) => n.support_status)).toEqual(["insufficient_context"]);
+    expect(merged.claim_report.markdown).toContain("Insufficient context");
+  });
+
+  it("refuses contradicted without a quote from the evidence, and keeps the engine's verdict", () => {
+    const { input, result, request } = setUp("Refunds go back to the card or account used to pay.");
+    const id = result.claims[0]!.id;
+    const merged = mergeJudgement(input, result, request, [say(id, "contradicted", "card or account used to pay")], details);
+    expect(merged.claims[0]?.support_status).toBe("unsupported");
+    expect(merged.claims[0]?.verification_result?.metadata.semantic_judge).toEqual({ status: "contradicted", applied: false, reason: "quote_not_in_evidence" });
+  });
+
+  it("takes the first verdict per claim, ignores claim IDs it did not ask about, and ignores the rest of the run", () => {
+    const { input, result, request } = setUp("Customers can request refunds within 60 days. Refunds go back to the card or account used to pay.");
+    const [decided, asked] = result.claims;
+    expect(request.claims.map((c) => c.claim_id)).toEqual([asked!.id]);
+    const merged = mergeJudgement(
+      input,
+      result,
+      request,
+      [
+        say(asked!.id, "unsupported", null),
+        say(asked!.id, "supported", "Refunds are issued to the original payment method"),
+        say(decided!.id, "supported", "Customers may request a refund within 30 days"),
+        say("run_other_claim_9", "supported", "Refunds are issued"),
+      ],
+      details,
+    );
+    expect(merged.claims.map((c) => c.support_status)).toEqual(["contradicted", "unsupported"]);
+    expect(merged.claims[0]?.verification_result?.metadata.semantic_judge).toBeUndefined();
+  });
+
+  it("keeps the model's prose out of quotation marks and credentials out of the rationale, so the leakage check holds", () => {
+    const { input, result, request } = setUp("Refunds go back to the card or account used to pay.");
+    const rationale = 'The policy says "refunds are wired overnight" and the key sk_live_abcdefghijklmnop proves it.';
+    const merged = mergeJudgement(input, result, request, [say(result.claims[0]!.id, "supported", "Refunds are issued to the original payment method", rationale)], details);
+    const text = merged.claims[0]?.verification_result?.rationale ?? "";
+    expect(text).not.toContain('"refunds are wired overnight"');
+    expect(text).not.toContain("sk_live_");
+    expect(text).toContain('Source (Refund policy): "Refunds are issued to the original payment method".');
+    expect(merged.claim_report.metadata.leakage_check).toEqual({ passed: true, errors: [] });
+  });
+
+  it("produces the same bytes for the same verdicts", () => {
+    const { input, result, request } = setUp("Refunds go back to the card or account used to pay.");
+    const verdicts = [say(result.claims[0]!.id, "supported", "Refunds are issued to the original payment method")];
+    expect(JSON.stringify(mergeJudgement(input, result, request, verdicts, details))).toBe(JSON.stringify(mergeJudgement(input, result, request, verdicts, details)));
+  });
+});
