@@ -45,6 +45,7 @@ export const IMPORT_EXAMPLE = {
   completed_at: "2026-04-27T16:22:00.000Z",
   error_code: null,
   error_message: null,
+  mapping: null,
   review_run_ids: ["run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f", "run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c"],
   request_id: "req_01hw889zps5gr7q8m7jqt2wzc2",
 } as const;

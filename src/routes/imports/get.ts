@@ -5,6 +5,7 @@ import { authOf } from "../../middleware/auth.ts";
 import { findImport, importResponse, importRunIds } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { IMPORT_EXAMPLE } from "./examples.ts";
+import { IMPORT_READ_SCOPES } from "./scopes.ts";
 import { ImportIdParamSchema, ImportSchema } from "./schema.ts";
 
 export const getImportRoute = defineRoute({
@@ -15,7 +16,7 @@ export const getImportRoute = defineRoute({
   summary: "Read an import",
   description:
     "Status, counts, validation errors and the review-run IDs created so far. Poll a `queued` or `processing` import until it is `completed`; its runs are also listed by `GET /v1/review-runs?import_id=`.",
-  auth: { apiKey: "imports:create" },
+  auth: { apiKey: IMPORT_READ_SCOPES },
   errors: ["not_found"],
   request: { params: ImportIdParamSchema },
   responses: {
