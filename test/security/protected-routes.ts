@@ -135,6 +135,14 @@ PROTECTED_ROUTES.push(
     missingResource: missingImport,
   },
   {
+    method: "GET",
+    template: "/v1/imports/{importId}/results",
+    scope: "review_runs:read",
+    alsoAccepted: ["imports:create"],
+    request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant)}/results` }),
+    missingResource: () => ({ path: `${missingImport().path}/results` }),
+  },
+  {
     method: "POST",
     template: "/v1/imports/{importId}/cancel",
     scope: "imports:create",

@@ -3,7 +3,7 @@ import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { cancelImport } from "../../services/imports/cancel.ts";
-import { importResponse, importRunIds } from "../../services/imports/store.ts";
+import { importView } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { ImportIdParamSchema, ImportSchema } from "./schema.ts";
 
@@ -26,6 +26,6 @@ export const cancelImportRoute = defineRoute({
 export function registerCancelImport(app: OpenAPIHono<AppEnv>) {
   app.openapi(cancelImportRoute, async (c) => {
     const cancelled = await cancelImport(c.env, authOf(c).projectId, c.req.valid("param").importId);
-    return c.json(importResponse(cancelled, await importRunIds(database(c.env.DB), cancelled), c.get("requestId")), 200);
+    return c.json(await importView(database(c.env.DB), cancelled, c.get("requestId")), 200);
   });
 }

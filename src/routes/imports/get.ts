@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { findImport, importResponse, importRunIds } from "../../services/imports/store.ts";
+import { findImport, importView } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { IMPORT_EXAMPLE } from "./examples.ts";
 import { IMPORT_READ_SCOPES } from "./scopes.ts";
@@ -28,6 +28,6 @@ export function registerGetImport(app: OpenAPIHono<AppEnv>) {
   app.openapi(getImportRoute, async (c) => {
     const db = database(c.env.DB);
     const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);
-    return c.json(importResponse(row, await importRunIds(db, row), c.get("requestId")), 200);
+    return c.json(await importView(db, row, c.get("requestId")), 200);
   });
 }

@@ -5,6 +5,7 @@ import { registerCreateImport } from "./create.ts";
 import { registerMapImportFields } from "./field-mapping.ts";
 import { registerGetImport } from "./get.ts";
 import { registerListImports } from "./list.ts";
+import { registerGetImportResults } from "./results.ts";
 import { ImportRowSchema } from "./schema.ts";
 
 /** Imports (SPEC §8): batches of rows that become review runs. */
@@ -14,6 +15,7 @@ export function registerImports(app: OpenAPIHono<AppEnv>) {
   registerCreateImport(app);
   registerListImports(app);
   registerGetImport(app);
+  registerGetImportResults(app);
   registerCancelImport(app);
   registerMapImportFields(app);
 }

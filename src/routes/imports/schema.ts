@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { IntendedUseSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import { IntendedUseSchema, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
 import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/imports/rows.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
@@ -124,6 +124,26 @@ export const ImportMappingSchema = z
   })
   .openapi("ImportMapping");
 
+export const ReviewProgressSchema = z
+  .object({
+    runs_created: z.number().int().openapi({ description: "Runs that exist for the import's rows." }),
+    reviewed: z.number().int().openapi({ description: "Runs `completed`." }),
+    failed: z.number().int().openapi({ description: "Runs `failed`." }),
+    cancelled: z.number().int().openapi({ description: "Runs `cancelled`." }),
+    pending: z.number().int().openapi({ description: "Runs still `queued` or `processing`." }),
+    by_safe_use_status: z.record(SafeUseStatusSchema, z.number().int()).openapi({
+      description: "Reviewed runs by `safe_use_status`; every status is listed, 0 when none.",
+      example: { verified_for_use: 1, verified_with_limits: 0, needs_review: 0, needs_repair: 1, blocked: 0 },
+    }),
+    last_reviewed_at: TimestampSchema.nullable().openapi({ description: "When the most recent review finished (completed or failed)." }),
+    all_reviewed: z.boolean().openapi({
+      description: "The import is finished (`completed`, `failed` or `cancelled`) and none of its runs is pending: the batch is truly done.",
+    }),
+  })
+  .openapi("ImportReviewProgress", {
+    description: "How far the review of the import's runs has got; `status: completed` only says every accepted row has a run.",
+  });
+
 export const ImportSchema = z
   .object({
     id: z.string().openapi({ example: "import_01hw8894n1v3a9k5sx5v2t3q7b" }),
@@ -146,6 +166,7 @@ export const ImportSchema = z
     review_run_ids: z.array(z.string()).openapi({
       description: "The runs of the accepted rows, in row order; while `queued`/`processing`, the runs created so far.",
     }),
+    review_progress: ReviewProgressSchema,
     request_id: RequestIdSchema,
   })
   .openapi("Import", { example: IMPORT_EXAMPLE });
@@ -153,7 +174,7 @@ export const ImportSchema = z
 export type ImportResponse = z.infer<typeof ImportSchema>;
 export type CreateImportRequest = z.infer<typeof CreateImportRequestSchema>;
 
-export const ImportSummarySchema = ImportSchema.omit({ validation_errors: true, review_run_ids: true, request_id: true }).openapi("ImportSummary");
+export const ImportSummarySchema = ImportSchema.omit({ validation_errors: true, review_run_ids: true, review_progress: true, request_id: true }).openapi("ImportSummary");
 
 export const ListImportsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),

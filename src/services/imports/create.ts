@@ -17,8 +17,8 @@ import {
   importChunkKey,
   importChunkKeys,
   importRequestKey,
-  importResponse,
   importRunId,
+  importView,
 } from "./store.ts";
 
 /**
@@ -194,7 +194,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     await store.persist(failed).catch((error: unknown) => {
       throw storageFailure(error, failed);
     });
-    return importResponse(failed, [], requestId);
+    return importView(db, failed, requestId);
   }
 
   const chunks = planChunks(staged);
@@ -216,7 +216,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
       await store.undo(completed, 0);
       throw storageFailure(error, completed);
     }
-    return importResponse(completed, staged.map(({ review_run_id }) => review_run_id), requestId);
+    return importView(db, completed, requestId);
   }
 
   // `uploaded` until the chunk messages are sent: if the request dies in between, the sweep sends them.
@@ -250,7 +250,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     .set({ status: "queued", updatedAt: isoNow() })
     .where(and(eq(imports.id, importId), eq(imports.status, "uploaded")))
     .returning();
-  return importResponse(queued ?? { ...uploaded, status: "queued" }, [], requestId);
+  return importView(db, queued ?? { ...uploaded, status: "queued" }, requestId);
 }
 
 /** Stores a request whose columns map to nothing, to be replayed by applyFieldMapping. Creates no run. */
@@ -264,7 +264,7 @@ async function holdForMapping(env: Bindings, base: ImportRow, request: ImportReq
     await env.SOURCES.delete(key).catch(() => undefined);
     throw storageFailure(error, waiting);
   }
-  return importResponse(waiting, [], requestId);
+  return importView(database(env.DB), waiting, requestId);
 }
 
 /** The columns found and the fields missing, from validateImport's `mapping_required` error. */

@@ -6,6 +6,7 @@ import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { ImportMediaType, RowError } from "./rows.ts";
 import { parseJson } from "../review-runs/store.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { type ReviewProgress, emptyProgress, reviewProgress } from "./progress.ts";
 
 export type ImportRow = typeof imports.$inferSelect;
 
@@ -88,8 +89,17 @@ export async function importRunIds(db: Database, row: ImportRow): Promise<string
   return ids.filter((id) => found.has(id));
 }
 
+/** The import as the API answers it, with its runs and review progress read now. */
+export async function importView(db: Database, row: ImportRow, requestId: string) {
+  const [runIds, progress] = await Promise.all([
+    importRunIds(db, row),
+    reviewProgress(db, row, TERMINAL_IMPORT_STATUSES.includes(row.status)),
+  ]);
+  return importResponse(row, runIds, progress, requestId);
+}
+
 /** The import object of SPEC §8, field order as in the seed's 202. */
-export function importResponse(row: ImportRow, reviewRunIds: string[], requestId: string) {
+export function importResponse(row: ImportRow, reviewRunIds: string[], progress: ReviewProgress, requestId: string) {
   return {
     id: row.id,
     project_id: row.projectId,
@@ -107,6 +117,7 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], requestId
     error_message: row.errorMessage,
     mapping: parseJson<ImportMapping>(row.mapping),
     review_run_ids: reviewRunIds,
+    review_progress: progress,
     request_id: requestId,
   };
 }
@@ -124,7 +135,12 @@ export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<Import
 
 /** A list item: the import without its per-row detail (validation errors, run IDs). */
 export function importSummary(row: ImportRow) {
-  const { validation_errors: _errors, review_run_ids: _ids, request_id: _request, ...summary } = importResponse(row, [], "");
+  const { validation_errors: _errors, review_run_ids: _ids, review_progress: _progress, request_id: _request, ...summary } = importResponse(
+    row,
+    [],
+    emptyProgress(),
+    "",
+  );
   return summary;
 }
 
