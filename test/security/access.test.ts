@@ -4,7 +4,7 @@ import { addKey, call, expectError, revokeKey, seedTenant } from "../helpers/har
 import { PROTECTED_ROUTES, type ProtectedRoute } from "./protected-routes.ts";
 
 const send = (route: ProtectedRoute, path: string, key: string | undefined, json?: unknown) =>
-  call(path, { method: route.method, ...(key ? { key } : {}), ...(route.method === "POST" ? { json: json ?? {} } : {}) });
+  call(path, { method: route.method, ...(key ? { key } : {}), ...(route.method === "POST" || route.method === "PATCH" ? { json: json ?? {} } : {}) });
 
 describe("every protected route", () => {
   it("is registered in the security suite", async () => {

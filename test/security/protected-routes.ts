@@ -14,7 +14,7 @@ export interface RouteRequest {
  * that is missing from this list.
  */
 export interface ProtectedRoute {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** The OpenAPI path template, e.g. `/v1/review-runs/{reviewRunId}`. */
   template: string;
   scope: Scope;
@@ -161,5 +161,37 @@ PROTECTED_ROUTES.push(
       path: `${missingImport().path}/field-mapping`,
       json: { field_mapping: { ai_output: "answer", source_title: "kb", source_content: "kb" }, intended_use: "internal_draft" },
     }),
+  },
+);
+
+// Webhook endpoints: one scope for managing them and reading their deliveries.
+const WEBHOOK_BODY = { url: "https://hooks.example.com/kivo", event_types: ["import.completed"] };
+async function webhookEndpoint(tenant: Tenant): Promise<string> {
+  const response = await call("/v1/webhook-endpoints", { method: "POST", key: tenant.apiKey, json: WEBHOOK_BODY });
+  return ((await response.json()) as { id: string }).id;
+}
+const missingEndpoint = "/v1/webhook-endpoints/whep_01jdx3v2k8p4m6n9q1r3s5t7v9";
+const onEndpoint = (method: ProtectedRoute["method"], suffix: string, json?: unknown): ProtectedRoute => ({
+  method,
+  template: `/v1/webhook-endpoints/{endpointId}${suffix}`,
+  scope: "webhooks:write",
+  request: async (tenant) => ({ path: `/v1/webhook-endpoints/${await webhookEndpoint(tenant)}${suffix}`, json }),
+  missingResource: () => ({ path: `${missingEndpoint}${suffix}`, json }),
+});
+
+PROTECTED_ROUTES.push(
+  { method: "POST", template: "/v1/webhook-endpoints", scope: "webhooks:write", request: async () => ({ path: "/v1/webhook-endpoints", json: WEBHOOK_BODY }) },
+  { method: "GET", template: "/v1/webhook-endpoints", scope: "webhooks:write", request: async () => ({ path: "/v1/webhook-endpoints" }) },
+  onEndpoint("GET", ""),
+  onEndpoint("PATCH", "", { enabled: false }),
+  onEndpoint("DELETE", ""),
+  onEndpoint("POST", "/rotate-secret", {}),
+  onEndpoint("GET", "/deliveries"),
+  {
+    method: "POST",
+    template: "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/resend",
+    scope: "webhooks:write",
+    request: async (tenant) => ({ path: `/v1/webhook-endpoints/${await webhookEndpoint(tenant)}/deliveries/whdl_01jdx3v9a2b4c6d8e0f2g4h6j8/resend` }),
+    missingResource: () => ({ path: `${missingEndpoint}/deliveries/whdl_01jdx3v9a2b4c6d8e0f2g4h6j8/resend` }),
   },
 );

@@ -28,6 +28,8 @@ export const imports = sqliteTable(
     chunkCount: integer("chunk_count").notNull().default(0),
     /** While `mapping_required`: JSON `{columns, missing: [{field, message}]}`; the request itself waits in R2. */
     mapping: text("mapping"),
+    /** Set once `import.completed` was emitted, so the last runs finishing together announce it once. */
+    reviewedAnnouncedAt: text("reviewed_announced_at"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     createdAt: text("created_at").notNull(),

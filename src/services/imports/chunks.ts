@@ -6,6 +6,7 @@ import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { resumeReviewRuns } from "../review-runs/create.ts";
+import { announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
 import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys } from "./store.ts";
 
 /** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
@@ -88,7 +89,11 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
     .set({ status: "completed", updatedAt: now, completedAt: now })
     .where(and(eq(imports.id, row.id), active))
     .returning({ id: imports.id });
-  if (result.length > 0) await dropStagedChunks(env, row);
+  if (result.length > 0) {
+    await dropStagedChunks(env, row);
+    // Fast reviews may all have finished before the import itself completed.
+    await announceImportIfReviewed(env, row.projectId, row.id);
+  }
 }
 
 /**
@@ -106,7 +111,10 @@ export async function failImport(env: Bindings, message: ImportQueueMessage, cod
     )
     .returning();
   const row = result[0];
-  if (row) await dropStagedChunks(env, row);
+  if (row) {
+    await dropStagedChunks(env, row);
+    await announceImportFailed(env, row.projectId, row.id);
+  }
   return row !== undefined;
 }
 

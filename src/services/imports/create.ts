@@ -7,6 +7,7 @@ import { isoNow, newImportId } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
+import { announceImportFailed } from "../webhooks/events.ts";
 import { type RunOwner, createReviewRuns } from "../review-runs/create.ts";
 import { type AcceptedRow, type ImportRequest, type ValidatedImport, validateImport } from "./rows.ts";
 import {
@@ -72,6 +73,7 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     validationErrors: "[]",
     chunkCount: 0,
     mapping: null,
+    reviewedAnnouncedAt: null,
     errorCode: null,
     errorMessage: null,
     createdAt: now,
@@ -194,6 +196,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     await store.persist(failed).catch((error: unknown) => {
       throw storageFailure(error, failed);
     });
+    await announceImportFailed(env, owner.projectId, importId);
     return importView(db, failed, requestId);
   }
 

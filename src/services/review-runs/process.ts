@@ -4,6 +4,7 @@ import { runReview, type ReviewResult } from "../../review/index.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+import { announceRun } from "../webhooks/events.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
 export class PermanentProcessingError extends Error {
@@ -109,6 +110,7 @@ export async function processReviewRun(
   });
 
   await storeResult(env, run.id, result, isoNow());
+  await announceRun(env, run.id);
   return { outcome: "completed", result, sources };
 }
 
@@ -161,5 +163,6 @@ export async function failRun(env: Bindings, runId: string, code: string, messag
     .run();
   const changed = (updated.meta.changes ?? 0) > 0;
   if (changed) logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
+  if (changed) await announceRun(env, runId);
   return changed;
 }
