@@ -15,7 +15,7 @@ export const getImportRoute = defineRoute({
   tags: ["Imports"],
   summary: "Read an import",
   description:
-    "Status, counts, validation errors and the review-run IDs created so far. Poll a `queued` or `processing` import until it is `completed`; its runs are also listed by `GET /v1/review-runs?import_id=`.",
+    "Status, counts, validation errors, the review-run IDs created so far and `review_progress`. `completed` means every accepted row has a run; `review_progress.all_reviewed` means every run has also been reviewed (a webhook endpoint subscribed to `import.completed` is told then). Export the outcome per row with `GET /v1/imports/{importId}/results`; the runs are also listed by `GET /v1/review-runs?import_id=`.",
   auth: { apiKey: IMPORT_READ_SCOPES },
   errors: ["not_found"],
   request: { params: ImportIdParamSchema },
