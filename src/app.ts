@@ -13,6 +13,7 @@ import { registerCreatePortal } from "./routes/billing/portal.ts";
 import { registerGetUsage } from "./routes/billing/usage.ts";
 import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
 import { registerImports } from "./routes/imports/index.ts";
+import { registerWebhookEndpoints } from "./routes/webhook-endpoints/index.ts";
 import { registerHealth } from "./routes/meta/health.ts";
 import { registerEnterpriseWorker } from "./routes/enterprise-worker/index.ts";
 import { registerCreateReportLink } from "./routes/report-links/create.ts";
@@ -43,6 +44,7 @@ export function createApp() {
   registerGetClaimReport(app);
   registerCancelReviewRun(app);
   registerImports(app);
+  registerWebhookEndpoints(app);
   registerCreateReportLink(app);
   registerOpenReportLink(app);
   registerEnterpriseWorker(app);

@@ -1,6 +1,6 @@
 import type { AuthContext } from "./services/tenancy/auth.ts";
 import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
-import type { ImportQueueMessage, ReviewQueueMessage } from "./schemas/queue-messages.ts";
+import type { ImportQueueMessage, ReviewQueueMessage, WebhookQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
 import type { AiBinding } from "./services/judge/workers-ai.ts";
@@ -10,6 +10,7 @@ export interface Bindings {
   SOURCES: R2Bucket;
   REVIEW_QUEUE: Queue<ReviewQueueMessage>;
   IMPORT_QUEUE: Queue<ImportQueueMessage>;
+  WEBHOOK_QUEUE: Queue<WebhookQueueMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WORKER_CREDENTIALS: DurableObjectNamespace<WorkerCredentialState>;
   KIVO_ENVIRONMENT?: string;
@@ -19,6 +20,8 @@ export interface Bindings {
   KIVO_SIGNING_SECRET?: string;
   /** Comma-separated browser origins allowed by CORS; none by default. */
   KIVO_CORS_ORIGINS?: string;
+  /** `true` lets webhook endpoints be plain-HTTP loopback receivers; ignored in production. */
+  KIVO_WEBHOOK_ALLOW_LOOPBACK?: string;
   WORKER_CREDENTIAL_SECRET?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;

@@ -29,6 +29,8 @@ export const ERRORS = {
     message: "This run's artifacts are kept in the customer's environment, not by Kivo.",
   },
   run_not_cancellable: { status: 409, message: "Only a queued review run can be cancelled." },
+  import_not_cancellable: { status: 409, message: "The import has already finished creating its runs." },
+  mapping_not_required: { status: 409, message: "The import is not waiting for a field mapping." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "The request body's media type is not supported." },
   raw_content_rejected: { status: 422, message: "Raw content is not accepted on this endpoint." },

@@ -2,6 +2,7 @@ import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
+import { consumeWebhookBatch, isWebhookQueue } from "./queues/webhook-consumer.ts";
 import { sweepStuckImports } from "./services/imports/sweep.ts";
 import { sweepJudgeCache } from "./services/judge/cache.ts";
 import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
@@ -16,6 +17,7 @@ export default {
   async queue(batch, env) {
     if (batch.queue === REVIEW_DLQ_NAME) await consumeDeadLetters(batch, env);
     else if (isImportQueue(batch.queue)) await consumeImportBatch(batch, env);
+    else if (isWebhookQueue(batch.queue)) await consumeWebhookBatch(batch, env);
     else await consumeReviewBatch(batch, env);
   },
   async scheduled(controller, env) {

@@ -4,7 +4,11 @@
 // staging every row); "runs created" is rows / time until the import is
 // `completed` (every row has its run, created chunk by chunk through the
 // import queue); "all completed" is rows / time until every one of those runs
-// has also been reviewed through the review queue.
+// has also been reviewed through the review queue. "webhook" is how long after
+// the import's last review its signed `import.completed` reached a local
+// receiver (through the webhook queue).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { type LocalKivo, startLocalKivo } from "../lib/local-kivo.ts";
 
 const ROWS = 1000;
@@ -82,14 +86,47 @@ interface Figures {
   acceptedMs: number;
   createdMs: number;
   completedMs: number;
+  webhookMs: number;
+}
+
+/** A loopback receiver that notes when each import's `import.completed` arrives. */
+async function webhookReceiver() {
+  const arrivals = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const event = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { type: string; data: { id: string } };
+      if (event.type === "import.completed") arrivals.set(event.data.id, Date.now());
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    async arrival(importId: string, timeoutMs = 120_000): Promise<number> {
+      const deadline = Date.now() + timeoutMs;
+      while (!arrivals.has(importId) && Date.now() < deadline) await pause(20);
+      const at = arrivals.get(importId);
+      if (at === undefined) throw new Error(`no import.completed for ${importId}`);
+      return at;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const perSecond = (rows: number, ms: number) => `${Math.round(rows / (ms / 1000)).toLocaleString("en")} rows/s`;
 
 export async function benchImports(): Promise<Record<string, Figures>> {
-  const kivo = await startLocalKivo();
+  const kivo = await startLocalKivo({ vars: { KIVO_WEBHOOK_ALLOW_LOOPBACK: "true" } });
+  const receiver = await webhookReceiver();
   const figures: Record<string, Figures> = {};
   try {
+    await fetch(`${kivo.baseUrl}/v1/webhook-endpoints`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${kivo.apiKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ url: receiver.url, event_types: ["import.completed"] }),
+    });
     const rows = rowsOf(ROWS);
     // Warm-up: one small import that completes within the request.
     const warm = FORMS["JSON rows"]!(rows.slice(0, 10));
@@ -113,19 +150,24 @@ export async function benchImports(): Promise<Record<string, Figures>> {
         throw new Error(`${name}: import answered ${response.status} ${JSON.stringify(created).slice(0, 300)}`);
       }
       const createdAt = await waitAllCompleted(kivo, created.id);
-      figures[name] = { acceptedMs, createdMs: createdAt - started, completedMs: performance.now() - started };
+      const completedMs = performance.now() - started;
+      const arrivedAt = await receiver.arrival(created.id);
+      const lastReviewedAt = (await get(kivo, `/v1/imports/${created.id}`)).review_progress.last_reviewed_at as string;
+      figures[name] = { acceptedMs, createdMs: createdAt - started, completedMs, webhookMs: arrivedAt - Date.parse(lastReviewedAt) };
     }
 
     console.log(`\nImports (${ROWS.toLocaleString("en")} rows each, wrangler dev on loopback, one import at a time)`);
-    for (const [name, { acceptedMs, createdMs, completedMs }] of Object.entries(figures)) {
+    for (const [name, { acceptedMs, createdMs, completedMs, webhookMs }] of Object.entries(figures)) {
       console.log(
         `  ${name.padEnd(10)}  accepted ${perSecond(ROWS, acceptedMs).padStart(14)} (202 in ${(acceptedMs / 1000).toFixed(2)} s)` +
           `   runs created ${perSecond(ROWS, createdMs).padStart(12)} (${(createdMs / 1000).toFixed(1)} s)` +
-          `   all completed ${perSecond(ROWS, completedMs).padStart(12)} (${(completedMs / 1000).toFixed(1)} s)`,
+          `   all completed ${perSecond(ROWS, completedMs).padStart(12)} (${(completedMs / 1000).toFixed(1)} s)` +
+          `   webhook ${Math.round(webhookMs)} ms after the last review`,
       );
     }
     return figures;
   } finally {
+    await receiver.close();
     await kivo.stop();
   }
 }

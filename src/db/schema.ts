@@ -5,3 +5,4 @@ export * from "./tables/billing.ts";
 export * from "./tables/imports.ts";
 export * from "./tables/semantic-judge.ts";
 export * from "./tables/semantic-judge-usage.ts";
+export * from "./tables/webhooks.ts";

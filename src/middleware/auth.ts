@@ -8,7 +8,7 @@ import type { Scope } from "../services/tenancy/scopes.ts";
 import { enforceKeyRateLimit, limitFailedAuthentication } from "./rate-limit.ts";
 
 /** The API-key pipeline: authenticate (failures counted per IP) → rate limit → scope. */
-export const requireApiKey = (scope: Scope) =>
+export const requireApiKey = (scope: Scope | readonly Scope[]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const auth = await authenticateApiKey(database(c.env.DB), c.req.header("Authorization"), (work) =>
       c.executionCtx.waitUntil(work.catch(() => undefined)),

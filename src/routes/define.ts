@@ -13,7 +13,7 @@ export const WORKER_CREDENTIAL_SCHEME = "WorkerCredential";
 export const MB = 1024 * 1024;
 
 type Auth =
-  | { apiKey: Scope }
+  | { apiKey: Scope | readonly Scope[] }
   | { admin: true }
   | { custom: { scheme: string; middleware: MiddlewareHandler; errors: readonly ErrorCode[] } }
   | { public: true };
@@ -50,9 +50,12 @@ export function defineRoute<const R extends RouteInput>(
   let description = route.description ?? "";
 
   if ("apiKey" in auth) {
-    middleware.push(requireApiKey(auth.apiKey));
-    security = [{ [API_KEY_SCHEME]: [auth.apiKey] }];
-    description = `${description}\n\nRequired scope: \`${auth.apiKey}\`.`.trim();
+    const scopes: readonly Scope[] = typeof auth.apiKey === "string" ? [auth.apiKey] : auth.apiKey;
+    middleware.push(requireApiKey(scopes));
+    // Alternatives in `security` are OR'ed: any one of the scopes authorizes the call.
+    security = scopes.map((scope) => ({ [API_KEY_SCHEME]: [scope] }));
+    const names = scopes.map((scope) => `\`${scope}\``).join(" or ");
+    description = `${description}\n\nRequired scope: ${names}.`.trim();
     codes.push(...AUTH_ERRORS);
   } else if ("admin" in auth) {
     middleware.push(requireAdminToken);

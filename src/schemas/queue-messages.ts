@@ -21,3 +21,12 @@ export const ImportQueueMessageSchema = z.object({
 });
 
 export type ImportQueueMessage = z.infer<typeof ImportQueueMessageSchema>;
+
+/** The webhook queue's message: one delivery of one event to one endpoint. */
+export const WebhookQueueMessageSchema = z.object({
+  kind: z.literal("webhook_delivery"),
+  delivery_id: z.string(),
+  project_id: z.string(),
+});
+
+export type WebhookQueueMessage = z.infer<typeof WebhookQueueMessageSchema>;

@@ -1,4 +1,8 @@
 import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import type { Bindings } from "../../src/env.ts";
+import worker from "../../src/index.ts";
+import type { ImportQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import type { Json } from "./runs.ts";
@@ -85,3 +89,28 @@ export const row = (n: number, extra: Json = {}): Json => ({
   intended_use: "internal_draft",
   ...extra,
 });
+
+/**
+ * The Worker's bindings with an import queue that keeps the chunk messages
+ * instead of delivering them, so each test hands them to the consumer itself,
+ * one by one, crashing wherever it wants.
+ */
+export function withHeldChunks() {
+  const held: ImportQueueMessage[] = [];
+  const queue = {
+    send: async (body: ImportQueueMessage) => void held.push(body),
+    sendBatch: async (messages: Iterable<MessageSendRequest<ImportQueueMessage>>) => void held.push(...[...messages].map((m) => m.body)),
+  } as unknown as Queue<ImportQueueMessage>;
+  return { testEnv: { ...env, IMPORT_QUEUE: queue } as Bindings, held };
+}
+
+export async function deliver(testEnv: Bindings, queue: string, bodies: unknown[], attempts = 1) {
+  const batch = createMessageBatch<unknown>(
+    queue,
+    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, testEnv);
+  return getQueueResult(batch, ctx);
+}
+

@@ -1,40 +1,14 @@
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Bindings } from "../../src/env.ts";
 import worker from "../../src/index.ts";
 import { IMPORT_DLQ_NAME, IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
-import type { ImportQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { readUsage } from "../../src/services/billing/allowance.ts";
 import { importChunkKey, importRunId } from "../../src/services/imports/store.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { call, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { row, storedState } from "../helpers/imports.ts";
+import { deliver, row, storedState, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
-
-/**
- * The Worker's bindings with an import queue that keeps the chunk messages
- * instead of delivering them, so each test hands them to the consumer itself,
- * one by one, crashing wherever it wants.
- */
-function withHeldChunks() {
-  const held: ImportQueueMessage[] = [];
-  const queue = {
-    send: async (body: ImportQueueMessage) => void held.push(body),
-    sendBatch: async (messages: Iterable<MessageSendRequest<ImportQueueMessage>>) => void held.push(...[...messages].map((m) => m.body)),
-  } as unknown as Queue<ImportQueueMessage>;
-  return { testEnv: { ...env, IMPORT_QUEUE: queue } as Bindings, held };
-}
-
-async function deliver(testEnv: Bindings, queue: string, bodies: unknown[], attempts = 1) {
-  const batch = createMessageBatch<unknown>(
-    queue,
-    bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, testEnv);
-  return getQueueResult(batch, ctx);
-}
 
 async function readImport(tenant: Tenant, importId: string): Promise<Json> {
   return (await (await call(`/v1/imports/${importId}`, { key: tenant.apiKey })).json()) as Json;

@@ -63,7 +63,9 @@ describe("the seed's sample.jsonl", () => {
     const read = await call(`/v1/imports/${body.id}`, { key: tenant.apiKey });
     expect(read.status).toBe(200);
     const again = (await read.json()) as Json;
-    expect({ ...again, request_id: body.request_id }).toEqual(body);
+    // Only the review progress moved on: both runs were reviewed in the meantime.
+    expect({ ...again, request_id: body.request_id, review_progress: body.review_progress }).toEqual(body);
+    expect(again.review_progress).toMatchObject({ runs_created: 2, reviewed: 2, pending: 0, all_reviewed: true });
     expect(again.request_id).not.toBe(body.request_id);
   });
 });
@@ -181,26 +183,31 @@ describe("rows are validated one by one", () => {
 describe("CSV columns that cannot be mapped", () => {
   const csv = "ticket,answer,kb_title,kb_text\nT-1,Admins can export audit logs.,Admin guide,Admins can export audit logs from the security workspace.\n";
 
-  it("answer 422 mapping_required naming the columns found and the fields missing, and create nothing", async () => {
+  it("store the import as mapping_required, naming the columns found and the fields missing, and create no run", async () => {
     const tenant = await seedTenant();
-    const { response } = await postImport(tenant, { raw: csv, contentType: "text/csv" });
-    const body = await expectError(response, 422, "mapping_required");
-    expect(body.error.details).toEqual([
-      { path: "columns", message: 'Columns found: "ticket", "answer", "kb_title", "kb_text".', columns: ["ticket", "answer", "kb_title", "kb_text"] },
-      { path: "ai_output", field: "ai_output", message: expect.stringContaining("field_mapping.ai_output") },
-      { path: "intended_use", field: "intended_use", message: expect.any(String) },
-      { path: "sources", field: "sources", message: expect.stringContaining("source_title and source_content") },
-    ]);
-    expect(await storedState(tenant)).toEqual({ imports: 0, runs: 0, objects: 0 });
+    const { response, body } = await postImport(tenant, { raw: csv, contentType: "text/csv" });
+    expect(response.status).toBe(202);
+    expect(body).toMatchObject({ status: "mapping_required", row_count: 0, accepted_count: 0, review_run_ids: [], completed_at: null });
+    expect(body.mapping).toEqual({
+      columns: ["ticket", "answer", "kb_title", "kb_text"],
+      missing: [
+        { field: "ai_output", message: expect.stringContaining("field_mapping.ai_output") },
+        { field: "intended_use", message: expect.any(String) },
+        { field: "sources", message: expect.stringContaining("source_title and source_content") },
+      ],
+    });
+    // The import and its stored request, nothing else.
+    expect(await storedState(tenant)).toEqual({ imports: 1, runs: 0, objects: 1 });
   });
 
   it("names the missing half of a source and a mapped column that is not there", async () => {
     const tenant = await seedTenant();
-    const { response } = await postImport(tenant, {
+    const { body } = await postImport(tenant, {
       json: { media_type: "text/csv", data: csv, intended_use: "internal_draft", field_mapping: { ai_output: "reply", source_content: "kb_text" } },
     });
-    const body = await expectError(response, 422, "mapping_required");
-    expect(pathsOf(body).slice(1)).toEqual(["field_mapping.ai_output", "ai_output", "source_title"]);
+    expect(body.status).toBe("mapping_required");
+    expect(body.mapping.missing.map((m: Json) => m.field)).toEqual(["ai_output", "ai_output", "source_title"]);
+    expect(body.mapping.missing[0].message).toBe('Column "reply" is not in the CSV header.');
   });
 
   it("succeed when retried with field_mapping, as JSON or as a raw body with the mapping in the query", async () => {
@@ -244,7 +251,6 @@ describe("a request-level error creates nothing", () => {
     ["an unknown intended_use default", { json: { media_type: "application/json", rows: [row(1)], intended_use: "x" } }, 400, "validation_error", "intended_use"],
     ["data that is not a JSON array", { json: { media_type: "application/json", data: '{"rows": []}' } }, 400, "validation_error", "data"],
     ["a JSON body that is not JSON", { raw: '{"media_type": "text/csv", "data": ', contentType: "application/json" }, 400, "invalid_json"],
-    ["a garbage CSV file", { raw: "\u0000\u0001\u0002garbage\u00ff\n\u0003", contentType: "text/csv" }, 422, "mapping_required"],
     ["an XML body", { raw: "<rows/>", contentType: "application/xml" }, 415, "unsupported_media_type"],
     ["a Latin-1 CSV", { raw: SAMPLE_CSV, contentType: "text/csv; charset=iso-8859-1" }, 415, "unsupported_media_type"],
   ];

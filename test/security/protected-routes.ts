@@ -14,10 +14,12 @@ export interface RouteRequest {
  * that is missing from this list.
  */
 export interface ProtectedRoute {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** The OpenAPI path template, e.g. `/v1/review-runs/{reviewRunId}`. */
   template: string;
   scope: Scope;
+  /** Other scopes that authorize the route on their own (the document lists each as an alternative). */
+  alsoAccepted?: Scope[];
   /** A valid request for the tenant (creating whatever resource it needs). */
   request: (tenant: Tenant) => Promise<RouteRequest>;
   /** For routes on one resource: the same request against a resource ID that does not exist. */
@@ -100,11 +102,15 @@ PROTECTED_ROUTES.push(
   },
 );
 
-// Imports. Reading one needs imports:create, the scope that created it; there is no imports:read.
-async function hostedImport(tenant: Tenant): Promise<string> {
-  const response = await call("/v1/imports", { method: "POST", key: tenant.apiKey, json: { media_type: "application/json", rows: [SEED_PACKET] } });
+// Imports. Reading them needs review_runs:read or imports:create, the scope that created them.
+async function hostedImport(tenant: Tenant, json: unknown = { media_type: "application/json", rows: [SEED_PACKET] }): Promise<string> {
+  const response = await call("/v1/imports", { method: "POST", key: tenant.apiKey, json });
   return ((await response.json()) as { id: string }).id;
 }
+
+/** A CSV import whose columns map to nothing: it waits in mapping_required. */
+const UNMAPPED_CSV = { media_type: "text/csv", data: "answer,kb\nAdmins can export audit logs.,Admin guide\n" };
+const missingImport = () => ({ path: "/v1/imports/import_01hw8894n1v3a9k5sx5v2t3q7b" });
 
 PROTECTED_ROUTES.push(
   {
@@ -115,9 +121,77 @@ PROTECTED_ROUTES.push(
   },
   {
     method: "GET",
+    template: "/v1/imports",
+    scope: "review_runs:read",
+    alsoAccepted: ["imports:create"],
+    request: async () => ({ path: "/v1/imports" }),
+  },
+  {
+    method: "GET",
     template: "/v1/imports/{importId}",
-    scope: "imports:create",
+    scope: "review_runs:read",
+    alsoAccepted: ["imports:create"],
     request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant)}` }),
-    missingResource: () => ({ path: "/v1/imports/import_01hw8894n1v3a9k5sx5v2t3q7b" }),
+    missingResource: missingImport,
+  },
+  {
+    method: "GET",
+    template: "/v1/imports/{importId}/results",
+    scope: "review_runs:read",
+    alsoAccepted: ["imports:create"],
+    request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant)}/results` }),
+    missingResource: () => ({ path: `${missingImport().path}/results` }),
+  },
+  {
+    method: "POST",
+    template: "/v1/imports/{importId}/cancel",
+    scope: "imports:create",
+    request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant, UNMAPPED_CSV)}/cancel` }),
+    missingResource: () => ({ path: `${missingImport().path}/cancel` }),
+  },
+  {
+    method: "POST",
+    template: "/v1/imports/{importId}/field-mapping",
+    scope: "imports:create",
+    request: async (tenant) => ({
+      path: `/v1/imports/${await hostedImport(tenant, UNMAPPED_CSV)}/field-mapping`,
+      json: { field_mapping: { ai_output: "answer", source_title: "kb", source_content: "kb" }, intended_use: "internal_draft" },
+    }),
+    missingResource: () => ({
+      path: `${missingImport().path}/field-mapping`,
+      json: { field_mapping: { ai_output: "answer", source_title: "kb", source_content: "kb" }, intended_use: "internal_draft" },
+    }),
+  },
+);
+
+// Webhook endpoints: one scope for managing them and reading their deliveries.
+const WEBHOOK_BODY = { url: "https://hooks.example.com/kivo", event_types: ["import.completed"] };
+async function webhookEndpoint(tenant: Tenant): Promise<string> {
+  const response = await call("/v1/webhook-endpoints", { method: "POST", key: tenant.apiKey, json: WEBHOOK_BODY });
+  return ((await response.json()) as { id: string }).id;
+}
+const missingEndpoint = "/v1/webhook-endpoints/whep_01jdx3v2k8p4m6n9q1r3s5t7v9";
+const onEndpoint = (method: ProtectedRoute["method"], suffix: string, json?: unknown): ProtectedRoute => ({
+  method,
+  template: `/v1/webhook-endpoints/{endpointId}${suffix}`,
+  scope: "webhooks:write",
+  request: async (tenant) => ({ path: `/v1/webhook-endpoints/${await webhookEndpoint(tenant)}${suffix}`, json }),
+  missingResource: () => ({ path: `${missingEndpoint}${suffix}`, json }),
+});
+
+PROTECTED_ROUTES.push(
+  { method: "POST", template: "/v1/webhook-endpoints", scope: "webhooks:write", request: async () => ({ path: "/v1/webhook-endpoints", json: WEBHOOK_BODY }) },
+  { method: "GET", template: "/v1/webhook-endpoints", scope: "webhooks:write", request: async () => ({ path: "/v1/webhook-endpoints" }) },
+  onEndpoint("GET", ""),
+  onEndpoint("PATCH", "", { enabled: false }),
+  onEndpoint("DELETE", ""),
+  onEndpoint("POST", "/rotate-secret", {}),
+  onEndpoint("GET", "/deliveries"),
+  {
+    method: "POST",
+    template: "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/resend",
+    scope: "webhooks:write",
+    request: async (tenant) => ({ path: `/v1/webhook-endpoints/${await webhookEndpoint(tenant)}/deliveries/whdl_01jdx3v9a2b4c6d8e0f2g4h6j8/resend` }),
+    missingResource: () => ({ path: `${missingEndpoint}/deliveries/whdl_01jdx3v9a2b4c6d8e0f2g4h6j8/resend` }),
   },
 );

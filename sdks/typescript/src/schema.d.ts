@@ -169,15 +169,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List imports
+         * @description Imports of the key's project, newest first, optionally of one `status`. Pages are keyset-based like the review-run list: follow `next_cursor` until `has_more` is false. Items leave out `validation_errors` and `review_run_ids`; read one import for those.
+         *
+         *     Required scope: `review_runs:read` or `imports:create`.
+         */
+        get: operations["listImports"];
         put?: never;
         /**
          * Import a batch of AI outputs
          * @description Turns 1–1,000 rows into review runs (`capture_method: "upload"`, with `external_id` and `import_id`). Send JSON `{"media_type", "rows"}`, JSON `{"media_type", "data"}` with the file as text, or the file itself as an `application/x-ndjson` or `text/csv` body (defaults then go in the query string).
          *
-         *     Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` answer `422 mapping_required` with the columns found and the fields missing, and nothing is created.
+         *     Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` store the import as `mapping_required` (its `mapping` lists the columns found and the fields missing) and create no run until `POST /v1/imports/{importId}/field-mapping` supplies the mapping.
          *
-         *     An import whose accepted rows fit one chunk (at most 100 rows and 400 sources) answers `completed` with every `review_run_ids`. A larger one answers `queued` and creates its runs through the queue, chunk by chunk (`queued` → `processing` → `completed`): poll `GET /v1/imports/{importId}`, and list its runs with `GET /v1/review-runs?import_id=`.
+         *     An import whose accepted rows fit one chunk (at most 100 rows and 400 sources) answers `completed` with every `review_run_ids`. A larger one answers `queued` and creates its runs through the queue, chunk by chunk (`uploaded` → `queued` → `processing` → `completed`): poll `GET /v1/imports/{importId}`, and list its runs with `GET /v1/review-runs?import_id=`. `POST /v1/imports/{importId}/cancel` stops it.
          *
          *     Accepted rows count against the monthly allowance; an import that does not fit is refused whole with 402.
          *
@@ -199,13 +205,211 @@ export interface paths {
         };
         /**
          * Read an import
-         * @description Status, counts, validation errors and the review-run IDs created so far. Poll a `queued` or `processing` import until it is `completed`; its runs are also listed by `GET /v1/review-runs?import_id=`.
+         * @description Status, counts, validation errors, the review-run IDs created so far and `review_progress`. `completed` means every accepted row has a run; `review_progress.all_reviewed` means every run has also been reviewed (a webhook endpoint subscribed to `import.completed` is told then). Export the outcome per row with `GET /v1/imports/{importId}/results`; the runs are also listed by `GET /v1/review-runs?import_id=`.
          *
-         *     Required scope: `imports:create`.
+         *     Required scope: `review_runs:read` or `imports:create`.
          */
         get: operations["getImport"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{importId}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export an import's results, one line per row
+         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`.
+         *
+         *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
+         *
+         *     JSON Lines by default, CSV (RFC 4180, with a header row) with `?format=csv` or `Accept: text/csv`. The answer is streamed; `from_row` resumes an interrupted download. Read it again as runs finish: lines change from `queued` to `completed`.
+         *
+         *     Required scope: `review_runs:read` or `imports:create`.
+         */
+        get: operations["getImportResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{importId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an import
+         * @description An import that is `uploaded`, `mapping_required`, `queued` or `processing` becomes `cancelled`: no further runs are created for it, and its runs that are still `queued` are cancelled. Runs already reviewed keep their results; reserved allowance is not returned. Any other status answers 409 `import_not_cancellable`.
+         *
+         *     Required scope: `imports:create`.
+         */
+        post: operations["cancelImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{importId}/field-mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Supply the field mapping a mapping_required import waits for
+         * @description Reads the import's stored file again with this `field_mapping` (and, optionally, new `intended_use`/`strictness` defaults). When every field now maps, the import proceeds exactly as a new one would: `completed` with its runs, `queued` for a large one, or `failed` when no row passed validation; the allowance is reserved now. When something still does not map, the answer is `422 mapping_required` naming it, and the import stays `mapping_required` with its `mapping` updated. An import in any other status answers 409 `mapping_not_required`.
+         *
+         *     Required scope: `imports:create`.
+         */
+        post: operations["mapImportFields"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Every endpoint of the key's project (at most 20), newest first. Secrets are never listed.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Kivo POSTs each subscribed event to the URL, signed with the endpoint's secret: `Kivo-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The secret is in this answer only. The URL must be HTTPS on a public host (no localhost, private, loopback or link-local addresses); redirects are not followed.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint
+         * @description The endpoint without its secret.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description No further events are sent to it; its pending deliveries fail on their next attempt. Its delivery records stay.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Changes the fields sent. A disabled endpoint gets no new deliveries, and its pending ones fail on their next attempt.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an endpoint's signing secret
+         * @description Issues a new secret, shown once. Until `previous_secret_expires_at` every delivery carries two `v1` signatures, one per secret, so a receiver can switch over without dropping events.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description Newest first, with cursors like every list: each delivery's status, attempts, last answer (status and its first 200 characters) and error.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery's event again
+         * @description Queues a new delivery of the same event (same event ID, so a receiver that already has it can ignore it), freshly signed, with its own attempts.
+         *
+         *     Required scope: `webhooks:write`.
+         */
+        post: operations["resendWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -474,6 +678,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/projects/{projectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a project
+         * @description Changes the fields given: `gate_mode`, and `semantic_judge` (`null` follows the deployment's `KIVO_JUDGE_PROVIDER`). Runs reviewed from then on use the new settings.
+         *
+         *     Authorized by the `KIVO_ADMIN_TOKEN` secret; answers 404 when it is not configured.
+         */
+        patch: operations["adminUpdateProject"];
+        trace?: never;
+    };
     "/admin/v1/api-keys": {
         parameters: {
             query?: never;
@@ -551,6 +777,12 @@ export interface components {
             sources: components["schemas"]["SourceInput"][];
             intended_use?: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
+            /**
+             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
+             * @default auto
+             * @enum {string}
+             */
+            semantic_judge?: "auto" | "off" | "required";
             question?: string | null;
             metadata?: components["schemas"]["MetadataInput"] | null;
             /** @description Your own ID for this output, to map results back (filter with `?external_id=`). */
@@ -593,7 +825,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
             };
@@ -907,6 +1139,12 @@ export interface components {
             sources: components["schemas"]["SourceInput"][];
             intended_use: components["schemas"]["IntendedUse"] & unknown;
             strictness?: components["schemas"]["Strictness"];
+            /**
+             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
+             * @default auto
+             * @enum {string}
+             */
+            semantic_judge?: "auto" | "off" | "required";
             question?: string | null;
             metadata?: components["schemas"]["MetadataInput"] | null;
             /** @description Your own ID for this output, to map results back (filter with `?external_id=`). */
@@ -984,10 +1222,27 @@ export interface components {
          *       "completed_at": "2026-04-27T16:22:00.000Z",
          *       "error_code": null,
          *       "error_message": null,
+         *       "mapping": null,
          *       "review_run_ids": [
          *         "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f",
          *         "run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c"
          *       ],
+         *       "review_progress": {
+         *         "runs_created": 2,
+         *         "reviewed": 0,
+         *         "failed": 0,
+         *         "cancelled": 0,
+         *         "pending": 2,
+         *         "by_safe_use_status": {
+         *           "verified_for_use": 0,
+         *           "verified_with_limits": 0,
+         *           "needs_review": 0,
+         *           "needs_repair": 0,
+         *           "blocked": 0
+         *         },
+         *         "last_reviewed_at": null,
+         *         "all_reviewed": false
+         *       },
          *       "request_id": "req_01hw889zps5gr7q8m7jqt2wzc2"
          *     }
          */
@@ -995,11 +1250,7 @@ export interface components {
             /** @example import_01hw8894n1v3a9k5sx5v2t3q7b */
             id: string;
             project_id: string;
-            /**
-             * @description `completed`: every accepted row has a review run. `queued` → `processing` → `completed` for imports created through the queue. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`).
-             * @enum {string}
-             */
-            status: "uploaded" | "mapping_required" | "queued" | "processing" | "completed" | "failed" | "cancelled";
+            status: components["schemas"]["ImportStatus"];
             /** @enum {string} */
             capture_method: "upload";
             media_type: components["schemas"]["ImportMediaType"];
@@ -1025,11 +1276,18 @@ export interface components {
             completed_at: string | null;
             error_code: string | null;
             error_message: string | null;
+            mapping: components["schemas"]["ImportMapping"];
             /** @description The runs of the accepted rows, in row order; while `queued`/`processing`, the runs created so far. */
             review_run_ids: string[];
+            review_progress: components["schemas"]["ImportReviewProgress"];
             /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
             request_id: string;
         };
+        /**
+         * @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled.
+         * @enum {string}
+         */
+        ImportStatus: "uploaded" | "mapping_required" | "queued" | "processing" | "completed" | "failed" | "cancelled";
         /**
          * @description The rows' format: JSON rows, JSON Lines (one row per line), or CSV with a header row.
          * @enum {string}
@@ -1053,6 +1311,63 @@ export interface components {
              */
             code: "invalid_json" | "invalid_row" | "validation_error" | "duplicate_external_id";
             message: string;
+        };
+        /** @description While `mapping_required`: the columns found and the fields missing. Null otherwise. */
+        ImportMapping: {
+            /**
+             * @description The CSV header, as found.
+             * @example [
+             *       "ticket",
+             *       "answer",
+             *       "kb_title",
+             *       "kb_text"
+             *     ]
+             */
+            columns: string[];
+            /** @description Each row field no column maps to, or mapping entry that names no column. */
+            missing: {
+                /** @example ai_output */
+                field: string;
+                message: string;
+            }[];
+        } | null;
+        /** @description How far the review of the import's runs has got; `status: completed` only says every accepted row has a run. */
+        ImportReviewProgress: {
+            /** @description Runs that exist for the import's rows. */
+            runs_created: number;
+            /** @description Runs `completed`. */
+            reviewed: number;
+            /** @description Runs `failed`. */
+            failed: number;
+            /** @description Runs `cancelled`. */
+            cancelled: number;
+            /** @description Runs still `queued` or `processing`. */
+            pending: number;
+            /**
+             * @description Reviewed runs by `safe_use_status`; every status is listed, 0 when none.
+             * @example {
+             *       "verified_for_use": 1,
+             *       "verified_with_limits": 0,
+             *       "needs_review": 0,
+             *       "needs_repair": 1,
+             *       "blocked": 0
+             *     }
+             */
+            by_safe_use_status: {
+                verified_for_use?: number;
+                verified_with_limits?: number;
+                needs_review?: number;
+                needs_repair?: number;
+                blocked?: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the most recent review finished (completed or failed).
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            last_reviewed_at: string | null;
+            /** @description The import is finished (`completed`, `failed` or `cancelled`) and none of its runs is pending: the batch is truly done. */
+            all_reviewed: boolean;
         };
         /**
          * @example {
@@ -1086,7 +1401,7 @@ export interface components {
          *     }
          */
         CreateImportRequest: {
-            media_type: components["schemas"]["ImportMediaType"];
+            media_type?: components["schemas"]["ImportMediaType"] & unknown;
             /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own. */
             rows?: components["schemas"]["ImportRow"][];
             /** @description Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`). */
@@ -1106,6 +1421,186 @@ export interface components {
          */
         FieldMapping: {
             [key: string]: string;
+        };
+        ImportList: {
+            items: components["schemas"]["ImportSummary"][];
+            next_cursor: string | null;
+            has_more: boolean;
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        ImportSummary: {
+            /** @example import_01hw8894n1v3a9k5sx5v2t3q7b */
+            id: string;
+            project_id: string;
+            status: components["schemas"]["ImportStatus"];
+            /** @enum {string} */
+            capture_method: "upload";
+            media_type: components["schemas"]["ImportMediaType"];
+            row_count: number;
+            accepted_count: number;
+            rejected_count: number;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            completed_at: string | null;
+            error_code: string | null;
+            error_message: string | null;
+            mapping: components["schemas"]["ImportMapping"];
+        };
+        /**
+         * @example {
+         *       "field_mapping": {
+         *         "external_id": "ticket",
+         *         "ai_output": "answer",
+         *         "source_title": "kb_title",
+         *         "source_content": "kb_text"
+         *       },
+         *       "intended_use": "internal_draft"
+         *     }
+         */
+        ImportFieldMappingRequest: {
+            field_mapping: components["schemas"]["FieldMapping"];
+            intended_use?: components["schemas"]["IntendedUse"] & unknown;
+            strictness?: components["schemas"]["Strictness"] & unknown;
+        };
+        WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
+            /**
+             * @description The signing secret (`whsec_…`), shown only in this answer.
+             * @example whsec_3bW9…
+             */
+            secret: string;
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        /**
+         * @description `review_run.completed` / `failed` / `cancelled`: a run reached that status. `import.completed`: every row of an import has been reviewed (its `review_progress.all_reviewed`). `import.failed`: the import failed closed.
+         * @enum {string}
+         */
+        WebhookEventType: "review_run.completed" | "review_run.failed" | "review_run.cancelled" | "import.completed" | "import.failed";
+        WebhookEndpoint: {
+            /** @example whep_01jdx3v2k8p4m6n9q1r3s5t7v9 */
+            id: string;
+            project_id: string;
+            url: string;
+            description: string | null;
+            event_types: components["schemas"]["WebhookEventType"][];
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description Until then, deliveries also carry a signature with the previous secret.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://hooks.example.com/kivo",
+         *       "event_types": [
+         *         "import.completed",
+         *         "review_run.completed"
+         *       ],
+         *       "description": "Support exports"
+         *     }
+         */
+        CreateWebhookEndpointRequest: {
+            /**
+             * @description HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
+             * @example https://hooks.example.com/kivo
+             */
+            url: string;
+            event_types: components["schemas"]["WebhookEventType"][];
+            description?: string;
+            enabled?: boolean;
+        };
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpoint"][];
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        WebhookEndpointResponse: components["schemas"]["WebhookEndpoint"] & {
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        /**
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        UpdateWebhookEndpointRequest: {
+            /**
+             * @description HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
+             * @example https://hooks.example.com/kivo
+             */
+            url?: string;
+            event_types?: components["schemas"]["WebhookEventType"][];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        RotateWebhookSecretRequest: {
+            /** @description How long the old secret keeps signing alongside the new one (default 86400; 0 ends it now). */
+            previous_secret_valid_for_seconds?: number;
+        };
+        WebhookDeliveryList: {
+            items: components["schemas"]["WebhookDelivery"][];
+            next_cursor: string | null;
+            has_more: boolean;
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        WebhookDelivery: {
+            /** @example whdl_01jdx3v9a2b4c6d8e0f2g4h6j8 */
+            id: string;
+            endpoint_id: string;
+            /** @example evt_01jdx3v8z0y2x4w6v8u0t2s4r6 */
+            event_id: string;
+            event_type: components["schemas"]["WebhookEventType"];
+            /**
+             * @description `pending` while attempts remain; `succeeded` on a 2xx; `failed` when the retries ran out (about a day) or the endpoint was deleted, disabled or refused.
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
+            attempts: number;
+            response_status: number | null;
+            /** @description At most the first 200 characters of the last answer. */
+            response_excerpt: string | null;
+            error: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            last_attempt_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            updated_at: string;
         };
         ReportLink: {
             /** @example run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f */
@@ -1331,6 +1826,13 @@ export interface components {
              * @example 2026-12-01T00:00:00.000Z
              */
             period_end: string;
+            /** @description Tokens the optional semantic judge spent this period, as its provider reported them. */
+            semantic_judge: {
+                /** @description Reviews this period whose semantic judge called its provider (cache hits excluded). */
+                reviews: number;
+                input_tokens: number;
+                output_tokens: number;
+            };
             /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
             request_id: string;
         };
@@ -1394,6 +1896,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * @description The semantic judge for the project's runs (docs/engine.md). `null` follows the deployment's `KIVO_JUDGE_PROVIDER`; a provider the deployment has not configured leaves runs with the deterministic verdict.
+         * @enum {string|null}
+         */
+        SemanticJudgeSetting: "off" | "workers-ai" | "openai-compatible" | null;
         Project: {
             /** Format: uuid */
             id: string;
@@ -1402,6 +1909,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             gate_mode: "advisory" | "enforcing";
+            semantic_judge: components["schemas"]["SemanticJudgeSetting"];
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -1436,7 +1944,7 @@ export interface components {
             request_id: string;
         };
         /** @enum {string} */
-        Scope: "review_runs:create" | "review_runs:read" | "imports:create" | "private_worker_runs:create" | "billing:read" | "billing:write";
+        Scope: "review_runs:create" | "review_runs:read" | "imports:create" | "private_worker_runs:create" | "billing:read" | "billing:write" | "webhooks:write";
         ApiKey: {
             /** Format: uuid */
             id: string;
@@ -1956,6 +2464,23 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `semantic_judge_unavailable`: The run requires the semantic judge, but none is configured for this project. */
+            422: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -3051,6 +3576,126 @@ export interface operations {
             };
         };
     };
+    listImports: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
+                status?: components["schemas"]["ImportStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportList"];
+                };
+            };
+            /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createImport: {
         parameters: {
             query?: {
@@ -3086,7 +3731,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The import was accepted: `completed` with its runs, `queued` for a large one, or `failed` when no row passed validation. */
+            /** @description The import was accepted: `completed` with its runs, `queued` for a large one, `mapping_required` when its columns need a field mapping, or `failed` when no row passed validation. */
             202: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -3116,10 +3761,27 @@ export interface operations {
                      *       "completed_at": "2026-04-27T16:22:00.000Z",
                      *       "error_code": null,
                      *       "error_message": null,
+                     *       "mapping": null,
                      *       "review_run_ids": [
                      *         "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f",
                      *         "run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c"
                      *       ],
+                     *       "review_progress": {
+                     *         "runs_created": 2,
+                     *         "reviewed": 0,
+                     *         "failed": 0,
+                     *         "cancelled": 0,
+                     *         "pending": 2,
+                     *         "by_safe_use_status": {
+                     *           "verified_for_use": 0,
+                     *           "verified_with_limits": 0,
+                     *           "needs_review": 0,
+                     *           "needs_repair": 0,
+                     *           "blocked": 0
+                     *         },
+                     *         "last_reviewed_at": null,
+                     *         "all_reviewed": false
+                     *       },
                      *       "request_id": "req_01hw889zps5gr7q8m7jqt2wzc2"
                      *     }
                      */
@@ -3245,23 +3907,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `mapping_required`: The columns cannot be mapped to review-run fields. */
-            422: {
-                headers: {
-                    /** @description Requests allowed per window for this key. */
-                    "RateLimit-Limit"?: number;
-                    /** @description Requests left in the current window. */
-                    "RateLimit-Remaining"?: number;
-                    /** @description Seconds until the window resets. */
-                    "RateLimit-Reset"?: number;
-                    /** @description When the window resets (ISO-8601 UTC). */
-                    "X-RateLimit-Reset"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
@@ -3358,14 +4003,1749 @@ export interface operations {
                      *       "completed_at": "2026-04-27T16:22:00.000Z",
                      *       "error_code": null,
                      *       "error_message": null,
+                     *       "mapping": null,
                      *       "review_run_ids": [
                      *         "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f",
                      *         "run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c"
                      *       ],
+                     *       "review_progress": {
+                     *         "runs_created": 2,
+                     *         "reviewed": 0,
+                     *         "failed": 0,
+                     *         "cancelled": 0,
+                     *         "pending": 2,
+                     *         "by_safe_use_status": {
+                     *           "verified_for_use": 0,
+                     *           "verified_with_limits": 0,
+                     *           "needs_review": 0,
+                     *           "needs_repair": 0,
+                     *           "blocked": 0
+                     *         },
+                     *         "last_reviewed_at": null,
+                     *         "all_reviewed": false
+                     *       },
                      *       "request_id": "req_01hw889zps5gr7q8m7jqt2wzc2"
                      *     }
                      */
                     "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getImportResults: {
+        parameters: {
+            query?: {
+                /** @description Overrides the `Accept` header: `jsonl` (the default) or `csv`. */
+                format?: "jsonl" | "csv";
+                /** @description Start at this row (from 1), to resume an interrupted download. A CSV still starts with its header. */
+                from_row?: number;
+            };
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The results, streamed. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {"row":1,"external_id":"answer_001","review_run_id":"run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f","status":"completed","safe_use_status":"needs_repair","verdict":"needs_repair","claim_count":1,"unsupported_claim_count":1,"reasons":[{"code":"contradicted","message":"Refund policy states 30 days, not 60 days."}],"error_code":null,"error_message":null}
+                     *     {"row":2,"external_id":"answer_002","review_run_id":"run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c","status":"completed","safe_use_status":"verified_for_use","verdict":"allow","claim_count":1,"unsupported_claim_count":0,"reasons":[],"error_code":null,"error_message":null}
+                     */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example row,external_id,review_run_id,status,safe_use_status,verdict,claim_count,unsupported_claim_count,reasons,error_code,error_message
+                     *     1,answer_001,run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f,completed,needs_repair,needs_repair,1,1,"contradicted: Refund policy states 30 days, not 60 days.",,
+                     *     2,answer_002,run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c,completed,verified_for_use,allow,1,0,,,
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled import, with the runs it created before it was cancelled. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `import_not_cancellable`: The import has already finished creating its runs. */
+            409: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mapImportFields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportFieldMappingRequest"];
+            };
+        };
+        responses: {
+            /** @description The mapping applied: the import has proceeded. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `usage_limit_exceeded`: The plan's monthly review-run allowance is used up. */
+            402: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `mapping_not_required`: The import is not waiting for a field mapping. */
+            409: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `mapping_required`: The columns cannot be mapped to review-run fields. */
+            422: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its secret shown once. */
+            201: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint is gone. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {boolean} */
+                        deleted: true;
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated endpoint. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its new secret shown once. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new delivery, pending. */
+            202: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"] & {
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
                 };
             };
             /** @description `validation_error`: The request failed validation. */
@@ -5225,6 +7605,7 @@ export interface operations {
                      * @enum {string}
                      */
                     gate_mode?: "advisory" | "enforcing";
+                    semantic_judge?: components["schemas"]["SemanticJudgeSetting"];
                 };
             };
         };
@@ -5243,6 +7624,107 @@ export interface operations {
                         name: string;
                         /** @enum {string} */
                         gate_mode: "advisory" | "enforcing";
+                        semantic_judge: components["schemas"]["SemanticJudgeSetting"];
+                        /**
+                         * Format: date-time
+                         * @example 2026-04-27T16:20:18.000Z
+                         */
+                        created_at: string;
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminUpdateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                projectId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    gate_mode?: "advisory" | "enforcing";
+                    semantic_judge?: components["schemas"]["SemanticJudgeSetting"];
+                };
+            };
+        };
+        responses: {
+            /** @description The project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        organization_id: string;
+                        name: string;
+                        /** @enum {string} */
+                        gate_mode: "advisory" | "enforcing";
+                        semantic_judge: components["schemas"]["SemanticJudgeSetting"];
                         /**
                          * Format: date-time
                          * @example 2026-04-27T16:20:18.000Z

@@ -15,7 +15,7 @@ export const imports = sqliteTable(
     projectId: text("project_id")
       .notNull()
       .references(() => projects.id),
-    /** `queued` → `processing` → `completed` | `failed` (see src/routes/imports/schema.ts). */
+    /** `uploaded` → `queued` → `processing` → `completed` | `failed`; `mapping_required`; `cancelled` (see src/routes/imports/schema.ts). */
     status: text("status").notNull(),
     /** The format the rows arrived in: application/json, application/x-ndjson or text/csv. */
     mediaType: text("media_type").notNull(),
@@ -26,11 +26,18 @@ export const imports = sqliteTable(
     validationErrors: text("validation_errors").notNull().default("[]"),
     /** Queue chunks the accepted rows were staged in; 0 when they were created within the request. */
     chunkCount: integer("chunk_count").notNull().default(0),
+    /** While `mapping_required`: JSON `{columns, missing: [{field, message}]}`; the request itself waits in R2. */
+    mapping: text("mapping"),
+    /** Set once `import.completed` was emitted, so the last runs finishing together announce it once. */
+    reviewedAnnouncedAt: text("reviewed_announced_at"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     completedAt: text("completed_at"),
   },
-  (t) => [index("imports_project_created_idx").on(t.projectId, t.createdAt)],
+  (t) => [
+    index("imports_project_created_idx").on(t.projectId, t.createdAt),
+    index("imports_project_status_created_idx").on(t.projectId, t.status, t.createdAt),
+  ],
 );

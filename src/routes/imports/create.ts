@@ -26,12 +26,12 @@ export const createImportRoute = defineRoute({
   summary: "Import a batch of AI outputs",
   description: [
     `Turns 1–${MAX_IMPORT_ROWS.toLocaleString("en")} rows into review runs (\`capture_method: "upload"\`, with \`external_id\` and \`import_id\`). Send JSON \`{"media_type", "rows"}\`, JSON \`{"media_type", "data"}\` with the file as text, or the file itself as an \`application/x-ndjson\` or \`text/csv\` body (defaults then go in the query string).`,
-    "Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` answer `422 mapping_required` with the columns found and the fields missing, and nothing is created.",
-    `An import whose accepted rows fit one chunk (at most ${CHUNK_MAX_ROWS} rows and ${CHUNK_MAX_SOURCES} sources) answers \`completed\` with every \`review_run_ids\`. A larger one answers \`queued\` and creates its runs through the queue, chunk by chunk (\`queued\` → \`processing\` → \`completed\`): poll \`GET /v1/imports/{importId}\`, and list its runs with \`GET /v1/review-runs?import_id=\`.`,
+    "Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` store the import as `mapping_required` (its `mapping` lists the columns found and the fields missing) and create no run until `POST /v1/imports/{importId}/field-mapping` supplies the mapping.",
+    `An import whose accepted rows fit one chunk (at most ${CHUNK_MAX_ROWS} rows and ${CHUNK_MAX_SOURCES} sources) answers \`completed\` with every \`review_run_ids\`. A larger one answers \`queued\` and creates its runs through the queue, chunk by chunk (\`uploaded\` → \`queued\` → \`processing\` → \`completed\`): poll \`GET /v1/imports/{importId}\`, and list its runs with \`GET /v1/review-runs?import_id=\`. \`POST /v1/imports/{importId}/cancel\` stops it.`,
     "Accepted rows count against the monthly allowance; an import that does not fit is refused whole with 402.",
   ].join("\n\n"),
   auth: { apiKey: "imports:create" },
-  errors: ["idempotency_key_reused", "usage_limit_exceeded", "mapping_required", "service_unavailable"],
+  errors: ["idempotency_key_reused", "usage_limit_exceeded", "service_unavailable"],
   maxBodyBytes: 10 * MB,
   extraMiddleware: [rawImportBody],
   request: {
@@ -55,7 +55,8 @@ export const createImportRoute = defineRoute({
   },
   responses: {
     202: {
-      description: "The import was accepted: `completed` with its runs, `queued` for a large one, or `failed` when no row passed validation.",
+      description:
+        "The import was accepted: `completed` with its runs, `queued` for a large one, `mapping_required` when its columns need a field mapping, or `failed` when no row passed validation.",
       content: { "application/json": { schema: ImportSchema, example: IMPORT_EXAMPLE } },
     },
   },
@@ -84,7 +85,8 @@ function importRequestOf(body: CreateImportRequest, query: z.infer<typeof Create
     fieldMapping = mapping.data;
   }
   return {
-    media_type: body.media_type,
+    // validation guarantees media_type with data; rows without one are JSON rows (the seed's own request).
+    media_type: body.media_type ?? "application/json",
     ...(body.rows !== undefined ? { rows: body.rows } : {}),
     ...(body.data !== undefined ? { data: body.data } : {}),
     ...((body.intended_use ?? query.intended_use) ? { intended_use: body.intended_use ?? query.intended_use } : {}),

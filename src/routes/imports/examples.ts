@@ -44,6 +44,55 @@ export const IMPORT_EXAMPLE = {
   completed_at: "2026-04-27T16:22:00.000Z",
   error_code: null,
   error_message: null,
+  mapping: null,
   review_run_ids: ["run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f", "run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c"],
+  review_progress: {
+    runs_created: 2,
+    reviewed: 0,
+    failed: 0,
+    cancelled: 0,
+    pending: 2,
+    by_safe_use_status: { verified_for_use: 0, verified_with_limits: 0, needs_review: 0, needs_repair: 0, blocked: 0 },
+    last_reviewed_at: null,
+    all_reviewed: false,
+  },
   request_id: "req_01hw889zps5gr7q8m7jqt2wzc2",
 } as const;
+
+const RESULT_LINES = [
+  {
+    row: 1,
+    external_id: "answer_001",
+    review_run_id: "run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f",
+    status: "completed",
+    safe_use_status: "needs_repair",
+    verdict: "needs_repair",
+    claim_count: 1,
+    unsupported_claim_count: 1,
+    reasons: [{ code: "contradicted", message: "Refund policy states 30 days, not 60 days." }],
+    error_code: null,
+    error_message: null,
+  },
+  {
+    row: 2,
+    external_id: "answer_002",
+    review_run_id: "run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c",
+    status: "completed",
+    safe_use_status: "verified_for_use",
+    verdict: "allow",
+    claim_count: 1,
+    unsupported_claim_count: 0,
+    reasons: [],
+    error_code: null,
+    error_message: null,
+  },
+] as const;
+
+export const RESULTS_JSONL_EXAMPLE = `${RESULT_LINES.map((line) => JSON.stringify(line)).join("\n")}\n`;
+
+export const RESULTS_CSV_EXAMPLE = [
+  "row,external_id,review_run_id,status,safe_use_status,verdict,claim_count,unsupported_claim_count,reasons,error_code,error_message",
+  "1,answer_001,run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f,completed,needs_repair,needs_repair,1,1,\"contradicted: Refund policy states 30 days, not 60 days.\",,",
+  "2,answer_002,run_3a7b2bf6-bd90-4da2-9b0e-22f807b6f83c,completed,verified_for_use,allow,1,0,,,",
+  "",
+].join("\r\n");

@@ -2,9 +2,10 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { findImport, importResponse, importRunIds } from "../../services/imports/store.ts";
+import { findImport, importView } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { IMPORT_EXAMPLE } from "./examples.ts";
+import { IMPORT_READ_SCOPES } from "./scopes.ts";
 import { ImportIdParamSchema, ImportSchema } from "./schema.ts";
 
 export const getImportRoute = defineRoute({
@@ -14,8 +15,8 @@ export const getImportRoute = defineRoute({
   tags: ["Imports"],
   summary: "Read an import",
   description:
-    "Status, counts, validation errors and the review-run IDs created so far. Poll a `queued` or `processing` import until it is `completed`; its runs are also listed by `GET /v1/review-runs?import_id=`.",
-  auth: { apiKey: "imports:create" },
+    "Status, counts, validation errors, the review-run IDs created so far and `review_progress`. `completed` means every accepted row has a run; `review_progress.all_reviewed` means every run has also been reviewed (a webhook endpoint subscribed to `import.completed` is told then). Export the outcome per row with `GET /v1/imports/{importId}/results`; the runs are also listed by `GET /v1/review-runs?import_id=`.",
+  auth: { apiKey: IMPORT_READ_SCOPES },
   errors: ["not_found"],
   request: { params: ImportIdParamSchema },
   responses: {
@@ -27,6 +28,6 @@ export function registerGetImport(app: OpenAPIHono<AppEnv>) {
   app.openapi(getImportRoute, async (c) => {
     const db = database(c.env.DB);
     const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);
-    return c.json(importResponse(row, await importRunIds(db, row), c.get("requestId")), 200);
+    return c.json(await importView(db, row, c.get("requestId")), 200);
   });
 }

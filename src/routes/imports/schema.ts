@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { IntendedUseSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import { IntendedUseSchema, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
 import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/imports/rows.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
@@ -50,7 +50,9 @@ export const FieldMappingSchema = z
 
 export const CreateImportRequestSchema = z
   .strictObject({
-    media_type: ImportMediaTypeSchema,
+    media_type: ImportMediaTypeSchema.optional().openapi({
+      description: "Optional with `rows` (JSON rows, whatever the original file was); required with `data`, to say how to read it.",
+    }),
     rows: z
       .array(z.unknown())
       .min(1, "Send at least one row.")
@@ -71,6 +73,8 @@ export const CreateImportRequestSchema = z
   .superRefine((body, ctx) => {
     if ((body.rows === undefined) === (body.data === undefined)) {
       ctx.addIssue({ code: "custom", path: ["rows"], message: "Send either rows or data, not both and not neither." });
+    } else if (body.data !== undefined && body.media_type === undefined) {
+      ctx.addIssue({ code: "custom", path: ["media_type"], message: "Say how to read data: application/json, application/x-ndjson or text/csv." });
     }
   })
   .openapi("CreateImportRequest", { example: CREATE_IMPORT_EXAMPLE });
@@ -100,14 +104,51 @@ export const ImportValidationErrorSchema = z
   })
   .openapi("ImportValidationError");
 
+export const ImportStatusSchema = z.enum(IMPORT_STATUSES).openapi("ImportStatus", {
+  description: [
+    "`uploaded`: accepted and staged, its chunks not yet queued.",
+    "`mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet.",
+    "`queued` → `processing`: a large import's runs are being created through the queue.",
+    "`completed`: every accepted row has a review run.",
+    "`failed`: no row was accepted, or creating the runs failed closed (see `error_code`).",
+    "`cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled.",
+  ].join(" "),
+});
+
+export const ImportMappingSchema = z
+  .object({
+    columns: z.array(z.string()).openapi({ description: "The CSV header, as found.", example: ["ticket", "answer", "kb_title", "kb_text"] }),
+    missing: z
+      .array(z.object({ field: z.string().openapi({ example: "ai_output" }), message: z.string() }))
+      .openapi({ description: "Each row field no column maps to, or mapping entry that names no column." }),
+  })
+  .openapi("ImportMapping");
+
+export const ReviewProgressSchema = z
+  .object({
+    runs_created: z.number().int().openapi({ description: "Runs that exist for the import's rows." }),
+    reviewed: z.number().int().openapi({ description: "Runs `completed`." }),
+    failed: z.number().int().openapi({ description: "Runs `failed`." }),
+    cancelled: z.number().int().openapi({ description: "Runs `cancelled`." }),
+    pending: z.number().int().openapi({ description: "Runs still `queued` or `processing`." }),
+    by_safe_use_status: z.record(SafeUseStatusSchema, z.number().int()).openapi({
+      description: "Reviewed runs by `safe_use_status`; every status is listed, 0 when none.",
+      example: { verified_for_use: 1, verified_with_limits: 0, needs_review: 0, needs_repair: 1, blocked: 0 },
+    }),
+    last_reviewed_at: TimestampSchema.nullable().openapi({ description: "When the most recent review finished (completed or failed)." }),
+    all_reviewed: z.boolean().openapi({
+      description: "The import is finished (`completed`, `failed` or `cancelled`) and none of its runs is pending: the batch is truly done.",
+    }),
+  })
+  .openapi("ImportReviewProgress", {
+    description: "How far the review of the import's runs has got; `status: completed` only says every accepted row has a run.",
+  });
+
 export const ImportSchema = z
   .object({
     id: z.string().openapi({ example: "import_01hw8894n1v3a9k5sx5v2t3q7b" }),
     project_id: z.string(),
-    status: z.enum(IMPORT_STATUSES).openapi({
-      description:
-        "`completed`: every accepted row has a review run. `queued` → `processing` → `completed` for imports created through the queue. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`).",
-    }),
+    status: ImportStatusSchema,
     capture_method: z.literal("upload"),
     media_type: ImportMediaTypeSchema,
     row_count: z.number().int(),
@@ -121,12 +162,41 @@ export const ImportSchema = z
     completed_at: TimestampSchema.nullable(),
     error_code: z.string().nullable(),
     error_message: z.string().nullable(),
+    mapping: ImportMappingSchema.nullable().openapi({ description: "While `mapping_required`: the columns found and the fields missing. Null otherwise." }),
     review_run_ids: z.array(z.string()).openapi({
       description: "The runs of the accepted rows, in row order; while `queued`/`processing`, the runs created so far.",
     }),
+    review_progress: ReviewProgressSchema,
     request_id: RequestIdSchema,
   })
   .openapi("Import", { example: IMPORT_EXAMPLE });
 
 export type ImportResponse = z.infer<typeof ImportSchema>;
 export type CreateImportRequest = z.infer<typeof CreateImportRequestSchema>;
+
+export const ImportSummarySchema = ImportSchema.omit({ validation_errors: true, review_run_ids: true, review_progress: true, request_id: true }).openapi("ImportSummary");
+
+export const ListImportsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().max(512).optional(),
+  status: ImportStatusSchema.optional(),
+});
+
+export const ImportListSchema = z
+  .object({
+    items: z.array(ImportSummarySchema),
+    next_cursor: z.string().nullable(),
+    has_more: z.boolean(),
+    request_id: RequestIdSchema,
+  })
+  .openapi("ImportList");
+
+export const FieldMappingRequestSchema = z
+  .strictObject({
+    field_mapping: FieldMappingSchema,
+    intended_use: IntendedUseSchema.optional().openapi({ description: "Default for rows without an `intended_use`; replaces the import's." }),
+    strictness: StrictnessSchema.optional().openapi({ description: "Default for rows without a `strictness`; replaces the import's." }),
+  })
+  .openapi("ImportFieldMappingRequest", {
+    example: { field_mapping: { external_id: "ticket", ai_output: "answer", source_title: "kb_title", source_content: "kb_text" }, intended_use: "internal_draft" },
+  });

@@ -7,6 +7,7 @@ import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { findRun, toSummary } from "../../services/review-runs/store.ts";
+import { announceRun } from "../../services/webhooks/events.ts";
 import { defineRoute } from "../define.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
 import { ReviewRunIdParamSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
@@ -42,7 +43,10 @@ export function registerCancelReviewRun(app: OpenAPIHono<AppEnv>) {
       .set({ status: "cancelled", updatedAt: now, completedAt: now })
       .where(and(eq(reviewRuns.id, reviewRunId), eq(reviewRuns.projectId, projectId), eq(reviewRuns.status, "queued")))
       .returning();
-    if (cancelled) return c.json({ ...toSummary(cancelled), request_id: c.get("requestId") }, 200);
+    if (cancelled) {
+      await announceRun(c.env, cancelled.id);
+      return c.json({ ...toSummary(cancelled), request_id: c.get("requestId") }, 200);
+    }
     const existing = await findRun(db, projectId, reviewRunId);
     throw new ApiError("run_not_cancellable", {
       message: `Only a queued review run can be cancelled; ${existing.id} is ${existing.status}.`,

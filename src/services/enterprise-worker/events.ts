@@ -13,6 +13,7 @@ import { logger } from "../../lib/logger.ts";
 import type { ArtifactSummary } from "../../schemas/enterprise-worker-details.ts";
 import { type EnterpriseWorkerRun, findEnterpriseWorkerRun } from "./store.ts";
 import { OPEN_RUN_STATUS_SQL, parseJson } from "../review-runs/store.ts";
+import { announceRun } from "../webhooks/events.ts";
 
 export interface EventOutcome {
   review_run_id: string;
@@ -227,5 +228,7 @@ export async function applyWorkerEvent(
     status,
     credential_id: claims.credentialId,
   });
+  // The run's own metadata only: announceRun reads IDs, status, verdict and counts.
+  if (status === "completed" || status === "failed") await announceRun(env, runId);
   return { review_run_id: runId, event_id: event.event_id, event_type: event.event_type, status, received_at: receivedAt, replayed: false };
 }

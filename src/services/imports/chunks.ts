@@ -6,7 +6,8 @@ import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { resumeReviewRuns } from "../review-runs/create.ts";
-import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, TERMINAL_IMPORT_STATUSES, importChunkKey, importChunkKeys } from "./store.ts";
+import { announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
+import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys } from "./store.ts";
 
 /** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
 export class PermanentImportError extends Error {
@@ -32,12 +33,13 @@ export async function processImportChunk(env: Bindings, message: ImportQueueMess
     .from(imports)
     .where(and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id)))
     .limit(1);
-  if (!row || TERMINAL_IMPORT_STATUSES.includes(row.status)) return "skipped";
-  if (row.status === "queued") {
+  // Cancelled, finished, or back to waiting for its mapping after a failed start: nothing to create.
+  if (!row || !(OPEN_IMPORT_STATUSES as readonly string[]).includes(row.status)) return "skipped";
+  if (row.status !== "processing") {
     await db
       .update(imports)
       .set({ status: "processing", updatedAt: isoNow() })
-      .where(and(eq(imports.id, row.id), eq(imports.status, "queued")));
+      .where(and(eq(imports.id, row.id), inArray(imports.status, ["uploaded", "queued"])));
   }
 
   const object = await env.SOURCES.get(importChunkKey(row.projectId, row.id, message.chunk));
@@ -53,8 +55,21 @@ export async function processImportChunk(env: Bindings, message: ImportQueueMess
     { captureMethod: "upload", importId: row.id },
   );
   logger.info("import_chunk_processed", { import_id: row.id, chunk: message.chunk, rows: rows.length, created });
+  // A cancel that landed while this chunk was creating runs must also stop the runs it just queued.
+  if (await cancelledMeanwhile(env, row)) return "created";
   await completeIfDone(env, row);
   return "created";
+}
+
+async function cancelledMeanwhile(env: Bindings, row: ImportRow): Promise<boolean> {
+  const [now] = await database(env.DB)
+    .select({ status: imports.status })
+    .from(imports)
+    .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)))
+    .limit(1);
+  if (now?.status !== "cancelled") return false;
+  await cancelQueuedRuns(env, row);
+  return true;
 }
 
 async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
@@ -74,7 +89,11 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
     .set({ status: "completed", updatedAt: now, completedAt: now })
     .where(and(eq(imports.id, row.id), active))
     .returning({ id: imports.id });
-  if (result.length > 0) await dropStagedChunks(env, row);
+  if (result.length > 0) {
+    await dropStagedChunks(env, row);
+    // Fast reviews may all have finished before the import itself completed.
+    await announceImportIfReviewed(env, row.projectId, row.id);
+  }
 }
 
 /**
@@ -92,11 +111,14 @@ export async function failImport(env: Bindings, message: ImportQueueMessage, cod
     )
     .returning();
   const row = result[0];
-  if (row) await dropStagedChunks(env, row);
+  if (row) {
+    await dropStagedChunks(env, row);
+    await announceImportFailed(env, row.projectId, row.id);
+  }
   return row !== undefined;
 }
 
-async function dropStagedChunks(env: Bindings, row: ImportRow): Promise<void> {
+export async function dropStagedChunks(env: Bindings, row: ImportRow): Promise<void> {
   try {
     if (row.chunkCount > 0) await env.SOURCES.delete(importChunkKeys(row, row.chunkCount));
   } catch (error) {

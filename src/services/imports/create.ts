@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
@@ -7,9 +8,20 @@ import { sendInBatches, settleAll } from "../../lib/batches.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
+import { announceImportFailed } from "../webhooks/events.ts";
 import { type RunOwner, createReviewRuns } from "../review-runs/create.ts";
-import { type AcceptedRow, type ImportRequest, validateImport } from "./rows.ts";
-import { type ImportRow, type StagedRow, importChunkKey, importChunkKeys, importResponse, importRunId } from "./store.ts";
+import { type AcceptedRow, type ImportRequest, type ValidatedImport, validateImport } from "./rows.ts";
+import {
+  type ImportMapping,
+  type ImportRow,
+  type StagedRow,
+  findImport,
+  importChunkKey,
+  importChunkKeys,
+  importRequestKey,
+  importRunId,
+  importView,
+} from "./store.ts";
 
 /**
  * One chunk is the work of one queue invocation. An import whose accepted
@@ -43,32 +55,134 @@ export function planChunks<T extends { input: { sources: unknown[] } }>(rows: T[
 /**
  * `POST /v1/imports`: validates every row, then either creates the runs at
  * once or reserves the allowance for all accepted rows, stages them and
- * queues their chunks. A request-level failure at any step (bad request,
- * 402, storage) leaves no import, run, R2 object or queue message behind.
+ * queues their chunks. A request whose columns cannot be mapped is kept as a
+ * `mapping_required` import until `applyFieldMapping` supplies the mapping.
+ * A request-level failure at any step (bad request, 402, storage) leaves no
+ * import, run, R2 object or queue message behind.
  */
 export async function createImport(env: Bindings, owner: RunOwner, request: ImportRequest, requestId: string) {
-  const validated = validateImport(request);
-  const importId = newImportId();
   const now = isoNow();
-  const staged: StagedRow[] = await Promise.all(
-    validated.accepted.map(async ({ row, input }: AcceptedRow) => ({ row, input, review_run_id: await importRunId(importId, row) })),
-  );
-  const record: ImportRow = {
-    id: importId,
+  const base: ImportRow = {
+    id: newImportId(),
     organizationId: owner.organizationId,
     projectId: owner.projectId,
-    status: "queued",
+    status: "uploaded",
     mediaType: request.media_type,
-    rowCount: validated.rowCount,
-    acceptedCount: staged.length,
-    rejectedCount: validated.rowCount - staged.length,
-    validationErrors: JSON.stringify(validated.errors),
+    rowCount: 0,
+    acceptedCount: 0,
+    rejectedCount: 0,
+    validationErrors: "[]",
     chunkCount: 0,
+    mapping: null,
+    reviewedAnnouncedAt: null,
     errorCode: null,
     errorMessage: null,
     createdAt: now,
     updatedAt: now,
     completedAt: null,
+  };
+  let validated: ValidatedImport;
+  try {
+    validated = validateImport(request);
+  } catch (error) {
+    const mapping = mappingOf(error);
+    if (!mapping) throw error;
+    return holdForMapping(env, base, request, mapping, requestId);
+  }
+  const db = database(env.DB);
+  return startImport(env, owner, base, validated, requestId, {
+    persist: async (row) => void (await db.insert(imports).values(row)),
+    undo: (row, stagedChunks) => deleteImport(env, row, stagedChunks),
+  });
+}
+
+/**
+ * Supplies the field mapping a `mapping_required` import waits for: the
+ * stored request is validated again with it and, if every field now maps,
+ * the import proceeds exactly as a new one would. Otherwise it stays
+ * `mapping_required` (with what is still missing) and the answer is 422.
+ */
+export async function applyFieldMapping(
+  env: Bindings,
+  owner: RunOwner,
+  importId: string,
+  change: Pick<ImportRequest, "intended_use" | "strictness"> & { field_mapping: Record<string, string> },
+  requestId: string,
+) {
+  const db = database(env.DB);
+  const waiting = await findImport(db, owner.projectId, importId);
+  if (waiting.status !== "mapping_required") {
+    throw new ApiError("mapping_not_required", { message: `Only a mapping_required import takes a field mapping; ${waiting.id} is ${waiting.status}.` });
+  }
+  const object = await env.SOURCES.get(importRequestKey(waiting.projectId, waiting.id));
+  if (!object) throw new ApiError("service_unavailable", { message: "The import's stored request could not be read. Retry, or import the file again." });
+  const stored = (await object.json()) as ImportRequest;
+  const request: ImportRequest = {
+    ...stored,
+    field_mapping: change.field_mapping,
+    ...(change.intended_use ? { intended_use: change.intended_use } : {}),
+    ...(change.strictness ? { strictness: change.strictness } : {}),
+  };
+
+  let validated: ValidatedImport;
+  try {
+    validated = validateImport(request);
+  } catch (error) {
+    const mapping = mappingOf(error);
+    if (mapping) {
+      await db
+        .update(imports)
+        .set({ mapping: JSON.stringify(mapping), updatedAt: isoNow() })
+        .where(and(eq(imports.id, waiting.id), eq(imports.projectId, waiting.projectId), eq(imports.status, "mapping_required")));
+    }
+    throw error;
+  }
+
+  const answer = await startImport(env, owner, { ...waiting, mediaType: request.media_type, mapping: null }, validated, requestId, {
+    persist: async (row) => {
+      // The status condition makes a concurrent cancel or second mapping lose cleanly.
+      const claimed = await db
+        .update(imports)
+        .set(row)
+        .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId), eq(imports.status, "mapping_required")))
+        .returning({ id: imports.id });
+      if (claimed.length === 0) throw new ApiError("mapping_not_required", { message: `${row.id} is no longer waiting for a field mapping.` });
+    },
+    undo: async (row, stagedChunks) => {
+      try {
+        await db.update(imports).set(waiting).where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)));
+        if (stagedChunks > 0) await env.SOURCES.delete(importChunkKeys(row, stagedChunks));
+      } catch (error) {
+        logger.error("import_cleanup_failed", { import_id: row.id, error });
+      }
+    },
+  });
+  await env.SOURCES.delete(importRequestKey(waiting.projectId, waiting.id)).catch((error: unknown) => {
+    logger.warn("import_staging_cleanup_failed", { import_id: waiting.id, error });
+  });
+  return answer;
+}
+
+interface Persistence {
+  /** Writes the import in its first status past validation; throws to abort. */
+  persist: (row: ImportRow) => Promise<void>;
+  /** Takes back what `persist` and any staging wrote, after a failure. */
+  undo: (row: ImportRow, stagedChunks: number) => Promise<void>;
+}
+
+async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, validated: ValidatedImport, requestId: string, store: Persistence) {
+  const importId = base.id;
+  const now = isoNow();
+  const staged: StagedRow[] = await Promise.all(
+    validated.accepted.map(async ({ row, input }: AcceptedRow) => ({ row, input, review_run_id: await importRunId(importId, row) })),
+  );
+  const record: ImportRow = {
+    ...base,
+    rowCount: validated.rowCount,
+    acceptedCount: staged.length,
+    rejectedCount: validated.rowCount - staged.length,
+    validationErrors: JSON.stringify(validated.errors),
+    updatedAt: now,
   };
   const db = database(env.DB);
 
@@ -80,17 +194,22 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
       errorMessage: "No row passed validation; see validation_errors. Nothing was created.",
       completedAt: now,
     };
-    await db.insert(imports).values(failed);
-    return importResponse(failed, [], requestId);
+    await store.persist(failed).catch((error: unknown) => {
+      throw storageFailure(error, failed);
+    });
+    await announceImportFailed(env, owner.projectId, importId);
+    return importView(db, failed, requestId);
   }
 
   const chunks = planChunks(staged);
   if (chunks.length === 1) {
-    // Written as completed before the runs: nobody knows the import ID until
-    // this answer, and if creating the runs fails the row is removed again.
+    // Written as completed before the runs: nobody can see the import's runs
+    // before this answer, and if creating them fails the write is undone.
     const completed = { ...record, status: "completed", completedAt: now };
+    await store.persist(completed).catch((error: unknown) => {
+      throw storageFailure(error, completed);
+    });
     try {
-      await db.insert(imports).values(completed);
       await createReviewRuns(
         env,
         owner,
@@ -98,14 +217,16 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
         { captureMethod: "upload", importId, runIds: staged.map(({ review_run_id }) => review_run_id) },
       );
     } catch (error) {
-      await deleteImport(env, completed, 0);
+      await store.undo(completed, 0);
       throw storageFailure(error, completed);
     }
-    return importResponse(completed, staged.map(({ review_run_id }) => review_run_id), requestId);
+    return importView(db, completed, requestId);
   }
 
-  const queued = { ...record, chunkCount: chunks.length };
+  // `uploaded` until the chunk messages are sent: if the request dies in between, the sweep sends them.
+  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length };
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
+  let persisted = false;
   try {
     // The cleanup below runs after the last write, failed or not.
     await settleAll(
@@ -115,15 +236,47 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
         }),
       ),
     );
-    await db.insert(imports).values(queued);
-    await enqueueChunks(env, queued);
+    await store.persist(uploaded);
+    persisted = true;
+    await enqueueChunks(env, uploaded);
   } catch (error) {
-    // Chunk messages already sent find no import and are dropped by the consumer.
-    await deleteImport(env, queued, chunks.length);
+    // Chunk messages already sent find no import (or one waiting for its mapping) and create nothing.
+    if (persisted) await store.undo(uploaded, chunks.length);
+    else await dropChunks(env, uploaded, chunks.length);
     await reservation.release();
-    throw storageFailure(error, queued);
+    throw storageFailure(error, uploaded);
   }
-  return importResponse(queued, [], requestId);
+  // A chunk may already have moved the import on to processing; only `uploaded` becomes `queued`.
+  const [queued] = await db
+    .update(imports)
+    .set({ status: "queued", updatedAt: isoNow() })
+    .where(and(eq(imports.id, importId), eq(imports.status, "uploaded")))
+    .returning();
+  return importView(db, queued ?? { ...uploaded, status: "queued" }, requestId);
+}
+
+/** Stores a request whose columns map to nothing, to be replayed by applyFieldMapping. Creates no run. */
+async function holdForMapping(env: Bindings, base: ImportRow, request: ImportRequest, mapping: ImportMapping, requestId: string) {
+  const waiting: ImportRow = { ...base, status: "mapping_required", mapping: JSON.stringify(mapping) };
+  const key = importRequestKey(base.projectId, base.id);
+  try {
+    await env.SOURCES.put(key, JSON.stringify(request), { httpMetadata: { contentType: "application/json" } });
+    await database(env.DB).insert(imports).values(waiting);
+  } catch (error) {
+    await env.SOURCES.delete(key).catch(() => undefined);
+    throw storageFailure(error, waiting);
+  }
+  return importView(database(env.DB), waiting, requestId);
+}
+
+/** The columns found and the fields missing, from validateImport's `mapping_required` error. */
+function mappingOf(error: unknown): ImportMapping | null {
+  if (!(error instanceof ApiError) || error.code !== "mapping_required") return null;
+  const [columns, ...missing] = error.details ?? [];
+  return {
+    columns: Array.isArray(columns?.columns) ? (columns.columns as string[]) : [],
+    missing: missing.map((detail) => ({ field: String(detail.field ?? detail.path), message: detail.message })),
+  };
 }
 
 export async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
@@ -145,6 +298,14 @@ function storageFailure(error: unknown, row: ImportRow): ApiError {
 async function deleteImport(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
     await env.DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
+  } catch (error) {
+    logger.error("import_cleanup_failed", { import_id: row.id, error });
+  }
+  await dropChunks(env, row, stagedChunks);
+}
+
+async function dropChunks(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
+  try {
     if (stagedChunks > 0) await env.SOURCES.delete(importChunkKeys(row, stagedChunks));
   } catch (error) {
     logger.error("import_cleanup_failed", { import_id: row.id, error });

@@ -1,19 +1,29 @@
-import { and, eq } from "drizzle-orm";
+import { type SQL, and, desc, eq, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { ImportMediaType, RowError } from "./rows.ts";
 import { parseJson } from "../review-runs/store.ts";
+import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { type ReviewProgress, emptyProgress, reviewProgress } from "./progress.ts";
 
 export type ImportRow = typeof imports.$inferSelect;
 
-/** `uploaded` and `mapping_required` are in the contract but never stored: a request that cannot be mapped creates nothing. */
+/** Every status of the README's import status table; each one is stored and reachable. */
 export const IMPORT_STATUSES = ["uploaded", "mapping_required", "queued", "processing", "completed", "failed", "cancelled"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const TERMINAL_IMPORT_STATUSES: readonly string[] = ["completed", "failed", "cancelled"];
-/** An import in one of these still has runs to create. */
-export const OPEN_IMPORT_STATUSES = ["queued", "processing"] as const satisfies readonly ImportStatus[];
+/** An import in one of these has staged chunks whose runs are still to be created. */
+export const OPEN_IMPORT_STATUSES = ["uploaded", "queued", "processing"] as const satisfies readonly ImportStatus[];
+/** Everything that can still create runs, including an import waiting for its field mapping. */
+export const CANCELLABLE_IMPORT_STATUSES = [...OPEN_IMPORT_STATUSES, "mapping_required"] as const satisfies readonly ImportStatus[];
+
+/** Why a stored import is `mapping_required`: the columns it has and the fields nothing maps to. */
+export interface ImportMapping {
+  columns: string[];
+  missing: { field: string; message: string }[];
+}
 
 /** R2 key of the rows of one chunk of an asynchronous import (README "Storage"). */
 export const importChunkKey = (projectId: string, importId: string, chunk: number) =>
@@ -25,6 +35,9 @@ export interface StagedRow {
   review_run_id: string;
   input: ReviewRunInput;
 }
+
+/** R2 key of the request of an import waiting in `mapping_required`, replayed once a field mapping arrives. */
+export const importRequestKey = (projectId: string, importId: string) => `imports/${projectId}/${importId}/request.json`;
 
 export const importChunkKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) =>
   Array.from({ length: chunkCount }, (_, i) => importChunkKey(row.projectId, row.id, i + 1));
@@ -76,8 +89,17 @@ export async function importRunIds(db: Database, row: ImportRow): Promise<string
   return ids.filter((id) => found.has(id));
 }
 
+/** The import as the API answers it, with its runs and review progress read now. */
+export async function importView(db: Database, row: ImportRow, requestId: string) {
+  const [runIds, progress] = await Promise.all([
+    importRunIds(db, row),
+    reviewProgress(db, row, TERMINAL_IMPORT_STATUSES.includes(row.status)),
+  ]);
+  return importResponse(row, runIds, progress, requestId);
+}
+
 /** The import object of the API, field order as in IMPORT_EXAMPLE (routes/imports/examples.ts). */
-export function importResponse(row: ImportRow, reviewRunIds: string[], requestId: string) {
+export function importResponse(row: ImportRow, reviewRunIds: string[], progress: ReviewProgress, requestId: string) {
   return {
     id: row.id,
     project_id: row.projectId,
@@ -93,7 +115,61 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], requestId
     completed_at: row.completedAt,
     error_code: row.errorCode,
     error_message: row.errorMessage,
+    mapping: parseJson<ImportMapping>(row.mapping),
     review_run_ids: reviewRunIds,
+    review_progress: progress,
     request_id: requestId,
   };
+}
+
+/** The import's runs that no consumer has picked up yet end `cancelled`; runs already under review finish. */
+export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<number> {
+  const now = new Date().toISOString();
+  const result = await env.DB.prepare(
+    "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued'",
+  )
+    .bind(now, now, row.projectId, row.id)
+    .run();
+  return result.meta.changes ?? 0;
+}
+
+/** A list item: the import without its per-row detail (validation errors, run IDs). */
+export function importSummary(row: ImportRow) {
+  const { validation_errors: _errors, review_run_ids: _ids, review_progress: _progress, request_id: _request, ...summary } = importResponse(
+    row,
+    [],
+    emptyProgress(),
+    "",
+  );
+  return summary;
+}
+
+export interface ListImportsQuery {
+  limit: number;
+  cursor?: string | undefined;
+  status?: ImportStatus | undefined;
+}
+
+/** Newest first, keyset-paginated on (created_at, id) like the review-run list; the cursor is bound to the project and filter. */
+export async function listImports(db: Database, projectId: string, query: ListImportsQuery, signingSecret: string | undefined) {
+  const scope = JSON.stringify([projectId, "imports", query.status ?? null]);
+  const conditions: SQL[] = [eq(imports.projectId, projectId)];
+  if (query.status) conditions.push(eq(imports.status, query.status));
+  if (query.cursor) {
+    const position = await decodeCursor(signingSecret, scope, query.cursor);
+    conditions.push(
+      or(lt(imports.createdAt, position.createdAt), and(eq(imports.createdAt, position.createdAt), lt(imports.id, position.id)))!,
+    );
+  }
+  const rows = await db
+    .select()
+    .from(imports)
+    .where(and(...conditions))
+    .orderBy(desc(imports.createdAt), desc(imports.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const hasMore = rows.length > query.limit;
+  const last = page.at(-1);
+  const nextCursor = hasMore && last ? await encodeCursor(signingSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  return { items: page.map(importSummary), next_cursor: nextCursor, has_more: hasMore };
 }

@@ -9,6 +9,7 @@ import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
 import { judgeReview } from "../judge/run.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+import { announceRun } from "../webhooks/events.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
 export class PermanentProcessingError extends Error {
@@ -118,6 +119,7 @@ export async function processReviewRun(
   const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, runReview(input));
 
   await storeResult(env, run.id, result, isoNow());
+  await announceRun(env, run.id);
   return { outcome: "completed", result, sources };
 }
 
@@ -206,5 +208,6 @@ export async function failRun(env: Bindings, runId: string, code: string, messag
     .run();
   const changed = (updated.meta.changes ?? 0) > 0;
   if (changed) logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
+  if (changed) await announceRun(env, runId);
   return changed;
 }

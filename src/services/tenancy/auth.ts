@@ -84,9 +84,12 @@ export async function authenticateApiKey(
   };
 }
 
-export function requireScope(auth: AuthContext, scope: Scope): void {
-  if (!auth.scopes.includes(scope)) {
-    throw new ApiError("insufficient_scope", { message: `This API key lacks the \`${scope}\` scope.` });
+/** Any one of `scopes` is enough: reads that both a reader and the resource's creator need list both. */
+export function requireScope(auth: AuthContext, scopes: Scope | readonly Scope[]): void {
+  const accepted: readonly Scope[] = typeof scopes === "string" ? [scopes] : scopes;
+  if (!accepted.some((scope) => auth.scopes.includes(scope))) {
+    const names = accepted.map((scope) => `\`${scope}\``).join(" or ");
+    throw new ApiError("insufficient_scope", { message: `This API key lacks the ${names} scope.` });
   }
 }
 

@@ -5,6 +5,7 @@ export const SCOPES = [
   "private_worker_runs:create",
   "billing:read",
   "billing:write",
+  "webhooks:write",
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];

@@ -17,7 +17,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const kivo = await startLocalKivo({ vars: { KIVO_ENVIRONMENT: "test" }, timeoutMs: 90_000 });
+  // Loopback webhook receivers (import-webhook.test.ts) need the development opt-in.
+  const kivo = await startLocalKivo({ vars: { KIVO_ENVIRONMENT: "test", KIVO_WEBHOOK_ALLOW_LOOPBACK: "true" }, timeoutMs: 90_000 });
   project.provide("kivoApiBaseUrl", kivo.baseUrl);
   project.provide("kivoApiKey", kivo.apiKey);
   project.provide("kivoAdminToken", kivo.adminToken);

@@ -42,6 +42,7 @@ class ImportRow(TypedDict):
     question: NotRequired[Optional[str]]
     metadata: NotRequired[Optional[Dict[str, Any]]]
     external_id: NotRequired[Optional[str]]
+    semantic_judge: NotRequired[Literal["auto", "off", "required"]]
 
 
 class GateReason(TypedDict):
@@ -231,7 +232,11 @@ class Import(TypedDict):
     completed_at: Optional[str]
     error_code: Optional[str]
     error_message: Optional[str]
+    # Set while the import is `mapping_required`: the columns found and what nothing maps to.
+    mapping: Optional[Dict[str, Any]]
     review_run_ids: List[str]
+    # Runs created, reviewed, failed, cancelled and pending, and counts by safe_use_status.
+    review_progress: Dict[str, Any]
     request_id: str
 
 

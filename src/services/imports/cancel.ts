@@ -1,0 +1,39 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { imports } from "../../db/schema.ts";
+import type { Bindings } from "../../env.ts";
+import { ApiError } from "../../errors.ts";
+import { isoNow } from "../../ids.ts";
+import { logger } from "../../lib/logger.ts";
+import { dropStagedChunks } from "./chunks.ts";
+import { CANCELLABLE_IMPORT_STATUSES, type ImportRow, cancelQueuedRuns, findImport, importRequestKey } from "./store.ts";
+
+/**
+ * `POST /v1/imports/{importId}/cancel`: no further runs are created for the
+ * import, and its runs still queued are cancelled. Runs already reviewed or
+ * under review keep their result. Allowance already reserved is not given
+ * back, as for a cancelled run.
+ */
+export async function cancelImport(env: Bindings, projectId: string, importId: string): Promise<ImportRow> {
+  const db = database(env.DB);
+  const now = isoNow();
+  // The status condition makes the cancel atomic against a chunk completing the import.
+  const [cancelled] = await db
+    .update(imports)
+    .set({ status: "cancelled", updatedAt: now, completedAt: now })
+    .where(and(eq(imports.id, importId), eq(imports.projectId, projectId), inArray(imports.status, CANCELLABLE_IMPORT_STATUSES)))
+    .returning();
+  if (!cancelled) {
+    const existing = await findImport(db, projectId, importId);
+    throw new ApiError("import_not_cancellable", {
+      message: `Only an import that is still creating runs (${CANCELLABLE_IMPORT_STATUSES.join(", ")}) can be cancelled; ${existing.id} is ${existing.status}.`,
+    });
+  }
+  const runs = await cancelQueuedRuns(env, cancelled);
+  await dropStagedChunks(env, cancelled);
+  await env.SOURCES.delete(importRequestKey(projectId, importId)).catch((error: unknown) => {
+    logger.warn("import_staging_cleanup_failed", { import_id: importId, error });
+  });
+  logger.info("import_cancelled", { import_id: importId, cancelled_runs: runs });
+  return cancelled;
+}

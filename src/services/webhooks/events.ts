@@ -1,0 +1,128 @@
+import { and, eq } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
+import type { Bindings } from "../../env.ts";
+import { isoNow, newUlidId } from "../../ids.ts";
+import { logger } from "../../lib/logger.ts";
+import type { WebhookQueueMessage } from "../../schemas/queue-messages.ts";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../schemas/webhooks.ts";
+import type { GateVerdict } from "../../schemas/review-artifacts.ts";
+import { reviewProgress } from "../imports/progress.ts";
+import { parseJson } from "../review-runs/store.ts";
+
+/**
+ * Records an event and queues one delivery per subscribed endpoint. Never
+ * throws: a run or import must not fail because its announcement could not
+ * be stored; the failure is logged and the event is lost.
+ */
+export async function emitEvent(env: Bindings, projectId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<string | null> {
+  try {
+    const db = database(env.DB);
+    const endpoints = await db
+      .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.projectId, projectId), eq(webhookEndpoints.enabled, true)));
+    const subscribed = endpoints.filter((endpoint) => (parseJson<string[]>(endpoint.eventTypes) ?? []).includes(type));
+    if (subscribed.length === 0) return null;
+    const now = isoNow();
+    const event = { id: newUlidId("evt"), type, created_at: now, project_id: projectId, data };
+    const deliveries = subscribed.map((endpoint) => ({
+      id: newUlidId("whdl"),
+      projectId,
+      endpointId: endpoint.id,
+      eventId: event.id,
+      eventType: type,
+      status: "pending",
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await db.batch([db.insert(webhookEvents).values({ id: event.id, projectId, type, body: JSON.stringify(event), createdAt: now }), db.insert(webhookDeliveries).values(deliveries)]);
+    await enqueueDeliveries(env, projectId, deliveries.map((delivery) => delivery.id));
+    return event.id;
+  } catch (error) {
+    logger.error("webhook_emit_failed", { project_id: projectId, event_type: type, error });
+    return null;
+  }
+}
+
+export async function enqueueDeliveries(env: Bindings, projectId: string, deliveryIds: string[]): Promise<void> {
+  const messages = deliveryIds.map((id) => ({
+    body: { kind: "webhook_delivery", delivery_id: id, project_id: projectId } satisfies WebhookQueueMessage,
+    contentType: "json" as const,
+  }));
+  for (let i = 0; i < messages.length; i += 100) await env.WEBHOOK_QUEUE.sendBatch(messages.slice(i, i + 100));
+}
+
+const RUN_EVENTS = { completed: "review_run.completed", failed: "review_run.failed", cancelled: "review_run.cancelled" } as const;
+
+/**
+ * Announces a run that reached a terminal status, with IDs, status, verdict
+ * and counts only (never output or source text), and its import's completion
+ * when this was the import's last pending run.
+ */
+export async function announceRun(env: Bindings, runId: string): Promise<void> {
+  try {
+    const db = database(env.DB);
+    const [run] = await db.select().from(reviewRuns).where(eq(reviewRuns.id, runId)).limit(1);
+    if (!run || !(run.status in RUN_EVENTS)) return;
+    await emitEvent(env, run.projectId, RUN_EVENTS[run.status as keyof typeof RUN_EVENTS], {
+      object: "review_run",
+      id: run.id,
+      status: run.status,
+      capture_method: run.captureMethod,
+      intended_use: run.intendedUse,
+      safe_use_status: run.safeUseStatus,
+      verdict: parseJson<GateVerdict>(run.gateVerdict)?.verdict ?? null,
+      claim_count: run.claimCount,
+      unsupported_claim_count: run.unsupportedClaimCount,
+      external_id: run.externalId,
+      import_id: run.importId,
+      error_code: run.errorCode,
+      completed_at: run.completedAt,
+    });
+    if (run.importId) await announceImportIfReviewed(env, run.projectId, run.importId);
+  } catch (error) {
+    logger.error("webhook_emit_failed", { review_run_id: runId, error });
+  }
+}
+
+/** `import.completed` once every row is reviewed; the conditional update makes concurrent last runs announce it once. */
+export async function announceImportIfReviewed(env: Bindings, projectId: string, importId: string): Promise<void> {
+  const db = database(env.DB);
+  const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.projectId, projectId))).limit(1);
+  if (!row || row.status !== "completed" || row.reviewedAnnouncedAt) return;
+  const progress = await reviewProgress(db, row, true);
+  if (!progress.all_reviewed) return;
+  const claimed = await env.DB.prepare("UPDATE imports SET reviewed_announced_at = ? WHERE id = ? AND project_id = ? AND reviewed_announced_at IS NULL")
+    .bind(isoNow(), importId, projectId)
+    .run();
+  if ((claimed.meta.changes ?? 0) === 0) return;
+  await emitEvent(env, projectId, "import.completed", importData(row, progress));
+}
+
+export async function announceImportFailed(env: Bindings, projectId: string, importId: string): Promise<void> {
+  try {
+    const db = database(env.DB);
+    const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.projectId, projectId))).limit(1);
+    if (!row || row.status !== "failed") return;
+    await emitEvent(env, projectId, "import.failed", importData(row, await reviewProgress(db, row, true)));
+  } catch (error) {
+    logger.error("webhook_emit_failed", { import_id: importId, error });
+  }
+}
+
+function importData(row: typeof imports.$inferSelect, progress: Awaited<ReturnType<typeof reviewProgress>>) {
+  return {
+    object: "import",
+    id: row.id,
+    status: row.status,
+    row_count: row.rowCount,
+    accepted_count: row.acceptedCount,
+    rejected_count: row.rejectedCount,
+    review_progress: progress,
+    error_code: row.errorCode,
+  };
+}
+
+export { WEBHOOK_EVENT_TYPES };
