@@ -269,6 +269,9 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
     const pageText = await page.locator("body").innerText();
     expect(pageText).toContain(`Refund policy <img src=x onerror="window.__pwned = 'title'">`);
     expect(pageText).toContain(`Question: </title><script>window.__pwned = "question"</script>`);
+    // The source passages (read back from R2, payloads and all) are on the page as text too.
+    const passages = await page.locator(".passage").allTextContents();
+    expect(passages.some((text) => text.includes(`<script>window.__pwned = "source"</script>`))).toBe(true);
 
     // Give any deferred handler (onerror fires after a failed load) its chance before concluding nothing ran.
     await page.waitForTimeout(500);

@@ -317,7 +317,7 @@ describe("the reviewer page", () => {
     expect(rendered("Customers may request a refund within 30 days of purchase.", [REFUND_POLICY]).html).not.toContain('id="repaired');
   });
 
-  it("escapes hostile text in the passage, the repaired answer and the legend's fields", async () => {
+  it("escapes hostile text in the source passage and the repaired answer, where a </textarea> could break out", async () => {
     const hostile = PAYLOADS.join(" ");
     const aiOutput = `Customers can request refunds for any order within 60 days ${hostile}. Admins can export audit logs.`;
     const sources: SourceSpec[] = [
@@ -349,7 +349,8 @@ describe("the reviewer page", () => {
     };
     expect(media("(max-width:40rem)")).toContain(".claim dl,.guide dl{grid-template-columns:minmax(0,1fr)");
     expect(media("print")).toMatch(/\.claim,[^{]*\{break-inside:avoid\}/);
-    expect(media("print")).toContain("textarea.repaired{display:none}");
+    expect(media("print")).toContain("textarea.repaired,.screen-only{display:none}");
+    expect(media("print")).toContain("pre.repaired{display:block");
     expect(style).toContain(".table-wrap{overflow-x:auto}");
   });
 });

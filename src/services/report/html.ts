@@ -171,7 +171,7 @@ table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;vertical-align:top;padding:.4rem .6rem;border-bottom:1px solid var(--rule)}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em;overflow-wrap:anywhere}
 .repaired{display:block;width:100%;min-height:6rem;margin:0;padding:.8rem 1rem;font:1rem/1.6 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:#fcfcfc;border:1px solid var(--rule);border-radius:6px;resize:vertical;field-sizing:content;max-height:28rem;white-space:pre-wrap;overflow-wrap:anywhere}
-pre.repaired{display:none}
+pre.repaired,.print-only{display:none}
 .notice{padding:.6rem .9rem;border:1px solid #a16207;background:#fff3bf;color:#3d2e00;border-radius:6px}
 footer{margin:2.5rem auto 2rem;color:var(--muted);font-size:.85rem}
 a{color:#0b4aa2}
@@ -193,7 +193,8 @@ h2,h3{break-after:avoid}
 .claim,.guide dl>*,tr,.reasons li{break-inside:avoid}
 .context summary{display:none}
 .context::details-content{content-visibility:visible;display:block}
-textarea.repaired{display:none}
+textarea.repaired,.screen-only{display:none}
+.print-only{display:inline}
 pre.repaired{display:block;max-height:none;break-inside:auto}
 a{color:inherit;text-decoration:none}
 }
@@ -444,7 +445,7 @@ function repairedAnswer(output: string, report: ClaimReport, numbers: ReadonlyMa
   const rows = Math.min(20, Math.max(4, Math.ceil(repaired.text.length / 80) + repaired.text.split("\n").length));
   return html`<section aria-labelledby="repaired-heading">
 <h2 id="repaired-heading">Repaired answer</h2>
-<p>The output with the suggested ${repairedNumbers.length === 1 ? "repair" : "repairs"} to ${list(repairedNumbers)} applied. Select the text to copy it, and read it once more before use.${
+<p>The output with the suggested ${repairedNumbers.length === 1 ? "repair" : "repairs"} to ${list(repairedNumbers)} applied. <span class="screen-only">Select the text to copy it, and read</span><span class="print-only">Read</span> it once more before use.${
     unrepaired.length > 0
       ? html` ${list(unrepaired)} ${unrepaired.length === 1 ? "has" : "have"} no suggested repair and ${unrepaired.length === 1 ? "is" : "are"} unchanged: revise or remove ${unrepaired.length === 1 ? "it" : "them"} yourself.`
       : ""
