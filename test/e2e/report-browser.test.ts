@@ -10,7 +10,9 @@ import { api, kivo, root } from "./helpers.ts";
 // (no API key), and the report of an output full of markup through content
 // negotiation (Accept: text/html with the key). It checks what a reviewer sees
 // (highlights that match the API's claims, labels, readable colours) and that
-// nothing submitted ever runs. Screenshots land in test-artifacts/.
+// nothing submitted ever runs. Screenshots land in test-artifacts/ (ignored by
+// git): each is taken after checking what it should show, at desktop width, at
+// a phone's 390 px and with print media.
 
 const CHROMIUM = "/usr/bin/chromium";
 const available = existsSync(CHROMIUM);
@@ -42,6 +44,25 @@ const HOSTILE = {
   ],
   intended_use: "customer_facing",
   question: `</title><script>window.__pwned = "question"</script>`,
+};
+
+// Several claims, a contradicted value with a repair, and sources long enough to
+// have text around each quote: every part of the page has something to show.
+const RICH = {
+  ai_output:
+    "Customers can request refunds for any order within 60 days, including international orders. " +
+    "Refunds go to the original payment method [1]. Admins can export audit logs [source 3].",
+  sources: [
+    {
+      title: "Refund policy",
+      content:
+        "Orders ship within two days of payment. Customers may request a refund within 30 days of purchase. " +
+        "Refunds are issued to the original payment method. Gift cards are final sale.",
+      uri: "https://policies.example.com/customer-service/refunds-and-returns/international-orders/2026-edition/full-text",
+    },
+    { title: "Admin guide", content: "Workspace owners manage members. Admins can export audit logs from the security workspace. Exports are kept for 90 days." },
+  ],
+  intended_use: "customer_facing",
 };
 
 const LAUNCH_ARGS = [
@@ -215,7 +236,11 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
     expect(view.outputText).toBe(SEED.ai_output);
     expect(view.marks.map((mark) => mark.status)).toContain("contradicted");
     const report = (await api(`/v1/review-runs/${run.id}/claim-report`)).body;
-    expect(view.followUps).toEqual(report.follow_ups.map((item: { question: string }) => expect.stringContaining(item.question)));
+    // Follow-ups name claims as people do ("Claim 1"), never by internal ID in backticks.
+    const readable = (question: string) =>
+      question.replace(/claim `([^`]+)`/g, (_, id: string) => `Claim ${claims.findIndex((claim) => claim.id === id) + 1}`);
+    expect(view.followUps).toEqual(report.follow_ups.map((item: { question: string }) => expect.stringContaining(readable(item.question))));
+    for (const item of view.followUps) expect(item).not.toMatch(/`|_claim_/);
     expectNothingRan(view, seen, link.body.url);
     await page.screenshot({ path: join(artifacts, "report-seed.png"), fullPage: true });
     await context.close();
@@ -244,11 +269,87 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
     const pageText = await page.locator("body").innerText();
     expect(pageText).toContain(`Refund policy <img src=x onerror="window.__pwned = 'title'">`);
     expect(pageText).toContain(`Question: </title><script>window.__pwned = "question"</script>`);
+    // The source passages (read back from R2, payloads and all) are on the page as text too.
+    const passages = await page.locator(".passage").allTextContents();
+    expect(passages.some((text) => text.includes(`<script>window.__pwned = "source"</script>`))).toBe(true);
 
     // Give any deferred handler (onerror fires after a failed load) its chance before concluding nothing ran.
     await page.waitForTimeout(500);
     expectNothingRan(await readPage(page), seen, url);
     await page.screenshot({ path: join(artifacts, "report-hostile.png"), fullPage: true });
     await context.close();
+  });
+
+  it("reads well at desktop width, on a 390 px phone and in print: screenshots of each, checked first", async () => {
+    const { run, claims } = await completedRun(RICH);
+    const report = (await api(`/v1/review-runs/${run.id}/claim-report`)).body;
+    const repair = report.unsupported_claims.find((item: { suggested_repair: string | null }) => item.suggested_repair !== null);
+    expect(repair).toBeDefined();
+    const url = `${kivo.baseUrl}/v1/review-runs/${run.id}/claim-report?format=html`;
+    const open = async (options: { viewport: { width: number; height: number }; isMobile?: boolean }) => {
+      const context = await browser.newContext({ ...options, extraHTTPHeaders: { Authorization: `Bearer ${kivo.apiKey}` } });
+      const page = await context.newPage();
+      const seen = watch(page);
+      expect((await page.goto(url))?.status()).toBe(200);
+      return { context, page, seen };
+    };
+    const overflow = (page: Page) =>
+      page.evaluate(() => {
+        const { document, innerWidth } = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+        return { scrollWidth: document.documentElement.scrollWidth, innerWidth };
+      });
+
+    // Desktop: the legend is on screen, each quote's source passage opens with a click (no script), the repaired answer is ready to copy.
+    const desktop = await open({ viewport: { width: 1280, height: 900 } });
+    const guide = desktop.page.locator("#guide");
+    await expect.poll(() => guide.isVisible()).toBe(true);
+    for (const term of ["Contradicted", "Advisory", "Importance", "Confidence"]) expect(await guide.innerText()).toContain(term);
+    const passages = desktop.page.locator("details.context");
+    expect(await passages.count()).toBe(claims.filter((claim) => claim.primary_source_span).length);
+    const firstPassage = passages.first().locator(".passage");
+    expect(await firstPassage.isVisible()).toBe(false);
+    await passages.first().locator("summary").click();
+    expect(await firstPassage.isVisible()).toBe(true);
+    expect(await firstPassage.innerText()).toContain("Orders ship within two days of payment.");
+    expect(await firstPassage.locator("mark").innerText()).toBe(claims[0]!.primary_source_span.quote);
+    const repaired = RICH.ai_output.slice(0, repair.output_start_offset) + repair.suggested_repair + RICH.ai_output.slice(repair.output_end_offset);
+    expect(await desktop.page.locator("textarea#repaired-answer").inputValue()).toBe(repaired);
+    expect(await desktop.page.locator("textarea#repaired-answer").isEditable()).toBe(false);
+    const wide = await overflow(desktop.page);
+    expect(wide.scrollWidth).toBeLessThanOrEqual(wide.innerWidth);
+    expectNothingRan(await readPage(desktop.page), desktop.seen, url);
+    await desktop.page.screenshot({ path: join(artifacts, "report-desktop.png"), fullPage: true });
+    await desktop.context.close();
+
+    // Phone: nothing scrolls sideways (not even the long source URI), and a card's labels sit above their values.
+    const phone = await open({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const narrow = await overflow(phone.page);
+    expect(narrow.innerWidth).toBe(390);
+    expect(narrow.scrollWidth).toBeLessThanOrEqual(narrow.innerWidth);
+    const columns = await phone.page.locator("li.claim dl").first().evaluate((node) =>
+      (globalThis as unknown as { getComputedStyle(n: unknown): { gridTemplateColumns: string } }).getComputedStyle(node).gridTemplateColumns,
+    );
+    expect(columns.split(" ")).toHaveLength(1);
+    expect(await phone.page.locator("#guide").isVisible()).toBe(true);
+    expectNothingRan(await readPage(phone.page), phone.seen, url);
+    await phone.page.screenshot({ path: join(artifacts, "report-phone.png"), fullPage: true });
+    await phone.context.close();
+
+    // Print: cards never split across pages, passages print open, the repaired answer prints as plain text.
+    const print = await open({ viewport: { width: 1000, height: 1300 } });
+    await print.page.emulateMedia({ media: "print" });
+    const cards = await print.page.locator("li.claim").evaluateAll((nodes) =>
+      nodes.map((node) => (globalThis as unknown as { getComputedStyle(n: unknown): { breakInside: string } }).getComputedStyle(node).breakInside),
+    );
+    expect(cards).toEqual(claims.map(() => "avoid"));
+    expect(await print.page.locator(".passage").first().isVisible()).toBe(true);
+    expect(await print.page.locator("textarea#repaired-answer").isVisible()).toBe(false);
+    expect(await print.page.locator("pre.repaired").innerText()).toBe(repaired);
+    expect(await print.page.locator("#guide").isVisible()).toBe(true);
+    expectNothingRan(await readPage(print.page), print.seen, url);
+    await print.page.screenshot({ path: join(artifacts, "report-print.png"), fullPage: true });
+    const pdf = await print.page.pdf({ format: "A4" });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    await print.context.close();
   });
 });

@@ -1,6 +1,7 @@
 // Reads an HTML page the way a browser's parser would, with workerd's
 // HTMLRewriter: every element with its attributes, the highlighted claims and
-// the inline stylesheet.
+// the inline stylesheet. Only the output's marks are claims: source passages mark
+// their quote too.
 
 export interface PageElement {
   tag: string;
@@ -23,7 +24,7 @@ export async function inspectPage(html: string) {
   let outputText = "";
   await new HTMLRewriter()
     .on("*", { element: (element) => void elements.push({ tag: element.tagName, attributes: [...element.attributes] as [string, string][] }) })
-    .on("mark", {
+    .on("#ai-output mark", {
       element: (element) =>
         void marks.push({ claimId: element.getAttribute("data-claim-id"), status: element.getAttribute("data-support-status"), text: "" }),
       text: (chunk) => void (marks.at(-1)!.text += chunk.text),

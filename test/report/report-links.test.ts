@@ -66,6 +66,32 @@ describe("GET …/claim-report as the reviewer page", () => {
     expect(markdown.headers.get("Content-Type")).toBe("text/markdown; charset=utf-8");
   });
 
+  it("reads the quoted source back from R2 for the passage around each quote, and does without it when it is gone", async () => {
+    const tenant = await seedTenant();
+    const packet = {
+      ...SEED_PACKET,
+      sources: [
+        {
+          title: "Refund policy",
+          content: "Orders ship within two days. Customers may request a refund within 30 days of purchase. Gift cards are final sale.",
+        },
+      ],
+    };
+    const run = await completedRun(tenant, packet);
+    const path = `/v1/review-runs/${run.id}/claim-report?format=html`;
+    const html = await (await call(path, { key: tenant.apiKey })).text();
+    expect(html).toMatch(/<p class="passage">Orders ship within two days\. <mark>[^<]*within 30 days[^<]*<\/mark>[^<]*Gift cards are final sale\.<\/p>/);
+
+    const key = `runs/${tenant.projectId}/${run.id}/sources/1`;
+    expect(await env.SOURCES.head(key)).not.toBeNull();
+    await env.SOURCES.delete(key);
+    const without = await call(path, { key: tenant.apiKey });
+    expectPageHeaders(without);
+    const page = await without.text();
+    expect(page).not.toContain('class="passage"');
+    expect(page).toContain("— Refund policy");
+  });
+
   it("answers an Enterprise Worker run's page with 409 artifact_not_hosted", async () => {
     const tenant = await seedTenant();
     const run = await createWorkerRun(tenant);

@@ -35,7 +35,7 @@ export function registerOpenReportLink(app: OpenAPIHono<AppEnv>) {
     if (!link) throw new ApiError("not_found", { message: "This report link is invalid or has expired. Ask for a new one." });
     const db = database(c.env.DB);
     const row = await findRun(db, link.projectId, link.runId);
-    const page = await reportPage(db, row, { expires_at: new Date(link.expiresAt).toISOString() });
+    const page = await reportPage(db, c.env.SOURCES, row, { expires_at: new Date(link.expiresAt).toISOString() });
     return c.body(page, 200, await reportPageHeaders());
   });
 }

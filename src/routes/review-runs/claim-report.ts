@@ -71,7 +71,7 @@ export function registerGetClaimReport(app: OpenAPIHono<AppEnv>) {
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     const format = negotiateFormat(c.req.valid("query").format, c.req.header("Accept"));
     c.header("Vary", "Accept");
-    if (format === "html") return c.body(await reportPage(db, row), 200, await reportPageHeaders());
+    if (format === "html") return c.body(await reportPage(db, c.env.SOURCES, row), 200, await reportPageHeaders());
     const { claim_report: report } = await hostedArtifacts(db, row);
     if (!report) throw reportNotReady(row);
     if (format === "markdown") {
