@@ -18,7 +18,8 @@ export const WorkerCredentialStatusSchema = z
   .object({
     credential_id: z.string().openapi({ example: "wcred_01hw87ffx88w7m4a4qn1v2z7g0" }),
     expires_at: TimestampSchema,
-    revoked: z.boolean(),
+    revoked: z.boolean().openapi({ description: "True once the run's credentials were revoked; revocation is final." }),
+    revoked_at: TimestampSchema.nullable().openapi({ description: "When the credentials were first revoked; kept on record." }),
   })
   .openapi("WorkerCredentialStatus", { description: "The run's current worker credential (never the token)." });
 

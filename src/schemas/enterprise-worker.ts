@@ -245,7 +245,10 @@ export const IssuedWorkerCredentialSchema = z
 export const CreatedEnterpriseWorkerRunSchema = z
   .object({
     review_run: EnterpriseWorkerRunSchema,
-    worker_credential: IssuedWorkerCredentialSchema,
+    worker_credential: IssuedWorkerCredentialSchema.nullable().openapi({
+      description:
+        "The run's credential. Always present on the first answer; an `Idempotency-Key` replay carries a newly issued one, or `null` once the run has finished or its credentials were revoked.",
+    }),
     request_id: RequestIdSchema,
   })
   .openapi("CreatedPrivateWorkerRun");

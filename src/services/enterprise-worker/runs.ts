@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
@@ -103,15 +103,17 @@ export async function createEnterpriseWorkerRun(
 
 type CreatedView = {
   review_run: ReturnType<typeof enterpriseWorkerRunView>;
-  worker_credential: CredentialView;
+  worker_credential: CredentialView | null;
   request_id: string;
 };
 
 /**
  * Create with `Idempotency-Key` support (SPEC §3). The stored first response
- * leaves the token out, because Kivo keeps no token anywhere; a replay
- * therefore answers the same run with a freshly rotated credential, and the
- * token of the lost first answer is refused from then on.
+ * leaves the token out, because Kivo keeps no token anywhere. A replay answers
+ * that first response; while the run can still take events it carries a
+ * freshly rotated credential (the lost first token is refused from then on).
+ * Once the run has finished or its credentials were revoked it carries none:
+ * a retry must never undo a revocation or arm a finished run.
  */
 export async function createEnterpriseWorkerRunOnce(
   env: Bindings,
@@ -135,7 +137,11 @@ export async function createEnterpriseWorkerRunOnce(
     },
   );
   const answer = result.body as CreatedView;
-  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential, token: token! } }, replayed: false };
+  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential!, token: token! } }, replayed: false };
+  const { run, details } = await requireRun(env, auth.projectId, answer.review_run.id);
+  if (TERMINAL.has(run.status) || details.credentialRevokedAt !== null) {
+    return { body: { ...answer, worker_credential: null }, replayed: true };
+  }
   const reissued = await rotateWorkerCredential(env, auth.projectId, answer.review_run.id, undefined, options.origin);
   return { body: { ...answer, worker_credential: reissued }, replayed: true };
 }
@@ -148,9 +154,11 @@ async function requireRun(env: Bindings, projectId: string, reviewRunId: string)
 
 /**
  * Issues a new credential; the previous one is refused from the moment the
- * Durable Object records the new ID, before the answer is sent. Rotating after
- * a revoke re-authorizes a worker with a fresh credential: the revoked tokens
- * stay refused. A finished run takes no more events, so it gets no credential.
+ * Durable Object records the new ID, before the answer is sent. A finished run
+ * takes no more events, so it gets no credential; neither does a revoked one,
+ * because revocation is the operator's "stop this worker" and must not be
+ * quietly reversed by whoever can call rotate (the Durable Object refuses too,
+ * so a rotate racing a revoke cannot win).
  */
 export async function rotateWorkerCredential(
   env: Bindings,
@@ -163,16 +171,21 @@ export async function rotateWorkerCredential(
   if (TERMINAL.has(run.status)) {
     throw new ApiError("run_already_terminal", { message: `The run is ${run.status}; it accepts no more events, so it needs no credential.` });
   }
+  if (details.credentialRevokedAt !== null) {
+    throw new ApiError("credential_revoked", { message: `The run's worker credentials were revoked at ${details.credentialRevokedAt}; revocation is final.` });
+  }
   const issued = await issueWorkerCredential(env, { reviewRunId, projectId }, ttlSeconds ?? details.credentialTtlSeconds);
   await database(env.DB)
     .update(enterpriseWorkerRuns)
-    .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, credentialRevokedAt: null, updatedAt: isoNow() })
-    .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
+    .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, updatedAt: isoNow() })
+    .where(
+      and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId), isNull(enterpriseWorkerRuns.credentialRevokedAt)),
+    );
   logger.info("worker_credential_rotated", { review_run_id: reviewRunId, credential_id: issued.credentialId });
   return credentialView(issued, origin, reviewRunId);
 }
 
-/** Every token of the run is refused from now on (fail closed). Revoking twice is harmless. */
+/** Every token of the run is refused from now on, for good (fail closed). Revoking twice keeps the first time. */
 export async function revokeWorkerCredential(env: Bindings, projectId: string, reviewRunId: string) {
   const { details } = await requireRun(env, projectId, reviewRunId);
   await revokeWorkerCredentials(env, reviewRunId);
@@ -182,5 +195,5 @@ export async function revokeWorkerCredential(env: Bindings, projectId: string, r
     .set({ credentialRevokedAt: revokedAt, updatedAt: isoNow() })
     .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
   logger.info("worker_credential_revoked", { review_run_id: reviewRunId, credential_id: details.credentialId });
-  return { credential_id: details.credentialId, expires_at: details.credentialExpiresAt, revoked: true };
+  return { credential_id: details.credentialId, expires_at: details.credentialExpiresAt, revoked: true, revoked_at: revokedAt };
 }

@@ -24,6 +24,7 @@ export function toDetails(row: EnterpriseWorkerRunRow, title: string | null): En
       credential_id: row.credentialId,
       expires_at: row.credentialExpiresAt,
       revoked: row.credentialRevokedAt !== null,
+      revoked_at: row.credentialRevokedAt,
     },
     event_count: row.eventCount,
     last_event_at: row.lastEventAt,

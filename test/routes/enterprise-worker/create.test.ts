@@ -7,6 +7,7 @@ import {
   createBody,
   createRun,
   listedRun,
+  readRun,
   sendEvent,
   storedRows,
   wholeDatabase,
@@ -213,6 +214,40 @@ describe("POST /v1/private-worker/review-runs", () => {
     expect(stored).not.toContain(againBody.worker_credential.token.split(".")[1]);
 
     await expectError(await send({ ...json, title: "Another title" }), 409, "idempotency_key_reused");
+  });
+
+  it("never issues a credential on replay once the run's credentials were revoked", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody();
+    const send = () =>
+      call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "revoke-1" }, json });
+    const first = (await (await send()).json()) as Record<string, any>;
+    const id = first.review_run.id as string;
+    const revoked = await call(`/v1/private-worker/review-runs/${id}/credential/revoke`, { method: "POST", key: tenant.apiKey });
+    expect(revoked.status).toBe(200);
+
+    const replay = await send();
+    const replayBody = (await replay.json()) as Record<string, any>;
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(replayBody.review_run).toEqual(first.review_run);
+    expect(replayBody.worker_credential).toBeNull();
+    await expectError(await sendEvent(id, first.worker_credential.token, completedEvent()), 401, "worker_credential_revoked");
+    expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: expect.any(String) });
+  });
+
+  it("answers a replay after the run finished with the first response, not run_already_terminal", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody();
+    const send = () =>
+      call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "done-1" }, json });
+    const first = (await (await send()).json()) as Record<string, any>;
+    expect((await sendEvent(first.review_run.id, first.worker_credential.token, completedEvent())).status).toBe(200);
+
+    const replay = await send();
+    const replayBody = (await replay.json()) as Record<string, any>;
+    expect(replay.status).toBe(201);
+    expect(replayBody).toEqual({ ...first, worker_credential: null });
   });
 
   it("counts against the monthly allowance and creates nothing once it is used up", async () => {
