@@ -142,6 +142,14 @@ describe("bad input creates nothing", () => {
     ["unknown strictness", { ...SEED_PACKET, strictness: "lenient" }, ["strictness"]],
     ["non-object metadata", { ...SEED_PACKET, metadata: ["a"] }, ["metadata"]],
     ["a credential in metadata", { ...SEED_PACKET, metadata: { note: `key kivo_live_${"A".repeat(32)}` } }, ["metadata.note"]],
+    ["a Kivo key split by U+200B in metadata", { ...SEED_PACKET, metadata: { note: `kivo_live_abcd\u200b${"A".repeat(28)}` } }, ["metadata.note"]],
+    ["an OpenAI key in metadata", { ...SEED_PACKET, metadata: { note: `sk-proj-${"a1B2c3D4".repeat(4)}` } }, ["metadata.note"]],
+    ["a credential as external_id", { ...SEED_PACKET, external_id: `whsec_${"a1B2".repeat(8)}` }, ["external_id"]],
+    [
+      "a credential as a source label",
+      { ...SEED_PACKET, sources: [{ ...SEED_PACKET.sources[0], citation_label: "postgres://kivo:pw@db/kivo" }] },
+      ["sources.0.citation_label"],
+    ],
     ["an unknown field", { ...SEED_PACKET, surprise: 1 }, ["(root)"]],
   ];
 
