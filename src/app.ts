@@ -17,6 +17,7 @@ import { registerHealth } from "./routes/meta/health.ts";
 import { registerEnterpriseWorker } from "./routes/enterprise-worker/index.ts";
 import { registerCreateReportLink } from "./routes/report-links/create.ts";
 import { registerOpenReportLink } from "./routes/report-links/open.ts";
+import { registerRevokeReportLink } from "./routes/report-links/revoke.ts";
 import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
 import { registerGetClaimReport } from "./routes/review-runs/claim-report.ts";
 import { registerListClaims } from "./routes/review-runs/claims.ts";
@@ -44,6 +45,7 @@ export function createApp() {
   registerCancelReviewRun(app);
   registerImports(app);
   registerCreateReportLink(app);
+  registerRevokeReportLink(app);
   registerOpenReportLink(app);
   registerEnterpriseWorker(app);
   registerGetUsage(app);
