@@ -27,7 +27,7 @@ export const AUTH_ERRORS = [
   "insufficient_scope",
   "rate_limited",
 ] as const satisfies ErrorCode[];
-const ADMIN_ERRORS = ["missing_api_key", "invalid_api_key", "not_found"] as const satisfies ErrorCode[];
+const ADMIN_ERRORS = ["missing_api_key", "invalid_api_key", "not_found", "rate_limited"] as const satisfies ErrorCode[];
 const BODY_ERRORS = [
   "invalid_json",
   "validation_error",
