@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
 import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
 import { withRateLimitHeaders } from "../middleware/rate-limit.ts";
+import { wellFormedJsonBody } from "../middleware/well-formed-body.ts";
 import type { Scope } from "../services/tenancy/scopes.ts";
 
 export const API_KEY_SCHEME = "ApiKey";
@@ -75,6 +76,7 @@ export function defineRoute<const R extends RouteInput>(
         },
       }),
     );
+    if (route.request.body.content && "application/json" in route.request.body.content) middleware.push(wellFormedJsonBody);
     codes.push(...BODY_ERRORS);
   }
   if (route.request?.query || route.request?.params) codes.push("validation_error");

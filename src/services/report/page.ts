@@ -9,7 +9,7 @@ import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary 
  */
 export async function reportPage(db: Database, row: ReviewRunRow, link?: { expires_at: string }): Promise<string> {
   assertHosted(row);
-  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, row.id)]);
+  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, row)]);
   const report = artifacts.claim_report;
   if (!report || row.aiOutput === null) throw reportNotReady(row);
   const summary = toSummary(row);

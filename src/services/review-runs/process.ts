@@ -108,13 +108,20 @@ export async function processReviewRun(
     now: run.started_at,
   });
 
-  await storeResult(env, run.id, result, isoNow());
+  if (!(await storeResult(env, run.id, result, isoNow()))) return { outcome: "skipped" };
   return { outcome: "completed", result, sources };
 }
 
-async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {
+/**
+ * Every write is conditioned on the run still being `processing`, inside the
+ * one batch (a transaction): a run failed or cancelled while the engine ran
+ * (by the sweeper, the dead-letter consumer or a cancel) keeps no claims and
+ * no report from the attempt that lost the race.
+ */
+async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<boolean> {
+  const stillProcessing = "EXISTS (SELECT 1 FROM review_runs WHERE id = ?6 AND status = 'processing')";
   const insert = env.DB.prepare(
-    "INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) VALUES (?, ?, ?, ?, ?)",
+    `INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${stillProcessing}`,
   );
   const artifactRows = [
     ...chunks("claim", result.claims),
@@ -122,9 +129,9 @@ async function storeResult(env: Bindings, runId: string, result: ReviewResult, c
     ...chunks("verification_result", result.verification_results),
     { kind: "claim_report", position: 0, id: result.claim_report.id, body: JSON.stringify(result.claim_report) },
   ];
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM review_artifacts WHERE review_run_id = ?").bind(runId),
-    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body)),
+  const results = await env.DB.batch([
+    env.DB.prepare(`DELETE FROM review_artifacts WHERE review_run_id = ?1 AND EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status = 'processing')`).bind(runId),
+    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body, runId)),
     env.DB.prepare(
       `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
          gate_verdict = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
@@ -139,6 +146,7 @@ async function storeResult(env: Bindings, runId: string, result: ReviewResult, c
       runId,
     ),
   ]);
+  return (results.at(-1)?.meta.changes ?? 0) > 0;
 }
 
 function chunks(kind: string, items: readonly { id: string }[]) {
