@@ -90,7 +90,24 @@ export async function processReviewRun(
     }),
   );
 
-  const result = runReview({
+  let result: ReviewResult;
+  try {
+    result = reviewWith({ ...run, ai_output: run.ai_output }, sources, contents, gateMode);
+  } catch (error) {
+    // The engine is a pure function of the run's text: a retry would throw the same way five times over.
+    logger.error("review_engine_failed", { review_run_id: run.id, error });
+    throw new PermanentProcessingError("engine_error", ENGINE_ERROR_MESSAGE);
+  }
+
+  if (!(await storeResult(env, run.id, result, isoNow()))) return { outcome: "skipped" };
+  return { outcome: "completed", result, sources };
+}
+
+const ENGINE_ERROR_MESSAGE =
+  "The review engine could not process this run's text. The run does not count against your allowance; contact support with the run ID.";
+
+function reviewWith(run: RunRecord & { ai_output: string }, sources: SourceRecord[], contents: string[], gateMode: GateMode): ReviewResult {
+  return runReview({
     review_run_id: run.id,
     ai_output: run.ai_output,
     question: run.question,
@@ -107,9 +124,6 @@ export async function processReviewRun(
     gate_mode: gateMode,
     now: run.started_at,
   });
-
-  if (!(await storeResult(env, run.id, result, isoNow()))) return { outcome: "skipped" };
-  return { outcome: "completed", result, sources };
 }
 
 /**
@@ -158,16 +172,32 @@ function chunks(kind: string, items: readonly { id: string }[]) {
   return rows;
 }
 
-/** Terminal failure with a code and a message fit for the caller: no internals. */
+/**
+ * Terminal failure with a code and a message fit for the caller: no internals.
+ * Every failure recorded here is Kivo's, not the caller's (the input passed
+ * validation when the run was created), so the run is given back to the
+ * allowance of the period it was created in. The conditional update lets
+ * exactly one caller make the transition, so the run is given back once.
+ */
 export async function failRun(env: Bindings, runId: string, code: string, message: string): Promise<boolean> {
   const now = isoNow();
-  const updated = await env.DB.prepare(
+  const failed = await env.DB.prepare(
     `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
-     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}`,
+     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}
+     RETURNING organization_id, created_at`,
   )
     .bind(code, message, now, now, runId)
-    .run();
-  const changed = (updated.meta.changes ?? 0) > 0;
-  if (changed) logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
-  return changed;
+    .first<{ organization_id: string; created_at: string }>();
+  if (!failed) return false;
+  logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
+  try {
+    await env.DB.prepare(
+      "UPDATE usage_counters SET used = max(used - 1, 0) WHERE organization_id = ? AND period_start <= ? AND period_end > ?",
+    )
+      .bind(failed.organization_id, failed.created_at, failed.created_at)
+      .run();
+  } catch (error) {
+    logger.error("allowance_refund_failed", { review_run_id: runId, error });
+  }
+  return true;
 }
