@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "../../src/routes/review-runs/examples.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { ADMIN_EXPORT_PACKET, SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
@@ -191,6 +191,38 @@ describe("Idempotency-Key", () => {
     expect(again.response.status).toBe(202);
     expect(again.body).toEqual(first.body);
     expect(again.response.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await storedState(tenant)).runs).toBe(1);
+  });
+
+  it("answers a retry with the run even when storing the first answer after the create fails", async () => {
+    const tenant = await seedTenant();
+    const realPrepare = env.DB.prepare.bind(env.DB);
+    // D1 refuses the write that records the answer once the run exists (the batch that created it went through).
+    const spy = vi.spyOn(env.DB, "prepare").mockImplementation((query: string) => {
+      const statement = realPrepare(query);
+      if (!query.startsWith("UPDATE idempotency_keys")) return statement;
+      const bind = statement.bind.bind(statement);
+      statement.bind = (...values: unknown[]) => {
+        const bound = bind(...values);
+        bound.run = async () => {
+          throw new Error("D1_ERROR: storage operation exceeded timeout");
+        };
+        return bound;
+      };
+      return statement;
+    });
+    const headers = { "Idempotency-Key": "lost-answer" };
+    let first: Awaited<ReturnType<typeof createRun>>;
+    try {
+      first = await createRun(tenant, SEED_PACKET, headers);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(first.response.status).toBe(202);
+    const again = await createRun(tenant, SEED_PACKET, headers);
+    expect(again.response.status).toBe(202);
+    expect(again.response.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(again.body.review_run.id).toBe(first.body.review_run.id);
     expect((await storedState(tenant)).runs).toBe(1);
   });
 

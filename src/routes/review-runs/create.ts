@@ -88,8 +88,12 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
     const result = await withIdempotency(
       c.env.DB,
       { projectId: auth.projectId, operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
-      async () => {
-        const [created] = await createReviewRuns(c.env, auth, [input], { captureMethod: "api" });
+      async (claim) => {
+        const origin = new URL(c.req.url).origin;
+        const [created] = await createReviewRuns(c.env, auth, [input], {
+          captureMethod: "api",
+          commitWith: ([run]) => [claim.storeAnswer({ status: 202, body: queuedResponse(run!, origin, requestId) })].filter((s) => s !== null),
+        });
         const row = created!;
         if (wait !== null) {
           try {
@@ -103,7 +107,7 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
             logger.warn("inline_review_fell_back", { review_run_id: row.id, error });
           }
         }
-        return { status: 202, body: queuedResponse(row, new URL(c.req.url).origin, requestId) };
+        return { status: 202, body: queuedResponse(row, origin, requestId) };
       },
     );
 
