@@ -264,6 +264,27 @@ describe("Prefer: wait", () => {
     expect({ ...stored, request_id: null }).toEqual({ ...body, request_id: null });
   });
 
+  it("is a deadline: past it the answer is the usual 202, and the run still completes", async () => {
+    const tenant = await seedTenant();
+    const realBatch = env.DB.batch.bind(env.DB);
+    // Storing the review takes 2.5 s, well past a 1 s wait.
+    const spy = vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
+      if (statements.length > 3) await new Promise((resolve) => setTimeout(resolve, 2500));
+      return realBatch(statements);
+    });
+    try {
+      const started = Date.now();
+      const { response, body } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=1" });
+      const elapsed = Date.now() - started;
+      expect(response.status).toBe(202);
+      expect(response.headers.get("Preference-Applied")).toBeNull();
+      expect(elapsed).toBeLessThan(2000);
+      expect((await waitForRun(tenant, body.review_run.id)).status).toBe("completed");
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("is ignored without the header or with wait=0", async () => {
     const tenant = await seedTenant();
     expect((await createRun(tenant, SEED_PACKET)).response.status).toBe(202);

@@ -42,6 +42,37 @@ export interface SourceRecord {
   r2_key: string;
 }
 
+/** Below this much time left, an inline review is not started: the answer would come after the caller's deadline. */
+const MIN_INLINE_BUDGET_MS = 250;
+
+/**
+ * `Prefer: wait` as a deadline: reviews the run inline, but answers null (the
+ * caller then answers the usual 202) once `deadline` passes. The review keeps
+ * going under `waitUntil` and its queue message remains, so the run completes
+ * either way; the caller just stops waiting for it. The engine itself cannot
+ * be interrupted, so its CPU bound is what limits the overshoot.
+ */
+export async function reviewBefore(
+  env: Bindings,
+  waitUntil: (work: Promise<unknown>) => void,
+  run: { id: string; projectId: string; contents: readonly string[] },
+  deadline: number,
+): Promise<ProcessOutcome | null> {
+  const budget = deadline - Date.now();
+  if (budget < MIN_INLINE_BUDGET_MS) return null;
+  const work = processReviewRun(env, run.id, run.projectId, run.contents);
+  waitUntil(work.catch(() => undefined));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), budget);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Artifacts are stored as JSON arrays in chunks, keeping each row far below D1's row size limit. */
 const ARTIFACT_CHUNK = 50;
 
