@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { database } from "../../db/client.ts";
-import { enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
+import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId } from "../../ids.ts";
@@ -9,7 +9,7 @@ import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
-import { type EnterpriseWorkerRun, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
+import { type EnterpriseWorkerRun, credentialHistory, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
 import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./credentials.ts";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
@@ -43,7 +43,7 @@ export async function createEnterpriseWorkerRun(
   auth: AuthContext,
   body: CreateEnterpriseWorkerRunBody,
   origin: string,
-): Promise<{ created: EnterpriseWorkerRun; credential: CredentialView }> {
+): Promise<{ created: EnterpriseWorkerRun & { history: Awaited<ReturnType<typeof credentialHistory>> }; credential: CredentialView }> {
   const reservation = await reserveReviewRuns(env, auth.organizationId, 1);
   try {
     const reviewRunId = newReviewRunId();
@@ -90,11 +90,21 @@ export async function createEnterpriseWorkerRun(
       updatedAt: isoNow(now),
     };
     const db = database(env.DB);
-    await db.batch([db.insert(reviewRuns).values(run), db.insert(enterpriseWorkerRuns).values(details)]);
+    await db.batch([
+      db.insert(reviewRuns).values(run),
+      db.insert(enterpriseWorkerRuns).values(details),
+      db.insert(enterpriseWorkerCredentials).values({
+        credentialId: issued.credentialId,
+        reviewRunId,
+        projectId: auth.projectId,
+        issuedAt: isoNow(now),
+        expiresAt: issued.expiresAt,
+      }),
+    ]);
     const created = await findEnterpriseWorkerRun(db, auth.projectId, reviewRunId);
     if (!created) throw new Error("private-worker run not readable after insert");
     logger.info("private_worker_run_created", { review_run_id: reviewRunId, project_id: auth.projectId, credential_id: issued.credentialId });
-    return { created, credential: credentialView(issued, origin, reviewRunId) };
+    return { created: { ...created, history: await credentialHistory(db, reviewRunId) }, credential: credentialView(issued, origin, reviewRunId) };
   } catch (error) {
     await reservation.release();
     throw error;
@@ -129,7 +139,7 @@ export async function createEnterpriseWorkerRunOnce(
       const { created, credential } = await createEnterpriseWorkerRun(env, auth, body, options.origin);
       token = credential.token;
       const stored: CreatedView = {
-        review_run: enterpriseWorkerRunView(created),
+        review_run: enterpriseWorkerRunView(created, created.history),
         worker_credential: { ...credential, token: "" },
         request_id: options.requestId,
       };
@@ -175,12 +185,23 @@ export async function rotateWorkerCredential(
     throw new ApiError("credential_revoked", { message: `The run's worker credentials were revoked at ${details.credentialRevokedAt}; revocation is final.` });
   }
   const issued = await issueWorkerCredential(env, { reviewRunId, projectId }, ttlSeconds ?? details.credentialTtlSeconds);
-  await database(env.DB)
-    .update(enterpriseWorkerRuns)
-    .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, updatedAt: isoNow() })
-    .where(
-      and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId), isNull(enterpriseWorkerRuns.credentialRevokedAt)),
-    );
+  const now = isoNow();
+  const db = database(env.DB);
+  await db.batch([
+    db
+      .update(enterpriseWorkerRuns)
+      .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, updatedAt: now })
+      .where(
+        and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId), isNull(enterpriseWorkerRuns.credentialRevokedAt)),
+      ),
+    db
+      .update(enterpriseWorkerCredentials)
+      .set({ endedAt: now, endReason: "rotated" })
+      .where(and(eq(enterpriseWorkerCredentials.reviewRunId, reviewRunId), isNull(enterpriseWorkerCredentials.endedAt))),
+    db
+      .insert(enterpriseWorkerCredentials)
+      .values({ credentialId: issued.credentialId, reviewRunId, projectId, issuedAt: now, expiresAt: issued.expiresAt }),
+  ]);
   logger.info("worker_credential_rotated", { review_run_id: reviewRunId, credential_id: issued.credentialId });
   return credentialView(issued, origin, reviewRunId);
 }
@@ -190,10 +211,17 @@ export async function revokeWorkerCredential(env: Bindings, projectId: string, r
   const { details } = await requireRun(env, projectId, reviewRunId);
   await revokeWorkerCredentials(env, reviewRunId);
   const revokedAt = details.credentialRevokedAt ?? isoNow();
-  await database(env.DB)
-    .update(enterpriseWorkerRuns)
-    .set({ credentialRevokedAt: revokedAt, updatedAt: isoNow() })
-    .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
+  const db = database(env.DB);
+  await db.batch([
+    db
+      .update(enterpriseWorkerRuns)
+      .set({ credentialRevokedAt: revokedAt, updatedAt: isoNow() })
+      .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId))),
+    db
+      .update(enterpriseWorkerCredentials)
+      .set({ endedAt: revokedAt, endReason: "revoked" })
+      .where(and(eq(enterpriseWorkerCredentials.reviewRunId, reviewRunId), isNull(enterpriseWorkerCredentials.endedAt))),
+  ]);
   logger.info("worker_credential_revoked", { review_run_id: reviewRunId, credential_id: details.credentialId });
   return { credential_id: details.credentialId, expires_at: details.credentialExpiresAt, revoked: true, revoked_at: revokedAt };
 }

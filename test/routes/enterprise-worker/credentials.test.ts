@@ -112,6 +112,24 @@ describe("worker credentials", () => {
     expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: revoked.credential.revoked_at });
   });
 
+  it("keeps every credential it issued on record: when, until when, and why it ended", async () => {
+    const tenant = await seedTenant();
+    const { id, credentialId, body } = await createRun(tenant);
+    expect(body.review_run.private_worker.credential_history).toEqual([
+      { credential_id: credentialId, issued_at: expect.any(String), expires_at: body.worker_credential.expires_at, ended_at: null, end_reason: null },
+    ]);
+    const rotated = await ok(await rotate(id, tenant.apiKey));
+    const revoked = await ok(await revoke(id, tenant.apiKey));
+    await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
+    const history = (await readRun(tenant, id)).private_worker.credential_history as Record<string, unknown>[];
+    expect(history.map(({ credential_id, end_reason }) => [credential_id, end_reason])).toEqual([
+      [credentialId, "rotated"],
+      [rotated.worker_credential.credential_id, "revoked"],
+    ]);
+    expect(history[1]!.ended_at).toBe(revoked.credential.revoked_at);
+    expect(JSON.stringify(history)).not.toContain("kivo_wrk_");
+  });
+
   it("a rotation racing a revocation never leaves a working token behind", async () => {
     const tenant = await seedTenant();
     const { id } = await createRun(tenant);
