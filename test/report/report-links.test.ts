@@ -193,6 +193,15 @@ describe("report links", () => {
     const error = await expectError(await open(first.url), 404, "not_found");
     expect(error.error.message).toMatch(/revoked/);
     expect((await open(second.url)).status).toBe(200);
+    // The project can find its links again (never their tokens), revoked ones marked.
+    const listed = await call(`/v1/review-runs/${run.id}/report-links`, { key: tenant.apiKey });
+    const list = (await listed.json()) as Json;
+    expect(list.items).toEqual([
+      { id: second.id, review_run_id: run.id, expires_at: second.expires_at, revoked_at: null },
+      { id: first.id, review_run_id: run.id, expires_at: first.expires_at, revoked_at: revokedBody.revoked_at },
+    ]);
+    expect(JSON.stringify(list)).not.toContain(first.url.split("/").pop());
+    await expectError(await call(`/v1/review-runs/${run.id}/report-links`, { key: stranger.apiKey }), 404, "not_found");
     // Revoking again is harmless and keeps the first time.
     const again = (await (await call(revokePath(run.id, first.id), { method: "POST", key: tenant.apiKey })).json()) as Json;
     expect(again.revoked_at).toBe(revokedBody.revoked_at);

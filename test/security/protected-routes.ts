@@ -59,6 +59,7 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   onHostedRun("/claim-report", "GET", "review_runs:read"),
   onHostedRun("/cancel", "POST", "review_runs:create"),
   onHostedRun("/report-links", "POST", "review_runs:read"),
+  onHostedRun("/report-links", "GET", "review_runs:read"),
   {
     method: "POST",
     template: "/v1/review-runs/{reviewRunId}/report-links/{linkId}/revoke",

@@ -40,6 +40,13 @@ export const ReportLinkSchema = z
 
 export const RevokedReportLinkSchema = ReportLinkSchema.omit({ url: true }).openapi("RevokedReportLink");
 
+export const ReportLinkListSchema = z
+  .object({
+    items: z.array(ReportLinkSchema.omit({ url: true, request_id: true }).openapi("ReportLinkRecord")),
+    request_id: RequestIdSchema,
+  })
+  .openapi("ReportLinkList");
+
 export const ReportLinkParamsSchema = ReviewRunIdParamSchema.extend({
   linkId: z.string().max(100).openapi({ param: { name: "linkId", in: "path" }, example: "rlink_01hw87ffx88w7m4a4qn1v2z7g0" }),
 });

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { reportLinks } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
@@ -110,3 +110,16 @@ export async function revokeReportLink(db: Database, projectId: string, reviewRu
   const [revoked] = await db.update(reportLinks).set({ revokedAt: isoNow() }).where(where).returning();
   return view(revoked!);
 }
+
+/** The run's links, newest first, revoked and expired ones included, so a project can find the one to revoke. */
+export async function listReportLinks(db: Database, projectId: string, reviewRunId: string): Promise<ReportLinkView[]> {
+  const rows = await db
+    .select()
+    .from(reportLinks)
+    .where(and(eq(reportLinks.projectId, projectId), eq(reportLinks.reviewRunId, reviewRunId)))
+    .orderBy(desc(reportLinks.createdAt), desc(reportLinks.id))
+    .limit(MAX_LISTED_LINKS);
+  return rows.map(view);
+}
+
+const MAX_LISTED_LINKS = 100;
