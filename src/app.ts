@@ -18,6 +18,8 @@ import { registerHealth } from "./routes/meta/health.ts";
 import { registerEnterpriseWorker } from "./routes/enterprise-worker/index.ts";
 import { registerCreateReportLink } from "./routes/report-links/create.ts";
 import { registerOpenReportLink } from "./routes/report-links/open.ts";
+import { registerListReportLinks } from "./routes/report-links/list.ts";
+import { registerRevokeReportLink } from "./routes/report-links/revoke.ts";
 import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
 import { registerGetClaimReport } from "./routes/review-runs/claim-report.ts";
 import { registerListClaims } from "./routes/review-runs/claims.ts";
@@ -46,6 +48,8 @@ export function createApp() {
   registerImports(app);
   registerWebhookEndpoints(app);
   registerCreateReportLink(app);
+  registerListReportLinks(app);
+  registerRevokeReportLink(app);
   registerOpenReportLink(app);
   registerEnterpriseWorker(app);
   registerGetUsage(app);

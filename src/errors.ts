@@ -31,6 +31,10 @@ export const ERRORS = {
   run_not_cancellable: { status: 409, message: "Only a queued review run can be cancelled." },
   import_not_cancellable: { status: 409, message: "The import has already finished creating its runs." },
   mapping_not_required: { status: 409, message: "The import is not waiting for a field mapping." },
+  credential_revoked: {
+    status: 409,
+    message: "The run's worker credentials were revoked; revocation is final, so no new credential is issued.",
+  },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "The request body's media type is not supported." },
   raw_content_rejected: { status: 422, message: "Raw content is not accepted on this endpoint." },

@@ -6,3 +6,4 @@ export * from "./tables/imports.ts";
 export * from "./tables/semantic-judge.ts";
 export * from "./tables/semantic-judge-usage.ts";
 export * from "./tables/webhooks.ts";
+export * from "./tables/report-links.ts";

@@ -33,17 +33,24 @@ export class WorkerCredentialState extends DurableObject {
     await this.ctx.storage.setAlarm(state.expiresAtMs + RETENTION_AFTER_EXPIRY_MS);
   }
 
-  /** Makes `credentialId` the only accepted credential (issue or rotate). */
-  async activate(credentialId: string, expiresAtMs: number): Promise<void> {
+  /**
+   * Makes `credentialId` the only accepted credential (issue or rotate), unless
+   * the run was revoked: revocation is final here, where every token check
+   * lands, so no caller (a rotation, an idempotent replay, a race between the
+   * two) can undo it. Answers whether the credential is now active.
+   */
+  async activate(credentialId: string, expiresAtMs: number): Promise<boolean> {
     const previous = await this.load();
+    if (previous?.revoked) return false;
     await this.save({
       activeCredentialId: credentialId,
       revoked: false,
       expiresAtMs: Math.max(expiresAtMs, previous?.expiresAtMs ?? 0),
     });
+    return true;
   }
 
-  /** Leaves no active credential: every token of the run is refused until a new one is issued. */
+  /** Leaves no active credential, for good: every token of the run is refused from now on. */
   async revoke(): Promise<void> {
     const previous = await this.load();
     await this.save({ activeCredentialId: null, revoked: true, expiresAtMs: previous?.expiresAtMs ?? Date.now() });

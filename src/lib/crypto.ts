@@ -69,14 +69,22 @@ export function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/**
+ * Decodes canonical unpadded base64url only. The last character of a string
+ * whose length is not a multiple of 4 has unused low bits, so up to four
+ * spellings decode to the same bytes; accepting only the one Kivo would have
+ * written keeps every signed token (cursor, link, credential) to one spelling.
+ */
 export function base64UrlDecode(value: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  let bytes: Uint8Array;
   try {
     const binary = atob(value.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+    bytes = Uint8Array.from(binary, (char) => char.charCodeAt(0));
   } catch {
     return null;
   }
+  return base64UrlEncode(bytes) === value ? bytes : null;
 }
 
 export const utf8 = {

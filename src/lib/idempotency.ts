@@ -1,6 +1,7 @@
 import { ApiError } from "../errors.ts";
 import { isoNow } from "../ids.ts";
 import { sha256Hex } from "./crypto.ts";
+import { logger } from "./logger.ts";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -20,16 +21,30 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
+ * Handed to `create`: the statement that records `answer` as the key's first
+ * response, for `create` to run in the same D1 batch that commits what it
+ * creates. Then no crash or failed write can leave a created resource behind a
+ * key that answers "still being processed": the resource and the answer to
+ * replay exist together or not at all. Null without an Idempotency-Key.
+ */
+export interface IdempotencyClaim {
+  storeAnswer(answer: StoredResponse): D1PreparedStatement | null;
+}
+
+/**
  * Runs `create` at most once per (project, operation, key). The key is claimed
  * with an insert before the work starts, so concurrent retries cannot both
  * create; a failed attempt frees the key so the client can retry with it.
+ * The final answer is stored after `create`; if that write fails but `create`
+ * already stored an answer with what it created, the request still succeeds
+ * and a retry replays that stored answer.
  */
 export async function withIdempotency(
   db: D1Database,
   options: { projectId: string; operation: string; key: string | undefined; request: unknown },
-  create: () => Promise<StoredResponse>,
+  create: (claim: IdempotencyClaim) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
-  if (!options.key) return { ...(await create()), replayed: false };
+  if (!options.key) return { ...(await create({ storeAnswer: () => null })), replayed: false };
   const { projectId, operation, key } = options;
   const requestHash = await sha256Hex(canonicalJson(options.request));
   const now = new Date();
@@ -64,9 +79,19 @@ export async function withIdempotency(
     return { status: existing.response_status, body: JSON.parse(existing.response_body), replayed: true };
   }
 
+  const store = (answer: StoredResponse) =>
+    db
+      .prepare("UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE project_id = ? AND operation = ? AND key = ?")
+      .bind(answer.status, JSON.stringify(answer.body), projectId, operation, key);
+  let storedWithCreate = false;
   let response: StoredResponse;
   try {
-    response = await create();
+    response = await create({
+      storeAnswer: (answer) => {
+        storedWithCreate = true;
+        return store(answer);
+      },
+    });
   } catch (error) {
     await db
       .prepare("DELETE FROM idempotency_keys WHERE project_id = ? AND operation = ? AND key = ?")
@@ -74,9 +99,11 @@ export async function withIdempotency(
       .run();
     throw error;
   }
-  await db
-    .prepare("UPDATE idempotency_keys SET response_status = ?, response_body = ? WHERE project_id = ? AND operation = ? AND key = ?")
-    .bind(response.status, JSON.stringify(response.body), projectId, operation, key)
-    .run();
+  try {
+    await store(response).run();
+  } catch (error) {
+    if (!storedWithCreate) throw error;
+    logger.warn("idempotent_answer_not_updated", { operation, error });
+  }
   return { ...response, replayed: false };
 }

@@ -1,5 +1,6 @@
 import { type ErrorDetail, ApiError } from "../errors.ts";
 import { jsonDepthExceeds } from "./json-depth.ts";
+import { foldFieldName } from "./unicode-fold.ts";
 
 /** No metadata body nests this deep; refusing deeper ones keeps the walks below bounded. */
 export const MAX_BODY_DEPTH = 32;
@@ -27,7 +28,20 @@ export const RAW_CONTENT_FIELDS = [
   "tool_trace",
 ] as const;
 
-const RAW = new Set<string>(RAW_CONTENT_FIELDS);
+/**
+ * Matched on folded names (see `foldFieldName`), singular and plural alike:
+ * the boundary is about what a field means, and `Prompt`, `aiOutput`,
+ * `sourceText`, `Embedding` or `tool​trace` mean the same as the canonical
+ * spelling.
+ */
+const RAW = new Set<string>(
+  RAW_CONTENT_FIELDS.flatMap((field) => {
+    const folded = foldFieldName(field);
+    return folded.endsWith("s") ? [folded, folded.slice(0, -1)] : [folded, `${folded}s`];
+  }),
+);
+
+export const isRawContentField = (name: string): boolean => RAW.has(foldFieldName(name));
 
 /**
  * The allowed shape of a body: `true` for a field whose value the schema
@@ -47,7 +61,7 @@ export function rawContentPaths(value: unknown, path: string[] = []): string[] {
   if (!isObject(value)) return [];
   return Object.entries(value).flatMap(([key, item]) => {
     const here = [...path, key];
-    return RAW.has(key) ? [here.join(".")] : rawContentPaths(item, here);
+    return isRawContentField(key) ? [here.join(".")] : rawContentPaths(item, here);
   });
 }
 

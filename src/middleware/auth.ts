@@ -26,7 +26,7 @@ export const requireAdminToken = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearerToken(c.req.header("Authorization"));
   if (token === null) throw new ApiError("missing_api_key", { message: "The admin token is required." });
   if (!(await secretsEqual(token, expected))) {
-    throw new ApiError("invalid_api_key", { message: "The admin token is invalid." });
+    await limitFailedAuthentication(c, new ApiError("invalid_api_key", { message: "The admin token is invalid." }));
   }
   await next();
 });

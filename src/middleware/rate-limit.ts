@@ -26,15 +26,24 @@ export async function enforceKeyRateLimit(c: Context<AppEnv>, auth: AuthContext)
 }
 
 /**
- * Called when a presented key was refused. Failed attempts are counted per
- * client IP in their own, much smaller window; past it the answer becomes 429
- * instead of 401. Valid keys from the same IP are not affected, so one broken
- * client behind a shared address does not lock its neighbours out. Requests
- * without `CF-Connecting-IP` (never the case behind Cloudflare) are not counted.
+ * Refusals that mean "this secret is not one Kivo issued": a guessed or forged
+ * API key, admin token (also answered `invalid_api_key`) or worker credential.
+ * An expired or revoked worker credential was genuine, so it is not a guess.
+ */
+const GUESSED_SECRET: ReadonlySet<string> = new Set(["invalid_api_key", "invalid_worker_credential"]);
+
+/**
+ * Called when a presented secret was refused. Failed attempts are counted per
+ * client IP in their own, much smaller window, shared by API keys, the admin
+ * token and worker credentials so switching targets buys no extra guesses;
+ * past it the answer becomes 429 instead of 401. Valid secrets from the same
+ * IP are not affected, so one broken client behind a shared address does not
+ * lock its neighbours out. Requests without `CF-Connecting-IP` (never the case
+ * behind Cloudflare) are not counted.
  */
 export async function limitFailedAuthentication(c: Context<AppEnv>, error: unknown): Promise<never> {
   const ip = c.req.header("CF-Connecting-IP");
-  if (error instanceof ApiError && error.code === "invalid_api_key" && ip) {
+  if (error instanceof ApiError && GUESSED_SECRET.has(error.code) && ip) {
     const now = Date.now();
     const decision = await hitOrFailOpen(c, "auth_failures", `auth-failures:${ip}`, AUTH_FAILURE_LIMIT, now);
     if (decision && !decision.allowed) {

@@ -2,6 +2,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import type { ErrorCode } from "../errors.ts";
 import { bearerToken } from "../services/tenancy/auth.ts";
+import { limitFailedAuthentication } from "./rate-limit.ts";
 import type { WorkerCredentialClaims } from "../schemas/enterprise-worker.ts";
 import { verifyWorkerCredential } from "../services/enterprise-worker/credentials.ts";
 
@@ -10,12 +11,15 @@ export const WORKER_CREDENTIAL_ERRORS = [
   "invalid_worker_credential",
   "worker_credential_expired",
   "worker_credential_revoked",
+  "rate_limited",
   "service_unavailable",
 ] as const satisfies ErrorCode[];
 
 /** Authorizes a request on `/…/{reviewRunId}/…` with that run's worker credential (never an API key). */
 export const requireWorkerCredential = createMiddleware<AppEnv>(async (c, next) => {
-  const claims = await verifyWorkerCredential(c.env, bearerToken(c.req.header("Authorization")), c.req.param("reviewRunId") ?? "");
+  const claims = await verifyWorkerCredential(c.env, bearerToken(c.req.header("Authorization")), c.req.param("reviewRunId") ?? "").catch(
+    (error: unknown) => limitFailedAuthentication(c, error),
+  );
   c.set("workerCredential", claims);
   await next();
 });

@@ -64,6 +64,20 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/**
+ * Submitted text made inert for the markdown report, which customers render in
+ * their own tools: a renderer that passes HTML through would run
+ * `<img onerror>` or `<iframe srcdoc>`, and one that follows links would open
+ * `[x](javascript:…)`. CommonMark's backslash escape turns each character below
+ * into plain text: `<`, `>` and `&` stop HTML, entities and autolinks, `[` and
+ * `]` stop links and images, backticks stop code spans swallowing our own, and
+ * the backslash itself is escaped so the input cannot cancel an escape.
+ * Everything else renders as typed; `oneLine` already rules out block syntax.
+ */
+function inertText(text: string): string {
+  return oneLine(text).replace(/[\\<>&[\]`]/g, (char) => `\\${char}`);
+}
+
 export function compileClaimReport(input: ReportInput): ClaimReport {
   const repairsByClaim = new Map(input.repairs.map((r) => [r.claimId, r]));
   const unsupported: UnsupportedClaimItem[] = [];
@@ -155,22 +169,22 @@ export function renderMarkdown(report: ClaimReport): string {
   if (report.unsupported_claims.length === 0) lines.push("- No unsupported claims were found in the structured verification results.");
   for (const item of report.unsupported_claims) {
     if (item.support_status === "contradicted") {
-      let line = `- Claim \`${item.claim_id}\`: The supplied sources contradict this claim: "${oneLine(item.claim_text)}"`;
-      if (item.source_quote !== null) line += ` (source: "${oneLine(item.source_quote)}")`;
-      if (item.suggested_repair !== null) line += `. Suggested repair: "${oneLine(item.suggested_repair)}"`;
+      let line = `- Claim \`${item.claim_id}\`: The supplied sources contradict this claim: "${inertText(item.claim_text)}"`;
+      if (item.source_quote !== null) line += ` (source: "${inertText(item.source_quote)}")`;
+      if (item.suggested_repair !== null) line += `. Suggested repair: "${inertText(item.suggested_repair)}"`;
       lines.push(line);
     } else {
-      lines.push(`- Claim \`${item.claim_id}\`: The supplied sources do not support this claim: "${oneLine(item.claim_text)}"`);
+      lines.push(`- Claim \`${item.claim_id}\`: The supplied sources do not support this claim: "${inertText(item.claim_text)}"`);
     }
   }
   lines.push("", "## Citation issues");
   if (report.citation_issues.length === 0) lines.push("- No citation issues were found in the structured verification results.");
-  for (const issue of report.citation_issues) lines.push(`- Claim \`${issue.claim_id}\`: ${oneLine(issue.message)}`);
+  for (const issue of report.citation_issues) lines.push(`- Claim \`${issue.claim_id}\`: ${inertText(issue.message)}`);
   lines.push("", "## Evidence notes");
   if (report.evidence_notes.length === 0) lines.push("- No partially supported claims were found in the structured verification results.");
   for (const note of report.evidence_notes) {
     const label = note.support_status === "partially_supported" ? "Partially supported" : "Insufficient context";
-    lines.push(`- Claim \`${note.claim_id}\` (${label}): ${oneLine(note.note)}`);
+    lines.push(`- Claim \`${note.claim_id}\` (${label}): ${inertText(note.note)}`);
   }
   lines.push("", "## Follow-up questions");
   for (const followUp of report.follow_ups) lines.push(`- ${followUp.question}`);

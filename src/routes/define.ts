@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
 import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
 import { withRateLimitHeaders } from "../middleware/rate-limit.ts";
+import { wellFormedJsonBody } from "../middleware/well-formed-body.ts";
 import type { Scope } from "../services/tenancy/scopes.ts";
 
 export const API_KEY_SCHEME = "ApiKey";
@@ -27,7 +28,7 @@ export const AUTH_ERRORS = [
   "insufficient_scope",
   "rate_limited",
 ] as const satisfies ErrorCode[];
-const ADMIN_ERRORS = ["missing_api_key", "invalid_api_key", "not_found"] as const satisfies ErrorCode[];
+const ADMIN_ERRORS = ["missing_api_key", "invalid_api_key", "not_found", "rate_limited"] as const satisfies ErrorCode[];
 const BODY_ERRORS = [
   "invalid_json",
   "validation_error",
@@ -78,6 +79,7 @@ export function defineRoute<const R extends RouteInput>(
         },
       }),
     );
+    if (route.request.body.content && "application/json" in route.request.body.content) middleware.push(wellFormedJsonBody);
     codes.push(...BODY_ERRORS);
   }
   if (route.request?.query || route.request?.params) codes.push("validation_error");

@@ -18,9 +18,20 @@ export const WorkerCredentialStatusSchema = z
   .object({
     credential_id: z.string().openapi({ example: "wcred_01hw87ffx88w7m4a4qn1v2z7g0" }),
     expires_at: TimestampSchema,
-    revoked: z.boolean(),
+    revoked: z.boolean().openapi({ description: "True once the run's credentials were revoked; revocation is final." }),
+    revoked_at: TimestampSchema.nullable().openapi({ description: "When the credentials were first revoked; kept on record." }),
   })
   .openapi("WorkerCredentialStatus", { description: "The run's current worker credential (never the token)." });
+
+export const CredentialRecordSchema = z
+  .object({
+    credential_id: z.string().openapi({ example: "wcred_01hw87ffx88w7m4a4qn1v2z7g0" }),
+    issued_at: TimestampSchema,
+    expires_at: TimestampSchema,
+    ended_at: TimestampSchema.nullable().openapi({ description: "When a rotation replaced it or a revocation ended it; null while active." }),
+    end_reason: z.enum(["rotated", "revoked"]).nullable(),
+  })
+  .openapi("WorkerCredentialRecord", { description: "One credential the run was issued, kept on record after it stops working (never the token)." });
 
 /** What Kivo knows about an Enterprise Worker run beyond the common run fields: metadata only. */
 export const EnterpriseWorkerDetailsSchema = z
@@ -38,10 +49,12 @@ export const EnterpriseWorkerDetailsSchema = z
     redacted_failure_categories: z.array(z.string()),
     artifact_summaries: z.array(ArtifactSummarySchema),
     credential: WorkerCredentialStatusSchema,
+    credential_history: z.array(CredentialRecordSchema).openapi({ description: "Every credential the run was issued, oldest first." }),
     event_count: z.number().int().nonnegative(),
     last_event_at: TimestampSchema.nullable(),
   })
   .openapi("PrivateWorkerDetails");
 
 export type ArtifactSummary = z.infer<typeof ArtifactSummarySchema>;
+export type CredentialRecord = z.infer<typeof CredentialRecordSchema>;
 export type EnterpriseWorkerDetails = z.infer<typeof EnterpriseWorkerDetailsSchema>;

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { GateVerdictValueSchema, IntendedUseSchema, RunStatusSchema, StrictnessSchema } from "./enums.ts";
 import type { AllowedFields } from "../lib/metadata-boundary.ts";
 import { HASH_PATTERN, EnterpriseWorkerDetailsSchema } from "./enterprise-worker-details.ts";
-import { credentialKind } from "../lib/credential-patterns.ts";
+import { credentialKind, credentialMessage, refuseCredential } from "../lib/credential-patterns.ts";
 import { ReviewRunSummarySchema } from "./review-run.ts";
 import { RequestIdSchema, TimestampSchema } from "./common.ts";
 
@@ -25,11 +25,13 @@ export const MAX_METADATA_STRING = 256;
 const MAX_SOURCES = 50;
 const MAX_LIST_ITEMS = 50;
 
+/** Every ID, label and pointer is stored and echoed back, so none may carry a credential. */
 const ShortString = z
   .string()
   .min(1)
   .max(MAX_METADATA_STRING)
-  .refine((value) => value.trim().length > 0, "Must not be only whitespace.");
+  .refine((value) => value.trim().length > 0, "Must not be only whitespace.")
+  .superRefine(refuseCredential);
 
 const Hash = z
   .string()
@@ -49,8 +51,8 @@ const EnterpriseWorkerMetadataSchema = z
     const bytes = new TextEncoder().encode(JSON.stringify(metadata)).length;
     if (bytes > 4096) ctx.addIssue({ code: "custom", message: `At most 4 KB serialized (got ${bytes} bytes).` });
     for (const [key, value] of Object.entries(metadata)) {
-      const kind = typeof value === "string" ? credentialKind(value) : null;
-      if (kind) ctx.addIssue({ code: "custom", path: [key], message: `Looks like a ${kind}; do not put credentials in metadata.` });
+      const kind = credentialKind(key) ?? (typeof value === "string" ? credentialKind(value) : null);
+      if (kind) ctx.addIssue({ code: "custom", path: [key], message: credentialMessage(kind) });
     }
   })
   .openapi("PrivateWorkerMetadata", {
@@ -143,7 +145,7 @@ export const WorkerEventBodySchema = z
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, "Must be 1–128 letters, digits, `.`, `_`, `:` or `-`.")
       .openapi({ description: "Chosen by the worker; a retry with the same ID answers the first result again.", example: "evt_01hw87k7ksmx3q6wfz9pmy9m2d" }),
     occurred_at: z.iso.datetime({ offset: true }).optional(),
-    review_run_id: z.string().max(MAX_METADATA_STRING).optional().openapi({ description: "If present, must be the run in the path." }),
+    review_run_id: z.string().max(MAX_METADATA_STRING).superRefine(refuseCredential).optional().openapi({ description: "If present, must be the run in the path." }),
     customer_run_id: ShortString.optional().openapi({ description: "If present, must be the run's `customer_run_id`." }),
     status: RunStatusSchema.optional().openapi({ description: "If present, the status the event implies: `processing`, `completed` or `failed`." }),
     gate_verdict: GateVerdictValueSchema.optional().openapi({ description: "Required on `completed`, refused on other events." }),
@@ -245,7 +247,10 @@ export const IssuedWorkerCredentialSchema = z
 export const CreatedEnterpriseWorkerRunSchema = z
   .object({
     review_run: EnterpriseWorkerRunSchema,
-    worker_credential: IssuedWorkerCredentialSchema,
+    worker_credential: IssuedWorkerCredentialSchema.nullable().openapi({
+      description:
+        "The run's credential. Always present on the first answer; an `Idempotency-Key` replay carries a newly issued one, or `null` once the run has finished or its credentials were revoked.",
+    }),
     request_id: RequestIdSchema,
   })
   .openapi("CreatedPrivateWorkerRun");

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { nullableRef } from "./nullable.ts";
 import { IntendedUseSchema, StrictnessSchema } from "./enums.ts";
 import { jsonDepthExceeds } from "../lib/json-depth.ts";
-import { credentialKind } from "../lib/credential-patterns.ts";
+import { credentialKind, credentialMessage, refuseCredential } from "../lib/credential-patterns.ts";
 
 /** Input limits (README, "Limits and billing"). */
 export const LIMITS = {
@@ -22,7 +22,7 @@ const notBlank = (value: string) => value.trim().length > 0;
 
 export const SourceInputSchema = z
   .strictObject({
-    title: z.string().min(1).max(LIMITS.titleChars).refine(notBlank, "Must not be only whitespace."),
+    title: z.string().min(1).max(LIMITS.titleChars).refine(notBlank, "Must not be only whitespace.").superRefine(refuseCredential),
     content: z
       .string()
       .min(1)
@@ -34,6 +34,7 @@ export const SourceInputSchema = z
       .string()
       .min(1)
       .max(100)
+      .superRefine(refuseCredential)
       .nullable()
       .optional()
       .openapi({ description: "How the output cites this source, e.g. `1` or `Refund policy`. Defaults to `source <n>`." }),
@@ -68,7 +69,7 @@ export const MetadataInputSchema = z
     if (bytes > LIMITS.metadataBytes) ctx.addIssue({ code: "custom", message: `At most 4 KB serialized (got ${bytes} bytes).` });
     for (const [path, value] of strings(metadata)) {
       const kind = credentialKind(value);
-      if (kind) ctx.addIssue({ code: "custom", path, message: `Looks like a ${kind}; do not put credentials in metadata.` });
+      if (kind) ctx.addIssue({ code: "custom", path, message: credentialMessage(kind) });
     }
   })
   .openapi("MetadataInput", {
@@ -104,8 +105,8 @@ export const ReviewRunInputSchema = z
     }),
     question: z.string().max(LIMITS.questionChars).nullable().optional(),
     metadata: nullableRef(MetadataInputSchema).optional(),
-    external_id: z.string().min(1).max(LIMITS.externalIdChars).nullable().optional().openapi({
-      description: "Your own ID for this output, to map results back (filter with `?external_id=`).",
+    external_id: z.string().min(1).max(LIMITS.externalIdChars).superRefine(refuseCredential).nullable().optional().openapi({
+      description: "Your own ID for this output, to map results back (filter with `?external_id=`). A value that looks like a credential is refused.",
     }),
   })
   .openapi("CreateReviewRunRequest", {

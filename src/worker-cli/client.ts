@@ -29,7 +29,8 @@ export class KivoRequestError extends CliError {
 
 export interface CreatedRun {
   review_run: { id: string; status: string };
-  worker_credential: { token: string; credential_id: string; expires_at: string; events_url: string };
+  /** Null only when a retried create finds the run already finished or revoked. */
+  worker_credential: { token: string; credential_id: string; expires_at: string; events_url: string } | null;
 }
 
 export interface EventResult {

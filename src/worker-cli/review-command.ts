@@ -103,6 +103,7 @@ async function openTarget(plan: TargetPlan, options: ReviewOptions, packet: Pack
     credential_ttl_seconds: 3600,
   }, `kivo-worker-${randomUUID()}`);
   log(`created run ${created.review_run.id}`);
+  if (!created.worker_credential) throw new CliError(`run ${created.review_run.id} was revoked or finished before this worker got a credential`, 1);
   return { client: plan.client, runId: created.review_run.id, credential: created.worker_credential.token };
 }
 

@@ -41,6 +41,9 @@ export const nastyString = fc.oneof(
     "9".repeat(400),
     "null",
     "NaN",
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad",
+    "ＡＩ＿ＯＵＴＰＵＴ",
+    "kivo_live_abcd\u200befgh1234567890",
   ),
   fc.nat({ max: 300_000 }).map((n) => "x".repeat(n)),
 );
@@ -127,3 +130,73 @@ export function rawBody(schema: JsonSchema | undefined, components: Components):
     fc.string({ maxLength: 200 }),
   );
 }
+
+/** Invisible characters a copy-paste can carry into a name or a secret. */
+const INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u034f", "\ufe0f"];
+/** Latin letters and a look-alike from Cyrillic or Greek. */
+const LOOK_ALIKES: Record<string, string[]> = { a: ["а", "α"], e: ["е", "ε"], o: ["о", "ο"], p: ["р", "ρ"], c: ["с"], i: ["і", "ι"], t: ["т", "τ"], x: ["х", "χ"], s: ["ѕ"] };
+const fullWidth = (char: string) => (/[!-~]/.test(char) ? String.fromCharCode(char.charCodeAt(0) + 0xfee0) : char);
+
+/** Inserts invisible characters between the characters of `text`. */
+const sprinkleInvisible = (text: string) =>
+  fc.array(fc.tuple(fc.nat({ max: text.length }), fc.constantFrom(...INVISIBLE)), { maxLength: 3 }).map((inserts) => {
+    const chars = [...text];
+    for (const [at, char] of inserts.sort(([a], [b]) => b - a)) chars.splice(Math.min(at, chars.length), 0, char);
+    return chars.join("");
+  });
+
+/** One of `names`, spelled the way a client might: any case, camelCase, other separators, full-width, look-alikes, invisible characters. */
+export function disguisedName(names: readonly string[]): fc.Arbitrary<string> {
+  return fc
+    .record({
+      name: fc.constantFrom(...names),
+      style: fc.constantFrom("snake", "camel", "pascal", "kebab", "dotted", "spaced", "upper"),
+      perChar: fc.array(fc.constantFrom("keep", "upper", "full", "alike"), { minLength: 40, maxLength: 40 }),
+    })
+    .chain(({ name, style, perChar }) => {
+      const words = name.split("_");
+      const cap = (w: string) => w[0]!.toUpperCase() + w.slice(1);
+      const joined = {
+        snake: words.join("_"),
+        camel: words[0] + words.slice(1).map(cap).join(""),
+        pascal: words.map(cap).join(""),
+        kebab: words.join("-"),
+        dotted: words.join("."),
+        spaced: words.join(" "),
+        upper: words.join("_").toUpperCase(),
+      }[style];
+      const spelled = [...joined]
+        .map((char, i) => {
+          const how = perChar[i % perChar.length];
+          const lower = char.toLowerCase();
+          if (how === "upper") return char.toUpperCase();
+          if (how === "full") return fullWidth(char);
+          if (how === "alike" && LOOK_ALIKES[lower]) return LOOK_ALIKES[lower]![0]!;
+          return char;
+        })
+        .join("");
+      return sprinkleInvisible(spelled);
+    });
+}
+
+/** A credential of a shape Kivo refuses, possibly with invisible characters inside. */
+export const disguisedCredential = fc
+  .constantFrom(
+    `kivo_live_${"a1B2".repeat(8)}`,
+    `KIVO_TEST_${"A1B2".repeat(8)}`,
+    `kivo_admin_${"a1B2".repeat(8)}`,
+    `whsec_${"a1B2".repeat(8)}`,
+    `sk-proj-${"a1B2c3D4".repeat(4)}`,
+    `sk-ant-api03-${"a1B2c3D4".repeat(4)}`,
+    "AIzaSy0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "postgres://kivo:s3cret-pw@db.internal/kivo",
+    `sk_live_${"a1B2".repeat(6)}`,
+  )
+  .chain(sprinkleInvisible);
+
+/** Wraps `value` under `key` inside 0–5 levels of objects and arrays. */
+export const buried = (key: string, value: unknown) =>
+  fc.array(fc.oneof(fc.constant("array"), fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== "__proto__")), { maxLength: 5 }).map((levels) =>
+    levels.reduceRight<unknown>((inner, level) => (level === "array" ? [inner] : { [level]: inner }), { [key]: value }),
+  );

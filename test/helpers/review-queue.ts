@@ -18,9 +18,9 @@ const authOf = (tenant: Tenant): AuthContext => ({
 });
 
 /** A stored, queued run whose message we deliver by hand. */
-export async function queuedRun(tenant: Tenant): Promise<string> {
+export async function queuedRun(tenant: Tenant, captureMethod: "api" | "upload" = "api"): Promise<string> {
   const [run] = await createReviewRuns(env, authOf(tenant), [ReviewRunInputSchema.parse(SEED_PACKET)], {
-    captureMethod: "api",
+    captureMethod,
     enqueue: false,
   });
   return run!.id;

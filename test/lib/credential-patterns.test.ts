@@ -22,6 +22,27 @@ const SAMPLES: readonly [sample: string, kind: string][] = [
   ["xoxb-1234567890-abcdef", "Slack token"],
   ["xoxs-1234567890-abcdef", "Slack token"],
   ["xoxo-1234567890-abcdef", "Slack token"], // report only
+  // Shapes neither list knew (issue 14, item 3).
+  ["KIVO_LIVE_ABCDEF1234567890", "Kivo API key"],
+  [`kivo_admin_${"a1B2".repeat(8)}`, "Kivo admin token"],
+  [`whsec_${"a1B2".repeat(8)}`, "Stripe webhook secret"],
+  [`sk-proj-${"a1B2_c3D4-".repeat(4)}`, "OpenAI API key"],
+  [`sk-${"a1B2c3D4".repeat(4)}`, "OpenAI API key"],
+  [`sk-ant-api03-${"a1B2c3D4".repeat(4)}`, "Anthropic API key"],
+  ["AIzaSy0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV", "Google API key"],
+  ["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "JSON web token"],
+  ["postgres://kivo:s3cret-pw@db.internal:5432/kivo", "URL with a password"],
+  ["mongodb+srv://admin:hunter2@cluster0.example.net", "URL with a password"],
+  ["ASIAABCDEFGHIJKLMNOP", "AWS access key"],
+];
+
+/** The same secrets as a person would paste them after a trip through a chat app or a spreadsheet. */
+const DISGUISED: readonly [disguised: string, kind: string][] = [
+  ["kivo_live_abcd\u200befgh1234567890", "Kivo API key"],
+  ["kivo\u2060_live_\u00adabcdef1234567890", "Kivo API key"],
+  ["\uff4b\uff49\uff56\uff4f_live_abcdef1234567890", "Kivo API key"], // full-width "kivo"
+  ["sk_live_abc\ufeffdef1234567890", "Stripe secret key"],
+  ["AKIA\u200dABCDEFGHIJKLMNOP", "AWS access key"],
 ];
 
 const redact = (text: string) => CREDENTIAL_REDACTION_PATTERNS.reduce((out, pattern) => out.replace(pattern, "[redacted]"), text);
@@ -31,11 +52,26 @@ describe("credential patterns", () => {
     expect(credentialKind(`value: ${sample} end`)).toBe(kind);
   });
 
+  it.each(DISGUISED)("sees through invisible characters and width in %j", (disguised, kind) => {
+    expect(credentialKind(`value: ${disguised} end`)).toBe(kind);
+  });
+
   it.each(SAMPLES)("redacts %s", (sample) => {
     expect(redact(`value: ${sample} end`)).not.toContain(sample);
   });
 
-  it.each(["kivo_live_short", "sk_live_1234", "the bearer of bad news", "xoxb-123", "AKIA1234", "plain text"])(
+  it.each([
+    "kivo_live_short",
+    "sk_live_1234",
+    "the bearer of bad news",
+    "xoxb-123",
+    "AKIA1234",
+    "plain text",
+    "sk-learn is a library",
+    "https://docs.example.com/path?q=1",
+    "mailto:support@example.com",
+    "eyJhbGciOiJIUzI1NiJ9 alone",
+  ])(
     "leaves %s alone",
     (text) => {
       expect(credentialKind(text)).toBeNull();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { waitForRun } from "../helpers/runs.ts";
 import { OUTPUT_CANARY, SOURCE_CANARY } from "./patterns.ts";
@@ -37,5 +37,29 @@ describe("log hygiene canaries", () => {
       body: `{"ai_output": "${OUTPUT_CANARY}`,
     });
     expect(broken.status).toBe(400);
+  });
+
+  it("logs each request by its route template, so a report link's token never reaches a log", async () => {
+    const tenant = await seedTenant();
+    const created = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: packet, headers: { Prefer: "wait=10" } });
+    const runId = ((await created.json()) as { id: string }).id;
+    const link = await call(`/v1/review-runs/${runId}/report-links`, { method: "POST", key: tenant.apiKey, json: {} });
+    const url = ((await link.json()) as { url: string }).url;
+    const token = url.split("/").pop()!;
+
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      expect((await call(`/v1/report-links/${token}`)).status).toBe(200);
+      expect((await call(`/v1/report-links/${token.slice(0, -3)}xyz`)).status).toBe(404);
+    } finally {
+      spy.mockRestore();
+    }
+    const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "request");
+    expect(requests.map(({ route, status }) => [route, status])).toEqual([
+      ["/v1/report-links/:token", 200],
+      ["/v1/report-links/:token", 404],
+    ]);
+    expect(lines.join("\n")).not.toContain(token.split(".")[1]);
   });
 });

@@ -10,6 +10,8 @@ export const LEAK_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
   { name: "API key", pattern: /kivo_(?:live|test)_[0-9A-Za-z]{32}/ },
   { name: "worker credential", pattern: /kivo_wrk_[0-9A-Za-z_-]{16,}/ },
   { name: "admin token", pattern: /test-admin-token|kivo_admin_[0-9A-Za-z]{16,}/ },
+  // A report link's token: base64url of `{"lid":"rlink_…` and its signature.
+  { name: "report link token", pattern: /eyJsaWQiOiJybGlua[0-9A-Za-z_-]*\.[0-9A-Za-z_-]{20,}/ },
   { name: "output canary", pattern: new RegExp(OUTPUT_CANARY) },
   { name: "source canary", pattern: new RegExp(SOURCE_CANARY) },
   { name: "seed output text", pattern: /refunds for any order within 60 days/ },

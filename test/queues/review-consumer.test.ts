@@ -32,6 +32,31 @@ describe("the review queue consumer", () => {
     expect(await artifactsOf(tenant, runId)).toEqual(clean);
   });
 
+  it("keeps no claims or report for a run that was failed while the engine ran", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const realGet = env.SOURCES.get.bind(env.SOURCES);
+    // The sweeper gives up on the run between the consumer's claim and its write.
+    vi.spyOn(env.SOURCES, "get").mockImplementation(async (key: string) => {
+      await env.DB.prepare("UPDATE review_runs SET status = 'failed', error_code = 'processing_stalled' WHERE id = ?").bind(runId).run();
+      return realGet(key);
+    });
+    const result = await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await artifactsOf(tenant, runId)).toMatchObject({ status: "failed", claims: [], claim_report: null, verification_results: [], rows: 0 });
+    const report = await call(`/v1/review-runs/${runId}/claim-report`, { key: tenant.apiKey });
+    expect(report.status).toBe(404);
+  });
+
+  it("serves no artifacts for a failed run even if rows exist", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
+    expect((await artifactsOf(tenant, runId)).claims.length).toBeGreaterThan(0);
+    await env.DB.prepare("UPDATE review_runs SET status = 'failed' WHERE id = ?").bind(runId).run();
+    expect(await artifactsOf(tenant, runId)).toMatchObject({ status: "failed", claims: [], claim_report: null, source_spans: [] });
+  });
+
   it("retries a transient failure with backoff and then completes", async () => {
     const tenant = await seedTenant();
     const runId = await queuedRun(tenant);

@@ -107,7 +107,8 @@ describe("report links", () => {
     const before = Date.now();
     const { response, body } = await createLink(tenant, run.id);
     expect(response.status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(["expires_at", "request_id", "review_run_id", "url"]);
+    expect(Object.keys(body).sort()).toEqual(["expires_at", "id", "request_id", "review_run_id", "revoked_at", "url"]);
+    expect(body).toMatchObject({ id: expect.stringMatching(/^rlink_[0-9a-z]{26}$/), revoked_at: null });
     expect(body.review_run_id).toBe(run.id);
     expect(body.url).toMatch(/^http:\/\/kivo\.test\/v1\/report-links\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const expiresAt = Date.parse(body.expires_at);
@@ -146,9 +147,16 @@ describe("report links", () => {
     const token = (body.url as string).split("/").pop()!;
     const [payload, signature] = token.split(".") as [string, string];
     const flip = (text: string, at: number) => text.slice(0, at) + (text[at] === "A" ? "B" : "A") + text.slice(at + 1);
-    const claims = { run: run.id, project: tenant.projectId, exp: Math.floor(Date.now() / 1000) + 3600 };
+    const claims = { lid: body.id, run: run.id, project: tenant.projectId, exp: Math.floor(Date.now() / 1000) + 3600 };
     const otherPayload = base64UrlEncode(utf8.encode(JSON.stringify(claims)));
-    const expired = await signReportLink(secret, { runId: run.id, projectId: tenant.projectId, expiresAt: Date.now() - 1000 });
+    const expired = await signReportLink(secret, { linkId: body.id, runId: run.id, projectId: tenant.projectId, expiresAt: Date.now() - 1000 });
+    // Signed with the real secret, but for a link Kivo never issued.
+    const unissued = await signReportLink(secret, {
+      linkId: "rlink_01hw87ffx88w7m4a4qn1v2z7g0",
+      runId: run.id,
+      projectId: tenant.projectId,
+      expiresAt: Date.now() + 60_000,
+    });
 
     const bad = {
       "altered payload": `${flip(payload, 5)}.${signature}`,
@@ -157,6 +165,7 @@ describe("report links", () => {
       "signed with another key": `${otherPayload}.${await hmacSign("not-the-secret", "report-link.v1", otherPayload)}`,
       "signed as a list cursor": `${otherPayload}.${await hmacSign(secret, "list-cursor.v1", otherPayload)}`,
       expired,
+      unissued,
       "no signature": payload,
       garbage: "not-a-token",
       "too long": `${payload}.${"A".repeat(600)}`,
@@ -164,7 +173,7 @@ describe("report links", () => {
     for (const [name, bogus] of Object.entries(bad)) {
       const response = await call(`/v1/report-links/${bogus}`);
       const error = await expectError(response, 404, "not_found");
-      expect(error.error.message, name).toMatch(/invalid or has expired/);
+      expect(error.error.message, name).toMatch(/invalid, expired or revoked/);
     }
     expect((await open(body.url)).status).toBe(200);
   });
@@ -173,15 +182,54 @@ describe("report links", () => {
     const owner = await seedTenant();
     const stranger = await seedTenant();
     const run = await completedRun(owner);
-    const forged = await signReportLink(secret, { runId: run.id, projectId: stranger.projectId, expiresAt: Date.now() + 60_000 });
+    const { body } = await createLink(owner, run.id);
+    const forged = await signReportLink(secret, { linkId: body.id, runId: run.id, projectId: stranger.projectId, expiresAt: Date.now() + 60_000 });
     await expectError(await call(`/v1/report-links/${forged}`), 404, "not_found");
     await expectError((await createLink(stranger, run.id)).response, 404, "not_found");
   });
 
   it("verify to the run, project and whole-second expiry they were signed with", async () => {
     const expiresAt = Date.UTC(2026, 3, 27, 16, 20, 24);
-    const token = await signReportLink(secret, { runId: "run_x", projectId: "p", expiresAt: expiresAt + 999 });
-    expect(await verifyReportLink(secret, token, expiresAt - 1)).toEqual({ runId: "run_x", projectId: "p", expiresAt });
+    const linkId = "rlink_01hw87ffx88w7m4a4qn1v2z7g0";
+    const token = await signReportLink(secret, { linkId, runId: "run_x", projectId: "p", expiresAt: expiresAt + 999 });
+    expect(await verifyReportLink(secret, token, expiresAt - 1)).toEqual({ linkId, runId: "run_x", projectId: "p", expiresAt });
     expect(await verifyReportLink(secret, token, expiresAt)).toBeNull();
+  });
+
+  it("can be revoked by the project before they expire, one link at a time", async () => {
+    const tenant = await seedTenant();
+    const stranger = await seedTenant();
+    const run = await completedRun(tenant);
+    const first = (await createLink(tenant, run.id)).body;
+    const second = (await createLink(tenant, run.id)).body;
+    const revokePath = (runId: string, linkId: string) => `/v1/review-runs/${runId}/report-links/${linkId}/revoke`;
+
+    // Another project cannot revoke it, nor can the link be named under another run.
+    await expectError(await call(revokePath(run.id, first.id), { method: "POST", key: stranger.apiKey }), 404, "not_found");
+    const other = await completedRun(tenant);
+    await expectError(await call(revokePath(other.id, first.id), { method: "POST", key: tenant.apiKey }), 404, "not_found");
+    expect((await open(first.url)).status).toBe(200);
+
+    const revoked = await call(revokePath(run.id, first.id), { method: "POST", key: tenant.apiKey });
+    const revokedBody = (await revoked.json()) as Json;
+    expect(revoked.status).toBe(200);
+    expect(revokedBody).toMatchObject({ id: first.id, review_run_id: run.id, expires_at: first.expires_at, revoked_at: expect.any(String) });
+    expect(JSON.stringify(revokedBody)).not.toContain(first.url.split("/").pop());
+
+    const error = await expectError(await open(first.url), 404, "not_found");
+    expect(error.error.message).toMatch(/revoked/);
+    expect((await open(second.url)).status).toBe(200);
+    // The project can find its links again (never their tokens), revoked ones marked.
+    const listed = await call(`/v1/review-runs/${run.id}/report-links`, { key: tenant.apiKey });
+    const list = (await listed.json()) as Json;
+    expect(list.items).toEqual([
+      { id: second.id, review_run_id: run.id, expires_at: second.expires_at, revoked_at: null },
+      { id: first.id, review_run_id: run.id, expires_at: first.expires_at, revoked_at: revokedBody.revoked_at },
+    ]);
+    expect(JSON.stringify(list)).not.toContain(first.url.split("/").pop());
+    await expectError(await call(`/v1/review-runs/${run.id}/report-links`, { key: stranger.apiKey }), 404, "not_found");
+    // Revoking again is harmless and keeps the first time.
+    const again = (await (await call(revokePath(run.id, first.id), { method: "POST", key: tenant.apiKey })).json()) as Json;
+    expect(again.revoked_at).toBe(revokedBody.revoked_at);
   });
 });

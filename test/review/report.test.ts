@@ -39,4 +39,21 @@ describe("claim report", () => {
     expect(result.claim_report.metadata.leakage_check).toEqual({ passed: true, errors: [] });
     expect(result.claim_report.unsupported_claims[0]?.suggested_repair).toBe("Customers can request refunds within 30 days");
   });
+
+  it("renders markup from the output as text in the markdown report, so no renderer runs it", () => {
+    const hostile = [
+      "Customers can request a refund within 60 days <img src=x onerror=alert(1)>.",
+      "Refunds take 90 days <iframe srcdoc=\"<script>alert(1)</script>\"></iframe>.",
+      "Every order ships free in 45 days, see [the policy](javascript:alert(1)) and ![x](https://evil.example/p.png).",
+      "Refunds are paid in 70 days \\<script>alert(2)</script> and `code` &lt;b&gt;.",
+    ].join(" ");
+    const { markdown } = review(hostile, [REFUND_POLICY]).claim_report;
+    expect(markdown).toContain("\\<img src=x onerror=alert(1)\\>");
+    // What a CommonMark renderer sees once backslash escapes are taken as text: no tag, no link, no image, no entity.
+    const active = markdown.replace(/\\[\\<>&[\]`]/g, "");
+    expect(active).not.toMatch(/<[a-z!/]/i);
+    expect(active).not.toMatch(/\]\(/);
+    expect(active).not.toMatch(/&[a-z#]/i);
+    for (const payload of ["onerror=alert(1)", "srcdoc=", "javascript:alert(1)"]) expect(markdown).toContain(payload);
+  });
 });

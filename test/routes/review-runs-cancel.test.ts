@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { REVIEW_QUEUE_NAME } from "../../src/queues/review-consumer.ts";
-import { call, expectError, seedTenant } from "../helpers/harness.ts";
+import { SCOPES } from "../../src/services/tenancy/scopes.ts";
+import { addKey, call, expectError, seedTenant } from "../helpers/harness.ts";
+import { createRun, readRun } from "./enterprise-worker/helpers.ts";
 import { artifactsOf, deliver, message, queuedRun } from "../helpers/review-queue.ts";
 import type { Json } from "../helpers/runs.ts";
 
@@ -23,5 +25,27 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
     await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
     const body = await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "run_not_cancellable");
     expect(body.error.message).toContain("completed");
+  });
+
+  it("needs the scope that created the run: a hosted-only key cannot stop a private-worker run", async () => {
+    const tenant = await seedTenant();
+    const { id } = await createRun(tenant);
+    const hostedOnly = await addKey(tenant, SCOPES.filter((scope) => scope !== "private_worker_runs:create"));
+    const body = await expectError(await call(`/v1/review-runs/${id}/cancel`, { method: "POST", key: hostedOnly }), 403, "insufficient_scope");
+    expect(body.error.message).toContain("private_worker_runs:create");
+    expect((await readRun(tenant, id)).status).toBe("queued");
+
+    const both = await addKey(tenant, ["review_runs:create", "review_runs:read", "private_worker_runs:create"]);
+    const cancelled = await call(`/v1/review-runs/${id}/cancel`, { method: "POST", key: both });
+    expect(((await cancelled.json()) as Json).status).toBe("cancelled");
+  });
+
+  it("needs imports:create to cancel an imported run", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant, "upload");
+    const noImports = await addKey(tenant, SCOPES.filter((scope) => scope !== "imports:create"));
+    await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: noImports }), 403, "insufficient_scope");
+    const response = await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey });
+    expect(((await response.json()) as Json).status).toBe("cancelled");
   });
 });

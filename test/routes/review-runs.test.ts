@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "../../src/routes/review-runs/examples.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { ADMIN_EXPORT_PACKET, SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
@@ -142,6 +142,14 @@ describe("bad input creates nothing", () => {
     ["unknown strictness", { ...SEED_PACKET, strictness: "lenient" }, ["strictness"]],
     ["non-object metadata", { ...SEED_PACKET, metadata: ["a"] }, ["metadata"]],
     ["a credential in metadata", { ...SEED_PACKET, metadata: { note: `key kivo_live_${"A".repeat(32)}` } }, ["metadata.note"]],
+    ["a Kivo key split by U+200B in metadata", { ...SEED_PACKET, metadata: { note: `kivo_live_abcd\u200b${"A".repeat(28)}` } }, ["metadata.note"]],
+    ["an OpenAI key in metadata", { ...SEED_PACKET, metadata: { note: `sk-proj-${"a1B2c3D4".repeat(4)}` } }, ["metadata.note"]],
+    ["a credential as external_id", { ...SEED_PACKET, external_id: `whsec_${"a1B2".repeat(8)}` }, ["external_id"]],
+    [
+      "a credential as a source label",
+      { ...SEED_PACKET, sources: [{ ...SEED_PACKET.sources[0], citation_label: "postgres://kivo:pw@db/kivo" }] },
+      ["sources.0.citation_label"],
+    ],
     ["an unknown field", { ...SEED_PACKET, surprise: 1 }, ["(root)"]],
   ];
 
@@ -186,6 +194,38 @@ describe("Idempotency-Key", () => {
     expect((await storedState(tenant)).runs).toBe(1);
   });
 
+  it("answers a retry with the run even when storing the first answer after the create fails", async () => {
+    const tenant = await seedTenant();
+    const realPrepare = env.DB.prepare.bind(env.DB);
+    // D1 refuses the write that records the answer once the run exists (the batch that created it went through).
+    const spy = vi.spyOn(env.DB, "prepare").mockImplementation((query: string) => {
+      const statement = realPrepare(query);
+      if (!query.startsWith("UPDATE idempotency_keys")) return statement;
+      const bind = statement.bind.bind(statement);
+      statement.bind = (...values: unknown[]) => {
+        const bound = bind(...values);
+        bound.run = async () => {
+          throw new Error("D1_ERROR: storage operation exceeded timeout");
+        };
+        return bound;
+      };
+      return statement;
+    });
+    const headers = { "Idempotency-Key": "lost-answer" };
+    let first: Awaited<ReturnType<typeof createRun>>;
+    try {
+      first = await createRun(tenant, SEED_PACKET, headers);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(first.response.status).toBe(202);
+    const again = await createRun(tenant, SEED_PACKET, headers);
+    expect(again.response.status).toBe(202);
+    expect(again.response.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(again.body.review_run.id).toBe(first.body.review_run.id);
+    expect((await storedState(tenant)).runs).toBe(1);
+  });
+
   it("refuses the same key with a different body", async () => {
     const tenant = await seedTenant();
     await createRun(tenant, SEED_PACKET, { "Idempotency-Key": "k1" });
@@ -222,6 +262,27 @@ describe("Prefer: wait", () => {
     expect(keysOf(body)).toEqual(expect.arrayContaining(keysOf(RUN_EXAMPLE)));
     const stored = (await (await call(`/v1/review-runs/${body.id}`, { key: tenant.apiKey })).json()) as Json;
     expect({ ...stored, request_id: null }).toEqual({ ...body, request_id: null });
+  });
+
+  it("is a deadline: past it the answer is the usual 202, and the run still completes", async () => {
+    const tenant = await seedTenant();
+    const realBatch = env.DB.batch.bind(env.DB);
+    // Storing the review takes 2.5 s, well past a 1 s wait.
+    const spy = vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
+      if (statements.length > 3) await new Promise((resolve) => setTimeout(resolve, 2500));
+      return realBatch(statements);
+    });
+    try {
+      const started = Date.now();
+      const { response, body } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=1" });
+      const elapsed = Date.now() - started;
+      expect(response.status).toBe(202);
+      expect(response.headers.get("Preference-Applied")).toBeNull();
+      expect(elapsed).toBeLessThan(2000);
+      expect((await waitForRun(tenant, body.review_run.id)).status).toBe("completed");
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("is ignored without the header or with wait=0", async () => {

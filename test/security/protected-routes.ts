@@ -61,6 +61,20 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   onHostedRun("/claim-report", "GET", "review_runs:read"),
   onHostedRun("/cancel", "POST", "review_runs:create"),
   onHostedRun("/report-links", "POST", "review_runs:read"),
+  onHostedRun("/report-links", "GET", "review_runs:read"),
+  {
+    method: "POST",
+    template: "/v1/review-runs/{reviewRunId}/report-links/{linkId}/revoke",
+    scope: "review_runs:read",
+    request: async (tenant) => {
+      const created = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: SEED_PACKET, headers: { Prefer: "wait=10" } });
+      const runId = ((await created.json()) as { id: string }).id;
+      const link = await call(`/v1/review-runs/${runId}/report-links`, { method: "POST", key: tenant.apiKey, json: {} });
+      const linkId = ((await link.json()) as { id: string }).id;
+      return { path: `/v1/review-runs/${runId}/report-links/${linkId}/revoke` };
+    },
+    missingResource: () => ({ path: `/v1/review-runs/${missingRun()}/report-links/rlink_01hw87ffx88w7m4a4qn1v2z7g0/revoke` }),
+  },
 ];
 
 // Enterprise Worker routes that take an API key (the events route takes the run's worker credential instead).

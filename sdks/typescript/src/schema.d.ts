@@ -41,7 +41,7 @@ export interface paths {
         put?: never;
         /**
          * Create a review run
-         * @description Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` to have small packets reviewed inline.
+         * @description Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` (N ≤ 10) to have the packet reviewed inline: the answer is `200` with the completed run if the review finishes within N seconds of the request, otherwise the usual `202` (the review carries on and the run completes as if queued).
          *
          *     Required scope: `review_runs:create`.
          */
@@ -151,7 +151,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a queued review run
-         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance.
+         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).
          *
          *     Required scope: `review_runs:create`.
          */
@@ -423,15 +423,43 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a run's reviewer links
+         * @description The run's report links, newest first (at most 100), with their expiry and revocation time, so a link can be found and revoked. Tokens are never stored, so no `url` is listed.
+         *
+         *     Required scope: `review_runs:read`.
+         */
+        get: operations["listReportLinks"];
         put?: never;
         /**
          * Create a reviewer link to the report page
-         * @description A signed, expiring URL that opens the run's HTML reviewer page (the same page as `GET …/claim-report?format=html`) without an API key, for reviewers who have none. Nothing is stored: the link cannot be revoked before it expires except by rotating `KIVO_SIGNING_SECRET`, so keep `expires_in_seconds` short. Answers 404 until the run completes.
+         * @description A signed, expiring URL that opens the run's HTML reviewer page (the same page as `GET …/claim-report?format=html`) without an API key, for reviewers who have none. The token is not stored; the link's `id` is, so the project can revoke it before it expires (`POST …/report-links/{linkId}/revoke`). Answers 404 until the run completes.
          *
          *     Required scope: `review_runs:read`.
          */
         post: operations["createReportLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/review-runs/{reviewRunId}/report-links/{linkId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a reviewer link
+         * @description The link stops opening the page from the next request on (404, like an expired link); the run and its other links are unaffected. Revoking twice is harmless and keeps the first time. A link of another run or project answers 404.
+         *
+         *     Required scope: `review_runs:read`.
+         */
+        post: operations["revokeReportLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -447,7 +475,7 @@ export interface paths {
         };
         /**
          * Open a reviewer link
-         * @description The HTML reviewer page of the run a report link names; the link's signature is the authorization, no API key. An expired, altered or unknown link, or one whose run no longer exists, answers 404.
+         * @description The HTML reviewer page of the run a report link names; the link's signature is the authorization, no API key. An expired, revoked, altered or unknown link, or one whose run no longer exists, answers 404.
          */
         get: operations["openReportLink"];
         put?: never;
@@ -469,7 +497,7 @@ export interface paths {
         put?: never;
         /**
          * Create a metadata-only Enterprise Worker run
-         * @description Creates a run that your own worker reviews in your environment, and returns its one-run worker credential (the token is shown once). Kivo stores metadata only: a body naming a raw-content field anywhere (`ai_output`, `prompt`, `messages`, `source_text`, `source_spans`, `retrieved_context`, `embeddings`, `screenshots`, `uploads`, `tool_trace`) is refused with `422 raw_content_rejected`, any other undocumented field with `422 unknown_field`, and nothing is created. Counts against the monthly allowance. With `Idempotency-Key`, a retry answers the same run; as Kivo keeps no token, it carries a newly issued credential and the first one is refused from then on.
+         * @description Creates a run that your own worker reviews in your environment, and returns its one-run worker credential (the token is shown once). Kivo stores metadata only: a body naming a raw-content field anywhere and in any spelling (`ai_output`, `prompt`, `messages`, `source_text`, `source_spans`, `retrieved_context`, `embeddings`, `screenshots`, `uploads`, `tool_trace`; compared after Unicode NFKC, case-folding and removing separators, accents, invisible characters and look-alike letters, singular or plural) is refused with `422 raw_content_rejected`, any other undocumented field with `422 unknown_field`, and nothing is created. IDs, labels and metadata that look like credentials are refused with `400 validation_error`. Counts against the monthly allowance. With `Idempotency-Key`, a retry answers the first response; as Kivo keeps no token, it carries a newly issued credential (the first one is refused from then on), or `worker_credential: null` once the run has finished or its credentials were revoked.
          *
          *     Required scope: `private_worker_runs:create`.
          */
@@ -491,7 +519,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate the run's worker credential
-         * @description Issues a new worker credential (the token is shown once). The previous token is refused from this moment with `401 worker_credential_revoked`. Also re-authorizes a run whose credentials were revoked; a finished run answers `409 run_already_terminal`.
+         * @description Issues a new worker credential (the token is shown once). The previous token is refused from this moment with `401 worker_credential_revoked`. A finished run answers `409 run_already_terminal`; a run whose credentials were revoked answers `409 credential_revoked` (revocation is final).
          *
          *     Required scope: `private_worker_runs:create`.
          */
@@ -513,7 +541,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke the run's worker credential
-         * @description Leaves the run without an active credential: every later event fails closed with `401 worker_credential_revoked` until a new credential is issued by rotation. Revoking twice is harmless.
+         * @description Leaves the run without an active credential, for good: every later event fails closed with `401 worker_credential_revoked`, and neither a rotation nor an `Idempotency-Key` replay of the create issues a new one. The revocation time stays on the run (`credential.revoked_at`). Revoking twice is harmless and keeps the first time.
          *
          *     Required scope: `private_worker_runs:create`.
          */
@@ -785,7 +813,7 @@ export interface components {
             semantic_judge?: "auto" | "off" | "required";
             question?: string | null;
             metadata?: components["schemas"]["MetadataInput"] | null;
-            /** @description Your own ID for this output, to map results back (filter with `?external_id=`). */
+            /** @description Your own ID for this output, to map results back (filter with `?external_id=`). A value that looks like a credential is refused. */
             external_id?: string | null;
         };
         SourceInput: {
@@ -825,7 +853,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
             };
@@ -1042,6 +1070,8 @@ export interface components {
             redacted_failure_categories: string[];
             artifact_summaries: components["schemas"]["ArtifactSummary"][];
             credential: components["schemas"]["WorkerCredentialStatus"];
+            /** @description Every credential the run was issued, oldest first. */
+            credential_history: components["schemas"]["WorkerCredentialRecord"][];
             event_count: number;
             /**
              * Format: date-time
@@ -1068,7 +1098,37 @@ export interface components {
              * @example 2026-04-27T16:20:18.000Z
              */
             expires_at: string;
+            /** @description True once the run's credentials were revoked; revocation is final. */
             revoked: boolean;
+            /**
+             * Format: date-time
+             * @description When the credentials were first revoked; kept on record.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            revoked_at: string | null;
+        };
+        /** @description One credential the run was issued, kept on record after it stops working (never the token). */
+        WorkerCredentialRecord: {
+            /** @example wcred_01hw87ffx88w7m4a4qn1v2z7g0 */
+            credential_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            issued_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When a rotation replaced it or a revocation ended it; null while active.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            ended_at: string | null;
+            /** @enum {string|null} */
+            end_reason: "rotated" | "revoked" | null;
         };
         ReviewRunSummary: {
             /** @example run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f */
@@ -1147,7 +1207,7 @@ export interface components {
             semantic_judge?: "auto" | "off" | "required";
             question?: string | null;
             metadata?: components["schemas"]["MetadataInput"] | null;
-            /** @description Your own ID for this output, to map results back (filter with `?external_id=`). */
+            /** @description Your own ID for this output, to map results back (filter with `?external_id=`). A value that looks like a credential is refused. */
             external_id?: string | null;
         };
         ReviewRunList: {
@@ -1603,6 +1663,11 @@ export interface components {
             updated_at: string;
         };
         ReportLink: {
+            /**
+             * @description The link's ID, to revoke it. Not a secret: it opens nothing.
+             * @example rlink_01hw87ffx88w7m4a4qn1v2z7g0
+             */
+            id: string;
             /** @example run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f */
             review_run_id: string;
             /**
@@ -1616,6 +1681,12 @@ export interface components {
              * @example 2026-04-27T16:20:18.000Z
              */
             expires_at: string;
+            /**
+             * Format: date-time
+             * @description When the project revoked the link; null while it works.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            revoked_at: string | null;
             /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
             request_id: string;
         };
@@ -1627,6 +1698,53 @@ export interface components {
              */
             expires_in_seconds?: number;
         };
+        ReportLinkList: {
+            items: components["schemas"]["ReportLinkRecord"][];
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        ReportLinkRecord: {
+            /**
+             * @description The link's ID, to revoke it. Not a secret: it opens nothing.
+             * @example rlink_01hw87ffx88w7m4a4qn1v2z7g0
+             */
+            id: string;
+            /** @example run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f */
+            review_run_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When the project revoked the link; null while it works.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            revoked_at: string | null;
+        };
+        RevokedReportLink: {
+            /**
+             * @description The link's ID, to revoke it. Not a secret: it opens nothing.
+             * @example rlink_01hw87ffx88w7m4a4qn1v2z7g0
+             */
+            id: string;
+            /** @example run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f */
+            review_run_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @description When the project revoked the link; null while it works.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            revoked_at: string | null;
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
         CreatedPrivateWorkerRun: {
             review_run: components["schemas"]["PrivateWorkerRun"];
             worker_credential: components["schemas"]["IssuedWorkerCredential"];
@@ -1637,6 +1755,7 @@ export interface components {
         PrivateWorkerRun: components["schemas"]["ReviewRunSummary"] & {
             private_worker: components["schemas"]["PrivateWorkerDetails"];
         };
+        /** @description The run's credential. Always present on the first answer; an `Idempotency-Key` replay carries a newly issued one, or `null` once the run has finished or its credentials were revoked. */
         IssuedWorkerCredential: {
             /**
              * @description The run-scoped credential. Shown only in this response; Kivo keeps only its ID.
@@ -1655,7 +1774,7 @@ export interface components {
              * @example https://api.trykivo.co/v1/private-worker/review-runs/run_7f4f21e2-3d40-48a3-85f0-9f97e5f61b2f/events
              */
             events_url: string;
-        };
+        } | null;
         /**
          * @example {
          *       "schema_version": "kivo_private_worker_review_run_create.v1",
@@ -5854,6 +5973,140 @@ export interface operations {
             };
         };
     };
+    listReportLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reviewRunId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's links. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLinkList"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createReportLink: {
         parameters: {
             query?: never;
@@ -6043,6 +6296,141 @@ export interface operations {
             };
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeReportLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reviewRunId: string;
+                linkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked link (never its token). */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedReportLink"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -6443,7 +6831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `run_already_terminal`: The review run is already in a terminal state. */
+            /** @description `run_already_terminal`: The review run is already in a terminal state. `credential_revoked`: The run's worker credentials were revoked; revocation is final, so no new credential is issued. */
             409: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -6797,6 +7185,15 @@ export interface operations {
             };
             /** @description `raw_content_rejected`: Raw content is not accepted on this endpoint. `unknown_field`: The request contains fields that are not allowed. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7415,6 +7812,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
@@ -7510,6 +7916,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
@@ -7569,6 +7984,15 @@ export interface operations {
             };
             /** @description `not_found`: The requested resource does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7680,6 +8104,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
@@ -7780,6 +8213,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
@@ -7839,6 +8281,15 @@ export interface operations {
             };
             /** @description `not_found`: The requested resource does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7935,6 +8386,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
@@ -8007,6 +8467,15 @@ export interface operations {
             };
             /** @description `not_found`: The requested resource does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,3 +71,24 @@ export const enterpriseWorkerEvents = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.reviewRunId, t.eventId] })],
 );
+
+/**
+ * Every credential a run was issued, kept after it stops working: which one
+ * was active when, and whether a rotation replaced it or a revocation ended
+ * it. IDs and times only; tokens are never stored.
+ */
+export const enterpriseWorkerCredentials = sqliteTable(
+  "private_worker_credentials",
+  {
+    credentialId: text("credential_id").primaryKey(),
+    reviewRunId: text("review_run_id")
+      .notNull()
+      .references(() => reviewRuns.id),
+    projectId: text("project_id").notNull(),
+    issuedAt: text("issued_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    endedAt: text("ended_at"),
+    endReason: text("end_reason", { enum: ["rotated", "revoked"] }),
+  },
+  (t) => [index("private_worker_credentials_run_idx").on(t.reviewRunId, t.issuedAt)],
+);

@@ -13,7 +13,7 @@ export const revokeWorkerCredentialRoute = defineRoute({
   tags: ["Enterprise Worker"],
   summary: "Revoke the run's worker credential",
   description:
-    "Leaves the run without an active credential: every later event fails closed with `401 worker_credential_revoked` until a new credential is issued by rotation. Revoking twice is harmless.",
+    "Leaves the run without an active credential, for good: every later event fails closed with `401 worker_credential_revoked`, and neither a rotation nor an `Idempotency-Key` replay of the create issues a new one. The revocation time stays on the run (`credential.revoked_at`). Revoking twice is harmless and keeps the first time.",
   auth: { apiKey: "private_worker_runs:create" },
   errors: ["not_found", "service_unavailable"],
   request: { params: ReviewRunIdParamSchema },

@@ -14,9 +14,9 @@ export const rotateWorkerCredentialRoute = defineRoute({
   tags: ["Enterprise Worker"],
   summary: "Rotate the run's worker credential",
   description:
-    "Issues a new worker credential (the token is shown once). The previous token is refused from this moment with `401 worker_credential_revoked`. Also re-authorizes a run whose credentials were revoked; a finished run answers `409 run_already_terminal`.",
+    "Issues a new worker credential (the token is shown once). The previous token is refused from this moment with `401 worker_credential_revoked`. A finished run answers `409 run_already_terminal`; a run whose credentials were revoked answers `409 credential_revoked` (revocation is final).",
   auth: { apiKey: "private_worker_runs:create" },
-  errors: ["not_found", "run_already_terminal", "raw_content_rejected", "unknown_field", "service_unavailable"],
+  errors: ["not_found", "run_already_terminal", "credential_revoked", "raw_content_rejected", "unknown_field", "service_unavailable"],
   maxBodyBytes: 4 * 1024,
   extraMiddleware: [metadataBoundary(ROTATE_ALLOWED_FIELDS)],
   request: {

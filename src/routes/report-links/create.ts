@@ -3,7 +3,7 @@ import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { reportNotReady } from "../../services/report/page.ts";
-import { REPORT_LINK_TTL, signReportLink, signingSecret } from "../../services/report/links.ts";
+import { REPORT_LINK_TTL, issueReportLink, signingSecret } from "../../services/report/links.ts";
 import { assertHosted, findRun } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
@@ -16,7 +16,7 @@ export const createReportLinkRoute = defineRoute({
   tags: ["Review runs"],
   summary: "Create a reviewer link to the report page",
   description:
-    "A signed, expiring URL that opens the run's HTML reviewer page (the same page as `GET …/claim-report?format=html`) without an API key, for reviewers who have none. Nothing is stored: the link cannot be revoked before it expires except by rotating `KIVO_SIGNING_SECRET`, so keep `expires_in_seconds` short. Answers 404 until the run completes.",
+    "A signed, expiring URL that opens the run's HTML reviewer page (the same page as `GET …/claim-report?format=html`) without an API key, for reviewers who have none. The token is not stored; the link's `id` is, so the project can revoke it before it expires (`POST …/report-links/{linkId}/revoke`). Answers 404 until the run completes.",
   auth: { apiKey: "review_runs:read" },
   errors: ["not_found", "artifact_not_hosted", "service_unavailable"],
   maxBodyBytes: 4 * 1024,
@@ -37,13 +37,11 @@ export function registerCreateReportLink(app: OpenAPIHono<AppEnv>) {
     assertHosted(row);
     if (row.status !== "completed") throw reportNotReady(row);
     const expiresInSeconds = c.req.valid("json").expires_in_seconds ?? REPORT_LINK_TTL.default;
-    const expiresAt = (Math.floor(Date.now() / 1000) + expiresInSeconds) * 1000;
-    const token = await signReportLink(secret, { runId: row.id, projectId, expiresAt });
+    const { token, ...link } = await issueReportLink(database(c.env.DB), secret, { id: row.id, projectId }, expiresInSeconds);
     return c.json(
       {
-        review_run_id: row.id,
+        ...link,
         url: `${new URL(c.req.url).origin}/v1/report-links/${token}`,
-        expires_at: new Date(expiresAt).toISOString(),
         request_id: c.get("requestId"),
       },
       200,

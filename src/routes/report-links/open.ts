@@ -4,7 +4,7 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { reportPageHeaders } from "../../services/report/html.ts";
 import { reportPage } from "../../services/report/page.ts";
-import { signingSecret, verifyReportLink } from "../../services/report/links.ts";
+import { openableReportLink, signingSecret } from "../../services/report/links.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { ReportLinkTokenParamSchema } from "./schema.ts";
@@ -16,7 +16,7 @@ export const openReportLinkRoute = defineRoute({
   tags: ["Review runs"],
   summary: "Open a reviewer link",
   description:
-    "The HTML reviewer page of the run a report link names; the link's signature is the authorization, no API key. An expired, altered or unknown link, or one whose run no longer exists, answers 404.",
+    "The HTML reviewer page of the run a report link names; the link's signature is the authorization, no API key. An expired, revoked, altered or unknown link, or one whose run no longer exists, answers 404.",
   auth: { public: true },
   errors: ["not_found", "service_unavailable"],
   request: { params: ReportLinkTokenParamSchema },
@@ -31,9 +31,9 @@ export const openReportLinkRoute = defineRoute({
 export function registerOpenReportLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(openReportLinkRoute, async (c) => {
     const secret = signingSecret(c.env.KIVO_SIGNING_SECRET);
-    const link = await verifyReportLink(secret, c.req.valid("param").token, Date.now());
-    if (!link) throw new ApiError("not_found", { message: "This report link is invalid or has expired. Ask for a new one." });
     const db = database(c.env.DB);
+    const link = await openableReportLink(db, secret, c.req.valid("param").token, Date.now());
+    if (!link) throw new ApiError("not_found", { message: "This report link is invalid, expired or revoked. Ask for a new one." });
     const row = await findRun(db, link.projectId, link.runId);
     const page = await reportPage(db, c.env.SOURCES, row, { expires_at: new Date(link.expiresAt).toISOString() });
     return c.body(page, 200, await reportPageHeaders());

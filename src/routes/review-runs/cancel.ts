@@ -1,13 +1,8 @@
-import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { database } from "../../db/client.ts";
-import { reviewRuns } from "../../db/schema.ts";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { ApiError } from "../../errors.ts";
-import { isoNow } from "../../ids.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { findRun, toSummary } from "../../services/review-runs/store.ts";
-import { announceRun } from "../../services/webhooks/events.ts";
+import { cancelReviewRun } from "../../services/review-runs/cancel.ts";
+import { toSummary } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
 import { ReviewRunIdParamSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
@@ -19,7 +14,7 @@ export const cancelReviewRunRoute = defineRoute({
   tags: ["Review runs"],
   summary: "Cancel a queued review run",
   description:
-    "A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance.",
+    "A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).",
   auth: { apiKey: "review_runs:create" },
   errors: ["not_found", "run_not_cancellable"],
   request: { params: ReviewRunIdParamSchema },
@@ -33,23 +28,7 @@ export const cancelReviewRunRoute = defineRoute({
 
 export function registerCancelReviewRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(cancelReviewRunRoute, async (c) => {
-    const db = database(c.env.DB);
-    const { projectId } = authOf(c);
-    const { reviewRunId } = c.req.valid("param");
-    const now = isoNow();
-    // The status condition makes the cancel atomic against a consumer picking the run up.
-    const [cancelled] = await db
-      .update(reviewRuns)
-      .set({ status: "cancelled", updatedAt: now, completedAt: now })
-      .where(and(eq(reviewRuns.id, reviewRunId), eq(reviewRuns.projectId, projectId), eq(reviewRuns.status, "queued")))
-      .returning();
-    if (cancelled) {
-      await announceRun(c.env, cancelled.id);
-      return c.json({ ...toSummary(cancelled), request_id: c.get("requestId") }, 200);
-    }
-    const existing = await findRun(db, projectId, reviewRunId);
-    throw new ApiError("run_not_cancellable", {
-      message: `Only a queued review run can be cancelled; ${existing.id} is ${existing.status}.`,
-    });
+    const cancelled = await cancelReviewRun(c.env, authOf(c), c.req.valid("param").reviewRunId);
+    return c.json({ ...toSummary(cancelled), request_id: c.get("requestId") }, 200);
   });
 }

@@ -8,7 +8,7 @@ import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
 import { projectHasJudge } from "../../services/judge/config.ts";
-import { processReviewRun } from "../../services/review-runs/process.ts";
+import { reviewBefore } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
 import { MB, defineRoute } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
@@ -59,7 +59,7 @@ export const createReviewRunRoute = defineRoute({
   tags: ["Review runs"],
   summary: "Create a review run",
   description:
-    "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` to have small packets reviewed inline.",
+    "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` (N ≤ 10) to have the packet reviewed inline: the answer is `200` with the completed run if the review finishes within N seconds of the request, otherwise the usual `202` (the review carries on and the run completes as if queued).",
   auth: { apiKey: "review_runs:create" },
   errors: ["idempotency_key_reused", "usage_limit_exceeded", "semantic_judge_unavailable", "service_unavailable"],
   maxBodyBytes: 2 * MB,
@@ -85,19 +85,29 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
     const input = c.req.valid("json");
     const headers = c.req.valid("header");
     const wait = waitPreference(headers.prefer);
+    const deadline = Date.now() + (wait ?? 0) * 1000;
     const requestId = c.get("requestId");
     if (input.semantic_judge === "required" && !(await projectHasJudge(c.env, auth.projectId))) throw new ApiError("semantic_judge_unavailable");
 
     const result = await withIdempotency(
       c.env.DB,
       { projectId: auth.projectId, operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
-      async () => {
-        const [created] = await createReviewRuns(c.env, auth, [input], { captureMethod: "api" });
+      async (claim) => {
+        const origin = new URL(c.req.url).origin;
+        const [created] = await createReviewRuns(c.env, auth, [input], {
+          captureMethod: "api",
+          commitWith: ([run]) => [claim.storeAnswer({ status: 202, body: queuedResponse(run!, origin, requestId) })].filter((s) => s !== null),
+        });
         const row = created!;
         if (wait !== null) {
           try {
-            const processed = await processReviewRun(c.env, row.id, auth.projectId, input.sources.map((s) => s.content));
-            if (processed.outcome === "completed") {
+            const processed = await reviewBefore(
+              c.env,
+              (work) => c.executionCtx.waitUntil(work),
+              { id: row.id, projectId: auth.projectId, contents: input.sources.map((s) => s.content) },
+              deadline,
+            );
+            if (processed?.outcome === "completed") {
               const completed = await findRun(database(c.env.DB), auth.projectId, row.id);
               return { status: 200, body: completedRunResponse(completed, processed.sources, processed.result, requestId) };
             }
@@ -106,7 +116,7 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
             logger.warn("inline_review_fell_back", { review_run_id: row.id, error });
           }
         }
-        return { status: 202, body: queuedResponse(row, new URL(c.req.url).origin, requestId) };
+        return { status: 202, body: queuedResponse(row, origin, requestId) };
       },
     );
 

@@ -50,7 +50,8 @@ const credentialState = (env: Bindings, reviewRunId: string) =>
 
 /**
  * Signs a new credential for the run and makes it the run's only active one:
- * whatever credential was active before is refused from this moment.
+ * whatever credential was active before is refused from this moment. A run
+ * whose credentials were revoked gets none (`credential_revoked`).
  */
 export async function issueWorkerCredential(
   env: Bindings,
@@ -65,7 +66,7 @@ export async function issueWorkerCredential(
   const payload: TokenPayload = { v: 1, run: run.reviewRunId, prj: run.projectId, cid: credentialId, exp };
   const encoded = base64UrlEncode(utf8.encode(JSON.stringify(payload)));
   const signature = await hmacSign(secret, SIGNING_PURPOSE, encoded);
-  await credentialState(env, run.reviewRunId).activate(credentialId, exp * 1000);
+  if (!(await credentialState(env, run.reviewRunId).activate(credentialId, exp * 1000))) throw new ApiError("credential_revoked");
   return { token: `${TOKEN_PREFIX}${encoded}.${signature}`, credentialId, expiresAt: new Date(exp * 1000).toISOString() };
 }
 

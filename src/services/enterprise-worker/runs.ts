@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { database } from "../../db/client.ts";
-import { enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
+import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId } from "../../ids.ts";
@@ -9,7 +9,7 @@ import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
-import { type EnterpriseWorkerRun, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
+import { type EnterpriseWorkerRun, credentialHistory, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
 import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./credentials.ts";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
@@ -43,7 +43,7 @@ export async function createEnterpriseWorkerRun(
   auth: AuthContext,
   body: CreateEnterpriseWorkerRunBody,
   origin: string,
-): Promise<{ created: EnterpriseWorkerRun; credential: CredentialView }> {
+): Promise<{ created: EnterpriseWorkerRun & { history: Awaited<ReturnType<typeof credentialHistory>> }; credential: CredentialView }> {
   const reservation = await reserveReviewRuns(env, auth.organizationId, 1);
   try {
     const reviewRunId = newReviewRunId();
@@ -90,11 +90,21 @@ export async function createEnterpriseWorkerRun(
       updatedAt: isoNow(now),
     };
     const db = database(env.DB);
-    await db.batch([db.insert(reviewRuns).values(run), db.insert(enterpriseWorkerRuns).values(details)]);
+    await db.batch([
+      db.insert(reviewRuns).values(run),
+      db.insert(enterpriseWorkerRuns).values(details),
+      db.insert(enterpriseWorkerCredentials).values({
+        credentialId: issued.credentialId,
+        reviewRunId,
+        projectId: auth.projectId,
+        issuedAt: isoNow(now),
+        expiresAt: issued.expiresAt,
+      }),
+    ]);
     const created = await findEnterpriseWorkerRun(db, auth.projectId, reviewRunId);
     if (!created) throw new Error("private-worker run not readable after insert");
     logger.info("private_worker_run_created", { review_run_id: reviewRunId, project_id: auth.projectId, credential_id: issued.credentialId });
-    return { created, credential: credentialView(issued, origin, reviewRunId) };
+    return { created: { ...created, history: await credentialHistory(db, reviewRunId) }, credential: credentialView(issued, origin, reviewRunId) };
   } catch (error) {
     await reservation.release();
     throw error;
@@ -103,15 +113,17 @@ export async function createEnterpriseWorkerRun(
 
 type CreatedView = {
   review_run: ReturnType<typeof enterpriseWorkerRunView>;
-  worker_credential: CredentialView;
+  worker_credential: CredentialView | null;
   request_id: string;
 };
 
 /**
  * Create with `Idempotency-Key` support (README, "Using the API"). The stored first response
- * leaves the token out, because Kivo keeps no token anywhere; a replay
- * therefore answers the same run with a freshly rotated credential, and the
- * token of the lost first answer is refused from then on.
+ * leaves the token out, because Kivo keeps no token anywhere. A replay answers
+ * that first response; while the run can still take events it carries a
+ * freshly rotated credential (the lost first token is refused from then on).
+ * Once the run has finished or its credentials were revoked it carries none:
+ * a retry must never undo a revocation or arm a finished run.
  */
 export async function createEnterpriseWorkerRunOnce(
   env: Bindings,
@@ -127,7 +139,7 @@ export async function createEnterpriseWorkerRunOnce(
       const { created, credential } = await createEnterpriseWorkerRun(env, auth, body, options.origin);
       token = credential.token;
       const stored: CreatedView = {
-        review_run: enterpriseWorkerRunView(created),
+        review_run: enterpriseWorkerRunView(created, created.history),
         worker_credential: { ...credential, token: "" },
         request_id: options.requestId,
       };
@@ -135,7 +147,11 @@ export async function createEnterpriseWorkerRunOnce(
     },
   );
   const answer = result.body as CreatedView;
-  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential, token: token! } }, replayed: false };
+  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential!, token: token! } }, replayed: false };
+  const { run, details } = await requireRun(env, auth.projectId, answer.review_run.id);
+  if (TERMINAL.has(run.status) || details.credentialRevokedAt !== null) {
+    return { body: { ...answer, worker_credential: null }, replayed: true };
+  }
   const reissued = await rotateWorkerCredential(env, auth.projectId, answer.review_run.id, undefined, options.origin);
   return { body: { ...answer, worker_credential: reissued }, replayed: true };
 }
@@ -148,9 +164,11 @@ async function requireRun(env: Bindings, projectId: string, reviewRunId: string)
 
 /**
  * Issues a new credential; the previous one is refused from the moment the
- * Durable Object records the new ID, before the answer is sent. Rotating after
- * a revoke re-authorizes a worker with a fresh credential: the revoked tokens
- * stay refused. A finished run takes no more events, so it gets no credential.
+ * Durable Object records the new ID, before the answer is sent. A finished run
+ * takes no more events, so it gets no credential; neither does a revoked one,
+ * because revocation is the operator's "stop this worker" and must not be
+ * quietly reversed by whoever can call rotate (the Durable Object refuses too,
+ * so a rotate racing a revoke cannot win).
  */
 export async function rotateWorkerCredential(
   env: Bindings,
@@ -163,24 +181,47 @@ export async function rotateWorkerCredential(
   if (TERMINAL.has(run.status)) {
     throw new ApiError("run_already_terminal", { message: `The run is ${run.status}; it accepts no more events, so it needs no credential.` });
   }
+  if (details.credentialRevokedAt !== null) {
+    throw new ApiError("credential_revoked", { message: `The run's worker credentials were revoked at ${details.credentialRevokedAt}; revocation is final.` });
+  }
   const issued = await issueWorkerCredential(env, { reviewRunId, projectId }, ttlSeconds ?? details.credentialTtlSeconds);
-  await database(env.DB)
-    .update(enterpriseWorkerRuns)
-    .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, credentialRevokedAt: null, updatedAt: isoNow() })
-    .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
+  const now = isoNow();
+  const db = database(env.DB);
+  await db.batch([
+    db
+      .update(enterpriseWorkerRuns)
+      .set({ credentialId: issued.credentialId, credentialExpiresAt: issued.expiresAt, updatedAt: now })
+      .where(
+        and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId), isNull(enterpriseWorkerRuns.credentialRevokedAt)),
+      ),
+    db
+      .update(enterpriseWorkerCredentials)
+      .set({ endedAt: now, endReason: "rotated" })
+      .where(and(eq(enterpriseWorkerCredentials.reviewRunId, reviewRunId), isNull(enterpriseWorkerCredentials.endedAt))),
+    db
+      .insert(enterpriseWorkerCredentials)
+      .values({ credentialId: issued.credentialId, reviewRunId, projectId, issuedAt: now, expiresAt: issued.expiresAt }),
+  ]);
   logger.info("worker_credential_rotated", { review_run_id: reviewRunId, credential_id: issued.credentialId });
   return credentialView(issued, origin, reviewRunId);
 }
 
-/** Every token of the run is refused from now on (fail closed). Revoking twice is harmless. */
+/** Every token of the run is refused from now on, for good (fail closed). Revoking twice keeps the first time. */
 export async function revokeWorkerCredential(env: Bindings, projectId: string, reviewRunId: string) {
   const { details } = await requireRun(env, projectId, reviewRunId);
   await revokeWorkerCredentials(env, reviewRunId);
   const revokedAt = details.credentialRevokedAt ?? isoNow();
-  await database(env.DB)
-    .update(enterpriseWorkerRuns)
-    .set({ credentialRevokedAt: revokedAt, updatedAt: isoNow() })
-    .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId)));
+  const db = database(env.DB);
+  await db.batch([
+    db
+      .update(enterpriseWorkerRuns)
+      .set({ credentialRevokedAt: revokedAt, updatedAt: isoNow() })
+      .where(and(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId), eq(enterpriseWorkerRuns.projectId, projectId))),
+    db
+      .update(enterpriseWorkerCredentials)
+      .set({ endedAt: revokedAt, endReason: "revoked" })
+      .where(and(eq(enterpriseWorkerCredentials.reviewRunId, reviewRunId), isNull(enterpriseWorkerCredentials.endedAt))),
+  ]);
   logger.info("worker_credential_revoked", { review_run_id: reviewRunId, credential_id: details.credentialId });
-  return { credential_id: details.credentialId, expires_at: details.credentialExpiresAt, revoked: true };
+  return { credential_id: details.credentialId, expires_at: details.credentialExpiresAt, revoked: true, revoked_at: revokedAt };
 }

@@ -1,12 +1,28 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
-import type { ArtifactSummary, EnterpriseWorkerDetails } from "../../schemas/enterprise-worker-details.ts";
+import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
+import type { ArtifactSummary, CredentialRecord, EnterpriseWorkerDetails } from "../../schemas/enterprise-worker-details.ts";
 import { type ReviewRunRow, parseJson, toSummary } from "../review-runs/store.ts";
 
 export type EnterpriseWorkerRunRow = typeof enterpriseWorkerRuns.$inferSelect;
 
-export function toDetails(row: EnterpriseWorkerRunRow, title: string | null): EnterpriseWorkerDetails {
+/** Every credential the run was issued, oldest first (IDs and times, never tokens). */
+export async function credentialHistory(db: Database, reviewRunId: string): Promise<CredentialRecord[]> {
+  const rows = await db
+    .select()
+    .from(enterpriseWorkerCredentials)
+    .where(eq(enterpriseWorkerCredentials.reviewRunId, reviewRunId))
+    .orderBy(asc(enterpriseWorkerCredentials.issuedAt), asc(enterpriseWorkerCredentials.credentialId));
+  return rows.map((row) => ({
+    credential_id: row.credentialId,
+    issued_at: row.issuedAt,
+    expires_at: row.expiresAt,
+    ended_at: row.endedAt,
+    end_reason: row.endReason,
+  }));
+}
+
+export function toDetails(row: EnterpriseWorkerRunRow, title: string | null, history: CredentialRecord[]): EnterpriseWorkerDetails {
   return {
     customer_run_id: row.customerRunId,
     workflow_id: row.workflowId,
@@ -24,7 +40,9 @@ export function toDetails(row: EnterpriseWorkerRunRow, title: string | null): En
       credential_id: row.credentialId,
       expires_at: row.credentialExpiresAt,
       revoked: row.credentialRevokedAt !== null,
+      revoked_at: row.credentialRevokedAt,
     },
+    credential_history: history,
     event_count: row.eventCount,
     last_event_at: row.lastEventAt,
   };
@@ -42,7 +60,7 @@ export async function loadEnterpriseWorkerDetails(db: Database, reviewRunId: str
     .innerJoin(reviewRuns, eq(reviewRuns.id, enterpriseWorkerRuns.reviewRunId))
     .where(eq(enterpriseWorkerRuns.reviewRunId, reviewRunId))
     .limit(1);
-  return found ? toDetails(found.details, found.title) : null;
+  return found ? toDetails(found.details, found.title, await credentialHistory(db, reviewRunId)) : null;
 }
 
 export interface EnterpriseWorkerRun {
@@ -62,6 +80,6 @@ export async function findEnterpriseWorkerRun(db: Database, projectId: string, r
 }
 
 /** The API's view of a private-worker run: the common run fields plus its metadata. */
-export function enterpriseWorkerRunView({ run, details }: EnterpriseWorkerRun) {
-  return { ...toSummary(run), private_worker: toDetails(details, run.title) };
+export function enterpriseWorkerRunView({ run, details }: EnterpriseWorkerRun, history: CredentialRecord[]) {
+  return { ...toSummary(run), private_worker: toDetails(details, run.title, history) };
 }

@@ -1,11 +1,17 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import { reportLinks } from "../../db/schema.ts";
+import { ApiError } from "../../errors.ts";
+import { REPORT_LINK_ID_PATTERN, isoNow, newReportLinkId } from "../../ids.ts";
 import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "../../lib/crypto.ts";
 import { requireSecret } from "../../lib/secrets.ts";
 
 // Reviewer links: `<payload>.<signature>`, the payload base64url JSON naming
-// the run, its project and the expiry (Unix seconds), signed with HMAC-SHA256
-// and KIVO_SIGNING_SECRET under its own purpose label, so a list cursor can
-// never pass for a link. Nothing is stored: the signature proves issue, and a
-// link stops working when it expires or the secret is rotated.
+// the link ID, the run, its project and the expiry (Unix seconds), signed with
+// HMAC-SHA256 and KIVO_SIGNING_SECRET under its own purpose label, so a list
+// cursor can never pass for a link. The token is never stored: the signature
+// proves issue. The `report_links` row, keyed by the link ID, is what lets the
+// project revoke one link before it expires.
 
 const PURPOSE = "report-link.v1";
 const MAX_TOKEN_LENGTH = 512;
@@ -13,6 +19,7 @@ const MAX_TOKEN_LENGTH = 512;
 export const REPORT_LINK_TTL = { min: 60, max: 7 * 24 * 3600, default: 24 * 3600 } as const;
 
 export interface ReportLink {
+  linkId: string;
   runId: string;
   projectId: string;
   /** Milliseconds since the epoch, on a whole second. */
@@ -23,7 +30,7 @@ export const signingSecret = (secret: string | undefined) =>
   requireSecret(secret, "KIVO_SIGNING_SECRET", "Report links are not configured on this deployment.");
 
 export async function signReportLink(secret: string, link: ReportLink): Promise<string> {
-  const claims = { run: link.runId, project: link.projectId, exp: Math.floor(link.expiresAt / 1000) };
+  const claims = { lid: link.linkId, run: link.runId, project: link.projectId, exp: Math.floor(link.expiresAt / 1000) };
   const payload = base64UrlEncode(utf8.encode(JSON.stringify(claims)));
   return `${payload}.${await hmacSign(secret, PURPOSE, payload)}`;
 }
@@ -37,12 +44,82 @@ export async function verifyReportLink(secret: string, token: string, now: numbe
   const bytes = base64UrlDecode(payload);
   if (!bytes) return null;
   try {
-    const claims = JSON.parse(utf8.decode(bytes)) as { run?: unknown; project?: unknown; exp?: unknown };
+    const claims = JSON.parse(utf8.decode(bytes)) as { lid?: unknown; run?: unknown; project?: unknown; exp?: unknown };
+    if (typeof claims.lid !== "string" || !REPORT_LINK_ID_PATTERN.test(claims.lid)) return null;
     if (typeof claims.run !== "string" || typeof claims.project !== "string" || typeof claims.exp !== "number") return null;
     const expiresAt = claims.exp * 1000;
     if (now >= expiresAt) return null;
-    return { runId: claims.run, projectId: claims.project, expiresAt };
+    return { linkId: claims.lid, runId: claims.run, projectId: claims.project, expiresAt };
   } catch {
     return null;
   }
 }
+
+export interface ReportLinkView {
+  id: string;
+  review_run_id: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+const view = (row: typeof reportLinks.$inferSelect): ReportLinkView => ({
+  id: row.id,
+  review_run_id: row.reviewRunId,
+  expires_at: row.expiresAt,
+  revoked_at: row.revokedAt,
+});
+
+/** Records the link, then signs its token; the caller has checked the run is the project's and completed. */
+export async function issueReportLink(
+  db: Database,
+  secret: string,
+  run: { id: string; projectId: string },
+  expiresInSeconds: number,
+): Promise<ReportLinkView & { token: string }> {
+  const expiresAt = (Math.floor(Date.now() / 1000) + expiresInSeconds) * 1000;
+  const linkId = newReportLinkId();
+  const [row] = await db
+    .insert(reportLinks)
+    .values({ id: linkId, projectId: run.projectId, reviewRunId: run.id, expiresAt: new Date(expiresAt).toISOString(), createdAt: isoNow() })
+    .returning();
+  const token = await signReportLink(secret, { linkId, runId: run.id, projectId: run.projectId, expiresAt });
+  return { ...view(row!), token };
+}
+
+/**
+ * The link a token opens, or null: besides a valid signature and expiry, the
+ * link must still be on record for its project and run, and not revoked.
+ */
+export async function openableReportLink(db: Database, secret: string, token: string, now: number): Promise<ReportLink | null> {
+  const link = await verifyReportLink(secret, token, now);
+  if (!link) return null;
+  const [row] = await db
+    .select({ revokedAt: reportLinks.revokedAt })
+    .from(reportLinks)
+    .where(and(eq(reportLinks.id, link.linkId), eq(reportLinks.projectId, link.projectId), eq(reportLinks.reviewRunId, link.runId)))
+    .limit(1);
+  return row && row.revokedAt === null ? link : null;
+}
+
+/** Stops one link from opening the page, from the next request on. Revoking twice keeps the first time. */
+export async function revokeReportLink(db: Database, projectId: string, reviewRunId: string, linkId: string): Promise<ReportLinkView> {
+  const where = and(eq(reportLinks.id, linkId), eq(reportLinks.projectId, projectId), eq(reportLinks.reviewRunId, reviewRunId));
+  const [row] = await db.select().from(reportLinks).where(where).limit(1);
+  if (!row) throw new ApiError("not_found", { message: "No report link with this ID exists for this run in the key's project." });
+  if (row.revokedAt !== null) return view(row);
+  const [revoked] = await db.update(reportLinks).set({ revokedAt: isoNow() }).where(where).returning();
+  return view(revoked!);
+}
+
+/** The run's links, newest first, revoked and expired ones included, so a project can find the one to revoke. */
+export async function listReportLinks(db: Database, projectId: string, reviewRunId: string): Promise<ReportLinkView[]> {
+  const rows = await db
+    .select()
+    .from(reportLinks)
+    .where(and(eq(reportLinks.projectId, projectId), eq(reportLinks.reviewRunId, reviewRunId)))
+    .orderBy(desc(reportLinks.createdAt), desc(reportLinks.id))
+    .limit(MAX_LISTED_LINKS);
+  return rows.map(view);
+}
+
+const MAX_LISTED_LINKS = 100;

@@ -25,7 +25,7 @@ export async function reportPage(
   link?: { expires_at: string },
 ): Promise<string> {
   assertHosted(row);
-  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, row.id)]);
+  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, row)]);
   const report = artifacts.claim_report;
   if (!report || row.aiOutput === null) throw reportNotReady(row);
   const contents = await quotedSourceContents(db, bucket, row.id, artifacts.claims);

@@ -27,6 +27,11 @@ export interface CreateOptions {
   enqueue?: boolean;
   /** One fixed ID per input instead of random ones (imports derive them from the import and the row). */
   runIds?: readonly string[];
+  /**
+   * Statements committed in the same D1 batch as the last runs, e.g. the
+   * Idempotency-Key's stored answer, so the runs never exist without it.
+   */
+  commitWith?: (runs: (typeof reviewRuns.$inferSelect)[]) => D1PreparedStatement[];
 }
 
 /** Whose runs these are: the authenticated key, or an import's owner in its queue consumer. */
@@ -60,7 +65,8 @@ export async function createReviewRuns(
   const writtenRunIds: string[] = [];
   try {
     await putSourceObjects(env, planned, writtenObjects);
-    await insertRuns(env, planned, { ignoreExisting: false }, writtenRunIds);
+    const commitWith = options.commitWith?.(planned.map(({ run }) => run as typeof reviewRuns.$inferSelect)) ?? [];
+    await insertRuns(env, planned, { ignoreExisting: false, commitWith }, writtenRunIds);
     if (options.enqueue !== false) await enqueueRuns(env, planned.map(({ run }) => ({ id: run.id, projectId: run.projectId })));
   } catch (error) {
     await rollBack(env, writtenRunIds, writtenObjects);
@@ -115,7 +121,12 @@ async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: s
   );
 }
 
-async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignoreExisting: boolean }, written: string[]) {
+async function insertRuns(
+  env: Bindings,
+  planned: PlannedRun[],
+  options: { ignoreExisting: boolean; commitWith?: D1PreparedStatement[] },
+  written: string[],
+) {
   const db = database(env.DB);
   for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
     const group = planned.slice(i, i + RUNS_PER_BATCH);
@@ -123,7 +134,17 @@ async function insertRuns(env: Bindings, planned: PlannedRun[], options: { ignor
       const inserts = [db.insert(reviewRuns).values(run), ...sourceGroups(sources).map((rows) => db.insert(reviewRunSources).values(rows))];
       return options.ignoreExisting ? inserts.map((insert) => insert.onConflictDoNothing()) : inserts;
     });
-    await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    const last = i + RUNS_PER_BATCH >= planned.length;
+    if (last && options.commitWith?.length) {
+      // Drizzle batches only its own queries; the extra statements are plain D1 ones, so the batch is D1's.
+      const plain = statements.map((statement) => {
+        const { sql, params } = statement.toSQL();
+        return env.DB.prepare(sql).bind(...params);
+      });
+      await env.DB.batch([...plain, ...options.commitWith]);
+    } else {
+      await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+    }
     written.push(...group.map(({ run }) => run.id));
   }
 }

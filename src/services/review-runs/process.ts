@@ -50,6 +50,37 @@ export interface SourceRecord {
   r2_key: string;
 }
 
+/** Below this much time left, an inline review is not started: the answer would come after the caller's deadline. */
+const MIN_INLINE_BUDGET_MS = 250;
+
+/**
+ * `Prefer: wait` as a deadline: reviews the run inline, but answers null (the
+ * caller then answers the usual 202) once `deadline` passes. The review keeps
+ * going under `waitUntil` and its queue message remains, so the run completes
+ * either way; the caller just stops waiting for it. The engine itself cannot
+ * be interrupted, so its CPU bound is what limits the overshoot.
+ */
+export async function reviewBefore(
+  env: Bindings,
+  waitUntil: (work: Promise<unknown>) => void,
+  run: { id: string; projectId: string; contents: readonly string[] },
+  deadline: number,
+): Promise<ProcessOutcome | null> {
+  const budget = deadline - Date.now();
+  if (budget < MIN_INLINE_BUDGET_MS) return null;
+  const work = processReviewRun(env, run.id, run.projectId, run.contents);
+  waitUntil(work.catch(() => undefined));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), budget);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Artifacts are stored as JSON arrays in chunks, keeping each row far below D1's row size limit. */
 const ARTIFACT_CHUNK = 50;
 
@@ -99,7 +130,27 @@ export async function processReviewRun(
     }),
   );
 
-  const input: ReviewInput = {
+  const input = reviewInputOf({ ...run, ai_output: run.ai_output }, sources, contents, gateMode);
+  let engineResult: ReviewResult;
+  try {
+    engineResult = runReview(input);
+  } catch (error) {
+    // The engine is a pure function of the run's text: a retry would throw the same way five times over.
+    logger.error("review_engine_failed", { review_run_id: run.id, error });
+    throw new PermanentProcessingError("engine_error", ENGINE_ERROR_MESSAGE);
+  }
+  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, engineResult);
+
+  if (!(await storeResult(env, run.id, result, isoNow()))) return { outcome: "skipped" };
+  await announceRun(env, run.id);
+  return { outcome: "completed", result, sources };
+}
+
+const ENGINE_ERROR_MESSAGE =
+  "The review engine could not process this run's text. The run does not count against your allowance; contact support with the run ID.";
+
+function reviewInputOf(run: RunRecord & { ai_output: string }, sources: SourceRecord[], contents: string[], gateMode: GateMode): ReviewInput {
+  return {
     review_run_id: run.id,
     ai_output: run.ai_output,
     question: run.question,
@@ -116,11 +167,6 @@ export async function processReviewRun(
     gate_mode: gateMode,
     now: run.started_at,
   };
-  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, runReview(input));
-
-  await storeResult(env, run.id, result, isoNow());
-  await announceRun(env, run.id);
-  return { outcome: "completed", result, sources };
 }
 
 /**
@@ -159,9 +205,16 @@ async function withSemanticJudge(
   return judged;
 }
 
-async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<void> {
+/**
+ * Every write is conditioned on the run still being `processing`, inside the
+ * one batch (a transaction): a run failed or cancelled while the engine ran
+ * (by the sweeper, the dead-letter consumer or a cancel) keeps no claims and
+ * no report from the attempt that lost the race.
+ */
+async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<boolean> {
+  const stillProcessing = "EXISTS (SELECT 1 FROM review_runs WHERE id = ?6 AND status = 'processing')";
   const insert = env.DB.prepare(
-    "INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) VALUES (?, ?, ?, ?, ?)",
+    `INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${stillProcessing}`,
   );
   const artifactRows = [
     ...chunks("claim", result.claims),
@@ -169,9 +222,9 @@ async function storeResult(env: Bindings, runId: string, result: ReviewResult, c
     ...chunks("verification_result", result.verification_results),
     { kind: "claim_report", position: 0, id: result.claim_report.id, body: JSON.stringify(result.claim_report) },
   ];
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM review_artifacts WHERE review_run_id = ?").bind(runId),
-    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body)),
+  const results = await env.DB.batch([
+    env.DB.prepare(`DELETE FROM review_artifacts WHERE review_run_id = ?1 AND EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status = 'processing')`).bind(runId),
+    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body, runId)),
     env.DB.prepare(
       `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
          gate_verdict = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
@@ -186,6 +239,7 @@ async function storeResult(env: Bindings, runId: string, result: ReviewResult, c
       runId,
     ),
   ]);
+  return (results.at(-1)?.meta.changes ?? 0) > 0;
 }
 
 function chunks(kind: string, items: readonly { id: string }[]) {
@@ -197,17 +251,33 @@ function chunks(kind: string, items: readonly { id: string }[]) {
   return rows;
 }
 
-/** Terminal failure with a code and a message fit for the caller: no internals. */
+/**
+ * Terminal failure with a code and a message fit for the caller: no internals.
+ * Every failure recorded here is Kivo's, not the caller's (the input passed
+ * validation when the run was created), so the run is given back to the
+ * allowance of the period it was created in. The conditional update lets
+ * exactly one caller make the transition, so the run is given back once.
+ */
 export async function failRun(env: Bindings, runId: string, code: string, message: string): Promise<boolean> {
   const now = isoNow();
-  const updated = await env.DB.prepare(
+  const failed = await env.DB.prepare(
     `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
-     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}`,
+     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}
+     RETURNING organization_id, created_at`,
   )
     .bind(code, message, now, now, runId)
-    .run();
-  const changed = (updated.meta.changes ?? 0) > 0;
-  if (changed) logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
-  if (changed) await announceRun(env, runId);
-  return changed;
+    .first<{ organization_id: string; created_at: string }>();
+  if (!failed) return false;
+  logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
+  await announceRun(env, runId);
+  try {
+    await env.DB.prepare(
+      "UPDATE usage_counters SET used = max(used - 1, 0) WHERE organization_id = ? AND period_start <= ? AND period_end > ?",
+    )
+      .bind(failed.organization_id, failed.created_at, failed.created_at)
+      .run();
+  } catch (error) {
+    logger.error("allowance_refund_failed", { review_run_id: runId, error });
+  }
+  return true;
 }

@@ -131,18 +131,24 @@ export async function loadSources(db: Database, runId: string) {
   }));
 }
 
-export async function loadArtifacts(db: Database, runId: string): Promise<RunArtifacts> {
+/**
+ * A run's claims, spans, results and report, which exist only once it has
+ * completed: whatever rows a failed or cancelled run may have (written by a
+ * consumer that lost the race) are never served as its results.
+ */
+export async function loadArtifacts(db: Database, row: Pick<ReviewRunRow, "id" | "status">): Promise<RunArtifacts> {
+  const artifacts: RunArtifacts = { claims: [], source_spans: [], verification_results: [], claim_report: null };
+  if (row.status !== "completed") return artifacts;
   const rows = await db
     .select({ kind: reviewArtifacts.kind, body: reviewArtifacts.body })
     .from(reviewArtifacts)
-    .where(eq(reviewArtifacts.reviewRunId, runId))
+    .where(eq(reviewArtifacts.reviewRunId, row.id))
     .orderBy(asc(reviewArtifacts.kind), asc(reviewArtifacts.position));
-  const artifacts: RunArtifacts = { claims: [], source_spans: [], verification_results: [], claim_report: null };
-  for (const row of rows) {
-    const body: unknown = JSON.parse(row.body);
-    if (row.kind === "claim") artifacts.claims.push(...(body as Claim[]));
-    else if (row.kind === "source_span") artifacts.source_spans.push(...(body as SourceSpan[]));
-    else if (row.kind === "verification_result") artifacts.verification_results.push(...(body as VerificationResult[]));
+  for (const artifact of rows) {
+    const body: unknown = JSON.parse(artifact.body);
+    if (artifact.kind === "claim") artifacts.claims.push(...(body as Claim[]));
+    else if (artifact.kind === "source_span") artifacts.source_spans.push(...(body as SourceSpan[]));
+    else if (artifact.kind === "verification_result") artifacts.verification_results.push(...(body as VerificationResult[]));
     else artifacts.claim_report = body as ClaimReport;
   }
   return artifacts;

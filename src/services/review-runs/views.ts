@@ -26,7 +26,7 @@ export function queuedResponse(row: ReviewRunRow, origin: string, requestId: str
 export async function runResponse(db: Database, row: ReviewRunRow, requestId: string) {
   const hosted = row.captureMethod !== "private_worker";
   const [sources, artifacts, enterpriseWorker] = hosted
-    ? await Promise.all([loadSources(db, row.id), loadArtifacts(db, row.id), null])
+    ? await Promise.all([loadSources(db, row.id), loadArtifacts(db, row), null])
     : [[], { claims: [], source_spans: [], verification_results: [], claim_report: null }, await loadEnterpriseWorkerDetails(db, row.id)];
   return {
     ...toSummary(row),
@@ -42,7 +42,7 @@ export async function runResponse(db: Database, row: ReviewRunRow, requestId: st
 
 export async function hostedArtifacts(db: Database, row: ReviewRunRow) {
   assertHosted(row);
-  return loadArtifacts(db, row.id);
+  return loadArtifacts(db, row);
 }
 
 /** The inline answer, built from what processing has just produced instead of reading it back. */

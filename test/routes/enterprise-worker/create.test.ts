@@ -7,6 +7,7 @@ import {
   createBody,
   createRun,
   listedRun,
+  readRun,
   sendEvent,
   storedRows,
   wholeDatabase,
@@ -105,6 +106,74 @@ describe("POST /v1/private-worker/review-runs", () => {
       const body = await expectError(await create(tenant.apiKey, await createBody({ [field]: "x" })), 422, "raw_content_rejected");
       expect(body.error.details).toEqual([{ path: field, message: expect.any(String) }]);
     }
+  });
+
+  it("refuses raw-content fields under any spelling: case, camelCase, separators, full-width, look-alikes, invisible characters", async () => {
+    const tenant = await seedTenant();
+    const marker = `raw-marker-${crypto.randomUUID()}`;
+    const spellings = [
+      "AI_OUTPUT",
+      "aiOutput",
+      "ai-output",
+      "Prompt",
+      "sourceText",
+      "Embeddings",
+      "toolTrace",
+      "ＡＩ＿ＯＵＴＰＵＴ",
+      "аi_output", // Cyrillic а
+      "prοmpt", // Greek ο
+      "tool\u200b_trace",
+      "retrieved context",
+      "message",
+    ];
+    for (const key of spellings) {
+      for (const where of [{ metadata: { [key]: marker } }, { metadata: { team: "support" }, [key]: { nested: [{ x: marker }] } }]) {
+        const body = await expectError(await create(tenant.apiKey, await createBody(where)), 422, "raw_content_rejected");
+        expect((body.error.details as { path: string }[]).map((d) => d.path), key).toEqual([where.metadata.team ? key : `metadata.${key}`]);
+      }
+    }
+    // The same disguises on the event and rotate bodies.
+    const { id, token } = await createRun(tenant);
+    await expectError(await sendEvent(id, token, { ...completedEvent(), artifact_summaries: [{ kind: "x", AiOutput: marker }] }), 422, "raw_content_rejected");
+    await expectError(
+      await call(`/v1/private-worker/review-runs/${id}/credential/rotate`, { method: "POST", key: tenant.apiKey, json: { "PROMPT\u200d": marker } }),
+      422,
+      "raw_content_rejected",
+    );
+    expect(await wholeDatabase()).not.toContain(marker);
+  });
+
+  it("keeps ordinary metadata names that merely contain a raw-content word", async () => {
+    const tenant = await seedTenant();
+    const metadata = { prompt_version: "v3", message_count: 4, uploads_dir: "s3://bucket/", output_format: "markdown" };
+    const { body } = await createRun(tenant, { metadata });
+    expect(body.review_run.metadata).toEqual(metadata);
+  });
+
+  it("refuses credentials in metadata and in every stored ID and label, however they are disguised", async () => {
+    const tenant = await seedTenant();
+    const secrets = {
+      admin: `kivo_admin_${"a1B2".repeat(8)}`,
+      webhook: `whsec_${"a1B2".repeat(8)}`,
+      openai: `sk-proj-${"a1B2c3D4".repeat(4)}`,
+      anthropic: `sk-ant-api03-${"a1B2c3D4".repeat(4)}`,
+      jwt: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+      google: "AIzaSy0aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV",
+      database: "postgres://kivo:s3cret-pw@db.internal/kivo",
+      split: "kivo_live_abcd\u200befgh1234567890",
+      shouted: "KIVO_TEST_ABCDEFGH12345678",
+    };
+    for (const [name, secret] of Object.entries(secrets)) {
+      const body = await expectError(await create(tenant.apiKey, await createBody({ metadata: { note: secret } })), 400, "validation_error");
+      expect(body.error.details, name).toEqual([{ path: "metadata.note", message: expect.stringMatching(/^Looks like a /) }]);
+    }
+    for (const field of ["customer_run_id", "worker_id", "workflow_id", "workflow_name", "title", "worker_version", "policy_version"]) {
+      const body = await expectError(await create(tenant.apiKey, await createBody({ [field]: secrets.split })), 400, "validation_error");
+      expect(body.error.details, field).toEqual([{ path: field, message: "Looks like a Kivo API key; do not put credentials in IDs or labels." }]);
+    }
+    await expectError(await create(tenant.apiKey, await createBody({ storage_pointers: [secrets.database] })), 400, "validation_error");
+    expect(await wholeDatabase()).not.toContain("a1B2c3D4");
+    expect(await wholeDatabase()).not.toContain("s3cret-pw");
   });
 
   it("refuses fields outside the allowlist with unknown_field", async () => {
@@ -213,6 +282,40 @@ describe("POST /v1/private-worker/review-runs", () => {
     expect(stored).not.toContain(againBody.worker_credential.token.split(".")[1]);
 
     await expectError(await send({ ...json, title: "Another title" }), 409, "idempotency_key_reused");
+  });
+
+  it("never issues a credential on replay once the run's credentials were revoked", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody();
+    const send = () =>
+      call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "revoke-1" }, json });
+    const first = (await (await send()).json()) as Record<string, any>;
+    const id = first.review_run.id as string;
+    const revoked = await call(`/v1/private-worker/review-runs/${id}/credential/revoke`, { method: "POST", key: tenant.apiKey });
+    expect(revoked.status).toBe(200);
+
+    const replay = await send();
+    const replayBody = (await replay.json()) as Record<string, any>;
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(replayBody.review_run).toEqual(first.review_run);
+    expect(replayBody.worker_credential).toBeNull();
+    await expectError(await sendEvent(id, first.worker_credential.token, completedEvent()), 401, "worker_credential_revoked");
+    expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: expect.any(String) });
+  });
+
+  it("answers a replay after the run finished with the first response, not run_already_terminal", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody();
+    const send = () =>
+      call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "done-1" }, json });
+    const first = (await (await send()).json()) as Record<string, any>;
+    expect((await sendEvent(first.review_run.id, first.worker_credential.token, completedEvent())).status).toBe(200);
+
+    const replay = await send();
+    const replayBody = (await replay.json()) as Record<string, any>;
+    expect(replay.status).toBe(201);
+    expect(replayBody).toEqual({ ...first, worker_credential: null });
   });
 
   it("counts against the monthly allowance and creates nothing once it is used up", async () => {

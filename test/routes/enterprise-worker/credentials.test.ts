@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { issueWorkerCredential } from "../../../src/services/enterprise-worker/credentials.ts";
 import { call, expectError, seedTenant } from "../../helpers/harness.ts";
-import { completedEvent, createRun, listedRun, sendEvent, statusEvent, storedRows } from "./helpers.ts";
+import { completedEvent, createRun, listedRun, readRun, sendEvent, statusEvent, storedRows } from "./helpers.ts";
 
 const rotate = (runId: string, key: string, json?: unknown) =>
   call(`/v1/private-worker/review-runs/${runId}/credential/rotate`, { method: "POST", key, ...(json ? { json } : {}) });
@@ -87,22 +87,60 @@ describe("worker credentials", () => {
     expect((await storedRows(id)).details).toMatchObject({ credential_id: rotated.worker_credential.credential_id });
   });
 
-  it("revocation makes every later event fail closed until a new credential is issued", async () => {
+  it("revocation makes every later event fail closed, for good", async () => {
     const tenant = await seedTenant();
     const { id, token, credentialId } = await createRun(tenant);
     await ok(await sendEvent(id, token, statusEvent()));
 
     const revoked = await ok(await revoke(id, tenant.apiKey));
-    expect(revoked).toMatchObject({ review_run_id: id, credential: { credential_id: credentialId, revoked: true } });
+    expect(revoked).toMatchObject({
+      review_run_id: id,
+      credential: { credential_id: credentialId, revoked: true, revoked_at: expect.any(String) },
+    });
     await expectRefused(id, token, "worker_credential_revoked");
     await expectError(await sendEvent(id, token, completedEvent()), 401, "worker_credential_revoked");
     expect(await listedRun(tenant, id)).toMatchObject({ status: "processing" });
-    // Revoking twice is harmless.
-    await ok(await revoke(id, tenant.apiKey));
+    // Revoking twice is harmless and keeps the first time.
+    const again = await ok(await revoke(id, tenant.apiKey));
+    expect(again.credential.revoked_at).toBe(revoked.credential.revoked_at);
 
-    const reissued = await ok(await rotate(id, tenant.apiKey));
+    // Rotation cannot undo it: no token is issued and the record is unchanged.
+    const before = await storedRows(id);
+    await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
+    expect(await storedRows(id)).toEqual(before);
     await expectRefused(id, token, "worker_credential_revoked");
-    await ok(await sendEvent(id, reissued.worker_credential.token, completedEvent()));
+    expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: revoked.credential.revoked_at });
+  });
+
+  it("keeps every credential it issued on record: when, until when, and why it ended", async () => {
+    const tenant = await seedTenant();
+    const { id, credentialId, body } = await createRun(tenant);
+    expect(body.review_run.private_worker.credential_history).toEqual([
+      { credential_id: credentialId, issued_at: expect.any(String), expires_at: body.worker_credential.expires_at, ended_at: null, end_reason: null },
+    ]);
+    const rotated = await ok(await rotate(id, tenant.apiKey));
+    const revoked = await ok(await revoke(id, tenant.apiKey));
+    await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
+    const history = (await readRun(tenant, id)).private_worker.credential_history as Record<string, unknown>[];
+    expect(history.map(({ credential_id, end_reason }) => [credential_id, end_reason])).toEqual([
+      [credentialId, "rotated"],
+      [rotated.worker_credential.credential_id, "revoked"],
+    ]);
+    expect(history[1]!.ended_at).toBe(revoked.credential.revoked_at);
+    expect(JSON.stringify(history)).not.toContain("kivo_wrk_");
+  });
+
+  it("a rotation racing a revocation never leaves a working token behind", async () => {
+    const tenant = await seedTenant();
+    const { id } = await createRun(tenant);
+    const [rotated, revoked] = await Promise.all([rotate(id, tenant.apiKey), revoke(id, tenant.apiKey)]);
+    expect(revoked.status).toBe(200);
+    if (rotated.status === 200) {
+      const { worker_credential } = (await rotated.json()) as Record<string, any>;
+      await expectRefused(id, worker_credential.token, "worker_credential_revoked");
+    } else {
+      await expectError(rotated, 409, "credential_revoked");
+    }
   });
 
   it("does not issue a credential for a finished run", async () => {

@@ -84,6 +84,13 @@ export async function listedRun(tenant: Tenant, runId: string) {
   return items.find((item) => item.id === runId);
 }
 
+/** The run as `GET /v1/review-runs/{id}` answers it, private-worker metadata included. */
+export async function readRun(tenant: Tenant, runId: string) {
+  const response = await call(`/v1/review-runs/${runId}`, { key: tenant.apiKey });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, any>;
+}
+
 /** Every stored row that mentions the run, for "nothing changed" and "no raw content" checks. */
 export async function storedRows(runId: string) {
   const [run, details, events] = await Promise.all([

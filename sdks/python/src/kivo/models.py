@@ -241,7 +241,9 @@ class Import(TypedDict):
 
 
 class ReportLink(TypedDict):
+    id: str
     review_run_id: str
     url: str
     expires_at: str
+    revoked_at: Optional[str]
     request_id: str
