@@ -1,4 +1,5 @@
 import { CREDENTIAL_REDACTION_PATTERNS } from "../lib/credential-patterns.ts";
+import { withoutInvisible } from "../lib/unicode-fold.ts";
 import type { SafeUseStatus } from "../schemas/enums.ts";
 import type {
   CitationIssueItem,
@@ -191,18 +192,23 @@ export function renderMarkdown(report: ClaimReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+// A key split by an invisible character or written in full-width letters is
+// still the key, so matching runs on the text as a reader sees it; text with
+// nothing to redact is returned exactly as it came.
 function redactCredentials(text: string, field: string, errors: string[]): string {
-  let result = text;
+  let result = withoutInvisible(text).normalize("NFKC");
+  let redacted = false;
   for (const pattern of CREDENTIAL_REDACTION_PATTERNS) {
     pattern.lastIndex = 0;
     if (pattern.test(result)) {
       pattern.lastIndex = 0;
       result = result.replace(pattern, REDACTED);
+      redacted = true;
       const message = `credential-like string redacted from ${field}`;
       if (!errors.includes(message)) errors.push(message);
     }
   }
-  return result;
+  return redacted ? result : text;
 }
 
 // Text in double quotes inside report prose, which must come from the run's own

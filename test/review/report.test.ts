@@ -34,6 +34,17 @@ describe("claim report", () => {
     expect(JSON.stringify(report)).not.toContain("kivo_live_abcdef1234567890");
   });
 
+  it("redacts a key split by an invisible character or written in full-width letters", () => {
+    for (const disguised of ["kivo_live_abcdef\u200b1234567890", "ｋｉｖｏ＿ｌｉｖｅ＿ａｂｃｄｅｆ１２３４５６７８９０"]) {
+      const result = review(`Use the key ${disguised} to request a refund within 90 days.`, [REFUND_POLICY]);
+      const report = result.claim_report;
+      expect(report.metadata.leakage_check.passed).toBe(false);
+      expect(report.markdown).toContain("redacted");
+      expect(report.markdown).not.toContain(disguised);
+      expect(report.markdown.normalize("NFKC").replace(/\u200b/g, "")).not.toContain("kivo_live_abcdef1234567890");
+    }
+  });
+
   it("passes the leakage check when it quotes only the run's own text", () => {
     const result = review("Customers can request refunds within 60 days.", [REFUND_POLICY]);
     expect(result.claim_report.metadata.leakage_check).toEqual({ passed: true, errors: [] });
