@@ -12,3 +12,11 @@ export { KivoConnectionError, KivoError, KivoTimeoutError } from "./errors.js";
 export { API_VERSION, SDK_VERSION } from "./version.js";
 export type * from "./types.js";
 export type { components, operations, paths } from "./schema.js";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  KivoWebhookSignatureError,
+  WEBHOOK_SIGNATURE_HEADER,
+  constructWebhookEvent,
+  verifyWebhookSignature,
+} from "./webhooks.js";
+export type { VerifyWebhookOptions } from "./webhooks.js";

@@ -10,9 +10,21 @@ from ._client import DEFAULT_BASE_URL, AsyncKivo, Kivo
 from ._errors import KivoConnectionError, KivoError, KivoTimeoutError
 from ._version import API_VERSION, __version__
 from .offsets import index_to_utf16, utf16_slice, utf16_to_index
+from .webhooks import (
+    DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+    WEBHOOK_SIGNATURE_HEADER,
+    KivoWebhookSignatureError,
+    construct_webhook_event,
+    verify_webhook_signature,
+)
 
 __all__ = [
     "API_VERSION",
+    "DEFAULT_WEBHOOK_TOLERANCE_SECONDS",
+    "KivoWebhookSignatureError",
+    "WEBHOOK_SIGNATURE_HEADER",
+    "construct_webhook_event",
+    "verify_webhook_signature",
     "AsyncKivo",
     "DEFAULT_BASE_URL",
     "Kivo",
