@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { ReviewResult } from "../src/review/index.ts";
-import { reviewRow } from "./lib/verifier-training.ts";
+import { reviewRow, type Counts } from "./lib/verifier-training.ts";
 
 interface Row {
   external_id: string;
@@ -21,12 +21,6 @@ interface Row {
   meta: { system?: string };
 }
 
-interface Counts {
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-}
 
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith("--"));

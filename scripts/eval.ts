@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ReviewResult } from "../src/review/index.ts";
-import { reviewRow } from "./lib/verifier-training.ts";
+import { reviewRow, type Counts } from "./lib/verifier-training.ts";
 
 interface Row {
   external_id: string;
@@ -24,12 +24,6 @@ interface Row {
   meta: { domain?: string; edit_types?: string[]; doc_key?: string; right_answer?: string };
 }
 
-interface Counts {
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-}
 
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith("--"));
