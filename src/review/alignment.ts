@@ -126,7 +126,9 @@ export function alignClaim(
     if (!isContentToken(token)) return;
     let weight = 1;
     if (FRAMING_KEYS.has(token.key)) weight = 0.25;
-    else if (token.isCapitalized && i > 0) weight = 1.5;
+    // A capital after a colon starts a sentence ("WBS: Break down the
+    // project"), it does not mark a name.
+    else if (token.isCapitalized && i > 0 && !/:\s*$/.test(output.slice(Math.max(claim.start, token.start - 3), token.start))) weight = 1.5;
     // Restating the question is not the answer; its words matter less.
     if (claim.role === "sentence" && contextKeys.has(token.key)) weight *= 0.5;
     terms.push({ token, weight });

@@ -61,6 +61,19 @@ describe("claim offsets", () => {
   });
 });
 
+describe("sentence splitting in all-lower-case chat", () => {
+  it("ends a sentence at . ! ? before a lower-case word when the text has no capitals at all", () => {
+    expect(sentences("i can imagine! the field was founded by luca pacioli in 1494. did you know that? it is old.")).toEqual([
+      "i can imagine!",
+      "the field was founded by luca pacioli in 1494.",
+      "did you know that?",
+      "it is old.",
+    ]);
+    // With capitals in the text, a lower-case word after "!" continues the sentence ("Yahoo! said …").
+    expect(sentences("Yahoo! said on Monday it would grow. It did.")).toEqual(["Yahoo! said on Monday it would grow.", "It did."]);
+  });
+});
+
 describe("claim extraction", () => {
   const extract = (output: string, question: string | null = null) => extractClaims(output, question, findCitationMarkers(output, []));
 
