@@ -75,6 +75,7 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     chunkCount: 0,
     mapping: null,
     reviewedAnnouncedAt: null,
+    allowancePeriodStart: null,
     errorCode: null,
     errorMessage: null,
     createdAt: now,
@@ -224,8 +225,8 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
   }
 
   // `uploaded` until the chunk messages are sent: if the request dies in between, the sweep sends them.
-  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length };
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
+  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length, allowancePeriodStart: reservation.periodStart };
   let persisted = false;
   try {
     // The cleanup below runs after the last write, failed or not.
