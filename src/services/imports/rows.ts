@@ -15,6 +15,8 @@ export const IMPORT_MEDIA_TYPES = ["application/json", "application/x-ndjson", "
 export type ImportMediaType = (typeof IMPORT_MEDIA_TYPES)[number];
 
 export const MAX_IMPORT_ROWS = 1000;
+/** Far deeper than any valid row (metadata nests 3 levels inside it); deeper ones are refused before anything walks them. */
+export const ROW_MAX_DEPTH = 32;
 
 export const ROW_ERROR_CODES = ["invalid_json", "invalid_row", "validation_error", "duplicate_external_id"] as const;
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
