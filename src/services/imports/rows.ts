@@ -186,7 +186,8 @@ function readJsonArray(data: string): RawRow[] {
 /** One row per non-blank line; a line that is not JSON is that row's problem only. */
 function readJsonLines(data: string): RawRow[] {
   const rows: RawRow[] = [];
-  for (const [index, line] of data.split(/\r?\n/).entries()) {
+  // A raw CR cannot occur inside a JSON line (JSON escapes it), so each of CRLF, LF and a lone CR ends a line.
+  for (const [index, line] of data.split(/\r\n|\r|\n/).entries()) {
     if (line.trim() === "") continue;
     const row = rows.length + 1;
     try {
@@ -215,9 +216,46 @@ interface ColumnPlan {
   numbered: [number, SourceColumns][];
 }
 
-/** RFC 4180 via papaparse: quoted fields, doubled quotes, embedded newlines, CRLF. */
+/**
+ * Record breaks (CRLF, LF or a lone CR) as LF, outside quoted fields only:
+ * papaparse guesses one line ending per file, so a file whose rows were
+ * pasted together from different tools would otherwise merge records. Line
+ * breaks inside quoted cells are the cell's text and stay as sent. A quote
+ * opens a quoted field only at the start of a field, as in papaparse.
+ */
+export function normalizeRecordBreaks(data: string): string {
+  if (!data.includes("\r")) return data;
+  let out = "";
+  let from = 0;
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < data.length; i++) {
+    const char = data[i];
+    if (quoted) {
+      if (char === '"') {
+        if (data[i + 1] === '"') i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (char === '"' && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else if (char === "\r") {
+      out += `${data.slice(from, i)}\n`;
+      if (data[i + 1] === "\n") i++;
+      from = i + 1;
+      fieldStart = true;
+    } else {
+      fieldStart = char === "," || char === "\n";
+    }
+  }
+  return out + data.slice(from);
+}
+
+/** RFC 4180 via papaparse: quoted fields, doubled quotes, embedded newlines, any mix of CRLF, LF and CR. */
 function readCsv(data: string, request: ImportRequest): RawRow[] {
-  const parsed = Papa.parse<string[]>(data, { delimiter: ",", skipEmptyLines: "greedy" });
+  const parsed = Papa.parse<string[]>(normalizeRecordBreaks(data), { delimiter: ",", newline: "\n", skipEmptyLines: "greedy" });
   const [header, ...records] = parsed.data;
   if (!header) return [];
   const columns = header.map((name) => name.trim());
