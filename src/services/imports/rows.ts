@@ -2,6 +2,7 @@ import Papa from "papaparse";
 import { type ErrorDetail, ApiError, issuesToDetails } from "../../errors.ts";
 import { type ReviewRunInput, LIMITS, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import type { IntendedUse, Strictness } from "../../schemas/enums.ts";
+import { illFormedStringPaths, isWellFormed } from "../../lib/well-formed.ts";
 
 /**
  * Turns an import request into validated review-run inputs, row by row
@@ -113,7 +114,7 @@ export function validateImport(request: ImportRequest): ValidatedImport {
         })),
       );
 
-    const result = raw.problems ? { problems: raw.problems } : validateRow(raw.value, request);
+    const result = raw.problems ? { problems: raw.problems } : (illFormed(raw.value) ?? validateRow(raw.value, request));
     if ("problems" in result) {
       reject(result.problems);
       continue;
@@ -135,6 +136,23 @@ export function validateImport(request: ImportRequest): ValidatedImport {
     accepted.push({ row: raw.row, input: result.input });
   }
   return { rowCount: rawRows.length, accepted, errors };
+}
+
+/**
+ * A JSON line, a JSON array in `data` or a CSV JSON cell can spell a lone
+ * surrogate (`"\ud800"`) that no UTF-8 body could carry; stored, it would be
+ * rewritten, as the JSON body check explains (middleware/well-formed-body.ts).
+ */
+function illFormed(value: unknown): { problems: Problem[] } | null {
+  const paths = illFormedStringPaths(value, ERRORS_PER_ROW);
+  if (paths.length === 0) return null;
+  return {
+    problems: paths.map((path) => ({
+      path: path === "(root)" ? "(row)" : path,
+      code: "validation_error" as const,
+      message: "Contains a lone UTF-16 surrogate (e.g. `\\ud800`); send well-formed text.",
+    })),
+  };
 }
 
 function validateRow(value: unknown, request: ImportRequest): { input: ReviewRunInput } | { problems: Problem[] } {
@@ -418,7 +436,7 @@ function requestError(path: string, message: string): ApiError {
 }
 
 function externalIdOf(value: unknown): string | null {
-  if (!isPlainObject(value) || typeof value.external_id !== "string") return null;
+  if (!isPlainObject(value) || typeof value.external_id !== "string" || !isWellFormed(value.external_id)) return null;
   return value.external_id.slice(0, LIMITS.externalIdChars);
 }
 
