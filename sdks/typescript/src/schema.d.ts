@@ -151,9 +151,9 @@ export interface paths {
         put?: never;
         /**
          * Cancel a queued review run
-         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).
+         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. The key needs the scope that created the run: `review_runs:create` for a run from `POST /v1/review-runs`, `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` naming it otherwise).
          *
-         *     Required scope: `review_runs:create`.
+         *     Required scope: `review_runs:create` or `imports:create` or `private_worker_runs:create`.
          */
         post: operations["cancelReviewRun"];
         delete?: never;
