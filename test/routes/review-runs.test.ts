@@ -5,6 +5,7 @@ import type { Bindings } from "../../src/env.ts";
 import worker from "../../src/index.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "../../src/routes/review-runs/examples.ts";
 import { LIMITS, PACKET_BODY_BYTES } from "../../src/schemas/review-run-input.ts";
+import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { ADMIN_EXPORT_PACKET, SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
 
@@ -226,28 +227,9 @@ describe("Idempotency-Key", () => {
 
   it("answers a retry with the run even when storing the first answer after the create fails", async () => {
     const tenant = await seedTenant();
-    const realPrepare = env.DB.prepare.bind(env.DB);
-    // D1 refuses the write that records the answer once the run exists (the batch that created it went through).
-    const spy = vi.spyOn(env.DB, "prepare").mockImplementation((query: string) => {
-      const statement = realPrepare(query);
-      if (!query.startsWith("UPDATE idempotency_keys")) return statement;
-      const bind = statement.bind.bind(statement);
-      statement.bind = (...values: unknown[]) => {
-        const bound = bind(...values);
-        bound.run = async () => {
-          throw new Error("D1_ERROR: storage operation exceeded timeout");
-        };
-        return bound;
-      };
-      return statement;
-    });
     const headers = { "Idempotency-Key": "lost-answer" };
-    let first: Awaited<ReturnType<typeof createRun>>;
-    try {
-      first = await createRun(tenant, SEED_PACKET, headers);
-    } finally {
-      spy.mockRestore();
-    }
+    // D1 refuses the write that records the answer once the run exists (the batch that created it went through).
+    const first = await withLostAnswerWrite(() => createRun(tenant, SEED_PACKET, headers));
     expect(first.response.status).toBe(202);
     const again = await createRun(tenant, SEED_PACKET, headers);
     expect(again.response.status).toBe(202);

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Bindings } from "../../env.ts";
 import { reviewRunSources, reviewRuns } from "../../db/schema.ts";
-import { database } from "../../db/client.ts";
+import { asStatement, database } from "../../db/client.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId, sourceIdFor } from "../../ids.ts";
 import type { ReviewQueueMessage } from "../../schemas/queue-messages.ts";
@@ -162,12 +162,7 @@ async function insertRuns(
       const condition = options.onlyWhile;
       await env.DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
     } else if (last && options.commitWith?.length) {
-      // Drizzle batches only its own queries; the extra statements are plain D1 ones, so the batch is D1's.
-      const plain = statements.map((statement) => {
-        const { sql, params } = statement.toSQL();
-        return env.DB.prepare(sql).bind(...params);
-      });
-      await env.DB.batch([...plain, ...options.commitWith]);
+      await env.DB.batch([...statements.map((statement) => asStatement(env.DB, statement)), ...options.commitWith]);
     } else {
       await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
     }
