@@ -151,9 +151,9 @@ export interface paths {
         put?: never;
         /**
          * Cancel a queued review run
-         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).
+         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. The key needs the scope that created the run: `review_runs:create` for a run from `POST /v1/review-runs`, `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` naming it otherwise).
          *
-         *     Required scope: `review_runs:create`.
+         *     Required scope: `review_runs:create` or `imports:create` or `private_worker_runs:create`.
          */
         post: operations["cancelReviewRun"];
         delete?: never;
@@ -801,7 +801,7 @@ export interface components {
              * @example Customers can request refunds for any order within 60 days, including international orders.
              */
             ai_output: string;
-            /** @description One to fifty supplied source documents. */
+            /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
             intended_use?: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
@@ -1195,7 +1195,7 @@ export interface components {
              * @example Customers can request refunds for any order within 60 days, including international orders.
              */
             ai_output: string;
-            /** @description One to fifty supplied source documents. */
+            /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
             intended_use: components["schemas"]["IntendedUse"] & unknown;
             strictness?: components["schemas"]["Strictness"];
@@ -1462,7 +1462,7 @@ export interface components {
          */
         CreateImportRequest: {
             media_type?: components["schemas"]["ImportMediaType"] & unknown;
-            /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own. */
+            /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own; a value nested more than 32 levels deep refuses the request. */
             rows?: components["schemas"]["ImportRow"][];
             /** @description Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`). */
             data?: string;
@@ -2265,6 +2265,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description At most 4 MB, enough for any packet within the field limits in any script: `ai_output` 20,000 characters, 50 sources of 100,000 characters each and 1,000,000 together, metadata 32 keys and 4 KB. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateReviewRunRequest"];

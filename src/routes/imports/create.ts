@@ -105,7 +105,10 @@ export function registerCreateImport(app: OpenAPIHono<AppEnv>) {
     const result = await withIdempotency(
       c.env.DB,
       { projectId: auth.projectId, operation: "POST /v1/imports", key: headers["idempotency-key"], request },
-      async () => ({ status: 202, body: await createImport(c.env, auth, request, requestId) }),
+      async (claim) => ({
+        status: 202,
+        body: await createImport(c.env, auth, request, requestId, (answer) => claim.storeAnswer({ status: 202, body: answer })),
+      }),
     );
 
     if (result.replayed) c.header("Idempotent-Replayed", "true");

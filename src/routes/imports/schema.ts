@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { IntendedUseSchema, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
-import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/imports/rows.ts";
+import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
+import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
@@ -57,9 +58,17 @@ export const CreateImportRequestSchema = z
       .array(z.unknown())
       .min(1, "Send at least one row.")
       .max(MAX_IMPORT_ROWS, `At most ${MAX_IMPORT_ROWS.toLocaleString("en")} rows per import; split the file.`)
+      .superRefine((rows, ctx) => {
+        // Before anything walks the rows (the Idempotency-Key hash, the stored request): no row is this deep.
+        for (const [i, row] of rows.entries()) {
+          if (jsonDepthExceeds(row, ROW_MAX_DEPTH)) {
+            ctx.addIssue({ code: "custom", path: [i], message: `A row nests at most ${ROW_MAX_DEPTH} levels deep; this is not an import row.` });
+          }
+        }
+      })
       .optional()
       .openapi({
-        description: `1–${MAX_IMPORT_ROWS.toLocaleString("en")} rows, each an ImportRow. Each row is validated on its own.`,
+        description: `1–${MAX_IMPORT_ROWS.toLocaleString("en")} rows, each an ImportRow. Each row is validated on its own; a value nested more than ${ROW_MAX_DEPTH} levels deep refuses the request.`,
         items: { $ref: "#/components/schemas/ImportRow" },
       }),
     data: z.string().optional().openapi({

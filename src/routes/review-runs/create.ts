@@ -12,7 +12,7 @@ import { reviewBefore } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
 import { MB, defineRoute } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
-import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
+import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
 import { IdempotencyKeyHeaderSchema, RequestIdSchema } from "../../schemas/common.ts";
 
@@ -62,10 +62,14 @@ export const createReviewRunRoute = defineRoute({
     "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` (N ≤ 10) to have the packet reviewed inline: the answer is `200` with the completed run if the review finishes within N seconds of the request, otherwise the usual `202` (the review carries on and the run completes as if queued).",
   auth: { apiKey: "review_runs:create" },
   errors: ["idempotency_key_reused", "usage_limit_exceeded", "semantic_judge_unavailable", "service_unavailable"],
-  maxBodyBytes: 2 * MB,
+  maxBodyBytes: PACKET_BODY_BYTES,
   request: {
     headers: HeadersSchema,
-    body: { required: true, content: { "application/json": { schema: ReviewRunInputSchema } } },
+    body: {
+      required: true,
+      description: `At most ${PACKET_BODY_BYTES / MB} MB, enough for any packet within the field limits in any script: \`ai_output\` ${LIMITS.aiOutputChars.toLocaleString("en")} characters, ${LIMITS.sources} sources of ${LIMITS.sourceChars.toLocaleString("en")} characters each and ${LIMITS.totalSourceChars.toLocaleString("en")} together, metadata ${LIMITS.metadataKeys} keys and ${LIMITS.metadataBytes / 1024} KB.`,
+      content: { "application/json": { schema: ReviewRunInputSchema } },
+    },
   },
   responses: {
     202: {
