@@ -14,7 +14,8 @@ import { api, kivo, root } from "./helpers.ts";
 
 const OUTPUT = "📦 Customers can request refunds for any order within 60 days, including international orders.";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const API_VERSION = "2026-11-22";
+const API_VERSION = "1.1.0";
+const KIVO_VERSION = "2026-11-22";
 
 let contract: Contract;
 let proxy: Awaited<ReturnType<typeof contractProxy>> | undefined;
@@ -22,6 +23,7 @@ let proxy: Awaited<ReturnType<typeof contractProxy>> | undefined;
 beforeAll(async () => {
   contract = await Contract.load(kivo.baseUrl);
   expect(contract.document.info.version).toBe(API_VERSION);
+  expect(contract.document.info["x-kivo-version"]).toBe(KIVO_VERSION);
 });
 afterEach(async () => {
   await proxy?.close();
@@ -104,6 +106,8 @@ function expectWire(exchanges: readonly Exchange[], userAgent: string) {
   for (const create of creates) expect(String(create.requestHeaders?.["idempotency-key"])).toMatch(UUID);
   expect(new Set(creates.map((create) => create.requestHeaders?.["idempotency-key"])).size).toBe(creates.length);
   for (const exchange of exchanges) expect(exchange.requestHeaders?.["user-agent"]).toBe(userAgent);
+  // Each SDK pins the dated version it was built for, and Kivo answers as that version.
+  for (const exchange of exchanges) expect(exchange.requestHeaders?.["kivo-version"]).toBe(KIVO_VERSION);
   const runCreates = exchanges.filter((exchange) => exchange.method === "POST" && exchange.path === "/v1/review-runs");
   for (const create of runCreates) expect(create.requestHeaders?.prefer).toBe("wait=10");
   // The import's two runs at one per page: the iterator followed at least one cursor.

@@ -15,7 +15,7 @@ from typing import Callable, List
 import httpx
 import pytest
 
-from kivo import API_VERSION, AsyncKivo, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, __version__
+from kivo import API_VERSION, KIVO_VERSION, AsyncKivo, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, __version__
 from kivo import models
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[3] / "openapi" / "openapi.json").read_text("utf-8"))
@@ -137,11 +137,16 @@ def test_after_the_last_retry_kivos_error_is_raised_with_code_status_and_request
 
 
 def test_a_refused_request_is_not_repeated_and_its_details_are_exposed():
-    envelope = {"error": {"code": "validation_error", "message": "Invalid request.", "details": [{"path": "sources", "message": "Required"}]}, "request_id": "req_400"}
+    doc_url = "https://api.trykivo.co/docs/errors#validation_error"
+    envelope = {
+        "error": {"code": "validation_error", "message": "Invalid request.", "details": [{"path": "sources", "message": "Required"}], "doc_url": doc_url},
+        "request_id": "req_400",
+    }
     script = Script(answer(400, envelope))
     with pytest.raises(KivoError) as caught:
         script.client().review_runs.create(**BODY)
     assert caught.value.details == [{"path": "sources", "message": "Required"}]
+    assert caught.value.doc_url == doc_url
     assert len(script.requests) == 1
 
 
@@ -188,7 +193,7 @@ def test_against_a_real_server_a_dropped_connection_and_a_429_are_both_retried()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            seen.append(f"{self.path} {self.headers['User-Agent']}")
+            seen.append(f"{self.path} {self.headers['User-Agent']} {self.headers['Kivo-Version']}")
             answers.pop(0)(self)
 
         def log_message(self, *args: object) -> None:
@@ -203,7 +208,7 @@ def test_against_a_real_server_a_dropped_connection_and_a_429_are_both_retried()
     finally:
         server.shutdown()
         server.server_close()
-    assert seen == [f"/v1/review-runs/run_1 kivo-python/{__version__} (api {API_VERSION})"] * 3
+    assert seen == [f"/v1/review-runs/run_1 kivo-python/{__version__} (api {API_VERSION}) {KIVO_VERSION}"] * 3
     assert sleeps == [0.375, 1.0]
 
 
@@ -358,3 +363,4 @@ def test_each_model_has_exactly_the_fields_of_its_schema(model: type, schema: st
 
 def test_the_api_version_is_the_documents():
     assert API_VERSION == DOCUMENT["info"]["version"]
+    assert KIVO_VERSION == DOCUMENT["info"]["x-kivo-version"]

@@ -16,7 +16,7 @@ import type {
   Strictness,
   VerificationResultList,
 } from "./types.js";
-import { API_VERSION, SDK_VERSION } from "./version.js";
+import { API_VERSION, KIVO_VERSION, SDK_VERSION } from "./version.js";
 
 export const DEFAULT_BASE_URL = "https://api.trykivo.co";
 
@@ -131,6 +131,7 @@ export class Kivo {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.apiKey}`,
       Accept: request.accept ?? "application/json",
+      "Kivo-Version": KIVO_VERSION,
       ...clientHeaders(),
       ...request.headers,
     };

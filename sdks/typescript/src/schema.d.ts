@@ -853,9 +853,15 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
+                /**
+                 * Format: uri
+                 * @description The code's entry in the error catalogue (`/docs/errors`): what it means and how to fix it.
+                 * @example https://api.trykivo.co/docs/errors#validation_error
+                 */
+                doc_url: string;
             };
             /** @example req_01hw87p6jkh5ezf9zr9de6d3a9 */
             request_id: string;
@@ -891,7 +897,8 @@ export interface components {
             strictness: components["schemas"]["Strictness"];
             mode: components["schemas"]["GateMode"];
             metadata: {
-                intended_use: components["schemas"]["IntendedUse"] & unknown;
+                /** @description What the caller intends to do with the output; drives the gate policy. */
+                intended_use: components["schemas"]["IntendedUse"];
                 policy_version: string;
             } & {
                 [key: string]: unknown;
@@ -1136,7 +1143,8 @@ export interface components {
             /** @example 9fd60878-b3a3-45ff-9ccf-7504c47a2c21 */
             project_id: string;
             status: components["schemas"]["RunStatus"];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            /** @description What the caller intends to do with the output; drives the gate policy. */
+            intended_use: components["schemas"]["IntendedUse"];
             strictness: components["schemas"]["Strictness"];
             source_count: number;
             claim_count: number;
@@ -1197,7 +1205,8 @@ export interface components {
             ai_output: string;
             /** @description One to fifty supplied source documents. */
             sources: components["schemas"]["SourceInput"][];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            /** @description What the caller intends to do with the output; drives the gate policy. */
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
              * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
@@ -1461,13 +1470,16 @@ export interface components {
          *     }
          */
         CreateImportRequest: {
-            media_type?: components["schemas"]["ImportMediaType"] & unknown;
+            /** @description Optional with `rows` (JSON rows, whatever the original file was); required with `data`, to say how to read it. */
+            media_type?: components["schemas"]["ImportMediaType"];
             /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own. */
             rows?: components["schemas"]["ImportRow"][];
             /** @description Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`). */
             data?: string;
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness` (otherwise `standard`). */
+            strictness?: components["schemas"]["Strictness"];
             field_mapping?: components["schemas"]["FieldMapping"];
         };
         /**
@@ -1532,8 +1544,10 @@ export interface components {
          */
         ImportFieldMappingRequest: {
             field_mapping: components["schemas"]["FieldMapping"];
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`; replaces the import's. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness`; replaces the import's. */
+            strictness?: components["schemas"]["Strictness"];
         };
         WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
             /**
@@ -1802,7 +1816,8 @@ export interface components {
             workflow_id?: string;
             workflow_name?: string;
             title?: string;
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            /** @description What the caller intends to do with the output; drives the gate policy. */
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /** @description Defaults to the number of `source_hashes` (0 when neither is given). */
             source_count?: number;
@@ -1854,7 +1869,8 @@ export interface components {
             event_id: string;
             /** @enum {string} */
             event_type: "status" | "completed" | "failed";
-            status: components["schemas"]["RunStatus"] & unknown;
+            /** @description The run's status right after this event. */
+            status: components["schemas"]["RunStatus"];
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -1899,8 +1915,10 @@ export interface components {
             review_run_id?: string;
             /** @description If present, must be the run's `customer_run_id`. */
             customer_run_id?: string;
-            status?: components["schemas"]["RunStatus"] & unknown;
-            gate_verdict?: components["schemas"]["GateVerdictValue"] & unknown;
+            /** @description If present, the status the event implies: `processing`, `completed` or `failed`. */
+            status?: components["schemas"]["RunStatus"];
+            /** @description Required on `completed`, refused on other events. */
+            gate_verdict?: components["schemas"]["GateVerdictValue"];
             claim_count?: number;
             unsupported_claim_count?: number;
             source_hashes?: string[];
@@ -2086,9 +2104,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+        KivoVersion: "2026-11-22";
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The API version this response was served with. */
+        KivoVersion: "2026-11-22";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2096,7 +2120,10 @@ export interface operations {
     health: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2105,6 +2132,7 @@ export interface operations {
             /** @description The Worker is up. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2119,6 +2147,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2134,14 +2163,17 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["RunStatus"];
                 /** @description What the caller intends to do with the output; drives the gate policy. */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 safe_use_status?: components["schemas"]["SafeUseStatus"];
                 external_id?: string;
                 import_id?: string;
                 created_after?: string;
                 created_before?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2158,6 +2190,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2208,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2192,6 +2226,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2209,6 +2244,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2228,6 +2264,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2245,6 +2282,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2257,6 +2295,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
                 /** @description `wait=N` (N ≤ 10, RFC 7240): review inline and answer 200 with the completed run when it finishes within N seconds; otherwise the usual 202. */
@@ -2282,6 +2322,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2437,6 +2478,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2490,6 +2532,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2507,6 +2550,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2524,6 +2568,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,6 +2586,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,6 +2604,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,6 +2622,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2592,6 +2640,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2609,6 +2658,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2628,6 +2678,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2645,6 +2696,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,6 +2714,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2673,7 +2726,10 @@ export interface operations {
     getReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -2692,6 +2748,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2847,6 +2904,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2864,6 +2922,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2881,6 +2940,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2898,6 +2958,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2917,6 +2978,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2934,6 +2996,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,7 +3008,10 @@ export interface operations {
     listClaims: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -2964,6 +3030,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3024,6 +3091,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3041,6 +3109,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3058,6 +3127,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3075,6 +3145,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3092,6 +3163,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3111,6 +3183,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3128,6 +3201,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3139,7 +3213,10 @@ export interface operations {
     listVerificationResults: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3158,6 +3235,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3199,6 +3277,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3216,6 +3295,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3233,6 +3313,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3250,6 +3331,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3267,6 +3349,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3286,6 +3369,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3303,6 +3387,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3317,7 +3402,10 @@ export interface operations {
                 /** @description Overrides the `Accept` header: `markdown` answers `text/markdown`, `html` the reviewer page (`text/html`). */
                 format?: "json" | "markdown" | "html";
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3336,6 +3424,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3429,6 +3518,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3446,6 +3536,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3463,6 +3554,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3480,6 +3572,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3497,6 +3590,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3516,6 +3610,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3533,6 +3628,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3544,7 +3640,10 @@ export interface operations {
     cancelReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3563,6 +3662,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3583,6 +3683,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3600,6 +3701,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3617,6 +3719,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3634,6 +3737,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3651,6 +3755,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3670,6 +3775,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3687,6 +3793,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3703,7 +3810,10 @@ export interface operations {
                 /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
                 status?: components["schemas"]["ImportStatus"];
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3720,6 +3830,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3737,6 +3848,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3754,6 +3866,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3771,6 +3884,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3790,6 +3904,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3807,6 +3922,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3819,13 +3935,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default `intended_use` for rows without one; useful with a raw JSONL or CSV body (a JSON body's own field wins). */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 /** @description Default `strictness` for rows without one. */
-                strictness?: components["schemas"]["Strictness"] & unknown;
+                strictness?: components["schemas"]["Strictness"];
                 /** @description A FieldMapping as JSON, for a raw CSV body. */
                 field_mapping?: string;
             };
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -3861,6 +3979,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3918,6 +4037,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3935,6 +4055,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3952,6 +4073,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3969,6 +4091,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3986,6 +4109,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4003,6 +4127,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4020,6 +4145,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4039,6 +4165,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4056,6 +4183,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4073,6 +4201,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4084,7 +4213,10 @@ export interface operations {
     getImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4103,6 +4235,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4160,6 +4293,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4177,6 +4311,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4194,6 +4329,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4211,6 +4347,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4230,6 +4367,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4247,6 +4385,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4263,7 +4402,10 @@ export interface operations {
                 /** @description Start at this row (from 1), to resume an interrupted download. A CSV still starts with its header. */
                 from_row?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4282,6 +4424,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4309,6 +4452,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4326,6 +4470,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4343,6 +4488,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4360,6 +4506,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4379,6 +4526,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4396,6 +4544,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4407,7 +4556,10 @@ export interface operations {
     cancelImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4426,6 +4578,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4443,6 +4596,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4460,6 +4614,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4477,6 +4632,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4494,6 +4650,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4511,6 +4668,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4530,6 +4688,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4547,6 +4706,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4558,7 +4718,10 @@ export interface operations {
     mapImportFields: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4581,6 +4744,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4598,6 +4762,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4615,6 +4780,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4632,6 +4798,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4649,6 +4816,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4666,6 +4834,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4683,6 +4852,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4700,6 +4870,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4717,6 +4888,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4734,6 +4906,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4753,6 +4926,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4770,6 +4944,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4787,6 +4962,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4798,7 +4974,10 @@ export interface operations {
     listWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4815,6 +4994,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4832,6 +5012,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4849,6 +5030,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4868,6 +5050,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4885,6 +5068,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4896,7 +5080,10 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4917,6 +5104,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4934,6 +5122,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4951,6 +5140,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4968,6 +5158,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4985,6 +5176,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5002,6 +5194,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5021,6 +5214,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5038,6 +5232,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5055,6 +5250,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5066,7 +5262,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5085,6 +5284,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5102,6 +5302,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5119,6 +5320,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5136,6 +5338,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5153,6 +5356,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5172,6 +5376,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5189,6 +5394,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5200,7 +5406,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5219,6 +5428,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5242,6 +5452,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5259,6 +5470,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5276,6 +5488,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5293,6 +5506,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5312,6 +5526,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5329,6 +5544,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5340,7 +5556,10 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5363,6 +5582,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5380,6 +5600,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5397,6 +5618,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5414,6 +5636,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5431,6 +5654,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5448,6 +5672,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5465,6 +5690,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5484,6 +5710,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5501,6 +5728,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5512,7 +5740,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5535,6 +5766,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5552,6 +5784,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5569,6 +5802,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5586,6 +5820,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5603,6 +5838,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5620,6 +5856,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5637,6 +5874,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5656,6 +5894,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5673,6 +5912,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5690,6 +5930,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5704,7 +5945,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5723,6 +5967,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5740,6 +5985,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5757,6 +6003,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5774,6 +6021,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5791,6 +6039,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5810,6 +6059,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5827,6 +6077,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5838,7 +6089,10 @@ export interface operations {
     resendWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
                 deliveryId: string;
@@ -5858,6 +6112,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5878,6 +6133,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5895,6 +6151,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5912,6 +6169,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5929,6 +6187,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5948,6 +6207,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5965,6 +6225,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5976,7 +6237,10 @@ export interface operations {
     listReportLinks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -5995,6 +6259,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6012,6 +6277,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6029,6 +6295,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6046,6 +6313,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6063,6 +6331,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6082,6 +6351,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6099,6 +6369,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6110,7 +6381,10 @@ export interface operations {
     createReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6133,6 +6407,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6150,6 +6425,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6167,6 +6443,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6184,6 +6461,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6201,6 +6479,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6218,6 +6497,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6235,6 +6515,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6252,6 +6533,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6271,6 +6553,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6288,6 +6571,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6305,6 +6589,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6316,7 +6601,10 @@ export interface operations {
     revokeReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
                 linkId: string;
@@ -6336,6 +6624,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6353,6 +6642,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6370,6 +6660,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6387,6 +6678,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6404,6 +6696,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6423,6 +6716,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6440,6 +6734,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6451,7 +6746,10 @@ export interface operations {
     openReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 /** @description The signed token from a report link's `url`. */
                 token: string;
@@ -6463,6 +6761,7 @@ export interface operations {
             /** @description The reviewer page. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6472,6 +6771,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6481,6 +6781,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6490,6 +6791,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6499,6 +6801,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6511,6 +6814,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -6534,6 +6839,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6551,6 +6857,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6568,6 +6875,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6585,6 +6893,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6602,6 +6911,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6619,6 +6929,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6636,6 +6947,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6653,6 +6965,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6670,6 +6983,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6689,6 +7003,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6706,6 +7021,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6723,6 +7039,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6734,7 +7051,10 @@ export interface operations {
     rotateWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6757,6 +7077,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6774,6 +7095,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6791,6 +7113,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6808,6 +7131,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6825,6 +7149,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6842,6 +7167,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6859,6 +7185,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6876,6 +7203,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6893,6 +7221,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6912,6 +7241,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6929,6 +7259,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6946,6 +7277,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6957,7 +7289,10 @@ export interface operations {
     revokeWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6976,6 +7311,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6993,6 +7329,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7010,6 +7347,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7027,6 +7365,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7044,6 +7383,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7063,6 +7403,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7080,6 +7421,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7097,6 +7439,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7108,7 +7451,10 @@ export interface operations {
     postWorkerEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -7123,6 +7469,7 @@ export interface operations {
             /** @description The event was applied (or replayed). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7132,6 +7479,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7141,6 +7489,7 @@ export interface operations {
             /** @description `missing_worker_credential`: A worker credential is required. `invalid_worker_credential`: The worker credential is invalid for this run. `worker_credential_expired`: The worker credential has expired. `worker_credential_revoked`: The worker credential has been revoked or rotated. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7150,6 +7499,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7159,6 +7509,7 @@ export interface operations {
             /** @description `run_already_terminal`: The review run is already in a terminal state. `idempotency_key_reused`: The Idempotency-Key was already used with a different request. */
             409: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7168,6 +7519,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7177,6 +7529,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7186,6 +7539,7 @@ export interface operations {
             /** @description `raw_content_rejected`: Raw content is not accepted on this endpoint. `unknown_field`: The request contains fields that are not allowed. */
             422: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7195,6 +7549,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7204,6 +7559,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7213,6 +7569,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7224,7 +7581,10 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7241,6 +7601,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7258,6 +7619,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7275,6 +7637,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7294,6 +7657,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7311,6 +7675,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7322,7 +7687,10 @@ export interface operations {
     createCheckoutSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7343,6 +7711,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7360,6 +7729,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7377,6 +7747,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7394,6 +7765,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7411,6 +7783,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7428,6 +7801,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7447,6 +7821,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7464,6 +7839,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7481,6 +7857,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7492,7 +7869,10 @@ export interface operations {
     createPortalSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7513,6 +7893,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7530,6 +7911,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7547,6 +7929,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7564,6 +7947,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7581,6 +7965,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7598,6 +7983,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7615,6 +8001,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7634,6 +8021,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7651,6 +8039,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7668,6 +8057,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7680,6 +8070,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Stripe's signature over the timestamp and the raw body. */
                 "stripe-signature": string;
             };
@@ -7696,6 +8088,7 @@ export interface operations {
             /** @description The event was received. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7705,6 +8098,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. `invalid_json`: The request body is not valid JSON. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7714,6 +8108,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7723,6 +8118,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7732,6 +8128,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7741,6 +8138,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7750,6 +8148,7 @@ export interface operations {
             /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7764,7 +8163,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7773,6 +8175,7 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7788,6 +8191,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7797,6 +8201,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7806,6 +8211,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7815,6 +8221,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7824,6 +8231,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7835,7 +8243,10 @@ export interface operations {
     adminCreateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7852,6 +8263,7 @@ export interface operations {
             /** @description The organization. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7874,6 +8286,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7883,6 +8296,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7892,6 +8306,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7901,6 +8316,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7910,6 +8326,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7919,6 +8336,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7928,6 +8346,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7943,7 +8362,10 @@ export interface operations {
                 cursor?: string;
                 organization_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7952,6 +8374,7 @@ export interface operations {
             /** @description A page of projects. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7967,6 +8390,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7976,6 +8400,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7985,6 +8410,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7994,6 +8420,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8003,6 +8430,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8014,7 +8442,10 @@ export interface operations {
     adminCreateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8037,6 +8468,7 @@ export interface operations {
             /** @description The project. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8062,6 +8494,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8071,6 +8504,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8080,6 +8514,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8089,6 +8524,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8098,6 +8534,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8107,6 +8544,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8116,6 +8554,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8127,7 +8566,10 @@ export interface operations {
     adminUpdateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 projectId: string;
             };
@@ -8146,6 +8588,7 @@ export interface operations {
             /** @description The project. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8171,6 +8614,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8180,6 +8624,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8189,6 +8634,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8198,6 +8644,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8207,6 +8654,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8216,6 +8664,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8225,6 +8674,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8240,7 +8690,10 @@ export interface operations {
                 cursor?: string;
                 project_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8249,6 +8702,7 @@ export interface operations {
             /** @description A page of API keys (never their secrets). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8264,6 +8718,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8273,6 +8728,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8282,6 +8738,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8291,6 +8748,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8300,6 +8758,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8311,7 +8770,10 @@ export interface operations {
     adminCreateApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8335,6 +8797,7 @@ export interface operations {
             /** @description The key and its one-time secret. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8344,6 +8807,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8353,6 +8817,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8362,6 +8827,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8371,6 +8837,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8380,6 +8847,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8389,6 +8857,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8398,6 +8867,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8409,7 +8879,10 @@ export interface operations {
     adminRevokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 keyId: string;
             };
@@ -8420,6 +8893,7 @@ export interface operations {
             /** @description The revoked key. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8450,6 +8924,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8459,6 +8934,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8468,6 +8944,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8477,6 +8954,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8486,6 +8964,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {

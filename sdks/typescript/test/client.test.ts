@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { type IncomingHttpHeaders, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { API_VERSION, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, SDK_VERSION } from "../src/index.ts";
+import { API_VERSION, KIVO_VERSION, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, SDK_VERSION } from "../src/index.ts";
 
 // The SDK against a stand-in Kivo on loopback (node:http): each test scripts
 // the answers, the server records what arrived, and sleeps are recorded
@@ -124,12 +124,23 @@ describe("retries", () => {
   it("does not repeat a request Kivo refused as invalid, and exposes the details", async () => {
     const { seen, client } = await standIn([
       json(400, {
-        error: { code: "validation_error", message: "Invalid request.", details: [{ path: "sources", message: "Required" }] },
+        error: {
+          code: "validation_error",
+          message: "Invalid request.",
+          details: [{ path: "sources", message: "Required" }],
+          doc_url: "https://api.trykivo.co/docs/errors#validation_error",
+        },
         request_id: "req_400",
       }),
     ]);
     const error = await client().reviewRuns.create(body).catch((caught) => caught);
-    expect(error).toMatchObject({ code: "validation_error", status: 400, requestId: "req_400", details: [{ path: "sources", message: "Required" }] });
+    expect(error).toMatchObject({
+      code: "validation_error",
+      status: 400,
+      requestId: "req_400",
+      details: [{ path: "sources", message: "Required" }],
+      docUrl: "https://api.trykivo.co/docs/errors#validation_error",
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -257,10 +268,11 @@ describe("helpers", () => {
     expect(seen.every((request) => typeof request.headers["idempotency-key"] === "string")).toBe(true);
   });
 
-  it("identifies itself with the SDK and API versions, and authenticates with the key", async () => {
+  it("identifies itself with the SDK and API versions, pins its dated API version, and authenticates with the key", async () => {
     const { seen, client } = await standIn([json(200, run("completed"))]);
     await client().reviewRuns.get("run_1");
     expect(seen[0]!.headers["user-agent"]).toBe(`kivo-typescript/${SDK_VERSION} (api ${API_VERSION})`);
+    expect(seen[0]!.headers["kivo-version"]).toBe(KIVO_VERSION);
     expect(seen[0]!.headers.authorization).toBe("Bearer kivo_test_standin");
   });
 });
@@ -269,6 +281,7 @@ describe("the package", () => {
   it("records the API version of the committed document, and its generated types are current", () => {
     const document = JSON.parse(readFileSync(new URL("../../../openapi/openapi.json", import.meta.url), "utf8"));
     expect(API_VERSION).toBe(document.info.version);
+    expect(KIVO_VERSION).toBe(document.info["x-kivo-version"]);
     const check = spawnSync(
       process.execPath,
       [new URL("../../../node_modules/openapi-typescript/bin/cli.js", import.meta.url).pathname, "../../openapi/openapi.json", "--default-non-nullable", "false", "-o", "src/schema.d.ts", "--check"],

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 
 from ._errors import KivoConnectionError, KivoError, KivoTimeoutError
-from ._version import API_VERSION, __version__
+from ._version import API_VERSION, KIVO_VERSION, __version__
 from .models import (
     ClaimList,
     ClaimReport,
@@ -178,6 +178,7 @@ class _BaseClient:
             "Authorization": f"Bearer {self._api_key}",
             "Accept": call.accept,
             "User-Agent": USER_AGENT,
+            "Kivo-Version": KIVO_VERSION,
             **call.headers,
         }
         args: Dict[str, Any] = {"method": call.method, "url": self.base_url + call.path, "headers": headers, "params": call.params}
