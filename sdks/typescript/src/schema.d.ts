@@ -227,7 +227,7 @@ export interface paths {
         };
         /**
          * Export an import's results, one line per row
-         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`.
+         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`. Each JSON line is an `ImportResultLine`.
          *
          *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
          *
@@ -850,6 +850,34 @@ export interface components {
         MetadataInput: {
             [key: string]: unknown;
         };
+        ImportResultLine: {
+            /** @description The row's number in the import, from 1. */
+            row: number;
+            external_id: string | null;
+            /** @description Null for a rejected row or one whose run was never created. */
+            review_run_id: string | null;
+            /**
+             * @description The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "rejected" | "not_created";
+            safe_use_status: components["schemas"]["SafeUseStatus"];
+            verdict: components["schemas"]["GateVerdictValue"];
+            /** @description Null until the run is completed. */
+            claim_count: number | null;
+            unsupported_claim_count: number | null;
+            /** @description The gate verdict's first three reasons. */
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+            error_code: string | null;
+            error_message: string | null;
+        };
+        /** @enum {string|null} */
+        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
+        /** @enum {string|null} */
+        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
         Error: {
             error: {
                 /** @enum {string} */
@@ -886,8 +914,6 @@ export interface components {
         };
         /** @enum {string} */
         RunStatus: "queued" | "processing" | "completed" | "failed" | "cancelled";
-        /** @enum {string} */
-        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateVerdict: {
             id: string;
             review_run_id: string;
@@ -909,8 +935,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** @enum {string} */
-        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateReason: {
             code: components["schemas"]["GateReasonCode"];
             message: string;

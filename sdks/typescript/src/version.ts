@@ -1,5 +1,5 @@
 /** This package's version (semver; it moves on its own schedule). */
-export const SDK_VERSION = "0.1.0";
+export const SDK_VERSION = "0.2.0";
 /**
  * The `info.version` (semver) of the OpenAPI document `src/schema.d.ts` was
  * generated from. A test fails when the two drift.

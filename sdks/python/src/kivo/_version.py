@@ -1,4 +1,4 @@
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 """This package's version (PEP 440); it moves on its own schedule."""
 
 API_VERSION = "1.1.0"
