@@ -227,7 +227,7 @@ export interface paths {
         };
         /**
          * Export an import's results, one line per row
-         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`.
+         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`. Each JSON line is an `ImportResultLine`.
          *
          *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
          *
@@ -850,12 +850,46 @@ export interface components {
         MetadataInput: {
             [key: string]: unknown;
         };
+        ImportResultLine: {
+            /** @description The row's number in the import, from 1. */
+            row: number;
+            external_id: string | null;
+            /** @description Null for a rejected row or one whose run was never created. */
+            review_run_id: string | null;
+            /**
+             * @description The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "rejected" | "not_created";
+            safe_use_status: components["schemas"]["SafeUseStatus"];
+            verdict: components["schemas"]["GateVerdictValue"];
+            /** @description Null until the run is completed. */
+            claim_count: number | null;
+            unsupported_claim_count: number | null;
+            /** @description The gate verdict's first three reasons. */
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+            error_code: string | null;
+            error_message: string | null;
+        };
+        /** @enum {string|null} */
+        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
+        /** @enum {string|null} */
+        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
+                /**
+                 * Format: uri
+                 * @description The code's entry in the error catalogue (`/docs/errors`): what it means and how to fix it.
+                 * @example https://api.trykivo.co/docs/errors#validation_error
+                 */
+                doc_url: string;
             };
             /** @example req_01hw87p6jkh5ezf9zr9de6d3a9 */
             request_id: string;
@@ -880,8 +914,6 @@ export interface components {
         };
         /** @enum {string} */
         RunStatus: "queued" | "processing" | "completed" | "failed" | "cancelled";
-        /** @enum {string} */
-        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateVerdict: {
             id: string;
             review_run_id: string;
@@ -891,7 +923,8 @@ export interface components {
             strictness: components["schemas"]["Strictness"];
             mode: components["schemas"]["GateMode"];
             metadata: {
-                intended_use: components["schemas"]["IntendedUse"] & unknown;
+                /** @description What the caller intends to do with the output; drives the gate policy. */
+                intended_use: components["schemas"]["IntendedUse"];
                 policy_version: string;
             } & {
                 [key: string]: unknown;
@@ -902,8 +935,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** @enum {string} */
-        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateReason: {
             code: components["schemas"]["GateReasonCode"];
             message: string;
@@ -1136,7 +1167,8 @@ export interface components {
             /** @example 9fd60878-b3a3-45ff-9ccf-7504c47a2c21 */
             project_id: string;
             status: components["schemas"]["RunStatus"];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            /** @description What the caller intends to do with the output; drives the gate policy. */
+            intended_use: components["schemas"]["IntendedUse"];
             strictness: components["schemas"]["Strictness"];
             source_count: number;
             claim_count: number;
@@ -1197,7 +1229,8 @@ export interface components {
             ai_output: string;
             /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            /** @description What the caller intends to do with the output; drives the gate policy. */
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
              * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
@@ -1461,13 +1494,16 @@ export interface components {
          *     }
          */
         CreateImportRequest: {
-            media_type?: components["schemas"]["ImportMediaType"] & unknown;
+            /** @description Optional with `rows` (JSON rows, whatever the original file was); required with `data`, to say how to read it. */
+            media_type?: components["schemas"]["ImportMediaType"];
             /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own; a value nested more than 32 levels deep refuses the request. */
             rows?: components["schemas"]["ImportRow"][];
             /** @description Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`). */
             data?: string;
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness` (otherwise `standard`). */
+            strictness?: components["schemas"]["Strictness"];
             field_mapping?: components["schemas"]["FieldMapping"];
         };
         /**
@@ -1532,8 +1568,10 @@ export interface components {
          */
         ImportFieldMappingRequest: {
             field_mapping: components["schemas"]["FieldMapping"];
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`; replaces the import's. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness`; replaces the import's. */
+            strictness?: components["schemas"]["Strictness"];
         };
         WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
             /**
@@ -1802,7 +1840,8 @@ export interface components {
             workflow_id?: string;
             workflow_name?: string;
             title?: string;
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            /** @description What the caller intends to do with the output; drives the gate policy. */
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /** @description Defaults to the number of `source_hashes` (0 when neither is given). */
             source_count?: number;
@@ -1854,7 +1893,8 @@ export interface components {
             event_id: string;
             /** @enum {string} */
             event_type: "status" | "completed" | "failed";
-            status: components["schemas"]["RunStatus"] & unknown;
+            /** @description The run's status right after this event. */
+            status: components["schemas"]["RunStatus"];
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -1899,8 +1939,10 @@ export interface components {
             review_run_id?: string;
             /** @description If present, must be the run's `customer_run_id`. */
             customer_run_id?: string;
-            status?: components["schemas"]["RunStatus"] & unknown;
-            gate_verdict?: components["schemas"]["GateVerdictValue"] & unknown;
+            /** @description If present, the status the event implies: `processing`, `completed` or `failed`. */
+            status?: components["schemas"]["RunStatus"];
+            /** @description Required on `completed`, refused on other events. */
+            gate_verdict?: components["schemas"]["GateVerdictValue"];
             claim_count?: number;
             unsupported_claim_count?: number;
             source_hashes?: string[];
@@ -2086,9 +2128,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+        KivoVersion: "2026-11-22";
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The API version this response was served with. */
+        KivoVersion: "2026-11-22";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2096,7 +2144,10 @@ export interface operations {
     health: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2105,6 +2156,7 @@ export interface operations {
             /** @description The Worker is up. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2119,6 +2171,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2134,14 +2187,17 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["RunStatus"];
                 /** @description What the caller intends to do with the output; drives the gate policy. */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 safe_use_status?: components["schemas"]["SafeUseStatus"];
                 external_id?: string;
                 import_id?: string;
                 created_after?: string;
                 created_before?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2158,6 +2214,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2232,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2192,6 +2250,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2209,6 +2268,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2228,6 +2288,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2245,6 +2306,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2257,6 +2319,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
                 /** @description `wait=N` (N ≤ 10, RFC 7240): review inline and answer 200 with the completed run when it finishes within N seconds; otherwise the usual 202. */
@@ -2283,6 +2347,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2438,6 +2503,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2491,6 +2557,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2508,6 +2575,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2525,6 +2593,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2542,6 +2611,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2559,6 +2629,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2576,6 +2647,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2593,6 +2665,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2610,6 +2683,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2629,6 +2703,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2646,6 +2721,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2663,6 +2739,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,7 +2751,10 @@ export interface operations {
     getReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -2693,6 +2773,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2848,6 +2929,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2865,6 +2947,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2882,6 +2965,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2899,6 +2983,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3003,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2935,6 +3021,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2946,7 +3033,10 @@ export interface operations {
     listClaims: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -2965,6 +3055,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3025,6 +3116,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3042,6 +3134,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3059,6 +3152,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3076,6 +3170,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3093,6 +3188,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3112,6 +3208,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3129,6 +3226,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3140,7 +3238,10 @@ export interface operations {
     listVerificationResults: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3159,6 +3260,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3200,6 +3302,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3217,6 +3320,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3234,6 +3338,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3251,6 +3356,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3268,6 +3374,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3287,6 +3394,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3304,6 +3412,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3318,7 +3427,10 @@ export interface operations {
                 /** @description Overrides the `Accept` header: `markdown` answers `text/markdown`, `html` the reviewer page (`text/html`). */
                 format?: "json" | "markdown" | "html";
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3337,6 +3449,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3430,6 +3543,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3447,6 +3561,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3464,6 +3579,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3481,6 +3597,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3498,6 +3615,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3517,6 +3635,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3534,6 +3653,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3545,7 +3665,10 @@ export interface operations {
     cancelReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3564,6 +3687,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3584,6 +3708,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3601,6 +3726,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3618,6 +3744,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3635,6 +3762,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3652,6 +3780,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3671,6 +3800,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3688,6 +3818,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3704,7 +3835,10 @@ export interface operations {
                 /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
                 status?: components["schemas"]["ImportStatus"];
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3721,6 +3855,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3738,6 +3873,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3755,6 +3891,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,6 +3909,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,6 +3929,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3808,6 +3947,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3820,13 +3960,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default `intended_use` for rows without one; useful with a raw JSONL or CSV body (a JSON body's own field wins). */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 /** @description Default `strictness` for rows without one. */
-                strictness?: components["schemas"]["Strictness"] & unknown;
+                strictness?: components["schemas"]["Strictness"];
                 /** @description A FieldMapping as JSON, for a raw CSV body. */
                 field_mapping?: string;
             };
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -3862,6 +4004,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3919,6 +4062,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3936,6 +4080,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3953,6 +4098,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3970,6 +4116,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4134,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4004,6 +4152,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4021,6 +4170,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4040,6 +4190,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4057,6 +4208,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4074,6 +4226,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4085,7 +4238,10 @@ export interface operations {
     getImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4104,6 +4260,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4161,6 +4318,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4178,6 +4336,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4195,6 +4354,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4212,6 +4372,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4231,6 +4392,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4248,6 +4410,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4264,7 +4427,10 @@ export interface operations {
                 /** @description Start at this row (from 1), to resume an interrupted download. A CSV still starts with its header. */
                 from_row?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4283,6 +4449,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4310,6 +4477,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4327,6 +4495,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4344,6 +4513,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4361,6 +4531,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4380,6 +4551,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4397,6 +4569,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4408,7 +4581,10 @@ export interface operations {
     cancelImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4427,6 +4603,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,6 +4621,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4461,6 +4639,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4478,6 +4657,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4495,6 +4675,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4512,6 +4693,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4531,6 +4713,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4548,6 +4731,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4559,7 +4743,10 @@ export interface operations {
     mapImportFields: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4582,6 +4769,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,6 +4787,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4616,6 +4805,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4633,6 +4823,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4650,6 +4841,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4667,6 +4859,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4684,6 +4877,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4701,6 +4895,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4718,6 +4913,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4735,6 +4931,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4754,6 +4951,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4771,6 +4969,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4788,6 +4987,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4799,7 +4999,10 @@ export interface operations {
     listWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4816,6 +5019,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4833,6 +5037,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4850,6 +5055,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4869,6 +5075,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4886,6 +5093,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4897,7 +5105,10 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4918,6 +5129,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4935,6 +5147,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4952,6 +5165,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4969,6 +5183,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,6 +5201,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5003,6 +5219,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5022,6 +5239,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5039,6 +5257,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5056,6 +5275,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5067,7 +5287,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5086,6 +5309,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,6 +5327,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5120,6 +5345,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5137,6 +5363,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5154,6 +5381,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5173,6 +5401,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5190,6 +5419,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5201,7 +5431,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5220,6 +5453,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5243,6 +5477,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5260,6 +5495,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5277,6 +5513,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5294,6 +5531,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5313,6 +5551,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5330,6 +5569,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5341,7 +5581,10 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5364,6 +5607,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5381,6 +5625,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5398,6 +5643,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5415,6 +5661,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5432,6 +5679,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5449,6 +5697,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5466,6 +5715,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5485,6 +5735,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5502,6 +5753,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5513,7 +5765,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5536,6 +5791,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5553,6 +5809,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5570,6 +5827,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5587,6 +5845,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5604,6 +5863,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5621,6 +5881,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5638,6 +5899,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5657,6 +5919,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5674,6 +5937,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5691,6 +5955,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5705,7 +5970,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5724,6 +5992,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,6 +6010,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5758,6 +6028,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5775,6 +6046,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5792,6 +6064,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5811,6 +6084,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5828,6 +6102,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5839,7 +6114,10 @@ export interface operations {
     resendWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
                 deliveryId: string;
@@ -5859,6 +6137,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5879,6 +6158,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5896,6 +6176,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5913,6 +6194,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5930,6 +6212,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5949,6 +6232,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5966,6 +6250,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5977,7 +6262,10 @@ export interface operations {
     listReportLinks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -5996,6 +6284,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6013,6 +6302,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6030,6 +6320,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6047,6 +6338,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6064,6 +6356,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6083,6 +6376,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6100,6 +6394,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6111,7 +6406,10 @@ export interface operations {
     createReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6134,6 +6432,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6151,6 +6450,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6168,6 +6468,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6185,6 +6486,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6202,6 +6504,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6219,6 +6522,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6236,6 +6540,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6253,6 +6558,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6272,6 +6578,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6289,6 +6596,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6306,6 +6614,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6317,7 +6626,10 @@ export interface operations {
     revokeReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
                 linkId: string;
@@ -6337,6 +6649,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6354,6 +6667,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6371,6 +6685,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6388,6 +6703,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6405,6 +6721,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6424,6 +6741,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6441,6 +6759,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6452,7 +6771,10 @@ export interface operations {
     openReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 /** @description The signed token from a report link's `url`. */
                 token: string;
@@ -6464,6 +6786,7 @@ export interface operations {
             /** @description The reviewer page. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6473,6 +6796,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6482,6 +6806,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6491,6 +6816,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6500,6 +6826,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6512,6 +6839,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -6535,6 +6864,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6552,6 +6882,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6569,6 +6900,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6586,6 +6918,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6603,6 +6936,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6620,6 +6954,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6637,6 +6972,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6654,6 +6990,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6671,6 +7008,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6690,6 +7028,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6707,6 +7046,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6724,6 +7064,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6735,7 +7076,10 @@ export interface operations {
     rotateWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6758,6 +7102,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6775,6 +7120,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6792,6 +7138,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6809,6 +7156,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6826,6 +7174,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6843,6 +7192,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6860,6 +7210,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6877,6 +7228,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6894,6 +7246,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6913,6 +7266,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6930,6 +7284,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6947,6 +7302,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6958,7 +7314,10 @@ export interface operations {
     revokeWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6977,6 +7336,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6994,6 +7354,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7011,6 +7372,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7028,6 +7390,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7045,6 +7408,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7064,6 +7428,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7081,6 +7446,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7098,6 +7464,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7109,7 +7476,10 @@ export interface operations {
     postWorkerEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -7124,6 +7494,7 @@ export interface operations {
             /** @description The event was applied (or replayed). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7133,6 +7504,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7142,6 +7514,7 @@ export interface operations {
             /** @description `missing_worker_credential`: A worker credential is required. `invalid_worker_credential`: The worker credential is invalid for this run. `worker_credential_expired`: The worker credential has expired. `worker_credential_revoked`: The worker credential has been revoked or rotated. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7151,6 +7524,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7160,6 +7534,7 @@ export interface operations {
             /** @description `run_already_terminal`: The review run is already in a terminal state. `idempotency_key_reused`: The Idempotency-Key was already used with a different request. */
             409: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7169,6 +7544,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7178,6 +7554,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7187,6 +7564,7 @@ export interface operations {
             /** @description `raw_content_rejected`: Raw content is not accepted on this endpoint. `unknown_field`: The request contains fields that are not allowed. */
             422: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7196,6 +7574,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7205,6 +7584,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7214,6 +7594,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7225,7 +7606,10 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7242,6 +7626,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7259,6 +7644,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7276,6 +7662,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7295,6 +7682,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7312,6 +7700,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7323,7 +7712,10 @@ export interface operations {
     createCheckoutSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7344,6 +7736,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7361,6 +7754,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7378,6 +7772,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7395,6 +7790,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7412,6 +7808,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7429,6 +7826,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7448,6 +7846,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7465,6 +7864,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7482,6 +7882,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7493,7 +7894,10 @@ export interface operations {
     createPortalSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7514,6 +7918,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7531,6 +7936,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7548,6 +7954,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7565,6 +7972,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7582,6 +7990,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7599,6 +8008,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7616,6 +8026,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7635,6 +8046,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7652,6 +8064,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7669,6 +8082,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7681,6 +8095,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Stripe's signature over the timestamp and the raw body. */
                 "stripe-signature": string;
             };
@@ -7697,6 +8113,7 @@ export interface operations {
             /** @description The event was received. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7706,6 +8123,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. `invalid_json`: The request body is not valid JSON. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7715,6 +8133,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7724,6 +8143,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7733,6 +8153,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7742,6 +8163,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7751,6 +8173,7 @@ export interface operations {
             /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7765,7 +8188,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7774,6 +8200,7 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7789,6 +8216,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7798,6 +8226,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7807,6 +8236,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7816,6 +8246,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7825,6 +8256,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7836,7 +8268,10 @@ export interface operations {
     adminCreateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7853,6 +8288,7 @@ export interface operations {
             /** @description The organization. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7875,6 +8311,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7884,6 +8321,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7893,6 +8331,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7902,6 +8341,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7911,6 +8351,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7920,6 +8361,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7929,6 +8371,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7944,7 +8387,10 @@ export interface operations {
                 cursor?: string;
                 organization_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7953,6 +8399,7 @@ export interface operations {
             /** @description A page of projects. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7968,6 +8415,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7977,6 +8425,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7986,6 +8435,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7995,6 +8445,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8004,6 +8455,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8015,7 +8467,10 @@ export interface operations {
     adminCreateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8038,6 +8493,7 @@ export interface operations {
             /** @description The project. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8063,6 +8519,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8072,6 +8529,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8081,6 +8539,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8090,6 +8549,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8099,6 +8559,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8108,6 +8569,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8117,6 +8579,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8128,7 +8591,10 @@ export interface operations {
     adminUpdateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 projectId: string;
             };
@@ -8147,6 +8613,7 @@ export interface operations {
             /** @description The project. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8172,6 +8639,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8181,6 +8649,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8190,6 +8659,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8199,6 +8669,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8208,6 +8679,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8217,6 +8689,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8226,6 +8699,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8241,7 +8715,10 @@ export interface operations {
                 cursor?: string;
                 project_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8250,6 +8727,7 @@ export interface operations {
             /** @description A page of API keys (never their secrets). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8265,6 +8743,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8274,6 +8753,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8283,6 +8763,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8292,6 +8773,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8301,6 +8783,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8312,7 +8795,10 @@ export interface operations {
     adminCreateApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8336,6 +8822,7 @@ export interface operations {
             /** @description The key and its one-time secret. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8345,6 +8832,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8354,6 +8842,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8363,6 +8852,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8372,6 +8862,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8381,6 +8872,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8390,6 +8882,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8399,6 +8892,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8410,7 +8904,10 @@ export interface operations {
     adminRevokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 keyId: string;
             };
@@ -8421,6 +8918,7 @@ export interface operations {
             /** @description The revoked key. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8451,6 +8949,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8460,6 +8959,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8469,6 +8969,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8478,6 +8979,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8487,6 +8989,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -10,7 +10,7 @@ import { createReviewRuns } from "../../services/review-runs/create.ts";
 import { projectHasJudge } from "../../services/judge/config.ts";
 import { reviewBefore } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
-import { MB, defineRoute } from "../define.ts";
+import { MB, defineRoute, linksTo } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
@@ -75,10 +75,21 @@ export const createReviewRunRoute = defineRoute({
     202: {
       description: "The run is queued. Nothing more is needed than polling.",
       content: { "application/json": { schema: QueuedReviewRunSchema, example: QUEUED_EXAMPLE } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+        listClaims: { reviewRunId: "$response.body#/review_run/id" },
+        getClaimReport: { reviewRunId: "$response.body#/review_run/id" },
+        cancelReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+      }),
     },
     200: {
       description: "With `Prefer: wait=N`: the run completed inline (same shape as GET). `Preference-Applied` echoes the wait.",
       content: { "application/json": { schema: ReviewRunSchema, example: RUN_EXAMPLE } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/id" },
+        listClaims: { reviewRunId: "$response.body#/id" },
+        getClaimReport: { reviewRunId: "$response.body#/id" },
+      }),
     },
   },
 });
