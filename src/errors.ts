@@ -16,6 +16,10 @@ export const ERRORS = {
   worker_credential_expired: { status: 401, message: "The worker credential has expired." },
   worker_credential_revoked: { status: 401, message: "The worker credential has been revoked or rotated." },
   usage_limit_exceeded: { status: 402, message: "The plan's monthly review-run allowance is used up." },
+  semantic_judge_budget_exhausted: {
+    status: 402,
+    message: "The run requires the semantic judge, but the organization's token budget for this period is used up.",
+  },
   insufficient_scope: { status: 403, message: "The API key lacks the required scope." },
   not_found: { status: 404, message: "The requested resource does not exist." },
   method_not_allowed: { status: 405, message: "The method is not allowed for this resource." },

@@ -4,6 +4,7 @@ import { runReview, type ReviewInput, type ReviewResult } from "../../review/ind
 import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger } from "../../lib/logger.ts";
+import { currentJudgeBudget } from "../judge/budget.ts";
 import { d1JudgeCache } from "../judge/cache.ts";
 import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
@@ -196,6 +197,7 @@ async function withSemanticJudge(
   }
   const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
     cache: { store: d1JudgeCache(env.DB, isoNow), scope: projectId },
+    admit: async () => !(await currentJudgeBudget(env, organizationId)).budget.exhausted,
     onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
   });
   const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
