@@ -8,7 +8,7 @@ import type {
   SourceSpan,
   VerificationResult,
 } from "../schemas/review-artifacts.ts";
-import { findCitationMarkers, judgeCitations, type CitationEvidence } from "./citations.ts";
+import { citationIssueOf, findCitationMarkers, judgeCitations, type CitationEvidence } from "./citations.ts";
 import { CONFIDENCE_BY_CHECK } from "./confidence.ts";
 import { extractClaims, type ExtractedClaim } from "./extract-claims.ts";
 import { GATE_POLICY_VERSION, VERDICT_FOR_STATUS, decideGate, type Finding, type FindingInstance } from "./gate-policy.ts";
@@ -219,9 +219,8 @@ export function runReview(input: ReviewInput): ReviewResult {
       draft.language === "unsupported" ? null : citationEvidence(input, draft, verification, index, tokenize),
       { strict: input.strictness === "strict", outputHasCitations, sources: citable },
     );
-    if (citation.result !== "no_citation_required" && citation.result !== "citation_ok" && citation.message !== null) {
-      citationIssues.push({ claim_id: claimId, issue: citation.result, citation: citation.citation, message: citation.message });
-    }
+    const issue = citationIssueOf(claimId, citation);
+    if (issue !== null) citationIssues.push(issue);
 
     const result: VerificationResult = {
       id: `${runId}_verification_${n}`,

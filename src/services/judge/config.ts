@@ -53,7 +53,20 @@ export async function assertJudgeAvailable(env: Bindings, owner: { projectId: st
   }
 }
 
-export function resolveJudge(env: Bindings, projectSetting: string | null): ResolvedJudge {
+/** The deployment's judge settings; `npm run eval -- --judge` reads the same names from the shell. */
+export type JudgeEnv = Pick<
+  Bindings,
+  | "KIVO_JUDGE_PROVIDER"
+  | "KIVO_JUDGE_MODEL"
+  | "KIVO_JUDGE_BASE_URL"
+  | "KIVO_JUDGE_API_KEY"
+  | "KIVO_JUDGE_SELECTION"
+  | "KIVO_JUDGE_CONFIDENCE_BELOW"
+  | "KIVO_JUDGE_TIMEOUT_MS"
+  | "AI"
+>;
+
+export function resolveJudge(env: JudgeEnv, projectSetting: string | null): ResolvedJudge {
   const own = projectSetting ?? undefined;
   const setting: JudgeSetting = isSetting(own) ? own : isSetting(env.KIVO_JUDGE_PROVIDER) ? env.KIVO_JUDGE_PROVIDER : "off";
   if (setting === "off") return { kind: "off" };
