@@ -11,7 +11,8 @@ import type {
 import { citationIssueOf, findCitationMarkers, judgeCitations, type CitationEvidence } from "./citations.ts";
 import { CONFIDENCE_BY_CHECK } from "./confidence.ts";
 import { extractClaims, type ExtractedClaim } from "./extract-claims.ts";
-import { GATE_POLICY_VERSION, VERDICT_FOR_STATUS, decideGate, type Finding, type FindingInstance } from "./gate-policy.ts";
+import { GATE_POLICY_VERSION, decideGate, type Finding, type FindingInstance } from "./gate-policy.ts";
+import { gateVerdictOf } from "./gate-verdict.ts";
 import { REPORT_COMPILER_VERSION, compileClaimReport, type RepairDraft } from "./report.ts";
 import { SourceIndex } from "./retrieve.ts";
 import { createTokenizer } from "./text.ts";
@@ -320,17 +321,15 @@ export function compileVerdict(
     findings.push({ finding: "no_checkable_claims", reasonCode: "no_checkable_claims", message: REASON_MESSAGES.no_checkable_claims, claimId: null });
   }
   const decision = decideGate(findings, input.intended_use, input.strictness);
-  const gateVerdict: GateVerdict = {
-    id: `${runId}_gate_verdict`,
-    review_run_id: runId,
-    verdict: VERDICT_FOR_STATUS[decision.safeUseStatus],
-    safe_use_status: decision.safeUseStatus,
+  const gateVerdict = gateVerdictOf({
+    reviewRunId: runId,
+    safeUseStatus: decision.safeUseStatus,
     reasons: decision.reasons.map((r) => ({ code: r.reasonCode, message: r.message, claim_id: r.claimId })),
     strictness: input.strictness,
     mode: input.gate_mode,
     metadata: { intended_use: input.intended_use, policy_version: GATE_POLICY_VERSION },
-    created_at: input.now,
-  };
+    createdAt: input.now,
+  });
   const claimReport = compileClaimReport({
     reviewRunId: runId,
     now: input.now,

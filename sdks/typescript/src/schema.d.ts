@@ -854,7 +854,7 @@ export interface components {
             media_type?: "text/plain" | "text/markdown" | "text/html";
         };
         /**
-         * @description Defaults to the request's `intended_use`.
+         * @description What the caller intends to do with the output; drives the gate policy.
          * @enum {string}
          */
         IntendedUse: "internal_draft" | "customer_facing" | "regulated_workflow" | "action_taking" | "eval_only";
@@ -913,7 +913,7 @@ export interface components {
             strictness: components["schemas"]["Strictness"];
             mode: components["schemas"]["GateMode"];
             metadata: {
-                intended_use: components["schemas"]["IntendedUse"] & unknown;
+                intended_use: components["schemas"]["IntendedUse"];
                 policy_version: string;
             } & {
                 [key: string]: unknown;
@@ -1158,7 +1158,7 @@ export interface components {
             /** @example 9fd60878-b3a3-45ff-9ccf-7504c47a2c21 */
             project_id: string;
             status: components["schemas"]["RunStatus"];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            intended_use: components["schemas"]["IntendedUse"];
             strictness: components["schemas"]["Strictness"];
             source_count: number;
             claim_count: number;
@@ -1219,7 +1219,7 @@ export interface components {
             ai_output: string;
             /** @description One to fifty supplied source documents. */
             sources: components["schemas"]["SourceInput"][];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
              * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured, or `402 semantic_judge_budget_exhausted` when the organization's judge token budget for the period is used up; a judge that fails later still leaves the engine's verdict.
@@ -1824,7 +1824,7 @@ export interface components {
             workflow_id?: string;
             workflow_name?: string;
             title?: string;
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /** @description Defaults to the number of `source_hashes` (0 when neither is given). */
             source_count?: number;
@@ -2171,7 +2171,7 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["RunStatus"];
                 /** @description What the caller intends to do with the output; drives the gate policy. */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 safe_use_status?: components["schemas"]["SafeUseStatus"];
                 external_id?: string;
                 import_id?: string;
