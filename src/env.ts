@@ -43,6 +43,8 @@ export interface Bindings {
   KIVO_JUDGE_CONFIDENCE_BELOW?: string;
   /** The judge's budget per run, retry included (default 20000). */
   KIVO_JUDGE_TIMEOUT_MS?: string;
+  /** Tokens (input plus output) the judge may spend per organization and usage period; unset = no cap. An organization's own budget wins. */
+  KIVO_JUDGE_MONTHLY_TOKEN_BUDGET?: string;
   /** Workers AI; bound only in the production environment of wrangler.toml. */
   AI?: AiBinding;
 }

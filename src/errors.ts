@@ -62,6 +62,11 @@ export const ERRORS = {
     message: "The plan's monthly review-run allowance is used up.",
     fix: "Wait for the next monthly period, or upgrade the plan (`POST /v1/billing/checkout`). `GET /v1/usage` shows what is used.",
   },
+  semantic_judge_budget_exhausted: {
+    status: 402,
+    message: "The run requires the semantic judge, but the organization's token budget for this period is used up.",
+    fix: "Send the run with `semantic_judge: \"auto\"` (the engine's verdict stands when the budget is used up), wait for the next period, or ask an operator to raise the organization's budget. `GET /v1/usage` shows the budget and what remains.",
+  },
   insufficient_scope: {
     status: 403,
     message: "The API key lacks the required scope.",

@@ -31,6 +31,11 @@ describe("the OpenAPI document", () => {
     }
   });
 
+  it("describes IntendedUse as what drives the gate, not as an import row's default (where it is required, that would mislead)", async () => {
+    const document = (await served()) as unknown as { components: { schemas: Record<string, { description?: string }> } };
+    expect(document.components.schemas.IntendedUse?.description).toBe("What the caller intends to do with the output; drives the gate policy.");
+  });
+
   it("is served with an interactive reference at /docs that loads only this origin's pinned assets", async () => {
     const response = await call("/docs");
     expect(response.status).toBe(200);

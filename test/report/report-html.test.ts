@@ -112,11 +112,11 @@ describe("the reviewer page", () => {
     expect(new Set(marks.map((mark) => mark.status))).toEqual(
       new Set(["contradicted", "unsupported", "partially_supported", "supported"]),
     );
-    for (const [n, label] of ["Contradicted", "Unsupported", "Partly supported", "Supported"].entries()) {
+    for (const [n, label] of ["Contradicted", "Unsupported", "Partially supported", "Supported"].entries()) {
       expect(html).toContain(`aria-label="Claim ${n + 1}: ${label}">${n + 1} · ${label}</a>`);
     }
     // A legend naming every status, and the verdict banner with its counts.
-    for (const label of ["Supported", "Partly supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
+    for (const label of ["Supported", "Partially supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
       expect(html).toContain(`">${label}</span>`);
     }
     expect(html).toContain('data-safe-use-status="needs_repair"');
@@ -249,7 +249,7 @@ describe("the reviewer page", () => {
   it("explains every status, the gate mode, strictness, importance and confidence in a legend", () => {
     const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
     const guide = section(html, "guide", "section");
-    for (const label of ["Supported", "Partly supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
+    for (const label of ["Supported", "Partially supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
       expect(guide).toMatch(new RegExp(`<dt><span class="tag s-[a-z_]+">${label}</span></dt><dd>[A-Z]`));
     }
     expect(guide).toContain("<dt>Advisory</dt><dd>The project's gate mode: the verdict is a recommendation");

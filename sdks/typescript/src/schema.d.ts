@@ -581,7 +581,7 @@ export interface paths {
         };
         /**
          * Read plan usage
-         * @description The organization's plan, its monthly review-run allowance, the runs accepted this period and what remains. Periods are calendar months (UTC), or the Stripe billing period once the organization subscribes. Creating runs past the allowance answers `402 usage_limit_exceeded`.
+         * @description The organization's plan, its monthly review-run allowance, the runs accepted this period and what remains. Periods are calendar months (UTC), or the Stripe billing period once the organization subscribes. Creating runs past the allowance answers `402 usage_limit_exceeded`. `semantic_judge` shows the tokens the optional semantic judge spent in the same period and what is left of its token budget.
          *
          *     Required scope: `billing:read`.
          */
@@ -680,6 +680,28 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{organizationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an organization's limits
+         * @description Changes the limits given: `monthly_run_limit` (`null` = the plan's allowance) and `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`). Both apply at once, to the current period.
+         *
+         *     Authorized by the `KIVO_ADMIN_TOKEN` secret; answers 404 when it is not configured.
+         */
+        patch: operations["adminUpdateOrganization"];
         trace?: never;
     };
     "/admin/v1/projects": {
@@ -806,7 +828,7 @@ export interface components {
             intended_use?: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
-             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
+             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured, or `402 semantic_judge_budget_exhausted` when the organization's judge token budget for the period is used up; a judge that fails later still leaves the engine's verdict.
              * @default auto
              * @enum {string}
              */
@@ -832,7 +854,7 @@ export interface components {
             media_type?: "text/plain" | "text/markdown" | "text/html";
         };
         /**
-         * @description Defaults to the request's `intended_use`.
+         * @description What the caller intends to do with the output; drives the gate policy.
          * @enum {string}
          */
         IntendedUse: "internal_draft" | "customer_facing" | "regulated_workflow" | "action_taking" | "eval_only";
@@ -881,7 +903,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
                 /**
@@ -923,7 +945,6 @@ export interface components {
             strictness: components["schemas"]["Strictness"];
             mode: components["schemas"]["GateMode"];
             metadata: {
-                /** @description What the caller intends to do with the output; drives the gate policy. */
                 intended_use: components["schemas"]["IntendedUse"];
                 policy_version: string;
             } & {
@@ -1167,7 +1188,6 @@ export interface components {
             /** @example 9fd60878-b3a3-45ff-9ccf-7504c47a2c21 */
             project_id: string;
             status: components["schemas"]["RunStatus"];
-            /** @description What the caller intends to do with the output; drives the gate policy. */
             intended_use: components["schemas"]["IntendedUse"];
             strictness: components["schemas"]["Strictness"];
             source_count: number;
@@ -1229,11 +1249,10 @@ export interface components {
             ai_output: string;
             /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
-            /** @description What the caller intends to do with the output; drives the gate policy. */
             intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
-             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
+             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured, or `402 semantic_judge_budget_exhausted` when the organization's judge token budget for the period is used up; a judge that fails later still leaves the engine's verdict.
              * @default auto
              * @enum {string}
              */
@@ -1840,7 +1859,6 @@ export interface components {
             workflow_id?: string;
             workflow_name?: string;
             title?: string;
-            /** @description What the caller intends to do with the output; drives the gate policy. */
             intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /** @description Defaults to the number of `source_hashes` (0 when neither is given). */
@@ -1987,12 +2005,22 @@ export interface components {
              * @example 2026-12-01T00:00:00.000Z
              */
             period_end: string;
-            /** @description Tokens the optional semantic judge spent this period, as its provider reported them. */
+            /** @description Tokens the optional semantic judge spent this period, as its provider reported them, and its token budget. */
             semantic_judge: {
                 /** @description Reviews this period whose semantic judge called its provider (cache hits excluded). */
                 reviews: number;
                 input_tokens: number;
                 output_tokens: number;
+                /**
+                 * @description Tokens (input plus output) the judge may spend this period; `null` when nothing caps them.
+                 * @example 5000000
+                 */
+                monthly_token_budget: number | null;
+                /**
+                 * @description What is left of the budget (never negative). At `0`, runs are reviewed by the deterministic engine alone and record `semantic_judge: {status: "unavailable", reason: "budget_exhausted"}`; creating a run with `semantic_judge: "required"` answers `402 semantic_judge_budget_exhausted`.
+                 * @example 4210400
+                 */
+                tokens_remaining: number | null;
             };
             /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
             request_id: string;
@@ -2051,6 +2079,11 @@ export interface components {
             name: string;
             plan: components["schemas"]["Plan"];
             monthly_run_limit: number | null;
+            /**
+             * @description The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.
+             * @example 5000000
+             */
+            semantic_judge_monthly_token_budget: number | null;
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -2582,7 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `usage_limit_exceeded`: The plan's monthly review-run allowance is used up. */
+            /** @description `usage_limit_exceeded`: The plan's monthly review-run allowance is used up. `semantic_judge_budget_exhausted`: The run requires the semantic judge, but the organization's token budget for this period is used up. */
             402: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -8281,6 +8314,7 @@ export interface operations {
                     name: string;
                     plan?: components["schemas"]["Plan"];
                     monthly_run_limit?: number | null;
+                    semantic_judge_monthly_token_budget?: number | null;
                 };
             };
         };
@@ -8298,6 +8332,132 @@ export interface operations {
                         name: string;
                         plan: components["schemas"]["Plan"];
                         monthly_run_limit: number | null;
+                        /**
+                         * @description The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.
+                         * @example 5000000
+                         */
+                        semantic_judge_monthly_token_budget: number | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-04-27T16:20:18.000Z
+                         */
+                        created_at: string;
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminUpdateOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    monthly_run_limit?: number | null;
+                    semantic_judge_monthly_token_budget?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The organization. */
+            200: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        plan: components["schemas"]["Plan"];
+                        monthly_run_limit: number | null;
+                        /**
+                         * @description The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.
+                         * @example 5000000
+                         */
+                        semantic_judge_monthly_token_budget: number | null;
                         /**
                          * Format: date-time
                          * @example 2026-04-27T16:20:18.000Z

@@ -23,7 +23,8 @@ export const ImportMediaTypeSchema = z.enum(IMPORT_MEDIA_TYPES).openapi("ImportM
 export const ImportRowSchema = z
   .strictObject({
     ...ReviewRunInputSchema.shape,
-    intended_use: IntendedUseSchema.optional().openapi({ description: "Defaults to the request's `intended_use`." }),
+    // The row's own description says what it defaults to: a description here would replace the shared IntendedUse one.
+    intended_use: IntendedUseSchema.optional(),
   })
   .openapi("ImportRow", {
     description:

@@ -3,6 +3,7 @@ import { SUPPORT_STATUSES } from "../../schemas/enums.ts";
 import type { Claim, ClaimReport, GateVerdict } from "../../schemas/review-artifacts.ts";
 import { CREDENTIAL_REDACTION_PATTERNS } from "../../lib/credential-patterns.ts";
 import { utf8 } from "../../lib/crypto.ts";
+import { SAFE_USE_LABELS, SUPPORT_LABELS } from "../../review/labels.ts";
 import { repairedOutput } from "./repair.ts";
 
 // The reviewer page of a completed hosted run: one self-contained HTML
@@ -71,15 +72,6 @@ function html(strings: TemplateStringsArray, ...values: Fragment[]): SafeHtml {
   return new SafeHtml(out);
 }
 
-export const SUPPORT_LABELS: Readonly<Record<SupportStatus, string>> = {
-  supported: "Supported",
-  partially_supported: "Partly supported",
-  unsupported: "Unsupported",
-  contradicted: "Contradicted",
-  insufficient_context: "Insufficient context",
-  not_checked: "Not checked",
-};
-
 const SUPPORT_MEANINGS: Readonly<Record<SupportStatus, string>> = {
   supported: "a supplied source states it",
   partially_supported: "a source covers part of it",
@@ -87,14 +79,6 @@ const SUPPORT_MEANINGS: Readonly<Record<SupportStatus, string>> = {
   contradicted: "a supplied source says otherwise",
   insufficient_context: "sources discuss it but neither confirm nor deny",
   not_checked: "could not be checked",
-};
-
-export const SAFE_USE_LABELS: Readonly<Record<SafeUseStatus, string>> = {
-  verified_for_use: "Verified for use",
-  verified_with_limits: "Verified with limits",
-  needs_review: "Needs review",
-  needs_repair: "Needs repair",
-  blocked: "Blocked",
 };
 
 const CITATION_LABELS: Readonly<Record<string, string>> = {
