@@ -2,6 +2,7 @@ import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
+import { withBaseQueueName } from "./queues/queue-names.ts";
 import { consumeWebhookBatch, isWebhookQueue } from "./queues/webhook-consumer.ts";
 import { sweepStuckImports } from "./services/imports/sweep.ts";
 import { sweepJudgeCache } from "./services/judge/cache.ts";
@@ -14,7 +15,8 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
+  async queue(delivered, env) {
+    const batch = withBaseQueueName(delivered, env.KIVO_QUEUE_SUFFIX);
     if (batch.queue === REVIEW_DLQ_NAME) await consumeDeadLetters(batch, env);
     else if (isImportQueue(batch.queue)) await consumeImportBatch(batch, env);
     else if (isWebhookQueue(batch.queue)) await consumeWebhookBatch(batch, env);
