@@ -167,7 +167,9 @@ export class Kivo {
         continue;
       }
       if (response.ok) {
-        return (request.accept && request.accept !== "application/json" ? await response.text() : await response.json()) as T;
+        if (!request.accept || request.accept === "application/json") return (await response.json()) as T;
+        // Decoded by hand: workerd warns on .text() for a body whose type is not text/* (JSON Lines).
+        return new TextDecoder().decode(await response.arrayBuffer()) as T;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
       const error = await KivoError.fromResponse(response, retryAfterMs === null ? null : retryAfterMs / 1000);
