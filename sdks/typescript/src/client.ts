@@ -380,24 +380,21 @@ class Imports {
    * resumes from a row (from 1).
    */
   async *results(importId: string, params: { fromRow?: number } = {}, options: CallOptions = {}): AsyncGenerator<ImportResultLine, void, undefined> {
-    const text = await this.client.request<string>({
-      method: "GET",
-      path: `/v1/imports/${encodeURIComponent(importId)}/results`,
-      query: { format: "jsonl", from_row: params.fromRow },
-      accept: "application/x-ndjson",
-      retrySafe: true,
-      signal: options.signal,
-    });
+    const text = await this.resultsFile(importId, "jsonl", params, options);
     for (const line of text.split("\n")) if (line.trim() !== "") yield JSON.parse(line) as ImportResultLine;
   }
 
   /** The same results as CSV text (RFC 4180, with a header row), ready for a spreadsheet. */
   resultsCsv(importId: string, params: { fromRow?: number } = {}, options: CallOptions = {}): Promise<string> {
+    return this.resultsFile(importId, "csv", params, options);
+  }
+
+  private resultsFile(importId: string, format: "jsonl" | "csv", params: { fromRow?: number }, options: CallOptions): Promise<string> {
     return this.client.request<string>({
       method: "GET",
       path: `/v1/imports/${encodeURIComponent(importId)}/results`,
-      query: { format: "csv", from_row: params.fromRow },
-      accept: "text/csv",
+      query: { format, from_row: params.fromRow },
+      accept: format === "csv" ? "text/csv" : "application/x-ndjson",
       retrySafe: true,
       signal: options.signal,
     });
