@@ -6,7 +6,7 @@ import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { type WriteCondition, resumeReviewRuns } from "../review-runs/create.ts";
-import { announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
+import { announceCancelledRuns, announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
 import { giveBackUncreatedRows } from "./allowance.ts";
 import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys } from "./store.ts";
 
@@ -75,7 +75,7 @@ async function cancelledMeanwhile(env: Bindings, row: ImportRow): Promise<boolea
     .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)))
     .limit(1);
   if (now?.status !== "cancelled") return false;
-  await cancelQueuedRuns(env, row);
+  await announceCancelledRuns(env, row.projectId, await cancelQueuedRuns(env, row));
   return true;
 }
 

@@ -122,15 +122,18 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
   };
 }
 
-/** The import's runs that no consumer has picked up yet end `cancelled`; runs already under review finish. */
-export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<number> {
+/**
+ * The import's runs that no consumer has picked up yet end `cancelled`; runs
+ * already under review finish. Returns the IDs of the runs it cancelled.
+ */
+export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
   const now = new Date().toISOString();
-  const result = await env.DB.prepare(
-    "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued'",
+  const { results } = await env.DB.prepare(
+    "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued' RETURNING id",
   )
     .bind(now, now, row.projectId, row.id)
-    .run();
-  return result.meta.changes ?? 0;
+    .all<{ id: string }>();
+  return results.map(({ id }) => id);
 }
 
 /** A list item: the import without its per-row detail (validation errors, run IDs). */
