@@ -42,6 +42,20 @@ export const importRequestKey = (projectId: string, importId: string) => `import
 export const importChunkKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) =>
   Array.from({ length: chunkCount }, (_, i) => importChunkKey(row.projectId, row.id, i + 1));
 
+/**
+ * R2 key of a queued import's `{"<row>": "<external_id>"}`, written with its
+ * chunks: a row whose run was never created (the import failed or was
+ * cancelled first) is still named in the results by its external_id. Deleted
+ * when the import completes, since every row then has a run that carries it.
+ */
+export const importExternalIdsKey = (projectId: string, importId: string) => `imports/${projectId}/${importId}/external-ids.json`;
+
+/** Everything staging wrote for a queued import: its chunks and its external IDs. */
+export const importStagingKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) => [
+  ...importChunkKeys(row, chunkCount),
+  importExternalIdsKey(row.projectId, row.id),
+];
+
 /** Reads an import by ID *and* project: another project's import is indistinguishable from a missing one. */
 export async function findImport(db: Database, projectId: string, importId: string): Promise<ImportRow> {
   const [row] = await db
