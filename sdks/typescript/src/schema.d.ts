@@ -181,7 +181,7 @@ export interface paths {
          * Import a batch of AI outputs
          * @description Turns 1–1,000 rows into review runs (`capture_method: "upload"`, with `external_id` and `import_id`). Send JSON `{"media_type", "rows"}`, JSON `{"media_type", "data"}` with the file as text, or the file itself as an `application/x-ndjson` or `text/csv` body (defaults then go in the query string).
          *
-         *     Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` store the import as `mapping_required` (its `mapping` lists the columns found and the fields missing) and create no run until `POST /v1/imports/{importId}/field-mapping` supplies the mapping.
+         *     Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` store the import as `mapping_required` (its `mapping` lists the columns found and the fields missing) and create no run until `POST /v1/imports/{importId}/field-mapping` supplies the mapping. JSON and JSON Lines rows do the same when they use field names that are not row fields and, among all rows, none gives `ai_output`, `sources` or `intended_use`; a `field_mapping` then renames their fields (other names are ignored).
          *
          *     An import whose accepted rows fit one chunk (at most 100 rows and 400 sources) answers `completed` with every `review_run_ids`. A larger one answers `queued` and creates its runs through the queue, chunk by chunk (`uploaded` → `queued` → `processing` → `completed`): poll `GET /v1/imports/{importId}`, and list its runs with `GET /v1/review-runs?import_id=`. `POST /v1/imports/{importId}/cancel` stops it.
          *
@@ -1344,7 +1344,7 @@ export interface components {
             request_id: string;
         };
         /**
-         * @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled.
+         * @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled.
          * @enum {string}
          */
         ImportStatus: "uploaded" | "mapping_required" | "queued" | "processing" | "completed" | "failed" | "cancelled";
@@ -1375,7 +1375,7 @@ export interface components {
         /** @description While `mapping_required`: the columns found and the fields missing. Null otherwise. */
         ImportMapping: {
             /**
-             * @description The CSV header, as found.
+             * @description The CSV header, or the JSON rows' field names in order of first appearance (at most 100), as found.
              * @example [
              *       "ticket",
              *       "answer",
@@ -1471,7 +1471,7 @@ export interface components {
             field_mapping?: components["schemas"]["FieldMapping"];
         };
         /**
-         * @description For CSV: which column feeds which row field, when the columns are not named after the fields. Keys are fields, values are column names as in the header.
+         * @description Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. JSON rows map only the row fields (their sources are one `sources` array); with a mapping, names neither mapped nor named after a field are ignored.
          * @example {
          *       "external_id": "ticket_id",
          *       "ai_output": "answer",
@@ -3701,7 +3701,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
+                /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
                 status?: components["schemas"]["ImportStatus"];
             };
             header?: never;

@@ -45,7 +45,8 @@ export const FieldMappingSchema = z
     }
   })
   .openapi("FieldMapping", {
-    description: "For CSV: which column feeds which row field, when the columns are not named after the fields. Keys are fields, values are column names as in the header.",
+    description:
+      "Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. JSON rows map only the row fields (their sources are one `sources` array); with a mapping, names neither mapped nor named after a field are ignored.",
     example: { external_id: "ticket_id", ai_output: "answer", source_title: "kb_title", source_content: "kb_article" },
   });
 
@@ -116,7 +117,7 @@ export const ImportValidationErrorSchema = z
 export const ImportStatusSchema = z.enum(IMPORT_STATUSES).openapi("ImportStatus", {
   description: [
     "`uploaded`: accepted and staged, its chunks not yet queued.",
-    "`mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet.",
+    "`mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet.",
     "`queued` → `processing`: a large import's runs are being created through the queue.",
     "`completed`: every accepted row has a review run.",
     "`failed`: no row was accepted, or creating the runs failed closed (see `error_code`).",
@@ -126,7 +127,7 @@ export const ImportStatusSchema = z.enum(IMPORT_STATUSES).openapi("ImportStatus"
 
 export const ImportMappingSchema = z
   .object({
-    columns: z.array(z.string()).openapi({ description: "The CSV header, as found.", example: ["ticket", "answer", "kb_title", "kb_text"] }),
+    columns: z.array(z.string()).openapi({ description: "The CSV header, or the JSON rows' field names in order of first appearance (at most 100), as found.", example: ["ticket", "answer", "kb_title", "kb_text"] }),
     missing: z
       .array(z.object({ field: z.string().openapi({ example: "ai_output" }), message: z.string() }))
       .openapi({ description: "Each row field no column maps to, or mapping entry that names no column." }),

@@ -175,19 +175,78 @@ function validateRow(value: unknown, request: ImportRequest): { input: ReviewRun
 }
 
 function readRows(request: ImportRequest): RawRow[] {
-  if (request.field_mapping && !(request.rows === undefined && request.media_type === "text/csv")) {
-    throw requestError("field_mapping", "field_mapping maps CSV columns; it applies only to CSV data (media_type text/csv with data, or a text/csv body).");
-  }
-  if (request.rows) return request.rows.map((value, i) => ({ row: i + 1, value }));
+  if (request.rows) return mapJsonFields(request.rows.map((value, i) => ({ row: i + 1, value })), request);
   const data = stripBom(request.data ?? "");
   switch (request.media_type) {
     case "application/x-ndjson":
-      return readJsonLines(data);
+      return mapJsonFields(readJsonLines(data), request);
     case "text/csv":
       return readCsv(data, request);
     case "application/json":
-      return readJsonArray(data);
+      return mapJsonFields(readJsonArray(data), request);
   }
+}
+
+/** The fields a JSON row carries under their own names: those of `POST /v1/review-runs`. */
+const JSON_ROW_FIELDS: ReadonlySet<string> = new Set(Object.keys(ReviewRunInputSchema.shape));
+/** Field names listed in `mapping.columns`: enough to recognise a file, bounded however many rows invent their own. */
+const MAX_LISTED_NAMES = 100;
+
+/**
+ * JSON rows are matched to fields by their names, as CSV columns are
+ * (planColumns). When the rows use names that are not row fields and, among
+ * all rows, no name gives `ai_output`, `sources` or `intended_use` (nor a
+ * default), every row would fail the same way: the request fails as a whole
+ * with `mapping_required`, naming the field names found and the fields
+ * missing. Without such names, a row that lacks a field is that row's
+ * problem. With `field_mapping`, mapped names are renamed to their fields,
+ * same-named fields are kept and other names are ignored, as CSV columns are.
+ */
+function mapJsonFields(rows: RawRow[], request: ImportRequest): RawRow[] {
+  const mapping = request.field_mapping;
+  for (const field of Object.keys(mapping ?? {})) {
+    if (!JSON_ROW_FIELDS.has(field)) {
+      throw requestError(
+        `field_mapping.${field}`,
+        `JSON rows carry their sources as a sources array, so ${field} maps nothing; map the name of that array to sources.`,
+      );
+    }
+  }
+  const names = new Set<string>();
+  for (const { value } of rows) if (isPlainObject(value)) for (const name of Object.keys(value)) names.add(name);
+  const mappedNames = new Set(Object.values(mapping ?? {}));
+  const problems: ErrorDetail[] = [];
+  for (const [field, name] of Object.entries(mapping ?? {})) {
+    if (!names.has(name)) problems.push({ path: `field_mapping.${field}`, message: `No row has a field named "${name}".`, field });
+  }
+  // A mapped field comes from its mapped name only; the others from their own.
+  const present = new Set([...JSON_ROW_FIELDS].filter((field) => names.has(mapping?.[field] ?? field)));
+  const unknown = [...names].filter((name) => !JSON_ROW_FIELDS.has(name) && !mappedNames.has(name));
+
+  const missing = (field: string, message: string) => problems.push({ path: field, message, field });
+  if (!present.has("ai_output")) missing("ai_output", "No row has an ai_output field: rename yours, or map it with field_mapping.ai_output.");
+  if (!present.has("sources")) missing("sources", "No row has a sources field (an array of {title, content}): rename yours, or map it with field_mapping.sources.");
+  if (!present.has("intended_use") && !request.intended_use) {
+    missing("intended_use", "No row has an intended_use field and there is no intended_use default: add one, or send intended_use with the request.");
+  }
+  if (problems.length > 0 && (mapping !== undefined || unknown.length > 0)) {
+    const columns = [...names].slice(0, MAX_LISTED_NAMES);
+    throw new ApiError("mapping_required", {
+      message: `The rows' field names cannot be mapped to review-run fields (${[...new Set(problems.map((p) => p.field as string))].join(", ")}). Nothing was created; rename the fields or send field_mapping.`,
+      details: [{ path: "columns", message: `Field names found: ${columns.map((c) => JSON.stringify(c)).join(", ") || "none"}.`, columns }, ...problems],
+    });
+  }
+  if (!mapping) return rows;
+  const fieldOf = new Map(Object.entries(mapping).map(([field, name]) => [name, field]));
+  return rows.map((raw) => {
+    if (!isPlainObject(raw.value)) return raw;
+    const value: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(raw.value)) {
+      const field = fieldOf.get(name) ?? (JSON_ROW_FIELDS.has(name) && !(name in mapping) ? name : undefined);
+      if (field !== undefined) value[field] = item;
+    }
+    return { ...raw, value };
+  });
 }
 
 function readJsonArray(data: string): RawRow[] {
