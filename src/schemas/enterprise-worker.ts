@@ -56,6 +56,9 @@ const EnterpriseWorkerMetadataSchema = z
     }
   })
   .openapi("PrivateWorkerMetadata", {
+    maxProperties: 32,
+    // JSON Schema 2020-12 (the document is OpenAPI 3.1); the library's types predate it.
+    ...({ propertyNames: { minLength: 1, maxLength: 100 } } as object),
     description: `Flat workflow metadata: at most 32 keys and 4 KB; values are strings of at most ${MAX_METADATA_STRING} characters, numbers, booleans or null. Values that look like credentials are refused.`,
     example: { environment: "production", team: "support" },
   });
@@ -75,7 +78,7 @@ export const CreateEnterpriseWorkerRunBodySchema = z
       .min(1)
       .max(MAX_SOURCES)
       .optional()
-      .openapi({ description: "Defaults to the number of `source_hashes` (0 when neither is given)." }),
+      .openapi({ description: "Defaults to the number of `source_hashes` (0 when neither is given); when both are sent, it must equal that number." }),
     source_hashes: z.array(Hash).max(MAX_SOURCES).optional(),
     output_hash: Hash.optional(),
     worker_id: ShortString.optional(),

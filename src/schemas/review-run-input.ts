@@ -76,6 +76,14 @@ function* strings(value: unknown, path: string[] = []): Generator<[string[], str
     }
 }
 
+/** JSON Schema of a metadata value that may hold `levels` more levels of arrays or objects. */
+function metadataValueSchema(levels: number): Record<string, unknown> {
+  const scalars = [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }];
+  if (levels <= 0) return { anyOf: scalars };
+  const inner = metadataValueSchema(levels - 1);
+  return { anyOf: [...scalars, { type: "array", items: inner }, { type: "object", additionalProperties: inner }] };
+}
+
 export const MetadataInputSchema = z
   .record(z.string().max(100), z.unknown())
   .superRefine((metadata, ctx) => {
@@ -94,7 +102,12 @@ export const MetadataInputSchema = z
     }
   })
   .openapi("MetadataInput", {
-    description: "Workflow metadata for traceability (≤ 32 keys, ≤ 4 KB). Values that look like credentials are rejected.",
+    // What the refinement enforces, spelled out for schema-driven clients: the
+    // key count and length, and the depth as nested value schemas.
+    maxProperties: LIMITS.metadataKeys,
+    ...({ propertyNames: { maxLength: 100 } } as object),
+    additionalProperties: metadataValueSchema(LIMITS.metadataDepth - 1),
+    description: `Workflow metadata for traceability: at most ${LIMITS.metadataKeys} keys of at most 100 characters, ${LIMITS.metadataBytes / 1024} KB serialized, nested at most ${LIMITS.metadataDepth} levels deep (the object itself is the first). Values that look like credentials are rejected.`,
     example: { workflow: "support_answer" },
   });
 

@@ -842,13 +842,19 @@ export interface components {
          */
         Strictness: "advisory" | "standard" | "strict";
         /**
-         * @description Workflow metadata for traceability (≤ 32 keys, ≤ 4 KB). Values that look like credentials are rejected.
+         * @description Workflow metadata for traceability: at most 32 keys of at most 100 characters, 4 KB serialized, nested at most 3 levels deep (the object itself is the first). Values that look like credentials are rejected.
          * @example {
          *       "workflow": "support_answer"
          *     }
          */
         MetadataInput: {
-            [key: string]: unknown;
+            [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                [key: string]: string | number | boolean | null;
+            })[] | {
+                [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                };
+            };
         };
         Error: {
             error: {
@@ -1469,7 +1475,14 @@ export interface components {
             intended_use?: components["schemas"]["IntendedUse"] & unknown;
             strictness?: components["schemas"]["Strictness"] & unknown;
             field_mapping?: components["schemas"]["FieldMapping"];
-        };
+        } & ({
+            rows: unknown;
+            data?: never;
+        } | {
+            data: unknown;
+            media_type: unknown;
+            rows?: never;
+        });
         /**
          * @description Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. JSON rows map only the row fields (their sources are one `sources` array); with a mapping, names neither mapped nor named after a field are ignored.
          * @example {
@@ -1804,7 +1817,7 @@ export interface components {
             title?: string;
             intended_use: components["schemas"]["IntendedUse"] & unknown;
             strictness?: components["schemas"]["Strictness"];
-            /** @description Defaults to the number of `source_hashes` (0 when neither is given). */
+            /** @description Defaults to the number of `source_hashes` (0 when neither is given); when both are sent, it must equal that number. */
             source_count?: number;
             source_hashes?: string[];
             /** @example sha256:9f37b0f89f37b0f89f37b0f89f37b0f89f37b0f89f37b0f89f37b0f89f37b0f8 */

@@ -87,7 +87,17 @@ export const CreateImportRequestSchema = z
       ctx.addIssue({ code: "custom", path: ["media_type"], message: "Say how to read data: application/json, application/x-ndjson or text/csv." });
     }
   })
-  .openapi("CreateImportRequest", { example: CREATE_IMPORT_EXAMPLE });
+  .openapi("CreateImportRequest", {
+    example: CREATE_IMPORT_EXAMPLE,
+    // The refinement above, for schema-driven clients: rows, or data with the media type that says how to read it.
+    // Boolean subschemas are JSON Schema 2020-12 (the document is OpenAPI 3.1); the library's types predate them.
+    ...({
+      oneOf: [
+        { title: "Rows", required: ["rows"], properties: { rows: true, data: false } },
+        { title: "File as text", required: ["data", "media_type"], properties: { data: true, media_type: true, rows: false } },
+      ],
+    } as object),
+  });
 
 export const CreateImportQuerySchema = z.object({
   intended_use: IntendedUseSchema.optional().openapi({
