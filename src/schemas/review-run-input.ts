@@ -39,16 +39,17 @@ export const PACKET_BODY_BYTES = (() => {
   return Math.ceil(worst / mib) * mib;
 })();
 
-const notBlank = (value: string) => value.trim().length > 0;
+/** Not only whitespace (the characters `trim()` removes), as a pattern so the document states it too. */
+export const NOT_BLANK = /\S/;
 
 export const SourceInputSchema = z
   .strictObject({
-    title: z.string().min(1).max(LIMITS.titleChars).refine(notBlank, "Must not be only whitespace.").superRefine(refuseCredential),
+    title: z.string().min(1).max(LIMITS.titleChars).regex(NOT_BLANK, "Must not be only whitespace.").superRefine(refuseCredential),
     content: z
       .string()
       .min(1)
       .max(LIMITS.sourceChars)
-      .refine(notBlank, "Must not be only whitespace.")
+      .regex(NOT_BLANK, "Must not be only whitespace.")
       .openapi({ description: `The source text, 1–${LIMITS.sourceChars.toLocaleString("en")} characters.` }),
     uri: z.string().url().max(LIMITS.uriChars).nullable().optional(),
     citation_label: z
@@ -118,7 +119,7 @@ export const ReviewRunInputSchema = z
       .string()
       .min(1)
       .max(LIMITS.aiOutputChars)
-      .refine(notBlank, "Must not be only whitespace.")
+      .regex(NOT_BLANK, "Must not be only whitespace.")
       .openapi({ description: "The model output to review.", example: "Customers can request refunds for any order within 60 days, including international orders." }),
     sources: z
       .array(SourceInputSchema)

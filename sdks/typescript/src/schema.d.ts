@@ -305,7 +305,7 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook endpoint
-         * @description Kivo POSTs each subscribed event to the URL, signed with the endpoint's secret: `Kivo-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The secret is in this answer only. The URL must be HTTPS on a public host (no localhost, private, loopback or link-local addresses); redirects are not followed.
+         * @description Kivo POSTs each subscribed event to the URL, signed with the endpoint's secret: `Kivo-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The secret is in this answer only. The URL must be HTTPS on a public host (no localhost, private, loopback or link-local addresses); redirects are not followed. A project has at most 20 endpoints; another answers 400 `validation_error` until one is deleted.
          *
          *     Required scope: `webhooks:write`.
          */
@@ -1484,7 +1484,7 @@ export interface components {
             rows?: never;
         });
         /**
-         * @description Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. JSON rows map only the row fields (their sources are one `sources` array); with a mapping, names neither mapped nor named after a field are ignored.
+         * @description Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. Flat source fields (`source_title`, `source_1_content`, …) build a source, added to any `sources` array; with a mapping, names neither mapped nor named after a field are ignored.
          * @example {
          *       "external_id": "ticket_id",
          *       "ai_output": "answer",
@@ -1599,7 +1599,8 @@ export interface components {
          */
         CreateWebhookEndpointRequest: {
             /**
-             * @description HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
+             * Format: uri
+             * @description HTTPS URL on a public host (not a private, loopback or link-local address, nor a `localhost`, `.local` or `.internal` name), without credentials. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
              * @example https://hooks.example.com/kivo
              */
             url: string;
@@ -1623,7 +1624,8 @@ export interface components {
          */
         UpdateWebhookEndpointRequest: {
             /**
-             * @description HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
+             * Format: uri
+             * @description HTTPS URL on a public host (not a private, loopback or link-local address, nor a `localhost`, `.local` or `.internal` name), without credentials. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
              * @example https://hooks.example.com/kivo
              */
             url?: string;
@@ -1879,6 +1881,7 @@ export interface components {
             request_id: string;
         };
         /**
+         * @description One worker event. `unsupported_claim_count` cannot exceed `claim_count`; `review_run_id`, `customer_run_id`, `source_hashes` and `output_hash`, when sent, must be the run's (as declared when it was created).
          * @example {
          *       "event_type": "completed",
          *       "event_id": "evt_01hw87k7ksmx3q6wfz9pmy9m2d",
@@ -1935,7 +1938,30 @@ export interface components {
                 sha256?: string;
                 storage_pointer?: string;
             }[];
-        };
+        } & ({
+            /** @constant */
+            event_type: "status";
+            /** @constant */
+            status?: "processing";
+            gate_verdict?: never;
+            claim_count?: never;
+            unsupported_claim_count?: never;
+            redacted_failure_categories?: never;
+        } | {
+            /** @constant */
+            event_type: "completed";
+            /** @constant */
+            status?: "completed";
+            redacted_failure_categories?: never;
+        } | {
+            /** @constant */
+            event_type: "failed";
+            /** @constant */
+            status?: "failed";
+            gate_verdict?: never;
+            claim_count?: never;
+            unsupported_claim_count?: never;
+        });
         Usage: {
             plan: components["schemas"]["Plan"];
             /** @example 50 */
@@ -3836,7 +3862,7 @@ export interface operations {
                 intended_use?: components["schemas"]["IntendedUse"] & unknown;
                 /** @description Default `strictness` for rows without one. */
                 strictness?: components["schemas"]["Strictness"] & unknown;
-                /** @description A FieldMapping as JSON, for a raw CSV body. */
+                /** @description A FieldMapping as JSON, for a raw CSV or JSON Lines body. */
                 field_mapping?: string;
             };
             header?: {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { IntendedUseSchema, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
-import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
+import { CSV_FIELDS, IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, NUMBERED_SOURCE_COLUMN, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
 import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
@@ -45,8 +45,10 @@ export const FieldMappingSchema = z
     }
   })
   .openapi("FieldMapping", {
+    // The refinement above, for schema-driven clients (JSON Schema 2020-12; the library's types predate it).
+    ...({ propertyNames: { anyOf: [{ enum: [...CSV_FIELDS] }, { pattern: NUMBERED_SOURCE_COLUMN.source }] } } as object),
     description:
-      "Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. JSON rows map only the row fields (their sources are one `sources` array); with a mapping, names neither mapped nor named after a field are ignored.",
+      "Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. Flat source fields (`source_title`, `source_1_content`, …) build a source, added to any `sources` array; with a mapping, names neither mapped nor named after a field are ignored.",
     example: { external_id: "ticket_id", ai_output: "answer", source_title: "kb_title", source_content: "kb_article" },
   });
 
@@ -108,7 +110,11 @@ export const CreateImportQuerySchema = z.object({
     .string()
     .max(4000)
     .optional()
-    .openapi({ description: "A FieldMapping as JSON, for a raw CSV body.", example: '{"ai_output":"answer"}' }),
+    .openapi({
+      description: "A FieldMapping as JSON, for a raw CSV or JSON Lines body.",
+      example: '{"ai_output":"answer"}',
+      ...({ contentMediaType: "application/json", contentSchema: { $ref: "#/components/schemas/FieldMapping" } } as object),
+    }),
 });
 
 export const ImportValidationErrorSchema = z
