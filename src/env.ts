@@ -13,6 +13,8 @@ export interface Bindings {
   WEBHOOK_QUEUE: Queue<WebhookQueueMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WORKER_CREDENTIALS: DurableObjectNamespace<WorkerCredentialState>;
+  /** Static assets (public/): the reference UI that /docs serves. */
+  ASSETS: Fetcher;
   KIVO_ENVIRONMENT?: string;
   /** Enables /admin/v1 when set; the admin routes answer 404 without it. */
   KIVO_ADMIN_TOKEN?: string;
@@ -49,6 +51,8 @@ export interface Bindings {
 
 export interface Variables {
   requestId: string;
+  /** The API version the request is served with (`Kivo-Version`, src/api-versions.ts). */
+  apiVersion: string;
   auth: AuthContext | undefined;
   /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
   workerCredential?: WorkerCredentialClaims;

@@ -17,7 +17,7 @@ import { runReview, verifyClaims, type ReviewInput, type ReviewResult, type Revi
 // Claims a precise check flags are decided by that check (decision.ts); the
 // model learns from, and is measured on, the rest.
 const DECISIVE_INDEXES = DECISIVE_CHECKS.map((check) => (FEATURE_NAMES as readonly string[]).indexOf(`check_${check}`));
-function isDecisive(features: ReadonlyArray<number> | null): boolean {
+export function isDecisive(features: ReadonlyArray<number> | null): boolean {
   return features !== null && DECISIVE_INDEXES.some((j) => features[j] === 1);
 }
 export const DATASETS = ["summedits", "halueval_qa", "expertqa", "wice", "begin", "faithdial_audit", "dialfact", "fib_xsum"] as const;

@@ -1,5 +1,5 @@
 /**
- * How deep a parsed JSON value nests, measured without recursion (a 2 MB body
+ * How deep a parsed JSON value nests, measured without recursion (a 4 MB body
  * can nest hundreds of thousands of levels, enough to overflow the stack of
  * any recursive walk). Stops counting once past `limit`.
  */

@@ -26,11 +26,19 @@ export async function enforceKeyRateLimit(c: Context<AppEnv>, auth: AuthContext)
 }
 
 /**
- * Refusals that mean "this secret is not one Kivo issued": a guessed or forged
- * API key, admin token (also answered `invalid_api_key`) or worker credential.
- * An expired or revoked worker credential was genuine, so it is not a guess.
+ * Refusals of a secret that was presented: a guessed or forged API key, admin
+ * token (also answered `invalid_api_key`) or worker credential, and a worker
+ * credential that is expired, revoked or rotated away. The last were genuine
+ * once, but whoever keeps replaying one (a leaked token, a worker that lost
+ * its rotation) is limited like a guesser; each attempt also costs a Durable
+ * Object lookup.
  */
-const GUESSED_SECRET: ReadonlySet<string> = new Set(["invalid_api_key", "invalid_worker_credential"]);
+const REFUSED_SECRET: ReadonlySet<string> = new Set([
+  "invalid_api_key",
+  "invalid_worker_credential",
+  "worker_credential_expired",
+  "worker_credential_revoked",
+]);
 
 /**
  * Called when a presented secret was refused. Failed attempts are counted per
@@ -43,7 +51,7 @@ const GUESSED_SECRET: ReadonlySet<string> = new Set(["invalid_api_key", "invalid
  */
 export async function limitFailedAuthentication(c: Context<AppEnv>, error: unknown): Promise<never> {
   const ip = c.req.header("CF-Connecting-IP");
-  if (error instanceof ApiError && GUESSED_SECRET.has(error.code) && ip) {
+  if (error instanceof ApiError && REFUSED_SECRET.has(error.code) && ip) {
     const now = Date.now();
     const decision = await hitOrFailOpen(c, "auth_failures", `auth-failures:${ip}`, AUTH_FAILURE_LIMIT, now);
     if (decision && !decision.allowed) {

@@ -16,7 +16,28 @@ export const LIMITS = {
   metadataKeys: 32,
   metadataDepth: 3,
   externalIdChars: 255,
+  citationLabelChars: 100,
+  uriChars: 2048,
 } as const;
+
+/**
+ * The create body limit, sized from LIMITS so that every packet within them
+ * fits, whatever its script: each character of text counted at 3 bytes (the
+ * most one UTF-16 unit takes in UTF-8), URIs as ASCII, metadata at its own
+ * byte limit, 64 KB for field names and punctuation; rounded up to whole MiB.
+ * Only text spelled with `\u` escapes (6 bytes a character) could need more.
+ */
+export const PACKET_BODY_BYTES = (() => {
+  const textChars =
+    LIMITS.aiOutputChars +
+    LIMITS.questionChars +
+    LIMITS.totalSourceChars +
+    LIMITS.sources * (LIMITS.titleChars + LIMITS.citationLabelChars) +
+    LIMITS.externalIdChars;
+  const worst = textChars * 3 + LIMITS.sources * LIMITS.uriChars + LIMITS.metadataBytes + 64 * 1024;
+  const mib = 1024 * 1024;
+  return Math.ceil(worst / mib) * mib;
+})();
 
 const notBlank = (value: string) => value.trim().length > 0;
 
@@ -29,11 +50,11 @@ export const SourceInputSchema = z
       .max(LIMITS.sourceChars)
       .refine(notBlank, "Must not be only whitespace.")
       .openapi({ description: `The source text, 1–${LIMITS.sourceChars.toLocaleString("en")} characters.` }),
-    uri: z.string().url().max(2048).nullable().optional(),
+    uri: z.string().url().max(LIMITS.uriChars).nullable().optional(),
     citation_label: z
       .string()
       .min(1)
-      .max(100)
+      .max(LIMITS.citationLabelChars)
       .superRefine(refuseCredential)
       .nullable()
       .optional()
@@ -93,10 +114,12 @@ export const ReviewRunInputSchema = z
       .superRefine((sources, ctx) => {
         const total = sources.reduce((sum, source) => sum + source.content.length, 0);
         if (total > LIMITS.totalSourceChars) {
-          ctx.addIssue({ code: "custom", message: `All source content together must be at most 1,000,000 characters (got ${total}).` });
+          ctx.addIssue({ code: "custom", message: `All source content together must be at most ${LIMITS.totalSourceChars.toLocaleString("en")} characters (got ${total.toLocaleString("en")}).` });
         }
       })
-      .openapi({ description: "One to fifty supplied source documents." }),
+      .openapi({
+        description: `One to ${LIMITS.sources} supplied source documents, each at most ${LIMITS.sourceChars.toLocaleString("en")} characters and at most ${LIMITS.totalSourceChars.toLocaleString("en")} characters together.`,
+      }),
     intended_use: IntendedUseSchema,
     strictness: StrictnessSchema.default("standard"),
     semantic_judge: z.enum(["auto", "off", "required"]).default("auto").openapi({

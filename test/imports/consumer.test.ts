@@ -5,6 +5,7 @@ import worker from "../../src/index.ts";
 import { IMPORT_DLQ_NAME, IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
 import { readUsage } from "../../src/services/billing/allowance.ts";
 import { importChunkKey, importRunId } from "../../src/services/imports/store.ts";
+import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { call, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { deliver, row, storedState, withHeldChunks } from "../helpers/imports.ts";
@@ -140,6 +141,62 @@ describe("an asynchronous import", () => {
     await expect(createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(51) }, "req_test")).rejects.toMatchObject({
       code: "usage_limit_exceeded",
     });
+  });
+});
+
+describe("the allowance of an import that ends early", () => {
+  const used = async (tenant: Tenant) => (await readUsage(env, tenant.organizationId)).used;
+
+  it("keeps only the runs a failed import created, so the rest of the month stays usable", async () => {
+    const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 150 });
+    const { testEnv, held } = withHeldChunks();
+    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    expect(await used(tenant)).toBe(150);
+    await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
+    await deliver(testEnv, IMPORT_DLQ_NAME, [held[1]]);
+    expect(await readImport(tenant, created.id)).toMatchObject({ status: "failed" });
+    expect(await runCount(created.id)).toBe(100);
+    expect(await used(tenant)).toBe(100);
+    // A second dead letter, or a late chunk, gives nothing back twice.
+    await deliver(testEnv, IMPORT_DLQ_NAME, [held[1]]);
+    await deliver(testEnv, IMPORT_QUEUE_NAME, [held[1]]);
+    expect(await used(tenant)).toBe(100);
+    const next = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(50) }, "req_test");
+    expect(next).toMatchObject({ status: "completed", accepted_count: 50 });
+  });
+
+  it("gives back the rows a cancelled import never created, and keeps its cancelled runs", async () => {
+    const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 300 });
+    const { testEnv, held } = withHeldChunks();
+    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
+    await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
+    await cancelImport(testEnv, tenant.projectId, created.id);
+    expect(await used(tenant)).toBe(100);
+    await deliver(testEnv, IMPORT_QUEUE_NAME, held.slice(1));
+    expect(await runCount(created.id)).toBe(100);
+    expect(await used(tenant)).toBe(100);
+  });
+
+  it("creates no run once a cancel lands while a chunk is writing, so nothing runs uncounted", async () => {
+    const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 300 });
+    const { testEnv, held } = withHeldChunks();
+    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    // The cancel lands after the chunk read the import as open and wrote its first source object.
+    const realPut = env.SOURCES.put.bind(env.SOURCES);
+    let cancelled = false;
+    vi.spyOn(env.SOURCES, "put").mockImplementation(async (...args: Parameters<typeof env.SOURCES.put>) => {
+      if (!cancelled) {
+        cancelled = true;
+        await cancelImport(testEnv, tenant.projectId, created.id);
+      }
+      return realPut(...args);
+    });
+    await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
+    vi.restoreAllMocks();
+    expect(cancelled).toBe(true);
+    expect(await readImport(tenant, created.id)).toMatchObject({ status: "cancelled", review_run_ids: [] });
+    expect(await runCount(created.id)).toBe(0);
+    expect(await used(tenant)).toBe(0);
   });
 });
 

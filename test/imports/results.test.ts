@@ -2,6 +2,7 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env.ts";
 import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
+import { ImportResultLineSchema } from "../../src/routes/imports/schema.ts";
 import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { addKey, call, seedTenant, type Tenant } from "../helpers/harness.ts";
@@ -77,6 +78,8 @@ describe("GET /v1/imports/{importId}/results", () => {
       [3, "row-3", "rejected"],
       [4, 'T-4, "quoted"', "completed"],
     ]);
+    // Each line is the documented ImportResultLine, no field more or less (SDK types are generated from it).
+    for (const line of lines) expect(ImportResultLineSchema.safeParse(line).error?.issues ?? []).toEqual([]);
     expect(lines[0]).toMatchObject({
       review_run_id: created.review_run_ids[0],
       safe_use_status: "needs_repair",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IMPORT_EXAMPLE } from "../../src/routes/imports/examples.ts";
+import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SAMPLE_CSV, SAMPLE_JSONL, SAMPLE_ROWS, postImport, row, runsOfImport, storedState, waitForImport, type ImportCall } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
@@ -295,6 +296,28 @@ describe("Idempotency-Key", () => {
     const other = await postImport(tenant, { raw: SAMPLE_CSV, contentType: "text/csv", headers });
     await expectError(other.response, 409, "idempotency_key_reused");
     expect(await storedState(tenant)).toMatchObject({ imports: 1, runs: 2 });
+  });
+});
+
+describe("Idempotency-Key when storing the first answer after the create fails", () => {
+  const rows = (n: number) => Array.from({ length: n }, (_, i) => row(i + 1));
+  const cases: [string, Json, string][] = [
+    ["a small import", { rows: rows(2) }, "completed"],
+    ["a queued import", { rows: rows(150) }, "queued"],
+    ["an import waiting for its mapping", { media_type: "text/csv", data: "answer,kb\nA,B\n" }, "mapping_required"],
+    ["an import with no valid row", { rows: [{ ai_output: "x" }] }, "failed"],
+  ];
+  it.each(cases)("%s: a retry answers the import, not 'still being processed'", async (_name, json, status) => {
+    const tenant = await seedTenant();
+    const headers = { "Idempotency-Key": `lost-${status}` };
+    const first = await withLostAnswerWrite(() => postImport(tenant, { json, headers }));
+    expect(first.response.status).toBe(202);
+    expect(first.body.status).toBe(status);
+    const again = await postImport(tenant, { json, headers });
+    expect(again.response.status).toBe(202);
+    expect(again.response.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expect((await storedState(tenant)).imports).toBe(1);
   });
 });
 

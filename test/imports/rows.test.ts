@@ -61,6 +61,24 @@ describe("CSV rows (RFC 4180)", () => {
     expect(accepted[1]!.input.sources.map((s) => s.title)).toEqual(["One", "Ten"]);
   });
 
+  it("keeps three records three rows when a file mixes CRLF, LF and lone CR line endings", () => {
+    const data =
+      "external_id,ai_output,source_title,source_content,intended_use\r\n" +
+      'a,One,Guide,"kept\r\nas sent\rinside",internal_draft\n' +
+      "b,Two,Guide,Text,internal_draft\r" +
+      "c,Three,Guide,Text,internal_draft\r\n" +
+      "d,Four,Guide,Text,bogus\r";
+    const { rowCount, accepted, errors } = csv(data);
+    expect(rowCount).toBe(4);
+    expect(accepted.map((r) => [r.row, r.input.external_id, r.input.ai_output])).toEqual([
+      [1, "a", "One"],
+      [2, "b", "Two"],
+      [3, "c", "Three"],
+    ]);
+    expect(accepted[0]!.input.sources[0]!.content).toBe("kept\r\nas sent\rinside");
+    expect(errors).toEqual([expect.objectContaining({ row: 4, external_id: "d", path: "intended_use" })]);
+  });
+
   it("rejects only the record with an unterminated quote (which runs to the end of the file)", () => {
     const { accepted, errors } = csv('ai_output,source_title,source_content,intended_use\nok,t,c,internal_draft\nbad,"t,c,internal_draft\nlost,t,c,internal_draft\n');
     expect(accepted).toHaveLength(1);
@@ -105,6 +123,19 @@ describe("row-level rules", () => {
     expect(errors.map((e) => e.row)).toEqual([1, 1, 1, 2]);
     expect(errors[3]!.message).toHaveLength(200);
     expect(errors[3]!.message.endsWith("…")).toBe(true);
+  });
+
+  it("ends a JSONL line at CRLF, LF or a lone CR", () => {
+    const data = `${JSON.stringify(row(1))}\r${JSON.stringify(row(2))}\r\n${JSON.stringify(row(3))}\n{"broken"\r${JSON.stringify(row(5))}`;
+    const { rowCount, accepted, errors } = validateImport({ media_type: "application/x-ndjson", data });
+    expect(rowCount).toBe(5);
+    expect(accepted.map((r) => [r.row, r.input.external_id])).toEqual([
+      [1, "row-1"],
+      [2, "row-2"],
+      [3, "row-3"],
+      [5, "row-5"],
+    ]);
+    expect(errors).toEqual([expect.objectContaining({ row: 4, code: "invalid_json" })]);
   });
 
   it("numbers JSONL rows by non-blank line", () => {

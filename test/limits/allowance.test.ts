@@ -52,8 +52,9 @@ describe("the monthly allowance", () => {
 
     await reserveReviewRuns(env, tenant.organizationId, 2);
     expect(await usage(tenant.apiKey)).toMatchObject({ used: 10, remaining: 0 });
-    await refusal(reserveReviewRuns(env, tenant.organizationId, 1));
-    await refusal(reserveReviewRuns(env, tenant.organizationId, 11));
+    expect((await refusal(reserveReviewRuns(env, tenant.organizationId, 1))).message).toContain("0 of 10 remain");
+    // Larger than the whole allowance: the message still counts what is left, not the plan's limit.
+    expect((await refusal(reserveReviewRuns(env, tenant.organizationId, 11))).message).toContain("0 of 10 remain");
   });
 
   it("gives released runs back once, however often release is called", async () => {

@@ -3,6 +3,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { BASE, addKey, call, expectError, seedTenant } from "../helpers/harness.ts";
+import { issueWorkerCredential } from "../../src/services/enterprise-worker/credentials.ts";
+import { createRun, statusEvent } from "../routes/enterprise-worker/helpers.ts";
 
 const SEED_429_MESSAGE = "Too many requests. Retry after the rate-limit window resets.";
 
@@ -158,6 +160,30 @@ describe("the failed-authentication limiter", () => {
 
     vi.setSystemTime(new Date("2026-11-23T11:01:00.000Z"));
     await expectError(await fromIp("203.0.113.7", badKey), 401, "invalid_api_key");
+  });
+
+  it("counts expired and revoked worker credentials too, so a stolen old token cannot be replayed without limit", async () => {
+    const tenant = await seedTenant();
+    const ip = "203.0.113.44";
+    const event = (runId: string, token: string) =>
+      call(`/v1/private-worker/review-runs/${runId}/events`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "CF-Connecting-IP": ip },
+        json: statusEvent(),
+      });
+    const revoked = await createRun(tenant);
+    await call(`/v1/private-worker/review-runs/${revoked.id}/credential/revoke`, { method: "POST", key: tenant.apiKey, json: {} });
+    const expiring = await createRun(tenant);
+    const expired = await issueWorkerCredential(env, { reviewRunId: expiring.id, projectId: tenant.projectId }, 60, new Date(Date.now() - 3_600_000));
+    for (let i = 0; i < 5; i++) {
+      await expectError(await event(revoked.id, revoked.token), 401, "worker_credential_revoked");
+      await expectError(await event(expiring.id, expired.token), 401, "worker_credential_expired");
+    }
+    await expectError(await event(revoked.id, revoked.token), 429, "rate_limited");
+    // Counted with API keys in the same window, and a valid credential from the same IP still works.
+    await expectError(await fromIp(ip, badKey), 429, "rate_limited");
+    const fresh = await createRun(tenant);
+    expect((await event(fresh.id, fresh.token)).status).toBeLessThan(300);
   });
 
   it("does not count requests that carry no key at all", async () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { SEED_PACKET } from "../helpers/runs.ts";
 import { createBody, createRun } from "../routes/enterprise-worker/helpers.ts";
+import { row } from "../helpers/imports.ts";
+import { canonicalJson } from "../../src/lib/idempotency.ts";
 
 /** JSON nested `levels` deep, built as text (no recursion here either). */
 const nested = (levels: number) => `${'{"n":'.repeat(levels)}"bottom"${"}".repeat(levels)}`;
@@ -33,5 +35,39 @@ describe("deeply nested JSON is refused, never a crash", () => {
     });
     expect(sent.status).toBeLessThan(500);
     expect(((await sent.json()) as { error: { code: string } }).error.code).toBe("validation_error");
+  });
+
+  it("in import rows sent with an Idempotency-Key, which is hashed before the rows are validated", async () => {
+    const tenant = await seedTenant();
+    const post = (body: string, key: string) =>
+      call("/v1/imports", { method: "POST", key: tenant.apiKey, headers: { "Content-Type": "application/json", "Idempotency-Key": key }, body });
+    // The issue's case: a 10 KB body, 5,000 levels deep.
+    const deep = JSON.stringify({ rows: [{ ...row(1), metadata: "@" }] }).replace('"@"', nested(5_000));
+    const refused = await post(deep, "deep-1");
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { error: { code: string; details: { path: string }[] } };
+    expect(body.error.code).toBe("validation_error");
+    expect(body.error.details[0]!.path).toBe("rows.0");
+    // The key was not consumed by the refusal: a good request may use it.
+    expect((await post(JSON.stringify({ rows: [row(1)] }), "deep-1")).status).toBe(202);
+
+    // Deep, but within the bound: that row alone is rejected, its neighbour becomes a run, and a retry replays.
+    const shallow = JSON.stringify({ rows: [{ ...row(2), metadata: "@" }, row(3)] }).replace('"@"', nested(20));
+    const first = await post(shallow, "deep-2");
+    expect(first.status).toBe(202);
+    const imported = (await first.json()) as { id: string; accepted_count: number; validation_errors: { row: number; path: string }[] };
+    expect(imported).toMatchObject({ accepted_count: 1, validation_errors: [{ row: 1, path: "metadata" }] });
+    const replay = await post(shallow, "deep-2");
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(((await replay.json()) as { id: string }).id).toBe(imported.id);
+  });
+});
+
+describe("the Idempotency-Key request hash", () => {
+  it("walks any depth without recursion, and ignores key order", () => {
+    let deep: unknown = "bottom";
+    for (let i = 0; i < 200_000; i++) deep = { n: deep, a: [i] };
+    expect(canonicalJson(deep).startsWith('{"a":[199999],"n":{"a":[199998],')).toBe(true);
+    expect(canonicalJson({ b: [1, { d: null, c: "x" }], a: {} })).toBe('{"a":{},"b":[1,{"c":"x","d":null}]}');
   });
 });

@@ -92,6 +92,13 @@ describe("the reviewer page", () => {
     expect(html.match(/class="error-words"/g)?.length).toBe(result.claims.flatMap((c) => (c.verification_result?.metadata.error_spans ?? []) as unknown[]).length);
   });
 
+  it("shows the proposition an appended part was judged as, and nothing extra for a whole sentence", () => {
+    const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
+    expect(result.claims[1]?.text).toBe("including international orders");
+    expect(html).toContain('<p class="read-as">Read as: Customers can request refunds for any order within 60 days, including international orders</p>');
+    expect(html.match(/class="read-as"/g)?.length).toBe(1);
+  });
+
   it("highlights every claim at its offsets with its status, in colour and in words", async () => {
     const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
     const { marks } = await inspectPage(html);

@@ -40,6 +40,19 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
     expect(((await cancelled.json()) as Json).status).toBe("cancelled");
   });
 
+  it("lets a key with only private_worker_runs:create cancel its Enterprise Worker run, and nothing else", async () => {
+    const tenant = await seedTenant();
+    const workerOnly = await addKey(tenant, ["private_worker_runs:create"]);
+    const hosted = await queuedRun(tenant);
+    const refused = await expectError(await call(`/v1/review-runs/${hosted}/cancel`, { method: "POST", key: workerOnly }), 403, "insufficient_scope");
+    expect(refused.error.message).toContain("review_runs:create");
+    const { id } = await createRun(tenant);
+    const response = await call(`/v1/review-runs/${id}/cancel`, { method: "POST", key: workerOnly });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Json).status).toBe("cancelled");
+    expect((await readRun(tenant, id)).status).toBe("cancelled");
+  });
+
   it("needs imports:create to cancel an imported run", async () => {
     const tenant = await seedTenant();
     const runId = await queuedRun(tenant, "upload");

@@ -1,6 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { createExecutionContext } from "cloudflare:test";
+import type { Bindings } from "../../src/env.ts";
+import worker from "../../src/index.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "../../src/routes/review-runs/examples.ts";
+import { LIMITS, PACKET_BODY_BYTES } from "../../src/schemas/review-run-input.ts";
+import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { ADMIN_EXPORT_PACKET, SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
 
@@ -162,15 +167,41 @@ describe("bad input creates nothing", () => {
     expect(await storedState(tenant)).toEqual({ runs: 0, objects: 0 });
   });
 
-  it("refuses a body over 2 MB with payload_too_large", async () => {
+  it("takes a packet at every character limit in a three-byte script, and refuses a body past the stated size", async () => {
     const tenant = await seedTenant();
-    const response = await call("/v1/review-runs", {
-      method: "POST",
-      key: tenant.apiKey,
-      json: { ...SEED_PACKET, sources: Array.from({ length: 25 }, () => ({ title: "t", content: "a".repeat(99_000) })) },
-    });
-    await expectError(response, 413, "payload_too_large");
-    expect(await storedState(tenant)).toEqual({ runs: 0, objects: 0 });
+    // Held review messages: the test is about the request, not a 3 MB review.
+    const testEnv = { ...env, REVIEW_QUEUE: { send: async () => undefined, sendBatch: async () => undefined } } as unknown as Bindings;
+    const han = (n: number) => "審".repeat(n);
+    const packet = {
+      ...SEED_PACKET,
+      ai_output: han(LIMITS.aiOutputChars),
+      question: han(LIMITS.questionChars),
+      sources: Array.from({ length: LIMITS.totalSourceChars / LIMITS.sourceChars }, (_, i) => ({
+        title: han(LIMITS.titleChars),
+        content: han(LIMITS.sourceChars),
+        citation_label: `${i + 1}${han(LIMITS.citationLabelChars - 3)}`,
+      })),
+    };
+    const body = JSON.stringify(packet);
+    expect(new TextEncoder().encode(body).length).toBeGreaterThan(3_000_000);
+    const post = (text: string) =>
+      worker.fetch(
+        new Request("http://kivo.test/v1/review-runs", {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tenant.apiKey}`, "Content-Type": "application/json" },
+          body: text,
+        }),
+        testEnv,
+        createExecutionContext(),
+      );
+    const accepted = await post(body);
+    expect(accepted.status).toBe(202);
+    expect(await storedState(tenant)).toEqual({ runs: 1, objects: 10 });
+
+    const over = await post(JSON.stringify({ ...SEED_PACKET, metadata: { pad: "a".repeat(PACKET_BODY_BYTES) } }));
+    const refused = await expectError(over, 413, "payload_too_large");
+    expect(refused.error.message).toContain(`${PACKET_BODY_BYTES / (1024 * 1024)} MB`);
+    expect(await storedState(tenant)).toEqual({ runs: 1, objects: 10 });
   });
 
   it("answers unknown and malformed run IDs with not_found", async () => {
@@ -196,28 +227,9 @@ describe("Idempotency-Key", () => {
 
   it("answers a retry with the run even when storing the first answer after the create fails", async () => {
     const tenant = await seedTenant();
-    const realPrepare = env.DB.prepare.bind(env.DB);
-    // D1 refuses the write that records the answer once the run exists (the batch that created it went through).
-    const spy = vi.spyOn(env.DB, "prepare").mockImplementation((query: string) => {
-      const statement = realPrepare(query);
-      if (!query.startsWith("UPDATE idempotency_keys")) return statement;
-      const bind = statement.bind.bind(statement);
-      statement.bind = (...values: unknown[]) => {
-        const bound = bind(...values);
-        bound.run = async () => {
-          throw new Error("D1_ERROR: storage operation exceeded timeout");
-        };
-        return bound;
-      };
-      return statement;
-    });
     const headers = { "Idempotency-Key": "lost-answer" };
-    let first: Awaited<ReturnType<typeof createRun>>;
-    try {
-      first = await createRun(tenant, SEED_PACKET, headers);
-    } finally {
-      spy.mockRestore();
-    }
+    // D1 refuses the write that records the answer once the run exists (the batch that created it went through).
+    const first = await withLostAnswerWrite(() => createRun(tenant, SEED_PACKET, headers));
     expect(first.response.status).toBe(202);
     const again = await createRun(tenant, SEED_PACKET, headers);
     expect(again.response.status).toBe(202);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET, type Json } from "../helpers/runs.ts";
 import { createBody } from "./enterprise-worker/helpers.ts";
+import { row } from "../helpers/imports.ts";
 
 async function storedRuns(tenant: Tenant) {
   const runs = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE project_id = ?").bind(tenant.projectId).first<{ n: number }>();
@@ -55,5 +56,30 @@ describe("text Kivo cannot store as sent is refused, never rewritten", () => {
     expect((await send(tenant, "/v1/review-runs", JSON.stringify(again), "application/json; charset=UTF-8")).status).toBe(202);
     const found = (await (await call(`/v1/review-runs?external_id=${encodeURIComponent("order-🙂")}`, { key: tenant.apiKey })).json()) as Json;
     expect(found.items).toHaveLength(1);
+  });
+
+  it("checks raw CSV and JSON Lines imports too: invalid UTF-8 refuses the file, a lone surrogate only its row", async () => {
+    const tenant = await seedTenant();
+    const csv = "ai_output,source_title,source_content,intended_use\ncaf#,Guide,Admins can export audit logs.,internal_draft\n";
+    const latin1 = Uint8Array.from([...new TextEncoder().encode(csv)].map((byte) => (byte === 0x23 ? 0xe9 : byte)));
+    for (const contentType of ["text/csv", "text/csv; charset=utf-8", "application/x-ndjson"]) {
+      const refused = await expectError(await send(tenant, "/v1/imports", latin1, contentType), 400, "validation_error");
+      expect(refused.error.details, contentType).toEqual([{ path: "data", message: expect.stringContaining("UTF-8") }]);
+    }
+    expect((await send(tenant, "/v1/imports", csv.replace("#", "\u00e9"), "text/csv")).status).toBe(202);
+
+    // JSON can spell a lone surrogate inside a JSONL line or a CSV JSON cell; only that row is rejected.
+    const good = JSON.stringify(row(1));
+    const lone = JSON.stringify(row(2)).replace("Admins can", "Admins \\ud800 can");
+    const jsonl = await send(tenant, "/v1/imports", `${good}\n${lone}\n`, "application/x-ndjson");
+    expect(jsonl.status).toBe(202);
+    const imported = (await jsonl.json()) as Json;
+    expect(imported).toMatchObject({ accepted_count: 1, rejected_count: 1 });
+    expect(imported.validation_errors).toEqual([
+      { row: 2, external_id: "row-2", path: "ai_output", code: "validation_error", message: expect.stringContaining("lone UTF-16 surrogate") },
+    ]);
+    const cell = 'ai_output,sources,intended_use\nok,"[{""title"":""T\\udc00"",""content"":""c""}]",internal_draft\n';
+    const fromCsv = (await (await send(tenant, "/v1/imports", cell, "text/csv")).json()) as Json;
+    expect(fromCsv.validation_errors).toEqual([expect.objectContaining({ row: 1, path: "sources.0.title", code: "validation_error" })]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Scope } from "../../src/services/tenancy/scopes.ts";
 import { call, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET } from "../helpers/runs.ts";
+import { queuedRun } from "../helpers/review-queue.ts";
 import { createBody, createRun } from "../routes/enterprise-worker/helpers.ts";
 
 export interface RouteRequest {
@@ -22,6 +23,8 @@ export interface ProtectedRoute {
   alsoAccepted?: Scope[];
   /** A valid request for the tenant (creating whatever resource it needs). */
   request: (tenant: Tenant) => Promise<RouteRequest>;
+  /** When each accepted scope acts on its own kind of resource: a valid request for a key with only `scope`. */
+  requestFor?: (tenant: Tenant, scope: Scope) => Promise<RouteRequest>;
   /** For routes on one resource: the same request against a resource ID that does not exist. */
   missingResource?: (tenant: Tenant) => RouteRequest;
 }
@@ -59,7 +62,16 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
   onHostedRun("/claims", "GET", "review_runs:read"),
   onHostedRun("/verification-results", "GET", "review_runs:read"),
   onHostedRun("/claim-report", "GET", "review_runs:read"),
-  onHostedRun("/cancel", "POST", "review_runs:create"),
+  {
+    ...onHostedRun("/cancel", "POST", "review_runs:create"),
+    // Each scope cancels the runs it creates (a queued one, so the cancel succeeds).
+    alsoAccepted: ["imports:create", "private_worker_runs:create"],
+    requestFor: async (tenant, scope) => {
+      const runId =
+        scope === "private_worker_runs:create" ? (await createRun(tenant)).id : await queuedRun(tenant, scope === "imports:create" ? "upload" : "api");
+      return { path: `/v1/review-runs/${runId}/cancel` };
+    },
+  },
   onHostedRun("/report-links", "POST", "review_runs:read"),
   onHostedRun("/report-links", "GET", "review_runs:read"),
   {

@@ -151,9 +151,9 @@ export interface paths {
         put?: never;
         /**
          * Cancel a queued review run
-         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).
+         * @description A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. The key needs the scope that created the run: `review_runs:create` for a run from `POST /v1/review-runs`, `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` naming it otherwise).
          *
-         *     Required scope: `review_runs:create`.
+         *     Required scope: `review_runs:create` or `imports:create` or `private_worker_runs:create`.
          */
         post: operations["cancelReviewRun"];
         delete?: never;
@@ -227,7 +227,7 @@ export interface paths {
         };
         /**
          * Export an import's results, one line per row
-         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`.
+         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`. Each JSON line is an `ImportResultLine`.
          *
          *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
          *
@@ -823,7 +823,7 @@ export interface components {
              * @example Customers can request refunds for any order within 60 days, including international orders.
              */
             ai_output: string;
-            /** @description One to fifty supplied source documents. */
+            /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
             intended_use?: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
@@ -872,12 +872,46 @@ export interface components {
         MetadataInput: {
             [key: string]: unknown;
         };
+        ImportResultLine: {
+            /** @description The row's number in the import, from 1. */
+            row: number;
+            external_id: string | null;
+            /** @description Null for a rejected row or one whose run was never created. */
+            review_run_id: string | null;
+            /**
+             * @description The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "rejected" | "not_created";
+            safe_use_status: components["schemas"]["SafeUseStatus"];
+            verdict: components["schemas"]["GateVerdictValue"];
+            /** @description Null until the run is completed. */
+            claim_count: number | null;
+            unsupported_claim_count: number | null;
+            /** @description The gate verdict's first three reasons. */
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+            error_code: string | null;
+            error_message: string | null;
+        };
+        /** @enum {string|null} */
+        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
+        /** @enum {string|null} */
+        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
+                /**
+                 * Format: uri
+                 * @description The code's entry in the error catalogue (`/docs/errors`): what it means and how to fix it.
+                 * @example https://api.trykivo.co/docs/errors#validation_error
+                 */
+                doc_url: string;
             };
             /** @example req_01hw87p6jkh5ezf9zr9de6d3a9 */
             request_id: string;
@@ -902,8 +936,6 @@ export interface components {
         };
         /** @enum {string} */
         RunStatus: "queued" | "processing" | "completed" | "failed" | "cancelled";
-        /** @enum {string} */
-        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateVerdict: {
             id: string;
             review_run_id: string;
@@ -924,8 +956,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** @enum {string} */
-        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateReason: {
             code: components["schemas"]["GateReasonCode"];
             message: string;
@@ -1217,7 +1247,7 @@ export interface components {
              * @example Customers can request refunds for any order within 60 days, including international orders.
              */
             ai_output: string;
-            /** @description One to fifty supplied source documents. */
+            /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
             intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
@@ -1483,13 +1513,16 @@ export interface components {
          *     }
          */
         CreateImportRequest: {
-            media_type?: components["schemas"]["ImportMediaType"] & unknown;
-            /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own. */
+            /** @description Optional with `rows` (JSON rows, whatever the original file was); required with `data`, to say how to read it. */
+            media_type?: components["schemas"]["ImportMediaType"];
+            /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own; a value nested more than 32 levels deep refuses the request. */
             rows?: components["schemas"]["ImportRow"][];
             /** @description Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`). */
             data?: string;
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness` (otherwise `standard`). */
+            strictness?: components["schemas"]["Strictness"];
             field_mapping?: components["schemas"]["FieldMapping"];
         };
         /**
@@ -1554,8 +1587,10 @@ export interface components {
          */
         ImportFieldMappingRequest: {
             field_mapping: components["schemas"]["FieldMapping"];
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`; replaces the import's. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness`; replaces the import's. */
+            strictness?: components["schemas"]["Strictness"];
         };
         WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
             /**
@@ -1876,7 +1911,8 @@ export interface components {
             event_id: string;
             /** @enum {string} */
             event_type: "status" | "completed" | "failed";
-            status: components["schemas"]["RunStatus"] & unknown;
+            /** @description The run's status right after this event. */
+            status: components["schemas"]["RunStatus"];
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -1921,8 +1957,10 @@ export interface components {
             review_run_id?: string;
             /** @description If present, must be the run's `customer_run_id`. */
             customer_run_id?: string;
-            status?: components["schemas"]["RunStatus"] & unknown;
-            gate_verdict?: components["schemas"]["GateVerdictValue"] & unknown;
+            /** @description If present, the status the event implies: `processing`, `completed` or `failed`. */
+            status?: components["schemas"]["RunStatus"];
+            /** @description Required on `completed`, refused on other events. */
+            gate_verdict?: components["schemas"]["GateVerdictValue"];
             claim_count?: number;
             unsupported_claim_count?: number;
             source_hashes?: string[];
@@ -2123,9 +2161,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+        KivoVersion: "2026-11-22";
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The API version this response was served with. */
+        KivoVersion: "2026-11-22";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2133,7 +2177,10 @@ export interface operations {
     health: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2142,6 +2189,7 @@ export interface operations {
             /** @description The Worker is up. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2156,6 +2204,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2178,7 +2227,10 @@ export interface operations {
                 created_after?: string;
                 created_before?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2195,6 +2247,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2212,6 +2265,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2229,6 +2283,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2246,6 +2301,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2265,6 +2321,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2282,6 +2339,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2294,6 +2352,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
                 /** @description `wait=N` (N ≤ 10, RFC 7240): review inline and answer 200 with the completed run when it finishes within N seconds; otherwise the usual 202. */
@@ -2302,6 +2362,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description At most 4 MB, enough for any packet within the field limits in any script: `ai_output` 20,000 characters, 50 sources of 100,000 characters each and 1,000,000 together, metadata 32 keys and 4 KB. */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateReviewRunRequest"];
@@ -2319,6 +2380,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2474,6 +2536,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2527,6 +2590,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2544,6 +2608,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2561,6 +2626,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2578,6 +2644,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2595,6 +2662,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2612,6 +2680,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2629,6 +2698,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2646,6 +2716,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2665,6 +2736,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2682,6 +2754,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2699,6 +2772,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2710,7 +2784,10 @@ export interface operations {
     getReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -2729,6 +2806,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2884,6 +2962,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2901,6 +2980,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +2998,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2935,6 +3016,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2954,6 +3036,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2971,6 +3054,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2982,7 +3066,10 @@ export interface operations {
     listClaims: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3001,6 +3088,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3061,6 +3149,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3078,6 +3167,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3095,6 +3185,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3112,6 +3203,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3129,6 +3221,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3148,6 +3241,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3165,6 +3259,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3176,7 +3271,10 @@ export interface operations {
     listVerificationResults: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3195,6 +3293,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3236,6 +3335,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3253,6 +3353,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3270,6 +3371,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3287,6 +3389,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3304,6 +3407,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3323,6 +3427,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3340,6 +3445,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3354,7 +3460,10 @@ export interface operations {
                 /** @description Overrides the `Accept` header: `markdown` answers `text/markdown`, `html` the reviewer page (`text/html`). */
                 format?: "json" | "markdown" | "html";
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3373,6 +3482,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3466,6 +3576,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3483,6 +3594,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3500,6 +3612,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3517,6 +3630,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3534,6 +3648,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3553,6 +3668,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3570,6 +3686,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3581,7 +3698,10 @@ export interface operations {
     cancelReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3600,6 +3720,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3620,6 +3741,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3637,6 +3759,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3654,6 +3777,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3671,6 +3795,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3688,6 +3813,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,6 +3833,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3724,6 +3851,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3740,7 +3868,10 @@ export interface operations {
                 /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
                 status?: components["schemas"]["ImportStatus"];
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3757,6 +3888,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3774,6 +3906,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,6 +3924,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3808,6 +3942,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3827,6 +3962,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3844,6 +3980,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3856,13 +3993,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default `intended_use` for rows without one; useful with a raw JSONL or CSV body (a JSON body's own field wins). */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 /** @description Default `strictness` for rows without one. */
-                strictness?: components["schemas"]["Strictness"] & unknown;
+                strictness?: components["schemas"]["Strictness"];
                 /** @description A FieldMapping as JSON, for a raw CSV body. */
                 field_mapping?: string;
             };
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -3898,6 +4037,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3955,6 +4095,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3972,6 +4113,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3989,6 +4131,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,6 +4149,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4023,6 +4167,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4040,6 +4185,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4057,6 +4203,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4076,6 +4223,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4093,6 +4241,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4110,6 +4259,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4121,7 +4271,10 @@ export interface operations {
     getImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4140,6 +4293,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4197,6 +4351,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4214,6 +4369,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4231,6 +4387,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4248,6 +4405,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4267,6 +4425,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4284,6 +4443,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4300,7 +4460,10 @@ export interface operations {
                 /** @description Start at this row (from 1), to resume an interrupted download. A CSV still starts with its header. */
                 from_row?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4319,6 +4482,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4346,6 +4510,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4363,6 +4528,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4380,6 +4546,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4397,6 +4564,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4416,6 +4584,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4433,6 +4602,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4444,7 +4614,10 @@ export interface operations {
     cancelImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4463,6 +4636,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4480,6 +4654,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4497,6 +4672,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4514,6 +4690,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4531,6 +4708,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4548,6 +4726,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4567,6 +4746,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4584,6 +4764,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4595,7 +4776,10 @@ export interface operations {
     mapImportFields: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4618,6 +4802,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4635,6 +4820,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4652,6 +4838,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4669,6 +4856,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4686,6 +4874,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4703,6 +4892,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4720,6 +4910,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4737,6 +4928,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4754,6 +4946,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4771,6 +4964,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4790,6 +4984,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4807,6 +5002,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4824,6 +5020,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4835,7 +5032,10 @@ export interface operations {
     listWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4852,6 +5052,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4869,6 +5070,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4886,6 +5088,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4905,6 +5108,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4922,6 +5126,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4933,7 +5138,10 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4954,6 +5162,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4971,6 +5180,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4988,6 +5198,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5005,6 +5216,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5022,6 +5234,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5039,6 +5252,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5058,6 +5272,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5075,6 +5290,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5092,6 +5308,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,7 +5320,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5122,6 +5342,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5139,6 +5360,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5156,6 +5378,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5173,6 +5396,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5190,6 +5414,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5209,6 +5434,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5226,6 +5452,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5237,7 +5464,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5256,6 +5486,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5279,6 +5510,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5296,6 +5528,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5313,6 +5546,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5330,6 +5564,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5349,6 +5584,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5366,6 +5602,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5377,7 +5614,10 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5400,6 +5640,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5417,6 +5658,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5434,6 +5676,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5451,6 +5694,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5468,6 +5712,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5485,6 +5730,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5502,6 +5748,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5521,6 +5768,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5538,6 +5786,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,7 +5798,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5572,6 +5824,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5589,6 +5842,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5606,6 +5860,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5623,6 +5878,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5640,6 +5896,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5657,6 +5914,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5674,6 +5932,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5693,6 +5952,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5710,6 +5970,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5727,6 +5988,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,7 +6003,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5760,6 +6025,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5777,6 +6043,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5794,6 +6061,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5811,6 +6079,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5828,6 +6097,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5847,6 +6117,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5864,6 +6135,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5875,7 +6147,10 @@ export interface operations {
     resendWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
                 deliveryId: string;
@@ -5895,6 +6170,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5915,6 +6191,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5932,6 +6209,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5949,6 +6227,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5966,6 +6245,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5985,6 +6265,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6002,6 +6283,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6013,7 +6295,10 @@ export interface operations {
     listReportLinks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6032,6 +6317,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6049,6 +6335,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6066,6 +6353,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6083,6 +6371,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6100,6 +6389,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6119,6 +6409,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6136,6 +6427,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6147,7 +6439,10 @@ export interface operations {
     createReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6170,6 +6465,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6187,6 +6483,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6204,6 +6501,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6221,6 +6519,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6238,6 +6537,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6255,6 +6555,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6272,6 +6573,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6289,6 +6591,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6308,6 +6611,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6325,6 +6629,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6342,6 +6647,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6353,7 +6659,10 @@ export interface operations {
     revokeReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
                 linkId: string;
@@ -6373,6 +6682,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6390,6 +6700,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6407,6 +6718,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6424,6 +6736,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6441,6 +6754,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6460,6 +6774,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6477,6 +6792,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6488,7 +6804,10 @@ export interface operations {
     openReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 /** @description The signed token from a report link's `url`. */
                 token: string;
@@ -6500,6 +6819,7 @@ export interface operations {
             /** @description The reviewer page. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6509,6 +6829,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6518,6 +6839,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6527,6 +6849,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6536,6 +6859,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6548,6 +6872,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -6571,6 +6897,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6588,6 +6915,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6605,6 +6933,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6622,6 +6951,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6639,6 +6969,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6656,6 +6987,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6673,6 +7005,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6690,6 +7023,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6707,6 +7041,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6726,6 +7061,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6743,6 +7079,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6760,6 +7097,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6771,7 +7109,10 @@ export interface operations {
     rotateWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6794,6 +7135,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6811,6 +7153,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6828,6 +7171,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6845,6 +7189,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6862,6 +7207,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6879,6 +7225,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6896,6 +7243,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6913,6 +7261,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6930,6 +7279,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6949,6 +7299,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6966,6 +7317,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6983,6 +7335,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6994,7 +7347,10 @@ export interface operations {
     revokeWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -7013,6 +7369,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7030,6 +7387,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7047,6 +7405,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7064,6 +7423,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7081,6 +7441,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7100,6 +7461,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7117,6 +7479,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7134,6 +7497,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7145,7 +7509,10 @@ export interface operations {
     postWorkerEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -7160,6 +7527,7 @@ export interface operations {
             /** @description The event was applied (or replayed). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7169,6 +7537,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7178,6 +7547,7 @@ export interface operations {
             /** @description `missing_worker_credential`: A worker credential is required. `invalid_worker_credential`: The worker credential is invalid for this run. `worker_credential_expired`: The worker credential has expired. `worker_credential_revoked`: The worker credential has been revoked or rotated. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7187,6 +7557,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7196,6 +7567,7 @@ export interface operations {
             /** @description `run_already_terminal`: The review run is already in a terminal state. `idempotency_key_reused`: The Idempotency-Key was already used with a different request. */
             409: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7205,6 +7577,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7214,6 +7587,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7223,6 +7597,7 @@ export interface operations {
             /** @description `raw_content_rejected`: Raw content is not accepted on this endpoint. `unknown_field`: The request contains fields that are not allowed. */
             422: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7232,6 +7607,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7241,6 +7617,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7250,6 +7627,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7261,7 +7639,10 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7278,6 +7659,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7295,6 +7677,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7312,6 +7695,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7331,6 +7715,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7348,6 +7733,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7359,7 +7745,10 @@ export interface operations {
     createCheckoutSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7380,6 +7769,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7397,6 +7787,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7414,6 +7805,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7431,6 +7823,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7448,6 +7841,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7465,6 +7859,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7484,6 +7879,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7501,6 +7897,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7518,6 +7915,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7529,7 +7927,10 @@ export interface operations {
     createPortalSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7550,6 +7951,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7567,6 +7969,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7584,6 +7987,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7601,6 +8005,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7618,6 +8023,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7635,6 +8041,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7652,6 +8059,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7671,6 +8079,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7688,6 +8097,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7705,6 +8115,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7717,6 +8128,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Stripe's signature over the timestamp and the raw body. */
                 "stripe-signature": string;
             };
@@ -7733,6 +8146,7 @@ export interface operations {
             /** @description The event was received. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7742,6 +8156,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. `invalid_json`: The request body is not valid JSON. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7751,6 +8166,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7760,6 +8176,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7769,6 +8186,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7778,6 +8196,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7787,6 +8206,7 @@ export interface operations {
             /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7801,7 +8221,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7810,6 +8233,7 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7825,6 +8249,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7834,6 +8259,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7843,6 +8269,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7852,6 +8279,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7861,6 +8289,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7872,7 +8301,10 @@ export interface operations {
     adminCreateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7890,6 +8322,7 @@ export interface operations {
             /** @description The organization. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7917,6 +8350,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7926,6 +8360,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7935,6 +8370,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7944,6 +8380,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7953,6 +8390,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7962,6 +8400,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7971,6 +8410,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7982,7 +8422,10 @@ export interface operations {
     adminUpdateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 organizationId: string;
             };
@@ -8000,6 +8443,7 @@ export interface operations {
             /** @description The organization. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8027,6 +8471,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8036,6 +8481,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8045,6 +8491,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8054,6 +8501,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8063,6 +8511,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8072,6 +8521,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8081,6 +8531,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8096,7 +8547,10 @@ export interface operations {
                 cursor?: string;
                 organization_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8105,6 +8559,7 @@ export interface operations {
             /** @description A page of projects. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8120,6 +8575,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8129,6 +8585,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8138,6 +8595,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8147,6 +8605,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8156,6 +8615,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8167,7 +8627,10 @@ export interface operations {
     adminCreateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8190,6 +8653,7 @@ export interface operations {
             /** @description The project. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8215,6 +8679,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8224,6 +8689,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8233,6 +8699,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8242,6 +8709,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8251,6 +8719,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8260,6 +8729,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8269,6 +8739,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8280,7 +8751,10 @@ export interface operations {
     adminUpdateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 projectId: string;
             };
@@ -8299,6 +8773,7 @@ export interface operations {
             /** @description The project. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8324,6 +8799,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8333,6 +8809,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8342,6 +8819,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8351,6 +8829,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8360,6 +8839,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8369,6 +8849,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8378,6 +8859,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8393,7 +8875,10 @@ export interface operations {
                 cursor?: string;
                 project_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8402,6 +8887,7 @@ export interface operations {
             /** @description A page of API keys (never their secrets). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8417,6 +8903,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8426,6 +8913,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8435,6 +8923,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8444,6 +8933,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8453,6 +8943,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8464,7 +8955,10 @@ export interface operations {
     adminCreateApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8488,6 +8982,7 @@ export interface operations {
             /** @description The key and its one-time secret. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8497,6 +8992,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8506,6 +9002,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8515,6 +9012,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8524,6 +9022,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8533,6 +9032,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8542,6 +9042,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8551,6 +9052,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8562,7 +9064,10 @@ export interface operations {
     adminRevokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 keyId: string;
             };
@@ -8573,6 +9078,7 @@ export interface operations {
             /** @description The revoked key. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8603,6 +9109,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8612,6 +9119,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8621,6 +9129,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8630,6 +9139,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8639,6 +9149,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {

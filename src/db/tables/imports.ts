@@ -30,6 +30,12 @@ export const imports = sqliteTable(
     mapping: text("mapping"),
     /** Set once `import.completed` was emitted, so the last runs finishing together announce it once. */
     reviewedAnnouncedAt: text("reviewed_announced_at"),
+    /**
+     * While the import's rows are staged: the allowance period whose counter
+     * holds the runs reserved for rows not yet created. A failed or cancelled
+     * import gives those back and clears it; null when nothing is outstanding.
+     */
+    allowancePeriodStart: text("allowance_period_start"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     createdAt: text("created_at").notNull(),

@@ -3,6 +3,8 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 
 const RAW_MEDIA_TYPES = new Set(["application/x-ndjson", "text/csv"]);
+// A leading BOM is kept, so the rows reader sees exactly what was sent.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/;
 
 const unsupported = (detail: string) =>
@@ -30,7 +32,16 @@ export const rawImportBody = createMiddleware<AppEnv>(async (c, next) => {
   // Read the raw request, not c.req.text(): Hono caches that text and would
   // hand it to the JSON validator in place of the rewritten body. Decoding
   // ourselves also spares workerd's warning about .text() on a non-text type.
-  const data = new TextDecoder().decode(await c.req.raw.arrayBuffer());
+  let data: string;
+  try {
+    data = strictUtf8.decode(await c.req.raw.arrayBuffer());
+  } catch {
+    // Decoding leniently would store U+FFFD for bytes the client sent, as for JSON bodies.
+    throw new ApiError("validation_error", {
+      message: "The request body failed validation.",
+      details: [{ path: "data", message: "The file is not valid UTF-8; save or export it as UTF-8 and send it again." }],
+    });
+  }
   const headers = new Headers(c.req.raw.headers);
   headers.set("content-type", "application/json");
   headers.delete("content-length");

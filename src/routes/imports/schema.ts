@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { IntendedUseSchema, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
-import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, isMappableField } from "../../services/imports/rows.ts";
+import { GateVerdictValueSchema, IntendedUseSchema, RUN_STATUSES, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import type { ResultLine } from "../../services/imports/results.ts";
+import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
+import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
@@ -58,9 +60,17 @@ export const CreateImportRequestSchema = z
       .array(z.unknown())
       .min(1, "Send at least one row.")
       .max(MAX_IMPORT_ROWS, `At most ${MAX_IMPORT_ROWS.toLocaleString("en")} rows per import; split the file.`)
+      .superRefine((rows, ctx) => {
+        // Before anything walks the rows (the Idempotency-Key hash, the stored request): no row is this deep.
+        for (const [i, row] of rows.entries()) {
+          if (jsonDepthExceeds(row, ROW_MAX_DEPTH)) {
+            ctx.addIssue({ code: "custom", path: [i], message: `A row nests at most ${ROW_MAX_DEPTH} levels deep; this is not an import row.` });
+          }
+        }
+      })
       .optional()
       .openapi({
-        description: `1–${MAX_IMPORT_ROWS.toLocaleString("en")} rows, each an ImportRow. Each row is validated on its own.`,
+        description: `1–${MAX_IMPORT_ROWS.toLocaleString("en")} rows, each an ImportRow. Each row is validated on its own; a value nested more than ${ROW_MAX_DEPTH} levels deep refuses the request.`,
         items: { $ref: "#/components/schemas/ImportRow" },
       }),
     data: z.string().optional().openapi({
@@ -201,3 +211,26 @@ export const FieldMappingRequestSchema = z
   .openapi("ImportFieldMappingRequest", {
     example: { field_mapping: { external_id: "ticket", ai_output: "answer", source_title: "kb_title", source_content: "kb_text" }, intended_use: "internal_draft" },
   });
+
+/**
+ * One line of `GET /v1/imports/{importId}/results`, registered as a component
+ * so clients generate its type (the answer itself is JSON Lines or CSV text).
+ */
+export const ImportResultLineSchema = z
+  .object({
+    row: z.number().int().min(1).openapi({ description: "The row's number in the import, from 1." }),
+    external_id: z.string().nullable(),
+    review_run_id: z.string().nullable().openapi({ description: "Null for a rejected row or one whose run was never created." }),
+    status: z.enum([...RUN_STATUSES, "rejected", "not_created"]).openapi({
+      description: "The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).",
+    }),
+    safe_use_status: SafeUseStatusSchema.nullable(),
+    verdict: GateVerdictValueSchema.nullable(),
+    claim_count: z.number().int().nullable().openapi({ description: "Null until the run is completed." }),
+    unsupported_claim_count: z.number().int().nullable(),
+    reasons: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: "The gate verdict's first three reasons." }),
+    error_code: z.string().nullable(),
+    error_message: z.string().nullable(),
+  })
+  .strict()
+  .openapi("ImportResultLine") satisfies z.ZodType<ResultLine>;

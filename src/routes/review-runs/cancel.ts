@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { cancelReviewRun } from "../../services/review-runs/cancel.ts";
+import { CANCEL_SCOPES, cancelReviewRun } from "../../services/review-runs/cancel.ts";
 import { toSummary } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
@@ -14,8 +14,8 @@ export const cancelReviewRunRoute = defineRoute({
   tags: ["Review runs"],
   summary: "Cancel a queued review run",
   description:
-    "A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).",
-  auth: { apiKey: "review_runs:create" },
+    "A queued run becomes `cancelled` and is never processed. A run in any other status answers 409 `run_not_cancellable`. The run still counts against the monthly allowance. The key needs the scope that created the run: `review_runs:create` for a run from `POST /v1/review-runs`, `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` naming it otherwise).",
+  auth: { apiKey: CANCEL_SCOPES },
   errors: ["not_found", "run_not_cancellable"],
   request: { params: ReviewRunIdParamSchema },
   responses: {

@@ -9,9 +9,9 @@ import { createReviewRuns } from "../../services/review-runs/create.ts";
 import { assertJudgeAvailable } from "../../services/judge/config.ts";
 import { reviewBefore } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
-import { MB, defineRoute } from "../define.ts";
+import { MB, defineRoute, linksTo } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
-import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
+import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
 import { IdempotencyKeyHeaderSchema, RequestIdSchema } from "../../schemas/common.ts";
 
@@ -61,19 +61,34 @@ export const createReviewRunRoute = defineRoute({
     "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` (N ≤ 10) to have the packet reviewed inline: the answer is `200` with the completed run if the review finishes within N seconds of the request, otherwise the usual `202` (the review carries on and the run completes as if queued).",
   auth: { apiKey: "review_runs:create" },
   errors: ["idempotency_key_reused", "usage_limit_exceeded", "semantic_judge_budget_exhausted", "semantic_judge_unavailable", "service_unavailable"],
-  maxBodyBytes: 2 * MB,
+  maxBodyBytes: PACKET_BODY_BYTES,
   request: {
     headers: HeadersSchema,
-    body: { required: true, content: { "application/json": { schema: ReviewRunInputSchema } } },
+    body: {
+      required: true,
+      description: `At most ${PACKET_BODY_BYTES / MB} MB, enough for any packet within the field limits in any script: \`ai_output\` ${LIMITS.aiOutputChars.toLocaleString("en")} characters, ${LIMITS.sources} sources of ${LIMITS.sourceChars.toLocaleString("en")} characters each and ${LIMITS.totalSourceChars.toLocaleString("en")} together, metadata ${LIMITS.metadataKeys} keys and ${LIMITS.metadataBytes / 1024} KB.`,
+      content: { "application/json": { schema: ReviewRunInputSchema } },
+    },
   },
   responses: {
     202: {
       description: "The run is queued. Nothing more is needed than polling.",
       content: { "application/json": { schema: QueuedReviewRunSchema, example: QUEUED_EXAMPLE } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+        listClaims: { reviewRunId: "$response.body#/review_run/id" },
+        getClaimReport: { reviewRunId: "$response.body#/review_run/id" },
+        cancelReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+      }),
     },
     200: {
       description: "With `Prefer: wait=N`: the run completed inline (same shape as GET). `Preference-Applied` echoes the wait.",
       content: { "application/json": { schema: ReviewRunSchema, example: RUN_EXAMPLE } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/id" },
+        listClaims: { reviewRunId: "$response.body#/id" },
+        getClaimReport: { reviewRunId: "$response.body#/id" },
+      }),
     },
   },
 });

@@ -11,6 +11,8 @@ import { type PlanName, monthlyRunLimit } from "./plans.ts";
  * a refused or failed request leaves the counter as it was.
  */
 export interface AllowanceReservation {
+  /** Start of the allowance period whose counter holds the reservation (empty when nothing was reserved). */
+  periodStart: string;
   /** Gives the reserved runs back (creation failed after the reservation). Safe to call more than once. */
   release(): Promise<void>;
 }
@@ -44,11 +46,16 @@ export async function reserveReviewRuns(
   count: number,
 ): Promise<AllowanceReservation> {
   if (!Number.isInteger(count) || count < 0) throw new Error(`cannot reserve ${count} review runs`);
-  if (count === 0) return { release: async () => undefined };
+  if (count === 0) return { periodStart: "", release: async () => undefined };
 
   const db = database(env.DB);
   const state = await allowanceState(db, organizationId, new Date());
-  if (count > state.limit) throw exceeded(count, state.limit, state.limit, state.period);
+  // The upsert below checks the limit only against an existing counter, so a
+  // request larger than the whole allowance is refused here.
+  if (count > state.limit) {
+    const used = await usedIn(db, organizationId, state.period);
+    throw exceeded(count, Math.max(state.limit - used, 0), state.limit, state.period);
+  }
 
   const admitted = await db
     .insert(usageCounters)
@@ -66,6 +73,7 @@ export async function reserveReviewRuns(
 
   let released = false;
   return {
+    periodStart: state.period.start,
     release: async () => {
       if (released) return;
       released = true;

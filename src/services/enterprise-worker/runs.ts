@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { database } from "../../db/client.ts";
+import { asStatement, database } from "../../db/client.ts";
 import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
@@ -9,7 +9,9 @@ import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
-import { type EnterpriseWorkerRun, credentialHistory, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
+import { type EnterpriseWorkerRun, type EnterpriseWorkerRunRow, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
+import type { ReviewRunRow } from "../review-runs/store.ts";
+import type { CredentialRecord } from "../../schemas/enterprise-worker-details.ts";
 import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./credentials.ts";
 
 const TERMINAL = new Set(["completed", "failed", "cancelled"]);
@@ -36,26 +38,32 @@ const credentialView = (issued: IssuedWorkerCredential, origin: string, reviewRu
  * reserved first and given back if anything after it fails. The credential
  * is activated before the rows are written: if the write then fails, the
  * Durable Object holds an ID for a run that does not exist and a token
- * nobody received, which is harmless and expires on its own.
+ * nobody received, which is harmless and expires on its own. `commitWith`
+ * adds statements to the batch that writes the run (the Idempotency-Key's
+ * stored answer), so the run never exists without them.
  */
 export async function createEnterpriseWorkerRun(
   env: Bindings,
   auth: AuthContext,
   body: CreateEnterpriseWorkerRunBody,
   origin: string,
-): Promise<{ created: EnterpriseWorkerRun & { history: Awaited<ReturnType<typeof credentialHistory>> }; credential: CredentialView }> {
+  commitWith: (created: CreatedEnterpriseWorkerRun) => (D1PreparedStatement | null)[] = () => [],
+): Promise<CreatedEnterpriseWorkerRun> {
   const reservation = await reserveReviewRuns(env, auth.organizationId, 1);
   try {
     const reviewRunId = newReviewRunId();
     const now = new Date();
+    const at = isoNow(now);
     const issued = await issueWorkerCredential(env, { reviewRunId, projectId: auth.projectId }, body.credential_ttl_seconds, now);
-    const run: typeof reviewRuns.$inferInsert = {
+    // Every column spelled out, defaults included, so the answer is built from what is written, not read back.
+    const run: ReviewRunRow = {
       id: reviewRunId,
       organizationId: auth.organizationId,
       projectId: auth.projectId,
       status: "queued",
       intendedUse: body.intended_use,
       strictness: body.strictness,
+      semanticJudge: "auto",
       captureMethod: "private_worker",
       title: body.title ?? null,
       question: null,
@@ -66,12 +74,20 @@ export async function createEnterpriseWorkerRun(
       externalId: body.customer_run_id,
       importId: null,
       sourceCount: body.source_count ?? body.source_hashes?.length ?? 0,
+      claimCount: 0,
+      unsupportedClaimCount: 0,
+      safeUseStatus: null,
+      gateVerdict: null,
+      errorCode: null,
+      errorMessage: null,
       // Never handed to the review queue: the customer's worker reviews it.
       enqueueCount: 0,
-      createdAt: isoNow(now),
-      updatedAt: isoNow(now),
+      createdAt: at,
+      updatedAt: at,
+      startedAt: null,
+      completedAt: null,
     };
-    const details: typeof enterpriseWorkerRuns.$inferInsert = {
+    const details: EnterpriseWorkerRunRow = {
       reviewRunId,
       projectId: auth.projectId,
       customerRunId: body.customer_run_id,
@@ -83,32 +99,45 @@ export async function createEnterpriseWorkerRun(
       workerVersion: body.worker_version ?? null,
       policyVersion: body.policy_version ?? null,
       storagePointers: JSON.stringify(body.storage_pointers ?? []),
+      redactedFailureCategories: "[]",
+      artifactSummaries: "[]",
       credentialId: issued.credentialId,
       credentialExpiresAt: issued.expiresAt,
+      credentialRevokedAt: null,
       credentialTtlSeconds: body.credential_ttl_seconds,
-      createdAt: isoNow(now),
-      updatedAt: isoNow(now),
+      eventCount: 0,
+      lastEventAt: null,
+      createdAt: at,
+      updatedAt: at,
     };
+    const history: CredentialRecord[] = [
+      { credential_id: issued.credentialId, issued_at: at, expires_at: issued.expiresAt, ended_at: null, end_reason: null },
+    ];
+    const created: CreatedEnterpriseWorkerRun = { created: { run, details, history }, credential: credentialView(issued, origin, reviewRunId) };
     const db = database(env.DB);
-    await db.batch([
+    const inserts = [
       db.insert(reviewRuns).values(run),
       db.insert(enterpriseWorkerRuns).values(details),
       db.insert(enterpriseWorkerCredentials).values({
         credentialId: issued.credentialId,
         reviewRunId,
         projectId: auth.projectId,
-        issuedAt: isoNow(now),
+        issuedAt: at,
         expiresAt: issued.expiresAt,
       }),
-    ]);
-    const created = await findEnterpriseWorkerRun(db, auth.projectId, reviewRunId);
-    if (!created) throw new Error("private-worker run not readable after insert");
+    ].map((query) => asStatement(env.DB, query));
+    await env.DB.batch([...inserts, ...commitWith(created).filter((statement) => statement !== null)]);
     logger.info("private_worker_run_created", { review_run_id: reviewRunId, project_id: auth.projectId, credential_id: issued.credentialId });
-    return { created: { ...created, history: await credentialHistory(db, reviewRunId) }, credential: credentialView(issued, origin, reviewRunId) };
+    return created;
   } catch (error) {
     await reservation.release();
     throw error;
   }
+}
+
+export interface CreatedEnterpriseWorkerRun {
+  created: EnterpriseWorkerRun & { history: CredentialRecord[] };
+  credential: CredentialView;
 }
 
 type CreatedView = {
@@ -119,11 +148,12 @@ type CreatedView = {
 
 /**
  * Create with `Idempotency-Key` support (README, "Using the API"). The stored first response
- * leaves the token out, because Kivo keeps no token anywhere. A replay answers
- * that first response; while the run can still take events it carries a
- * freshly rotated credential (the lost first token is refused from then on).
- * Once the run has finished or its credentials were revoked it carries none:
- * a retry must never undo a revocation or arm a finished run.
+ * leaves the token out, because Kivo keeps no token anywhere, and is written
+ * in the same batch as the run. A replay answers that first response; while
+ * the run can still take events it carries a freshly rotated credential (the
+ * lost first token is refused from then on). Once the run has finished or its
+ * credentials were revoked it carries none: a retry must never undo a
+ * revocation or arm a finished run.
  */
 export async function createEnterpriseWorkerRunOnce(
   env: Bindings,
@@ -132,18 +162,20 @@ export async function createEnterpriseWorkerRunOnce(
   options: { origin: string; requestId: string; idempotencyKey: string | undefined },
 ): Promise<{ body: CreatedView; replayed: boolean }> {
   let token: string | undefined;
+  const storedView = ({ created, credential }: CreatedEnterpriseWorkerRun): CreatedView => ({
+    review_run: enterpriseWorkerRunView(created, created.history),
+    worker_credential: { ...credential, token: "" },
+    request_id: options.requestId,
+  });
   const result = await withIdempotency(
     env.DB,
     { projectId: auth.projectId, operation: "POST /v1/private-worker/review-runs", key: options.idempotencyKey, request: body },
-    async () => {
-      const { created, credential } = await createEnterpriseWorkerRun(env, auth, body, options.origin);
-      token = credential.token;
-      const stored: CreatedView = {
-        review_run: enterpriseWorkerRunView(created, created.history),
-        worker_credential: { ...credential, token: "" },
-        request_id: options.requestId,
-      };
-      return { status: 201, body: stored };
+    async (claim) => {
+      const created = await createEnterpriseWorkerRun(env, auth, body, options.origin, (made) => [
+        claim.storeAnswer({ status: 201, body: storedView(made) }),
+      ]);
+      token = created.credential.token;
+      return { status: 201, body: storedView(created) };
     },
   );
   const answer = result.body as CreatedView;

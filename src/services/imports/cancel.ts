@@ -5,24 +5,29 @@ import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
+import { giveBackUncreatedRows } from "./allowance.ts";
 import { dropStagedChunks } from "./chunks.ts";
 import { CANCELLABLE_IMPORT_STATUSES, type ImportRow, cancelQueuedRuns, findImport, importRequestKey } from "./store.ts";
 
 /**
  * `POST /v1/imports/{importId}/cancel`: no further runs are created for the
  * import, and its runs still queued are cancelled. Runs already reviewed or
- * under review keep their result. Allowance already reserved is not given
- * back, as for a cancelled run.
+ * under review keep their result. The allowance follows what was created:
+ * runs that exist keep counting (cancelled ones too, as for a cancelled run),
+ * and rows that never got a run are given back.
  */
 export async function cancelImport(env: Bindings, projectId: string, importId: string): Promise<ImportRow> {
   const db = database(env.DB);
   const now = isoNow();
   // The status condition makes the cancel atomic against a chunk completing the import.
-  const [cancelled] = await db
-    .update(imports)
-    .set({ status: "cancelled", updatedAt: now, completedAt: now })
-    .where(and(eq(imports.id, importId), eq(imports.projectId, projectId), inArray(imports.status, CANCELLABLE_IMPORT_STATUSES)))
-    .returning();
+  const [[cancelled]] = await db.batch([
+    db
+      .update(imports)
+      .set({ status: "cancelled", updatedAt: now, completedAt: now })
+      .where(and(eq(imports.id, importId), eq(imports.projectId, projectId), inArray(imports.status, CANCELLABLE_IMPORT_STATUSES)))
+      .returning(),
+    ...giveBackUncreatedRows(db, { id: importId, projectId }),
+  ]);
   if (!cancelled) {
     const existing = await findImport(db, projectId, importId);
     throw new ApiError("import_not_cancellable", {

@@ -5,8 +5,9 @@ import type { Bindings } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
-import { resumeReviewRuns } from "../review-runs/create.ts";
+import { type WriteCondition, resumeReviewRuns } from "../review-runs/create.ts";
 import { announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
+import { giveBackUncreatedRows } from "./allowance.ts";
 import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys } from "./store.ts";
 
 /** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
@@ -52,7 +53,7 @@ export async function processImportChunk(env: Bindings, message: ImportQueueMess
     { organizationId: row.organizationId, projectId: row.projectId },
     rows.map(({ input }) => input),
     rows.map(({ review_run_id }) => review_run_id),
-    { captureMethod: "upload", importId: row.id },
+    { captureMethod: "upload", importId: row.id, onlyWhile: importStillOpen(row) },
   );
   logger.info("import_chunk_processed", { import_id: row.id, chunk: message.chunk, rows: rows.length, created });
   // A cancel that landed while this chunk was creating runs must also stop the runs it just queued.
@@ -60,6 +61,12 @@ export async function processImportChunk(env: Bindings, message: ImportQueueMess
   await completeIfDone(env, row);
   return "created";
 }
+
+/** A cancel or failure ends run creation at once: later writes of a chunk already under way write nothing. */
+const importStillOpen = (row: ImportRow): WriteCondition => ({
+  sql: `exists (select 1 from imports where id = ? and project_id = ? and status in (${OPEN_IMPORT_STATUSES.map(() => "?").join(", ")}))`,
+  params: [row.id, row.projectId, ...OPEN_IMPORT_STATUSES],
+});
 
 async function cancelledMeanwhile(env: Bindings, row: ImportRow): Promise<boolean> {
   const [now] = await database(env.DB)
@@ -86,7 +93,7 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
   }
   const result = await db
     .update(imports)
-    .set({ status: "completed", updatedAt: now, completedAt: now })
+    .set({ status: "completed", updatedAt: now, completedAt: now, allowancePeriodStart: null })
     .where(and(eq(imports.id, row.id), active))
     .returning({ id: imports.id });
   if (result.length > 0) {
@@ -98,19 +105,22 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
 
 /**
  * The import fails closed: no further runs are created for it. Runs already
- * created stay (they are listed in `review_run_ids` and reviewed as usual).
+ * created stay (they are listed in `review_run_ids` and reviewed as usual);
+ * the allowance reserved for the rows that got no run is given back.
  */
 export async function failImport(env: Bindings, message: ImportQueueMessage, code: string, errorMessage: string): Promise<boolean> {
   const db = database(env.DB);
   const now = isoNow();
-  const result = await db
-    .update(imports)
-    .set({ status: "failed", errorCode: code, errorMessage, updatedAt: now, completedAt: now })
-    .where(
-      and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, OPEN_IMPORT_STATUSES)),
-    )
-    .returning();
-  const row = result[0];
+  const [[row]] = await db.batch([
+    db
+      .update(imports)
+      .set({ status: "failed", errorCode: code, errorMessage, updatedAt: now, completedAt: now })
+      .where(
+        and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, OPEN_IMPORT_STATUSES)),
+      )
+      .returning(),
+    ...giveBackUncreatedRows(db, { id: message.import_id, projectId: message.project_id }),
+  ]);
   if (row) {
     await dropStagedChunks(env, row);
     await announceImportFailed(env, row.projectId, row.id);

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { database } from "../../db/client.ts";
+import { asStatement, database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
@@ -10,6 +10,7 @@ import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
 import { announceImportFailed } from "../webhooks/events.ts";
 import { type RunOwner, createReviewRuns } from "../review-runs/create.ts";
+import { newRunsProgress } from "./progress.ts";
 import { type AcceptedRow, type ImportRequest, type ValidatedImport, validateImport } from "./rows.ts";
 import {
   type ImportMapping,
@@ -20,7 +21,7 @@ import {
   importChunkKeys,
   importRequestKey,
   importRunId,
-  importView,
+  importResponse,
 } from "./store.ts";
 
 /**
@@ -60,7 +61,7 @@ export function planChunks<T extends { input: { sources: unknown[] } }>(rows: T[
  * A request-level failure at any step (bad request, 402, storage) leaves no
  * import, run, R2 object or queue message behind.
  */
-export async function createImport(env: Bindings, owner: RunOwner, request: ImportRequest, requestId: string) {
+export async function createImport(env: Bindings, owner: RunOwner, request: ImportRequest, requestId: string, commitWith: AnswerStatement = () => null) {
   const now = isoNow();
   const base: ImportRow = {
     id: newImportId(),
@@ -75,6 +76,7 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     chunkCount: 0,
     mapping: null,
     reviewedAnnouncedAt: null,
+    allowancePeriodStart: null,
     errorCode: null,
     errorMessage: null,
     createdAt: now,
@@ -87,11 +89,15 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
   } catch (error) {
     const mapping = mappingOf(error);
     if (!mapping) throw error;
-    return holdForMapping(env, base, request, mapping, requestId);
+    return holdForMapping(env, base, request, mapping, requestId, commitWith);
   }
   const db = database(env.DB);
   return startImport(env, owner, base, validated, requestId, {
-    persist: async (row) => void (await db.insert(imports).values(row)),
+    persist: async (row, answer) => {
+      const extra = answer ? commitWith(answer) : null;
+      await env.DB.batch([asStatement(env.DB, db.insert(imports).values(row)), ...(extra ? [extra] : [])]);
+    },
+    commitWith,
     undo: (row, stagedChunks) => deleteImport(env, row, stagedChunks),
   });
 }
@@ -148,6 +154,7 @@ export async function applyFieldMapping(
         .returning({ id: imports.id });
       if (claimed.length === 0) throw new ApiError("mapping_not_required", { message: `${row.id} is no longer waiting for a field mapping.` });
     },
+    commitWith: () => null,
     undo: async (row, stagedChunks) => {
       try {
         await db.update(imports).set(waiting).where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)));
@@ -163,9 +170,19 @@ export async function applyFieldMapping(
   return answer;
 }
 
+/**
+ * A statement recording `answer` as the request's response (the
+ * Idempotency-Key's stored answer), committed in the same D1 batch as what
+ * the request creates, so neither exists without the other.
+ */
+export type AnswerStatement = (answer: ImportView) => D1PreparedStatement | null;
+type ImportView = ReturnType<typeof importResponse>;
+
 interface Persistence {
-  /** Writes the import in its first status past validation; throws to abort. */
-  persist: (row: ImportRow) => Promise<void>;
+  /** Writes the import in its first status past validation, with `answer` when the request ends there; throws to abort. */
+  persist: (row: ImportRow, answer?: ImportView) => Promise<void>;
+  /** Records the request's answer with the runs it creates. */
+  commitWith: AnswerStatement;
   /** Takes back what `persist` and any staging wrote, after a failure. */
   undo: (row: ImportRow, stagedChunks: number) => Promise<void>;
 }
@@ -194,11 +211,12 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
       errorMessage: "No row passed validation; see validation_errors. Nothing was created.",
       completedAt: now,
     };
-    await store.persist(failed).catch((error: unknown) => {
+    const answer = importResponse(failed, [], newRunsProgress(0, true), requestId);
+    await store.persist(failed, answer).catch((error: unknown) => {
       throw storageFailure(error, failed);
     });
     await announceImportFailed(env, owner.projectId, importId);
-    return importView(db, failed, requestId);
+    return answer;
   }
 
   const chunks = planChunks(staged);
@@ -206,6 +224,8 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     // Written as completed before the runs: nobody can see the import's runs
     // before this answer, and if creating them fails the write is undone.
     const completed = { ...record, status: "completed", completedAt: now };
+    const runIds = staged.map(({ review_run_id }) => review_run_id);
+    const answer = importResponse(completed, runIds, newRunsProgress(runIds.length, true), requestId);
     await store.persist(completed).catch((error: unknown) => {
       throw storageFailure(error, completed);
     });
@@ -214,18 +234,20 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
         env,
         owner,
         staged.map(({ input }) => input),
-        { captureMethod: "upload", importId, runIds: staged.map(({ review_run_id }) => review_run_id) },
+        { captureMethod: "upload", importId, runIds, commitWith: () => [store.commitWith(answer)].filter((s) => s !== null) },
       );
     } catch (error) {
       await store.undo(completed, 0);
       throw storageFailure(error, completed);
     }
-    return importView(db, completed, requestId);
+    return answer;
   }
 
   // `uploaded` until the chunk messages are sent: if the request dies in between, the sweep sends them.
-  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length };
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
+  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length, allowancePeriodStart: reservation.periodStart };
+  // Once its row is written the import proceeds (the sweep sends lost chunk messages), so that is when it is answered.
+  const answer = importResponse({ ...uploaded, status: "queued" }, [], newRunsProgress(0, false), requestId);
   let persisted = false;
   try {
     // The cleanup below runs after the last write, failed or not.
@@ -236,7 +258,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
         }),
       ),
     );
-    await store.persist(uploaded);
+    await store.persist(uploaded, answer);
     persisted = true;
     await enqueueChunks(env, uploaded);
   } catch (error) {
@@ -247,26 +269,34 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     throw storageFailure(error, uploaded);
   }
   // A chunk may already have moved the import on to processing; only `uploaded` becomes `queued`.
-  const [queued] = await db
+  await db
     .update(imports)
     .set({ status: "queued", updatedAt: isoNow() })
-    .where(and(eq(imports.id, importId), eq(imports.status, "uploaded")))
-    .returning();
-  return importView(db, queued ?? { ...uploaded, status: "queued" }, requestId);
+    .where(and(eq(imports.id, importId), eq(imports.status, "uploaded")));
+  return answer;
 }
 
 /** Stores a request whose columns map to nothing, to be replayed by applyFieldMapping. Creates no run. */
-async function holdForMapping(env: Bindings, base: ImportRow, request: ImportRequest, mapping: ImportMapping, requestId: string) {
+async function holdForMapping(
+  env: Bindings,
+  base: ImportRow,
+  request: ImportRequest,
+  mapping: ImportMapping,
+  requestId: string,
+  commitWith: AnswerStatement,
+) {
   const waiting: ImportRow = { ...base, status: "mapping_required", mapping: JSON.stringify(mapping) };
+  const answer = importResponse(waiting, [], newRunsProgress(0, false), requestId);
   const key = importRequestKey(base.projectId, base.id);
   try {
     await env.SOURCES.put(key, JSON.stringify(request), { httpMetadata: { contentType: "application/json" } });
-    await database(env.DB).insert(imports).values(waiting);
+    const stored = commitWith(answer);
+    await env.DB.batch([asStatement(env.DB, database(env.DB).insert(imports).values(waiting)), ...(stored ? [stored] : [])]);
   } catch (error) {
     await env.SOURCES.delete(key).catch(() => undefined);
     throw storageFailure(error, waiting);
   }
-  return importView(database(env.DB), waiting, requestId);
+  return answer;
 }
 
 /** The columns found and the fields missing, from validateImport's `mapping_required` error. */

@@ -28,6 +28,11 @@ export function emptyProgress(): ReviewProgress {
   };
 }
 
+/** The progress of an import whose `runsCreated` runs were all just created, so none is reviewed yet. */
+export function newRunsProgress(runsCreated: number, importTerminal: boolean): ReviewProgress {
+  return { ...emptyProgress(), runs_created: runsCreated, pending: runsCreated, all_reviewed: importTerminal && runsCreated === 0 };
+}
+
 /** One grouped query over the import's runs (indexed by project and import). */
 export async function reviewProgress(
   db: Database,

@@ -2,6 +2,7 @@ import Papa from "papaparse";
 import { type ErrorDetail, ApiError, issuesToDetails } from "../../errors.ts";
 import { type ReviewRunInput, LIMITS, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import type { IntendedUse, Strictness } from "../../schemas/enums.ts";
+import { illFormedStringPaths, isWellFormed } from "../../lib/well-formed.ts";
 
 /**
  * Turns an import request into validated review-run inputs, row by row
@@ -15,6 +16,8 @@ export const IMPORT_MEDIA_TYPES = ["application/json", "application/x-ndjson", "
 export type ImportMediaType = (typeof IMPORT_MEDIA_TYPES)[number];
 
 export const MAX_IMPORT_ROWS = 1000;
+/** Far deeper than any valid row (metadata nests 3 levels inside it); deeper ones are refused before anything walks them. */
+export const ROW_MAX_DEPTH = 32;
 
 export const ROW_ERROR_CODES = ["invalid_json", "invalid_row", "validation_error", "duplicate_external_id"] as const;
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
@@ -111,7 +114,7 @@ export function validateImport(request: ImportRequest): ValidatedImport {
         })),
       );
 
-    const result = raw.problems ? { problems: raw.problems } : validateRow(raw.value, request);
+    const result = raw.problems ? { problems: raw.problems } : (illFormed(raw.value) ?? validateRow(raw.value, request));
     if ("problems" in result) {
       reject(result.problems);
       continue;
@@ -133,6 +136,23 @@ export function validateImport(request: ImportRequest): ValidatedImport {
     accepted.push({ row: raw.row, input: result.input });
   }
   return { rowCount: rawRows.length, accepted, errors };
+}
+
+/**
+ * A JSON line, a JSON array in `data` or a CSV JSON cell can spell a lone
+ * surrogate (`"\ud800"`) that no UTF-8 body could carry; stored, it would be
+ * rewritten, as the JSON body check explains (middleware/well-formed-body.ts).
+ */
+function illFormed(value: unknown): { problems: Problem[] } | null {
+  const paths = illFormedStringPaths(value, ERRORS_PER_ROW);
+  if (paths.length === 0) return null;
+  return {
+    problems: paths.map((path) => ({
+      path: path === "(root)" ? "(row)" : path,
+      code: "validation_error" as const,
+      message: "Contains a lone UTF-16 surrogate (e.g. `\\ud800`); send well-formed text.",
+    })),
+  };
 }
 
 function validateRow(value: unknown, request: ImportRequest): { input: ReviewRunInput } | { problems: Problem[] } {
@@ -184,7 +204,8 @@ function readJsonArray(data: string): RawRow[] {
 /** One row per non-blank line; a line that is not JSON is that row's problem only. */
 function readJsonLines(data: string): RawRow[] {
   const rows: RawRow[] = [];
-  for (const [index, line] of data.split(/\r?\n/).entries()) {
+  // A raw CR cannot occur inside a JSON line (JSON escapes it), so each of CRLF, LF and a lone CR ends a line.
+  for (const [index, line] of data.split(/\r\n|\r|\n/).entries()) {
     if (line.trim() === "") continue;
     const row = rows.length + 1;
     try {
@@ -213,9 +234,46 @@ interface ColumnPlan {
   numbered: [number, SourceColumns][];
 }
 
-/** RFC 4180 via papaparse: quoted fields, doubled quotes, embedded newlines, CRLF. */
+/**
+ * Record breaks (CRLF, LF or a lone CR) as LF, outside quoted fields only:
+ * papaparse guesses one line ending per file, so a file whose rows were
+ * pasted together from different tools would otherwise merge records. Line
+ * breaks inside quoted cells are the cell's text and stay as sent. A quote
+ * opens a quoted field only at the start of a field, as in papaparse.
+ */
+export function normalizeRecordBreaks(data: string): string {
+  if (!data.includes("\r")) return data;
+  let out = "";
+  let from = 0;
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < data.length; i++) {
+    const char = data[i];
+    if (quoted) {
+      if (char === '"') {
+        if (data[i + 1] === '"') i++;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (char === '"' && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else if (char === "\r") {
+      out += `${data.slice(from, i)}\n`;
+      if (data[i + 1] === "\n") i++;
+      from = i + 1;
+      fieldStart = true;
+    } else {
+      fieldStart = char === "," || char === "\n";
+    }
+  }
+  return out + data.slice(from);
+}
+
+/** RFC 4180 via papaparse: quoted fields, doubled quotes, embedded newlines, any mix of CRLF, LF and CR. */
 function readCsv(data: string, request: ImportRequest): RawRow[] {
-  const parsed = Papa.parse<string[]>(data, { delimiter: ",", skipEmptyLines: "greedy" });
+  const parsed = Papa.parse<string[]>(normalizeRecordBreaks(data), { delimiter: ",", newline: "\n", skipEmptyLines: "greedy" });
   const [header, ...records] = parsed.data;
   if (!header) return [];
   const columns = header.map((name) => name.trim());
@@ -378,7 +436,7 @@ function requestError(path: string, message: string): ApiError {
 }
 
 function externalIdOf(value: unknown): string | null {
-  if (!isPlainObject(value) || typeof value.external_id !== "string") return null;
+  if (!isPlainObject(value) || typeof value.external_id !== "string" || !isWellFormed(value.external_id)) return null;
   return value.external_id.slice(0, LIMITS.externalIdChars);
 }
 

@@ -12,14 +12,18 @@ import { type ReviewRunRow, findRun } from "./store.ts";
 
 /**
  * Cancelling ends a run as surely as creating starts it, so it takes the scope
- * that could have created the run: otherwise a key scoped to hosted reviews
- * could stop a customer's private-worker run, or an import's runs.
+ * that created the run, and only that one: a key scoped to hosted reviews
+ * cannot stop a customer's private-worker run or an import's runs, and a key
+ * that may only create private-worker runs can still stop its own.
  */
 export const CANCEL_SCOPE: Record<CaptureMethod, Scope> = {
   api: "review_runs:create",
   upload: "imports:create",
   private_worker: "private_worker_runs:create",
 };
+
+/** The route admits a key with any of them; the run's own scope is checked once the run is read. */
+export const CANCEL_SCOPES = [...new Set(Object.values(CANCEL_SCOPE))];
 
 export async function cancelReviewRun(env: Bindings, auth: AuthContext, reviewRunId: string): Promise<ReviewRunRow> {
   const db = database(env.DB);

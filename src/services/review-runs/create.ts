@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Bindings } from "../../env.ts";
 import { reviewRunSources, reviewRuns } from "../../db/schema.ts";
-import { database } from "../../db/client.ts";
+import { asStatement, database } from "../../db/client.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId, sourceIdFor } from "../../ids.ts";
 import type { ReviewQueueMessage } from "../../schemas/queue-messages.ts";
@@ -94,7 +94,7 @@ export async function resumeReviewRuns(
   owner: RunOwner,
   inputs: ReviewRunInput[],
   runIds: readonly string[],
-  options: Omit<CreateOptions, "runIds">,
+  options: Omit<CreateOptions, "runIds"> & { onlyWhile: WriteCondition },
 ): Promise<number> {
   if (runIds.length !== inputs.length) throw new Error("resumeReviewRuns needs one run ID per input");
   const existing = await existingRunIds(env, owner.projectId, runIds);
@@ -103,7 +103,7 @@ export async function resumeReviewRuns(
     inputs.flatMap((input, i) => (existing.has(runIds[i]!) ? [] : [planRun(owner, input, runIds[i]!, options, now)])),
   );
   await putSourceObjects(env, planned, []);
-  await insertRuns(env, planned, { ignoreExisting: true }, []);
+  await insertRuns(env, planned, { ignoreExisting: true, onlyWhile: options.onlyWhile }, []);
   if (options.enqueue !== false) await enqueueRuns(env, runIds.map((id) => ({ id, projectId: owner.projectId })));
   return planned.length;
 }
@@ -121,10 +121,33 @@ async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: s
   );
 }
 
+/**
+ * A condition (SQL with `?` parameters) checked by every insert in the same
+ * transaction that writes the rows: while it is false nothing is written, so
+ * a run can never appear after, say, its import was cancelled.
+ */
+export interface WriteCondition {
+  sql: string;
+  params: unknown[];
+}
+
+const INSERT_VALUES = /^(insert into "\w+" \([^)]*\)) values (.*) on conflict do nothing$/s;
+
+/** `INSERT … VALUES …` as `INSERT … SELECT * FROM (VALUES …) WHERE <condition>`, same parameters plus the condition's. */
+function insertOnlyWhile(env: Bindings, query: { toSQL(): { sql: string; params: unknown[] } }, condition: WriteCondition) {
+  const { sql, params } = query.toSQL();
+  const match = INSERT_VALUES.exec(sql);
+  if (!match) throw new Error("unexpected insert shape for a conditional write");
+  return env.DB.prepare(`${match[1]} select * from (values ${match[2]}) where ${condition.sql} on conflict do nothing`).bind(
+    ...params,
+    ...condition.params,
+  );
+}
+
 async function insertRuns(
   env: Bindings,
   planned: PlannedRun[],
-  options: { ignoreExisting: boolean; commitWith?: D1PreparedStatement[] },
+  options: { ignoreExisting: boolean; commitWith?: D1PreparedStatement[]; onlyWhile?: WriteCondition },
   written: string[],
 ) {
   const db = database(env.DB);
@@ -135,13 +158,11 @@ async function insertRuns(
       return options.ignoreExisting ? inserts.map((insert) => insert.onConflictDoNothing()) : inserts;
     });
     const last = i + RUNS_PER_BATCH >= planned.length;
-    if (last && options.commitWith?.length) {
-      // Drizzle batches only its own queries; the extra statements are plain D1 ones, so the batch is D1's.
-      const plain = statements.map((statement) => {
-        const { sql, params } = statement.toSQL();
-        return env.DB.prepare(sql).bind(...params);
-      });
-      await env.DB.batch([...plain, ...options.commitWith]);
+    if (options.onlyWhile) {
+      const condition = options.onlyWhile;
+      await env.DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
+    } else if (last && options.commitWith?.length) {
+      await env.DB.batch([...statements.map((statement) => asStatement(env.DB, statement)), ...options.commitWith]);
     } else {
       await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, expectError, seedTenant } from "../../helpers/harness.ts";
+import { withLostAnswerWrite } from "../../helpers/idempotency.ts";
 import {
   OUTPUT_TEXT,
   SOURCE_TEXT,
@@ -282,6 +283,26 @@ describe("POST /v1/private-worker/review-runs", () => {
     expect(stored).not.toContain(againBody.worker_credential.token.split(".")[1]);
 
     await expectError(await send({ ...json, title: "Another title" }), 409, "idempotency_key_reused");
+  });
+
+  it("answers a retry with the run even when storing the first answer after the create fails", async () => {
+    const tenant = await seedTenant();
+    const json = await createBody();
+    const send = () =>
+      call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "lost-answer" }, json });
+    const first = await withLostAnswerWrite(send);
+    expect(first.status).toBe(201);
+    const firstBody = (await first.json()) as Record<string, any>;
+    // The answer is built from what was written: it reads back the same.
+    expect(await readRun(tenant, firstBody.review_run.id)).toMatchObject(firstBody.review_run);
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    const againBody = (await again.json()) as Record<string, any>;
+    expect(againBody.review_run.id).toBe(firstBody.review_run.id);
+    expect(againBody.worker_credential.token).toMatch(/^kivo_wrk_/);
+    const list = await call("/v1/review-runs", { key: tenant.apiKey });
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 
   it("never issues a credential on replay once the run's credentials were revoked", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `imports` ADD `allowance_period_start` text;
