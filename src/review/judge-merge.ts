@@ -35,6 +35,8 @@ export interface JudgeEvidence {
 export interface JudgeClaim {
   claim_id: string;
   text: string;
+  /** The statement the claim is read as, when its words alone are a fragment ("including international orders") or open with a pronoun. */
+  read_as?: string;
   evidence: JudgeEvidence[];
 }
 
@@ -123,6 +125,8 @@ function windowAround(content: string, start: number, end: number): string {
   return content.slice(from, to).trim();
 }
 
+const foldCase = (text: string) => text.toLowerCase().replace(/[“”]/g, "\"").replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
+
 /** The batch one judge call sees: each claim with the window of source text around its nearest evidence. */
 export function judgeRequestFor(input: ReviewInput, result: ReviewResult, claimIds: ReadonlyArray<string>): JudgeRequest {
   const wanted = new Set(claimIds);
@@ -134,9 +138,11 @@ export function judgeRequestFor(input: ReviewInput, result: ReviewResult, claimI
     if (!wanted.has(claim.id)) return;
     const evidence = verified[i]?.verification.evidence ?? null;
     const source = evidence === null ? undefined : input.sources[evidence.sourceIndex];
+    const reading = claim.normalized_text;
     claims.push({
       claim_id: claim.id,
       text: claim.text,
+      ...(reading !== foldCase(claim.text) ? { read_as: reading } : {}),
       evidence: source && evidence ? [{ source_title: source.title, text: windowAround(source.content, evidence.start, evidence.end) }] : [],
     });
   });

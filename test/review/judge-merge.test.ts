@@ -46,6 +46,14 @@ describe("judge merge", () => {
     expect(merged.claim_report.markdown).toContain("Insufficient context");
   });
 
+  it("gives the judge an appended part as the statement it belongs to, and a whole sentence as written", () => {
+    const { request } = setUp("Customers may request a refund within 30 days of purchase, including gift cards.", "strict");
+    expect(request.claims.map((c) => [c.text, c.read_as])).toEqual([
+      ["Customers may request a refund within 30 days of purchase", undefined],
+      ["including gift cards", "customers may request a refund within 30 days of purchase, including gift cards"],
+    ]);
+  });
+
   it("refuses contradicted without a quote from the evidence, and keeps the engine's verdict", () => {
     const { input, result, request } = setUp("Refunds go back to the card or account used to pay.");
     const id = result.claims[0]!.id;
@@ -117,7 +125,9 @@ describe("judge merge", () => {
       ];
       for (const { input, result, request } of cases) {
         const id = result.claims[0]!.id;
-        expect(result.claims[0]?.support_status).toBe("insufficient_context");
+        // The engine leaves the claim unconfirmed and asks the judge about it.
+        expect(result.claims[0]?.support_status).not.toBe("supported");
+        expect(request.claims.map((c) => c.claim_id)).toContain(id);
         const merged = mergeJudgement(input, result, request, request.claims.map((c) => say(c.claim_id, "supported", PAYMENT)), details);
         expect(merged.claims.map((c) => c.support_status)).toEqual(result.claims.map((c) => c.support_status));
         expect(merged.claims[0]?.verification_result?.metadata.semantic_judge).toEqual({ status: "supported", applied: false, reason: "instructions_in_input" });
