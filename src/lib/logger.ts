@@ -14,6 +14,12 @@ type Fields = Record<string, unknown>;
 // handed to waitUntil.
 const context = new AsyncLocalStorage<Fields>();
 
+/** The request (or queue batch, or cron run) being handled, for a queue message to carry to its consumer. */
+export function currentRequestId(): string | undefined {
+  const id = context.getStore()?.request_id;
+  return typeof id === "string" ? id : undefined;
+}
+
 /** Runs `work` with `fields` added to every line it logs, on top of the fields already in force. */
 export function withLogContext<T>(fields: Fields, work: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, work);

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
 import { PermanentImportError, failImport, processImportChunk } from "../services/imports/chunks.ts";
 import { logger, withLogContext } from "../lib/logger.ts";
-import { ImportQueueMessageSchema } from "../schemas/queue-messages.ts";
+import { ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { retryDelaySeconds } from "./review-consumer.ts";
 
 export const IMPORT_QUEUE_NAME = "kivo-imports";
@@ -23,7 +23,7 @@ export async function consumeImportBatch(batch: MessageBatch<unknown>, env: Bind
       continue;
     }
     const chunk = parsed.data;
-    await withLogContext({ import_id: chunk.import_id }, async () => {
+    await withLogContext({ ...sentBy(chunk), import_id: chunk.import_id }, async () => {
       try {
         if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
         else await processImportChunk(env, chunk);

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
 import { logger, withLogContext } from "../lib/logger.ts";
 import { PermanentProcessingError, failRun, processReviewRun } from "../services/review-runs/process.ts";
-import { ReviewQueueMessageSchema } from "../schemas/queue-messages.ts";
+import { ReviewQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 
 export const REVIEW_QUEUE_NAME = "kivo-review-runs";
 export const REVIEW_DLQ_NAME = "kivo-review-runs-dlq";
@@ -21,7 +21,7 @@ export async function consumeReviewBatch(batch: MessageBatch<unknown>, env: Bind
       continue;
     }
     const { review_run_id: runId, project_id: projectId } = parsed.data;
-    await withLogContext({ review_run_id: runId }, async () => {
+    await withLogContext({ ...sentBy(parsed.data), review_run_id: runId }, async () => {
       try {
         const { outcome } = await processReviewRun(env, runId, projectId);
         logger.info("review_message_processed", { outcome, attempts: message.attempts });

@@ -1,6 +1,6 @@
 import type { Bindings } from "../env.ts";
 import { logger, withLogContext } from "../lib/logger.ts";
-import { WebhookQueueMessageSchema } from "../schemas/queue-messages.ts";
+import { WebhookQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { RetryableDeliveryError, attemptDelivery, giveUpDelivery } from "../services/webhooks/deliver.ts";
 
 export const WEBHOOK_QUEUE_NAME = "kivo-webhooks";
@@ -22,7 +22,7 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Bin
       continue;
     }
     const { delivery_id: deliveryId, project_id: projectId } = parsed.data;
-    await withLogContext({ delivery_id: deliveryId }, async () => {
+    await withLogContext({ ...sentBy(parsed.data), delivery_id: deliveryId }, async () => {
       try {
         if (deadLetters) await giveUpDelivery(env, deliveryId, projectId);
         else await attemptDelivery(env, deliveryId, projectId);

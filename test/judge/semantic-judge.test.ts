@@ -520,4 +520,17 @@ describe("semantic judge: token budget", () => {
     expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "budget_exhausted" });
     expect(judge.calls.every((c) => !c.claims.some((claim) => claim.text.includes("that paid")))).toBe(true);
   });
+
+  it("an import row that requires the judge is still reviewed once the budget is spent, and says so", async () => {
+    const tenant = await seedTenant();
+    await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
+    await admin(`/admin/v1/organizations/${tenant.organizationId}`, { semantic_judge_monthly_token_budget: 0 }, "PATCH");
+    const judge = interceptJudge(reasonableJudge);
+    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [{ ...paraphrasePacket, semantic_judge: "required" }] } });
+    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    expect(judge.calls).toHaveLength(0);
+    expect(run.status).toBe("completed");
+    expect(run.verification_results[0]).toMatchObject({ support_status: "unsupported", verifier_provider: "deterministic" });
+    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "budget_exhausted" });
+  });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { admin, call, seedTenant } from "../helpers/harness.ts";
 import { OPENAI_JUDGE, deliverWith, interceptJudge, judgeEnv, queuedRunOf } from "../helpers/judge.ts";
+import { waitForRun } from "../helpers/runs.ts";
 
 // Every log line names the request (or queue batch) it was written in, and
 // the run it is about, without each call site passing them: a line from deep
@@ -10,7 +11,12 @@ type Line = Record<string, unknown>;
 
 function captureLogs() {
   const lines: Line[] = [];
-  const keep = (line: unknown) => void lines.push(JSON.parse(String(line)) as Line);
+  const keep = (line: unknown) => {
+    // Kivo's own lines are JSON; the platform may write others alongside.
+    try {
+      lines.push(JSON.parse(String(line)) as Line);
+    } catch {}
+  };
   const spies = (["log", "warn", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation(keep));
   return { lines, stop: () => spies.forEach((spy) => spy.mockRestore()) };
 }
@@ -55,5 +61,21 @@ describe("request_id on every log line", () => {
     for (const line of logs.lines) {
       expect(line).toMatchObject({ request_id: first!.request_id, queue: "kivo-review-runs", review_run_id: runId });
     }
+  });
+
+  it("the queue consumer logs a run under the ID of the request that created it", async () => {
+    const tenant = await seedTenant();
+    await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
+    interceptJudge(() => ({ status: 500 }));
+    const logs = captureLogs();
+    const response = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: packet });
+    expect(response.status).toBe(202);
+    const runId = ((await response.json()) as { review_run: { id: string } }).review_run.id;
+    expect((await waitForRun(tenant, runId)).status).toBe("completed");
+    logs.stop();
+
+    const consumed = logs.lines.filter((l) => l.review_run_id === runId && l.queue === "kivo-review-runs");
+    expect(consumed.map((l) => l.event)).toEqual(["semantic_judge_unavailable", "review_message_processed"]);
+    for (const line of consumed) expect(line.request_id).toBe(response.headers.get("X-Request-Id"));
   });
 });
