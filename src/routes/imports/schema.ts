@@ -6,6 +6,7 @@ import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
+import { nullableRef } from "../../schemas/nullable.ts";
 import { CREATE_IMPORT_EXAMPLE, IMPORT_EXAMPLE } from "./examples.ts";
 
 export const ImportIdParamSchema = z.object({
@@ -241,8 +242,8 @@ export const ImportResultLineSchema = z
     status: z.enum([...RUN_STATUSES, "rejected", "not_created"]).openapi({
       description: "The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).",
     }),
-    safe_use_status: SafeUseStatusSchema.nullable(),
-    verdict: GateVerdictValueSchema.nullable(),
+    safe_use_status: nullableRef(SafeUseStatusSchema),
+    verdict: nullableRef(GateVerdictValueSchema),
     claim_count: z.number().int().nullable().openapi({ description: "Null until the run is completed." }),
     unsupported_claim_count: z.number().int().nullable(),
     reasons: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: "The gate verdict's first three reasons." }),
