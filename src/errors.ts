@@ -30,6 +30,7 @@ export const ERRORS = {
   },
   run_not_cancellable: { status: 409, message: "Only a queued review run can be cancelled." },
   import_not_cancellable: { status: 409, message: "The import has already finished creating its runs." },
+  import_not_deletable: { status: 409, message: "The import is still creating its runs; cancel it first." },
   mapping_not_required: { status: 409, message: "The import is not waiting for a field mapping." },
   credential_revoked: {
     status: 409,

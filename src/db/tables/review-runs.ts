@@ -28,6 +28,12 @@ export const reviewRuns = sqliteTable(
     safeUseStatus: text("safe_use_status"),
     /** JSON GateVerdict, written with the other artifacts when the run completes. */
     gateVerdict: text("gate_verdict"),
+    /**
+     * Names the R2 object holding the completed run's claims, spans, results and
+     * report (services/review-runs/artifacts.ts); null before completion, and for
+     * runs whose artifacts are still rows of `review_artifacts`.
+     */
+    artifactVersion: text("artifact_version"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     /** How many times the run was handed to the review queue (sweeper re-enqueues count too). */
@@ -66,9 +72,9 @@ export const reviewRunSources = sqliteTable(
 );
 
 /**
- * Claims, spans and verification results are stored as the JSON documents the
- * API returns, keyed by their derived IDs, so a rewrite after a crash replaces
- * rather than duplicates them.
+ * Where claims, spans, verification results and reports were kept before they
+ * moved to one R2 object per run; read only as a fallback, and emptied by the
+ * cron (services/review-runs/artifacts.ts, moveLegacyArtifacts).
  */
 export const reviewArtifacts = sqliteTable(
   "review_artifacts",
@@ -97,5 +103,5 @@ export const idempotencyKeys = sqliteTable(
     responseBody: text("response_body"),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.operation, t.key] })],
+  (t) => [primaryKey({ columns: [t.projectId, t.operation, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );

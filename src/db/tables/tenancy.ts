@@ -7,6 +7,8 @@ export const organizations = sqliteTable("organizations", {
   plan: text("plan", { enum: ["free", "pro", "enterprise"] }).notNull().default("free"),
   /** Overrides the plan's monthly review-run allowance when set. */
   monthlyRunLimit: integer("monthly_run_limit"),
+  /** Overrides the plan's retention period for review runs and imports, in days, when set. */
+  retentionDays: integer("retention_days"),
   createdAt: text("created_at").notNull(),
 });
 

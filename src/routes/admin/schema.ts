@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { nullableRef } from "../../schemas/nullable.ts";
 import { JUDGE_SETTINGS } from "../../services/judge/config.ts";
 import { SCOPES } from "../../services/tenancy/scopes.ts";
+import { PLANS, PLAN_NAMES, RETENTION_DAYS } from "../../services/billing/plans.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 
 export const PlanSchema = z.enum(["free", "pro", "enterprise"]).openapi("Plan");
@@ -13,6 +14,9 @@ export const OrganizationSchema = z
     name: z.string(),
     plan: PlanSchema,
     monthly_run_limit: z.number().int().nullable(),
+    retention_days: z.number().int().nullable().openapi({
+      description: `Days its review runs and imports are kept before the cron deletes them; \`null\` keeps the plan's default (${PLAN_NAMES.map((plan) => `${plan} ${PLANS[plan].retentionDays}`).join(", ")}).`,
+    }),
     created_at: TimestampSchema,
   })
   .openapi("Organization");
@@ -52,6 +56,12 @@ export const CreateOrganizationBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   plan: PlanSchema.default("free"),
   monthly_run_limit: z.number().int().min(0).max(10_000_000).nullable().optional(),
+  retention_days: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).nullable().optional(),
+});
+
+export const UpdateOrganizationBodySchema = z.strictObject({
+  monthly_run_limit: z.number().int().min(0).max(10_000_000).nullable().optional(),
+  retention_days: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).nullable().optional(),
 });
 
 export const CreateProjectBodySchema = z.strictObject({

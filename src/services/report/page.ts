@@ -4,7 +4,8 @@ import { reviewRunSources } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import type { Claim } from "../../schemas/review-artifacts.ts";
 import { renderReportHtml } from "./html.ts";
-import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary } from "../review-runs/store.ts";
+import { loadArtifacts } from "../review-runs/artifacts.ts";
+import { type ReviewRunRow, assertHosted, loadSources, toSummary } from "../review-runs/store.ts";
 
 /**
  * Bounds on the source text read back from R2 for the passages around evidence
@@ -25,7 +26,7 @@ export async function reportPage(
   link?: { expires_at: string },
 ): Promise<string> {
   assertHosted(row);
-  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, row)]);
+  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, bucket, row)]);
   const report = artifacts.claim_report;
   if (!report || row.aiOutput === null) throw reportNotReady(row);
   const contents = await quotedSourceContents(db, bucket, row.id, artifacts.claims);
@@ -42,7 +43,7 @@ export async function reportPage(
 /**
  * The text of each source some claim quotes, within PASSAGE_SOURCE_LIMITS. A
  * source missing from R2 only costs the page its passage: the report itself
- * comes from D1 and stays readable.
+ * is its own object and stays readable.
  */
 async function quotedSourceContents(db: Database, bucket: R2Bucket, runId: string, claims: Claim[]): Promise<Map<string, string>> {
   const quoted = new Set(claims.flatMap((claim) => (claim.primary_source_span ? [claim.primary_source_span.source_document_id] : [])));

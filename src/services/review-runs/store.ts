@@ -1,9 +1,9 @@
 import { type SQL, and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { reviewArtifacts, reviewRunSources, reviewRuns } from "../../db/schema.ts";
+import { reviewRunSources, reviewRuns } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import type { ListReviewRunsQuery, ReviewRunSummary } from "../../schemas/review-run.ts";
-import type { Claim, ClaimReport, GateVerdict, SourceSpan, VerificationResult } from "../../schemas/review-artifacts.ts";
+import type { GateVerdict } from "../../schemas/review-artifacts.ts";
 import { OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 
@@ -94,13 +94,6 @@ export async function listReviewRuns(
   return { items: page.map(toSummary), next_cursor: nextCursor, has_more: hasMore };
 }
 
-export type RunArtifacts = {
-  claims: Claim[];
-  source_spans: SourceSpan[];
-  verification_results: VerificationResult[];
-  claim_report: ClaimReport | null;
-};
-
 /**
  * The one way to read a run: by ID *and* the caller's project. A run of another
  * project is indistinguishable from a missing one, by the same single query.
@@ -129,29 +122,6 @@ export async function loadSources(db: Database, runId: string) {
     media_type: row.mediaType,
     content_sha256: row.contentSha256,
   }));
-}
-
-/**
- * A run's claims, spans, results and report, which exist only once it has
- * completed: whatever rows a failed or cancelled run may have (written by a
- * consumer that lost the race) are never served as its results.
- */
-export async function loadArtifacts(db: Database, row: Pick<ReviewRunRow, "id" | "status">): Promise<RunArtifacts> {
-  const artifacts: RunArtifacts = { claims: [], source_spans: [], verification_results: [], claim_report: null };
-  if (row.status !== "completed") return artifacts;
-  const rows = await db
-    .select({ kind: reviewArtifacts.kind, body: reviewArtifacts.body })
-    .from(reviewArtifacts)
-    .where(eq(reviewArtifacts.reviewRunId, row.id))
-    .orderBy(asc(reviewArtifacts.kind), asc(reviewArtifacts.position));
-  for (const artifact of rows) {
-    const body: unknown = JSON.parse(artifact.body);
-    if (artifact.kind === "claim") artifacts.claims.push(...(body as Claim[]));
-    else if (artifact.kind === "source_span") artifacts.source_spans.push(...(body as SourceSpan[]));
-    else if (artifact.kind === "verification_result") artifacts.verification_results.push(...(body as VerificationResult[]));
-    else artifacts.claim_report = body as ClaimReport;
-  }
-  return artifacts;
 }
 
 /** Private-worker runs keep their artifacts in the customer's environment. */

@@ -18,6 +18,7 @@ export const organizationView = (row: OrganizationRow) => ({
   name: row.name,
   plan: row.plan,
   monthly_run_limit: row.monthlyRunLimit,
+  retention_days: row.retentionDays,
   created_at: row.createdAt,
 });
 
@@ -45,13 +46,14 @@ export const apiKeyView = (row: ApiKeyRow) => ({
 
 export async function createOrganization(
   db: Database,
-  input: { name: string; plan: Plan; monthly_run_limit?: number | null | undefined },
+  input: { name: string; plan: Plan; monthly_run_limit?: number | null | undefined; retention_days?: number | null | undefined },
 ) {
   const row: OrganizationRow = {
     id: newUuid(),
     name: input.name,
     plan: input.plan,
     monthlyRunLimit: input.monthly_run_limit ?? null,
+    retentionDays: input.retention_days ?? null,
     createdAt: isoNow(),
   };
   await db.insert(organizations).values(row);
@@ -81,6 +83,23 @@ export async function createProject(
 }
 
 /** Changes only the fields given; runs already reviewed keep the verdicts they have. */
+/** Changes the fields given; `null` returns a field to the plan's default. */
+export async function updateOrganization(
+  db: Database,
+  organizationId: string,
+  changes: { monthly_run_limit?: number | null | undefined; retention_days?: number | null | undefined },
+) {
+  const set: Partial<OrganizationRow> = {};
+  if (changes.monthly_run_limit !== undefined) set.monthlyRunLimit = changes.monthly_run_limit;
+  if (changes.retention_days !== undefined) set.retentionDays = changes.retention_days;
+  const [row] =
+    Object.keys(set).length === 0
+      ? await db.select().from(organizations).where(eq(organizations.id, organizationId))
+      : await db.update(organizations).set(set).where(eq(organizations.id, organizationId)).returning();
+  if (!row) throw new ApiError("not_found");
+  return row;
+}
+
 export async function updateProject(
   db: Database,
   projectId: string,
