@@ -7,7 +7,7 @@
 //    measures D1 bytes per run with SQLite's dbstat (table and index pages,
 //    and the payload bytes in them) and R2 bytes per run from the local
 //    bucket's object sizes;
-// 2. stops wrangler, grows review_runs (and review_run_sources) to each size
+// 2. stops wrangler, grows review_runs to each size
 //    in SIZES by copying those runs under new IDs and older timestamps, starts
 //    it again on the same state, and times GET run / list / claims / claim
 //    report, sequentially, p50 and p95.
@@ -35,7 +35,7 @@ const PACKET = {
 };
 
 /** The tables (and their indexes) that grow with every hosted run. */
-const RUN_TABLES = ["review_runs", "review_run_sources", "review_artifacts", "report_links", "idempotency_keys"];
+const RUN_TABLES = ["review_runs", "review_artifacts", "report_links", "idempotency_keys"];
 
 function sqliteFile(kivo: LocalKivo, kind: "d1" | "r2"): string {
   const dir = join(persistDir(kivo.stateDir), "v3", kind, kind === "d1" ? "miniflare-D1DatabaseObject" : "miniflare-R2BucketObject");
@@ -90,7 +90,7 @@ function r2Objects(file: string): { kind: string; count: number; bytes: number }
   }
 }
 
-/** Copies of the completed runs (and their source rows) until review_runs holds `total` rows. */
+/** Copies of the completed runs until review_runs holds `total` rows. */
 function growTo(file: string, total: number): number {
   const db = new DatabaseSync(file);
   try {
@@ -115,13 +115,6 @@ function growTo(file: string, total: number): number {
       name === "id" ? "m.new_id" : ["created_at", "updated_at", "started_at", "completed_at"].includes(name) ? shifted(name) : `r.${name}`,
     );
     db.exec(`INSERT INTO review_runs (${columns.join(", ")}) SELECT ${select.join(", ")} FROM mapping m JOIN review_runs r ON r.id = m.source_id`);
-    const sourceColumns = (db.prepare("SELECT name FROM pragma_table_info('review_run_sources')").all() as { name: string }[]).map((row) => row.name);
-    const sourceSelect = sourceColumns.map((name) =>
-      name === "id" ? "m.new_id || '_source_' || s.position" : name === "review_run_id" ? "m.new_id" : `s.${name}`,
-    );
-    db.exec(
-      `INSERT INTO review_run_sources (${sourceColumns.join(", ")}) SELECT ${sourceSelect.join(", ")} FROM mapping m JOIN review_run_sources s ON s.review_run_id = m.source_id`,
-    );
     db.exec("DROP TABLE clones; DROP TABLE mapping; COMMIT");
     return total;
   } finally {

@@ -18,7 +18,6 @@ async function stored(tenant: Tenant) {
   const objects = async (prefix: string) => (await env.SOURCES.list({ prefix })).objects.length;
   return {
     review_runs: await count("SELECT COUNT(*) AS n FROM review_runs WHERE project_id = ?"),
-    review_run_sources: await ofRuns("review_run_sources"),
     review_artifacts: await ofRuns("review_artifacts"),
     report_links: await count("SELECT COUNT(*) AS n FROM report_links WHERE project_id = ?"),
     private_worker_runs: await count("SELECT COUNT(*) AS n FROM private_worker_runs WHERE project_id = ?"),
@@ -31,7 +30,6 @@ async function stored(tenant: Tenant) {
 
 const NOTHING = {
   review_runs: 0,
-  review_run_sources: 0,
   review_artifacts: 0,
   report_links: 0,
   private_worker_runs: 0,
@@ -56,7 +54,7 @@ describe("DELETE /v1/review-runs/{id}", () => {
     const link = (await (await call(`/v1/review-runs/${runId}/report-links`, { method: "POST", key: tenant.apiKey, json: {} })).json()) as Json;
     expect((await call(new URL(link.url).pathname)).status).toBe(200);
     const before = await stored(tenant);
-    expect(before).toMatchObject({ review_runs: 1, review_run_sources: 1, report_links: 1, r2_objects: 2 });
+    expect(before).toMatchObject({ review_runs: 1, report_links: 1, r2_objects: 2 });
     const used = await usedOf(tenant);
 
     const response = await call(`/v1/review-runs/${runId}`, { method: "DELETE", key: tenant.apiKey });

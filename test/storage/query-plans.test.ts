@@ -83,3 +83,57 @@ describe("query plans", () => {
     expect(await offenders(statements, /^SCAN (o|p|organizations|projects|object_deletions|review_artifacts)\b/)).toEqual([]);
   });
 });
+
+/** D1 round trips (a query or a batch) and R2 reads that `request` makes. */
+async function roundTrips(request: () => Promise<Response>) {
+  let d1 = 0;
+  const prepare = env.DB.prepare.bind(env.DB);
+  const batch = env.DB.batch.bind(env.DB);
+  const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
+    for (const method of ["first", "all", "run", "raw"] as const) {
+      const original = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
+      (statement as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        d1++;
+        return original(...args);
+      };
+    }
+    const bind = statement.bind.bind(statement);
+    statement.bind = (...values: unknown[]) => counted(bind(...values));
+    return statement;
+  };
+  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
+  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+    d1 += 1;
+    return batch(statements);
+  });
+  const r2 = vi.spyOn(env.SOURCES, "get");
+  const response = await request();
+  expect(response.status).toBe(200);
+  await response.arrayBuffer();
+  const counts = { d1, r2: r2.mock.calls.length };
+  vi.restoreAllMocks();
+  return counts;
+}
+
+describe("round trips", () => {
+  it("a read is two D1 round trips (the key, the run) and at most one R2 read, whatever the run's size", async () => {
+    const tenant = await seedTenant();
+    const { body: run } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" });
+    const get = (path: string) => () => call(path, { key: tenant.apiKey });
+    await get("/v1/usage")(); // the key's first use also records when it was last used
+    expect({
+      run: await roundTrips(get(`/v1/review-runs/${run.id}`)),
+      claims: await roundTrips(get(`/v1/review-runs/${run.id}/claims`)),
+      verification_results: await roundTrips(get(`/v1/review-runs/${run.id}/verification-results`)),
+      claim_report: await roundTrips(get(`/v1/review-runs/${run.id}/claim-report`)),
+      list: await roundTrips(get("/v1/review-runs?limit=20")),
+    }).toEqual({
+      run: { d1: 2, r2: 1 },
+      claims: { d1: 2, r2: 1 },
+      verification_results: { d1: 2, r2: 1 },
+      claim_report: { d1: 2, r2: 1 },
+      list: { d1: 2, r2: 0 },
+    });
+  });
+});
+

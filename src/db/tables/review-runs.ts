@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { projects } from "./tenancy.ts";
 
@@ -23,6 +24,14 @@ export const reviewRuns = sqliteTable(
     externalId: text("external_id"),
     importId: text("import_id"),
     sourceCount: integer("source_count").notNull().default(0),
+    /**
+     * JSON array, in position order, of `{title, uri, citation_label, media_type,
+     * content_sha256, content_length}`: written once with the run and read whole,
+     * so it is a column rather than a table. Source IDs and R2 keys derive from
+     * the run and the position (services/review-runs/store.ts). Null for
+     * Enterprise Worker runs.
+     */
+    sources: text("sources"),
     claimCount: integer("claim_count").notNull().default(0),
     unsupportedClaimCount: integer("unsupported_claim_count").notNull().default(0),
     safeUseStatus: text("safe_use_status"),
@@ -45,30 +54,13 @@ export const reviewRuns = sqliteTable(
   },
   (t) => [
     index("review_runs_project_created_idx").on(t.projectId, t.createdAt, t.id),
-    index("review_runs_project_external_idx").on(t.projectId, t.externalId),
-    index("review_runs_project_import_idx").on(t.projectId, t.importId),
-    index("review_runs_status_updated_idx").on(t.status, t.updatedAt),
+    // Partial indexes: a run without an external_id or import_id, or no longer
+    // open, takes no room in the index that only finds such runs.
+    index("review_runs_project_external_idx").on(t.projectId, t.externalId).where(sql`external_id IS NOT NULL`),
+    index("review_runs_project_import_idx").on(t.projectId, t.importId).where(sql`import_id IS NOT NULL`),
+    // Spelled as the sweeper's query spells it (OPEN_RUN_STATUS_SQL), or SQLite cannot match the two.
+    index("review_runs_status_updated_idx").on(t.status, t.updatedAt).where(sql`status IN ('queued', 'processing')`),
   ],
-);
-
-export const reviewRunSources = sqliteTable(
-  "review_run_sources",
-  {
-    id: text("id").primaryKey(),
-    reviewRunId: text("review_run_id")
-      .notNull()
-      .references(() => reviewRuns.id),
-    position: integer("position").notNull(),
-    title: text("title").notNull(),
-    uri: text("uri"),
-    citationLabel: text("citation_label"),
-    mediaType: text("media_type").notNull(),
-    contentSha256: text("content_sha256").notNull(),
-    contentLength: integer("content_length").notNull(),
-    /** R2 object key of the content (see README "Storage"). */
-    r2Key: text("r2_key").notNull(),
-  },
-  (t) => [index("review_run_sources_run_idx").on(t.reviewRunId, t.position)],
 );
 
 /**

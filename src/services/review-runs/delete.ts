@@ -17,7 +17,6 @@ export const runObjectPrefix = (projectId: string, runId: string) => `runs/${pro
  */
 const RUN_CHILD_TABLES = [
   "review_artifacts",
-  "review_run_sources",
   "report_links",
   "private_worker_events",
   "private_worker_credentials",
@@ -34,7 +33,7 @@ const RUNS_PER_BATCH = 200;
 export const INLINE_OBJECT_PREFIXES = 20;
 
 /**
- * Removes runs of one project from D1 (the run, its sources, legacy artifact
+ * Removes runs of one project from D1 (the run, legacy artifact
  * rows, report links, Enterprise Worker records) and records their R2
  * prefixes for deletion, in one batch per group: a run is either still whole
  * or gone with its objects on record. Answers the prefixes recorded.

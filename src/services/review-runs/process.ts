@@ -8,8 +8,9 @@ import { d1JudgeCache } from "../judge/cache.ts";
 import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
 import { judgeReview } from "../judge/run.ts";
-import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+import { OPEN_RUN_STATUS_SQL, type SourceRecord, sourcesOf } from "./store.ts";
 import { artifactObjectKey, deleteRunArtifacts, newArtifactVersion, putRunArtifacts } from "./artifacts.ts";
+import { packGateVerdict } from "./verdict-codec.ts";
 import { announceRun } from "../webhooks/events.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
@@ -37,21 +38,13 @@ interface RunRecord {
   capture_method: string;
   question: string | null;
   ai_output: string | null;
+  /** JSON, see StoredSource. */
+  sources: string | null;
   started_at: string;
   /** Set when an earlier attempt completed the run (its ack was lost): that object is replaced. */
   artifact_version: string | null;
 }
 
-export interface SourceRecord {
-  id: string;
-  position: number;
-  title: string;
-  uri: string | null;
-  citation_label: string | null;
-  media_type: string;
-  content_sha256: string;
-  r2_key: string;
-}
 
 /** Below this much time left, an inline review is not started: the answer would come after the caller's deadline. */
 const MIN_INLINE_BUDGET_MS = 250;
@@ -100,23 +93,19 @@ export async function processReviewRun(
   knownContents?: readonly string[],
 ): Promise<ProcessOutcome> {
   const now = isoNow();
-  // One round trip: claim the run, and read its sources and project alongside.
-  const [claimed, sourceRows, projectRows] = await env.DB.batch([
+  // One round trip: claim the run (its sources come with it), and read its project alongside.
+  const [claimed, projectRows] = await env.DB.batch([
     env.DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
        WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
-       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, started_at, artifact_version`,
+       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, sources, started_at, artifact_version`,
     ).bind(now, runId, projectId),
-    env.DB.prepare(
-      `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
-       WHERE review_run_id = ? ORDER BY position`,
-    ).bind(runId),
     env.DB.prepare("SELECT gate_mode, semantic_judge FROM projects WHERE id = ?").bind(projectId),
   ]);
   const run = (claimed?.results as RunRecord[] | undefined)?.[0];
   if (!run) return { outcome: "skipped" };
   if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
-  const sources = (sourceRows?.results ?? []) as SourceRecord[];
+  const sources = sourcesOf({ id: run.id, projectId: run.project_id, sources: run.sources });
   const project = (projectRows?.results as { gate_mode: GateMode; semantic_judge: string | null }[] | undefined)?.[0];
   const gateMode = project?.gate_mode ?? "advisory";
 
@@ -231,7 +220,13 @@ async function storeResult(env: Bindings, run: RunRecord, result: ReviewResult, 
       result.claim_count,
       result.unsupported_claim_count,
       result.safe_use_status,
-      JSON.stringify(result.gate_verdict),
+      packGateVerdict(result.gate_verdict, {
+        id: run.id,
+        safeUseStatus: result.safe_use_status,
+        strictness: run.strictness,
+        intendedUse: run.intended_use,
+        startedAt: run.started_at,
+      }),
       version,
       completedAt,
       completedAt,

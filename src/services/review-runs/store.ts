@@ -1,9 +1,10 @@
-import { type SQL, and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import { type SQL, and, desc, eq, gt, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { reviewRunSources, reviewRuns } from "../../db/schema.ts";
+import { reviewRuns } from "../../db/schema.ts";
+import { sourceIdFor } from "../../ids.ts";
 import { ApiError } from "../../errors.ts";
 import type { ListReviewRunsQuery, ReviewRunSummary } from "../../schemas/review-run.ts";
-import type { GateVerdict } from "../../schemas/review-artifacts.ts";
+import { unpackGateVerdict } from "./verdict-codec.ts";
 import { OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 
@@ -28,7 +29,7 @@ export function toSummary(row: ReviewRunRow): ReviewRunSummary {
     claim_count: row.claimCount,
     unsupported_claim_count: row.unsupportedClaimCount,
     safe_use_status: row.safeUseStatus as ReviewRunSummary["safe_use_status"],
-    gate_verdict: parseJson<GateVerdict>(row.gateVerdict),
+    gate_verdict: unpackGateVerdict(row.gateVerdict, row),
     created_at: row.createdAt,
     completed_at: row.completedAt,
     capture_method: row.captureMethod as ReviewRunSummary["capture_method"],
@@ -108,20 +109,39 @@ export async function findRun(db: Database, projectId: string, runId: string): P
   return row;
 }
 
-export async function loadSources(db: Database, runId: string) {
-  const rows = await db
-    .select()
-    .from(reviewRunSources)
-    .where(eq(reviewRunSources.reviewRunId, runId))
-    .orderBy(asc(reviewRunSources.position));
-  return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    uri: row.uri,
-    citation_label: row.citationLabel,
-    media_type: row.mediaType,
-    content_sha256: row.contentSha256,
+/** One element of `review_runs.sources`, in the API's field names. */
+export interface StoredSource {
+  title: string;
+  uri: string | null;
+  citation_label: string | null;
+  media_type: string;
+  content_sha256: string;
+  /** In UTF-16 code units, as the input limits count them. */
+  content_length: number;
+}
+
+/** A source with what derives from its run and position: its ID and the R2 key of its content. */
+export interface SourceRecord extends StoredSource {
+  id: string;
+  position: number;
+  r2_key: string;
+}
+
+export const sourceObjectKey = (projectId: string, runId: string, position: number) =>
+  `runs/${projectId}/${runId}/sources/${position}`;
+
+export function sourcesOf(run: { id: string; projectId: string; sources: string | null }): SourceRecord[] {
+  return (parseJson<StoredSource[]>(run.sources) ?? []).map((source, i) => ({
+    ...source,
+    id: sourceIdFor(run.id, i + 1),
+    position: i + 1,
+    r2_key: sourceObjectKey(run.projectId, run.id, i + 1),
   }));
+}
+
+/** The run's sources as the API shows them: never the content, only its hash. */
+export function sourceViews(sources: readonly SourceRecord[]) {
+  return sources.map(({ id, title, uri, citation_label, media_type, content_sha256 }) => ({ id, title, uri, citation_label, media_type, content_sha256 }));
 }
 
 /** Private-worker runs keep their artifacts in the customer's environment. */
