@@ -4,12 +4,14 @@ import { benchAccess } from "./bench/access.ts";
 import { benchApi } from "./bench/api.ts";
 import { benchEngine } from "./bench/engine.ts";
 import { benchImports } from "./bench/imports.ts";
+import { benchStorage } from "./bench/storage.ts";
 
 const sections: Record<string, () => Promise<unknown>> = {
   engine: benchEngine,
   api: () => benchApi(),
   access: () => benchAccess(),
   imports: () => benchImports(),
+  storage: () => benchStorage(),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

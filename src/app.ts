@@ -25,6 +25,7 @@ import { registerCancelReviewRun } from "./routes/review-runs/cancel.ts";
 import { registerGetClaimReport } from "./routes/review-runs/claim-report.ts";
 import { registerListClaims } from "./routes/review-runs/claims.ts";
 import { registerCreateReviewRun } from "./routes/review-runs/create.ts";
+import { registerDeleteReviewRun } from "./routes/review-runs/delete.ts";
 import { registerGetReviewRun } from "./routes/review-runs/get.ts";
 import { registerListReviewRuns } from "./routes/review-runs/list.ts";
 import { registerListVerificationResults } from "./routes/review-runs/verification-results.ts";
@@ -48,6 +49,7 @@ export function createApp() {
   registerListVerificationResults(app);
   registerGetClaimReport(app);
   registerCancelReviewRun(app);
+  registerDeleteReviewRun(app);
   registerImports(app);
   registerWebhookEndpoints(app);
   registerCreateReportLink(app);

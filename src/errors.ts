@@ -112,6 +112,11 @@ export const ERRORS = {
     message: "The import is not waiting for a field mapping.",
     fix: "Only an import in `mapping_required` takes a field mapping; read the import's status.",
   },
+  import_not_deletable: {
+    status: 409,
+    message: "The import is still creating its runs; cancel it first.",
+    fix: "Cancel the import (`POST /v1/imports/{id}/cancel`), then delete it.",
+  },
   credential_revoked: {
     status: 409,
     message: "The run's worker credentials were revoked; revocation is final, so no new credential is issued.",

@@ -9,6 +9,10 @@ import { consumeWebhookBatch, isWebhookQueue } from "./queues/webhook-consumer.t
 import { sweepStuckImports } from "./services/imports/sweep.ts";
 import { sweepJudgeCache } from "./services/judge/cache.ts";
 import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
+import { moveLegacyArtifacts } from "./services/review-runs/artifacts.ts";
+import { purgeExpiredIdempotencyKeys } from "./lib/idempotency.ts";
+import { database } from "./db/client.ts";
+import { enforceRetention } from "./services/retention/sweep.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
 export { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
@@ -29,10 +33,14 @@ export default {
     });
   },
   async scheduled(controller, env) {
+    const now = new Date(controller.scheduledTime);
     await withLogContext({ request_id: newRequestId(), trigger: "cron" }, async () => {
-      await sweepStuckRuns(env, new Date(controller.scheduledTime));
-      await sweepStuckImports(env, new Date(controller.scheduledTime));
-      await sweepJudgeCache(env.DB, new Date(controller.scheduledTime));
+      await sweepStuckRuns(env, now);
+      await sweepStuckImports(env, now);
+      await sweepJudgeCache(env.DB, now);
+      await purgeExpiredIdempotencyKeys(env.DB, now);
+      await moveLegacyArtifacts(database(env.DB), env.DB, env.SOURCES);
+      await enforceRetention(env, now);
     });
   },
 } satisfies ExportedHandler<Bindings, unknown>;

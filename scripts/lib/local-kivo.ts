@@ -17,8 +17,12 @@ export interface LocalKivo {
   tenant: LocalTenant;
   stateDir: string;
   logFile: string;
-  stop(): Promise<void>;
+  /** Stops wrangler dev; the state directory goes too unless `keepState`. */
+  stop(options?: { keepState?: boolean }): Promise<void>;
 }
+
+/** Where wrangler dev keeps the local D1 database and R2 bucket of a LocalKivo. */
+export const persistDir = (stateDir: string) => join(stateDir, "state");
 
 const root = new URL("../..", import.meta.url).pathname;
 const wranglerBin = join(root, "node_modules", ".bin", "wrangler");
@@ -58,19 +62,25 @@ async function waitUntilHealthy(baseUrl: string, child: ChildProcess, logFile: s
   throw new Error(`wrangler dev did not become healthy within ${timeoutMs} ms; see ${logFile}`);
 }
 
-export async function startLocalKivo(options: { vars?: Record<string, string>; timeoutMs?: number } = {}): Promise<LocalKivo> {
-  const stateDir = mkdtempSync(join(tmpdir(), "kivo-local-"));
+/**
+ * `restart` starts wrangler dev again on a stopped LocalKivo's kept state,
+ * with the same tenant and secrets (cursors it signed stay valid).
+ */
+export async function startLocalKivo(
+  options: { vars?: Record<string, string>; timeoutMs?: number; restart?: LocalKivo & { vars: Record<string, string> } } = {},
+): Promise<LocalKivo & { vars: Record<string, string> }> {
+  const stateDir = options.restart?.stateDir ?? mkdtempSync(join(tmpdir(), "kivo-local-"));
   const logFile = join(stateDir, "wrangler-dev.log");
-  const persist = ["--persist-to", join(stateDir, "state")];
+  const persist = ["--persist-to", persistDir(stateDir)];
   wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist]);
 
-  const tenant = await newLocalTenant();
+  const tenant = options.restart?.tenant ?? (await newLocalTenant());
   const seedFile = join(stateDir, "seed.sql");
   writeFileSync(seedFile, seedTenantSql(tenant));
   wrangler(["d1", "execute", "DB", "--local", ...persist, "--file", seedFile]);
 
-  const adminToken = `kivo_admin_${randomBase62(32)}`;
-  const vars: Record<string, string> = {
+  const adminToken = options.restart?.adminToken ?? `kivo_admin_${randomBase62(32)}`;
+  const vars: Record<string, string> = options.restart?.vars ?? {
     KIVO_ENVIRONMENT: "development",
     KIVO_ADMIN_TOKEN: adminToken,
     KIVO_SIGNING_SECRET: randomBase62(48),
@@ -100,7 +110,7 @@ export async function startLocalKivo(options: { vars?: Record<string, string>; t
   child.stderr?.pipe(log);
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
+  const stop = async ({ keepState = false }: { keepState?: boolean } = {}) => {
     if (child.exitCode === null && child.pid) {
       try {
         process.kill(-child.pid, "SIGTERM");
@@ -122,7 +132,7 @@ export async function startLocalKivo(options: { vars?: Record<string, string>; t
         });
       });
     }
-    rmSync(stateDir, { recursive: true, force: true });
+    if (!keepState) rmSync(stateDir, { recursive: true, force: true });
   };
 
   try {
@@ -131,5 +141,5 @@ export async function startLocalKivo(options: { vars?: Record<string, string>; t
     await stop().catch(() => undefined);
     throw error;
   }
-  return { baseUrl, apiKey: tenant.api_key, adminToken, tenant, stateDir, logFile, stop };
+  return { baseUrl, apiKey: tenant.api_key, adminToken, tenant, stateDir, logFile, stop, vars };
 }

@@ -133,3 +133,17 @@ export async function withIdempotency(
   }
   return { ...response, replayed: false };
 }
+
+/**
+ * Deletes keys past their 24 hours, oldest first, at most `limit` per call:
+ * the cron runs it every few minutes, so each pass stays a short write even
+ * after a burst of keyed creates.
+ */
+export async function purgeExpiredIdempotencyKeys(db: D1Database, now: Date, limit = 1000): Promise<number> {
+  const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
+  const result = await db
+    .prepare("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)")
+    .bind(expiredBefore, limit)
+    .run();
+  return result.meta.changes ?? 0;
+}

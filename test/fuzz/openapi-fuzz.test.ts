@@ -28,7 +28,7 @@ const SEED = Number(env.FUZZ_SEED ?? "20261122");
 
 let countQuery: string | undefined;
 
-/** Rows of every table a request can write (artifacts come later from the consumer), plus R2 objects. */
+/** Rows of every table a request can write, plus R2 objects (artifacts come later from the consumer). */
 async function footprint() {
   if (!countQuery) {
     const { results } = await env.DB.prepare(
@@ -42,7 +42,7 @@ async function footprint() {
   let cursor: string | undefined;
   do {
     const page = await env.SOURCES.list({ limit: 1000, ...(cursor ? { cursor } : {}) });
-    objects += page.objects.length;
+    objects += page.objects.filter((object) => !object.key.includes("/artifacts/")).length;
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
   return { ...counts, r2_objects: objects };

@@ -43,6 +43,7 @@ export async function artifactsOf(tenant: Tenant, runId: string) {
   const run = await get(`/v1/review-runs/${runId}`);
   const claims = await get(`/v1/review-runs/${runId}/claims`);
   const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_artifacts WHERE review_run_id = ?").bind(runId).first<{ n: number }>();
+  const objects = await env.SOURCES.list({ prefix: `runs/${tenant.projectId}/${runId}/artifacts/` });
   return {
     status: run.status,
     gate_verdict: run.gate_verdict,
@@ -50,6 +51,7 @@ export async function artifactsOf(tenant: Tenant, runId: string) {
     verification_results: run.verification_results,
     claim_report: run.claim_report,
     claims: claims.items,
-    rows: rows?.n,
+    /** Stored artifact records of the run: legacy D1 rows plus R2 objects. */
+    stored: (rows?.n ?? 0) + objects.objects.length,
   };
 }

@@ -43,7 +43,7 @@ describe("the review queue consumer", () => {
     });
     const result = await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
     expect(result.explicitAcks).toHaveLength(1);
-    expect(await artifactsOf(tenant, runId)).toMatchObject({ status: "failed", claims: [], claim_report: null, verification_results: [], rows: 0 });
+    expect(await artifactsOf(tenant, runId)).toMatchObject({ status: "failed", claims: [], claim_report: null, verification_results: [], stored: 0 });
     const report = await call(`/v1/review-runs/${runId}/claim-report`, { key: tenant.apiKey });
     expect(report.status).toBe(404);
   });

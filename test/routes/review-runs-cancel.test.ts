@@ -15,7 +15,7 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
     expect(((await response.json()) as Json).status).toBe("cancelled");
     await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
     const after = await artifactsOf(tenant, runId);
-    expect(after).toMatchObject({ status: "cancelled", rows: 0, claims: [] });
+    expect(after).toMatchObject({ status: "cancelled", stored: 0, claims: [] });
     await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "run_not_cancellable");
   });
 

@@ -8,7 +8,8 @@ import { row } from "../helpers/imports.ts";
 async function storedRuns(tenant: Tenant) {
   const runs = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE project_id = ?").bind(tenant.projectId).first<{ n: number }>();
   const objects = await env.SOURCES.list({ prefix: `runs/${tenant.projectId}/` });
-  return { runs: runs?.n ?? 0, objects: objects.objects.length };
+  // Artifact objects appear as runs are reviewed in the background; this counts what the requests store.
+  return { runs: runs?.n ?? 0, objects: objects.objects.filter((object) => !object.key.includes("/artifacts/")).length };
 }
 
 /** A JSON body as raw text, so escapes like `\ud800` reach Kivo exactly as written. */

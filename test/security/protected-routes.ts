@@ -37,7 +37,7 @@ async function hostedRun(tenant: Tenant): Promise<string> {
 
 const missingRun = () => `run_${crypto.randomUUID()}`;
 
-const onHostedRun = (suffix: string, method: "GET" | "POST", scope: Scope): ProtectedRoute => ({
+const onHostedRun = (suffix: string, method: "GET" | "POST" | "DELETE", scope: Scope): ProtectedRoute => ({
   method,
   template: `/v1/review-runs/{reviewRunId}${suffix}`,
   scope,
@@ -72,6 +72,7 @@ export const PROTECTED_ROUTES: ProtectedRoute[] = [
       return { path: `/v1/review-runs/${runId}/cancel` };
     },
   },
+  onHostedRun("", "DELETE", "review_runs:create"),
   onHostedRun("/report-links", "POST", "review_runs:read"),
   onHostedRun("/report-links", "GET", "review_runs:read"),
   {
@@ -174,6 +175,13 @@ PROTECTED_ROUTES.push(
     scope: "imports:create",
     request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant, UNMAPPED_CSV)}/cancel` }),
     missingResource: () => ({ path: `${missingImport().path}/cancel` }),
+  },
+  {
+    method: "DELETE",
+    template: "/v1/imports/{importId}",
+    scope: "imports:create",
+    request: async (tenant) => ({ path: `/v1/imports/${await hostedImport(tenant)}` }),
+    missingResource: missingImport,
   },
   {
     method: "POST",

@@ -68,7 +68,13 @@ export interface paths {
         get: operations["getReviewRun"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a review run
+         * @description Deletes the run for good, in any status: its output, metadata and verdict, its claims, spans, verification results and claim report, its source contents, and its report links (they stop opening at once). Reading it afterwards answers 404. The run still counts against the allowance of the period it was created in. Besides `review_runs:create`, the key needs the scope that created the run: `imports:create` for an imported run, `private_worker_runs:create` for an Enterprise Worker run (403 `insufficient_scope` otherwise).
+         *
+         *     Required scope: `review_runs:create`.
+         */
+        delete: operations["deleteReviewRun"];
         options?: never;
         head?: never;
         patch?: never;
@@ -212,7 +218,13 @@ export interface paths {
         get: operations["getImport"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an import and its runs
+         * @description Deletes the import and every review run it created, as `DELETE /v1/review-runs/{reviewRunId}` deletes one run: results, source contents, staged rows and report links. An import that is still creating runs (`uploaded`, `queued`, `processing`) answers 409 `import_not_deletable`: cancel it first. The runs still count against the allowance of the period they were created in.
+         *
+         *     Required scope: `imports:create`.
+         */
+        delete: operations["deleteImport"];
         options?: never;
         head?: never;
         patch?: never;
@@ -696,8 +708,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update an organization's limits
-         * @description Changes the limits given: `monthly_run_limit` (`null` = the plan's allowance) and `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`). Both apply at once, to the current period.
+         * Update an organization
+         * @description Changes the fields given: `monthly_run_limit` (`null` = the plan's allowance), `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`) and `retention_days` (`null` = the plan's default). Limits apply at once, to the current period; a shorter retention applies from the next cron pass, which deletes the runs and imports now past it.
          *
          *     Authorized by the `KIVO_ADMIN_TOKEN` secret; answers 404 when it is not configured.
          */
@@ -909,7 +921,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "import_not_deletable" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
                 /**
@@ -2123,6 +2135,8 @@ export interface components {
              * @example 5000000
              */
             semantic_judge_monthly_token_budget: number | null;
+            /** @description Days its review runs and imports are kept before the cron deletes them; `null` keeps the plan's default (free 30, pro 90, enterprise 365). */
+            retention_days: number | null;
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -2988,6 +3002,156 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ReviewRun"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteReviewRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
+            path: {
+                reviewRunId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run is gone. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {boolean} */
+                        deleted: true;
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
                 };
             };
             /** @description `validation_error`: The request failed validation. */
@@ -4435,6 +4599,175 @@ export interface operations {
             };
             /** @description `not_found`: The requested resource does not exist. */
             404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
+            path: {
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import and its runs are gone. */
+            200: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {boolean} */
+                        deleted: true;
+                        deleted_review_run_count: number;
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `insufficient_scope`: The API key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `import_not_deletable`: The import is still creating its runs; cancel it first. */
+            409: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -8354,6 +8687,7 @@ export interface operations {
                     plan?: components["schemas"]["Plan"];
                     monthly_run_limit?: number | null;
                     semantic_judge_monthly_token_budget?: number | null;
+                    retention_days?: number | null;
                 };
             };
         };
@@ -8376,6 +8710,8 @@ export interface operations {
                          * @example 5000000
                          */
                         semantic_judge_monthly_token_budget: number | null;
+                        /** @description Days its review runs and imports are kept before the cron deletes them; `null` keeps the plan's default (free 30, pro 90, enterprise 365). */
+                        retention_days: number | null;
                         /**
                          * Format: date-time
                          * @example 2026-04-27T16:20:18.000Z
@@ -8475,6 +8811,7 @@ export interface operations {
                 "application/json": {
                     monthly_run_limit?: number | null;
                     semantic_judge_monthly_token_budget?: number | null;
+                    retention_days?: number | null;
                 };
             };
         };
@@ -8497,6 +8834,8 @@ export interface operations {
                          * @example 5000000
                          */
                         semantic_judge_monthly_token_budget: number | null;
+                        /** @description Days its review runs and imports are kept before the cron deletes them; `null` keeps the plan's default (free 30, pro 90, enterprise 365). */
+                        retention_days: number | null;
                         /**
                          * Format: date-time
                          * @example 2026-04-27T16:20:18.000Z

@@ -45,5 +45,7 @@ export const imports = sqliteTable(
   (t) => [
     index("imports_project_created_idx").on(t.projectId, t.createdAt),
     index("imports_project_status_created_idx").on(t.projectId, t.status, t.createdAt),
+    // The cron's sweep for stalled imports (services/imports/sweep.ts).
+    index("imports_status_updated_idx").on(t.status, t.updatedAt),
   ],
 );

@@ -19,5 +19,9 @@ export const reportLinks = sqliteTable(
     createdAt: text("created_at").notNull(),
     revokedAt: text("revoked_at"),
   },
-  (t) => [index("report_links_project_run_idx").on(t.projectId, t.reviewRunId)],
+  (t) => [
+    index("report_links_project_run_idx").on(t.projectId, t.reviewRunId),
+    // Deleting a run checks its foreign key here; without this index, that check reads every link.
+    index("report_links_run_idx").on(t.reviewRunId),
+  ],
 );

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { projects } from "./tenancy.ts";
 
@@ -23,11 +24,25 @@ export const reviewRuns = sqliteTable(
     externalId: text("external_id"),
     importId: text("import_id"),
     sourceCount: integer("source_count").notNull().default(0),
+    /**
+     * JSON array, in position order, of `{title, uri, citation_label, media_type,
+     * content_sha256, content_length}`: written once with the run and read whole,
+     * so it is a column rather than a table. Source IDs and R2 keys derive from
+     * the run and the position (services/review-runs/store.ts). Null for
+     * Enterprise Worker runs.
+     */
+    sources: text("sources"),
     claimCount: integer("claim_count").notNull().default(0),
     unsupportedClaimCount: integer("unsupported_claim_count").notNull().default(0),
     safeUseStatus: text("safe_use_status"),
     /** JSON GateVerdict, written with the other artifacts when the run completes. */
     gateVerdict: text("gate_verdict"),
+    /**
+     * Names the R2 object holding the completed run's claims, spans, results and
+     * report (services/review-runs/artifacts.ts); null before completion, and for
+     * runs whose artifacts are still rows of `review_artifacts`.
+     */
+    artifactVersion: text("artifact_version"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     /** How many times the run was handed to the review queue (sweeper re-enqueues count too). */
@@ -39,36 +54,19 @@ export const reviewRuns = sqliteTable(
   },
   (t) => [
     index("review_runs_project_created_idx").on(t.projectId, t.createdAt, t.id),
-    index("review_runs_project_external_idx").on(t.projectId, t.externalId),
-    index("review_runs_project_import_idx").on(t.projectId, t.importId),
-    index("review_runs_status_updated_idx").on(t.status, t.updatedAt),
+    // Partial indexes: a run without an external_id or import_id, or no longer
+    // open, takes no room in the index that only finds such runs.
+    index("review_runs_project_external_idx").on(t.projectId, t.externalId).where(sql`external_id IS NOT NULL`),
+    index("review_runs_project_import_idx").on(t.projectId, t.importId).where(sql`import_id IS NOT NULL`),
+    // Spelled as the sweeper's query spells it (OPEN_RUN_STATUS_SQL), or SQLite cannot match the two.
+    index("review_runs_status_updated_idx").on(t.status, t.updatedAt).where(sql`status IN ('queued', 'processing')`),
   ],
 );
 
-export const reviewRunSources = sqliteTable(
-  "review_run_sources",
-  {
-    id: text("id").primaryKey(),
-    reviewRunId: text("review_run_id")
-      .notNull()
-      .references(() => reviewRuns.id),
-    position: integer("position").notNull(),
-    title: text("title").notNull(),
-    uri: text("uri"),
-    citationLabel: text("citation_label"),
-    mediaType: text("media_type").notNull(),
-    contentSha256: text("content_sha256").notNull(),
-    contentLength: integer("content_length").notNull(),
-    /** R2 object key of the content (see README "Storage"). */
-    r2Key: text("r2_key").notNull(),
-  },
-  (t) => [index("review_run_sources_run_idx").on(t.reviewRunId, t.position)],
-);
-
 /**
- * Claims, spans and verification results are stored as the JSON documents the
- * API returns, keyed by their derived IDs, so a rewrite after a crash replaces
- * rather than duplicates them.
+ * Where claims, spans, verification results and reports were kept before they
+ * moved to one R2 object per run; read only as a fallback, and emptied by the
+ * cron (services/review-runs/artifacts.ts, moveLegacyArtifacts).
  */
 export const reviewArtifacts = sqliteTable(
   "review_artifacts",
@@ -97,5 +95,5 @@ export const idempotencyKeys = sqliteTable(
     responseBody: text("response_body"),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.operation, t.key] })],
+  (t) => [primaryKey({ columns: [t.projectId, t.operation, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );

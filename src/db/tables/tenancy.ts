@@ -9,6 +9,8 @@ export const organizations = sqliteTable("organizations", {
   monthlyRunLimit: integer("monthly_run_limit"),
   /** Overrides the deployment's KIVO_JUDGE_MONTHLY_TOKEN_BUDGET when set: the semantic judge's tokens per usage period. */
   semanticJudgeMonthlyTokenBudget: integer("semantic_judge_monthly_token_budget"),
+  /** Overrides the plan's retention period for review runs and imports, in days, when set. */
+  retentionDays: integer("retention_days"),
   createdAt: text("created_at").notNull(),
 });
 

@@ -48,9 +48,9 @@ export const updateOrganizationRoute = defineRoute({
   path: "/admin/v1/organizations/{organizationId}",
   operationId: "adminUpdateOrganization",
   tags: ["Admin"],
-  summary: "Update an organization's limits",
+  summary: "Update an organization",
   description:
-    "Changes the limits given: `monthly_run_limit` (`null` = the plan's allowance) and `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`). Both apply at once, to the current period.",
+    "Changes the fields given: `monthly_run_limit` (`null` = the plan's allowance), `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`) and `retention_days` (`null` = the plan's default). Limits apply at once, to the current period; a shorter retention applies from the next cron pass, which deletes the runs and imports now past it.",
   auth: { admin: true },
   request: {
     params: IdParamSchema("organizationId"),

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { nullableRef } from "../../schemas/nullable.ts";
 import { JUDGE_SETTINGS } from "../../services/judge/config.ts";
 import { SCOPES } from "../../services/tenancy/scopes.ts";
+import { PLANS, PLAN_NAMES, RETENTION_DAYS } from "../../services/billing/plans.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 
 export const PlanSchema = z.enum(["free", "pro", "enterprise"]).openapi("Plan");
@@ -17,6 +18,9 @@ export const OrganizationSchema = z
       description:
         "The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.",
       example: 5_000_000,
+    }),
+    retention_days: z.number().int().nullable().openapi({
+      description: `Days its review runs and imports are kept before the cron deletes them; \`null\` keeps the plan's default (${PLAN_NAMES.map((plan) => `${plan} ${PLANS[plan].retentionDays}`).join(", ")}).`,
     }),
     created_at: TimestampSchema,
   })
@@ -55,17 +59,20 @@ export const ApiKeySchema = z
 
 const MonthlyRunLimitSchema = z.number().int().min(0).max(10_000_000).nullable();
 const TokenBudgetSchema = z.number().int().min(0).max(1_000_000_000_000).nullable();
+const RetentionDaysSchema = z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).nullable();
 
 export const CreateOrganizationBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   plan: PlanSchema.default("free"),
   monthly_run_limit: MonthlyRunLimitSchema.optional(),
   semantic_judge_monthly_token_budget: TokenBudgetSchema.optional(),
+  retention_days: RetentionDaysSchema.optional(),
 });
 
 export const UpdateOrganizationBodySchema = z.strictObject({
   monthly_run_limit: MonthlyRunLimitSchema.optional(),
   semantic_judge_monthly_token_budget: TokenBudgetSchema.optional(),
+  retention_days: RetentionDaysSchema.optional(),
 });
 
 export const CreateProjectBodySchema = z.strictObject({

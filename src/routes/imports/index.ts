@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { registerCancelImport } from "./cancel.ts";
 import { registerCreateImport } from "./create.ts";
+import { registerDeleteImport } from "./delete.ts";
 import { registerMapImportFields } from "./field-mapping.ts";
 import { registerGetImport } from "./get.ts";
 import { registerListImports } from "./list.ts";
@@ -17,5 +18,6 @@ export function registerImports(app: OpenAPIHono<AppEnv>) {
   registerGetImport(app);
   registerGetImportResults(app);
   registerCancelImport(app);
+  registerDeleteImport(app);
   registerMapImportFields(app);
 }

@@ -72,7 +72,7 @@ export function registerGetClaimReport(app: OpenAPIHono<AppEnv>) {
     const format = negotiateFormat(c.req.valid("query").format, c.req.header("Accept"));
     c.header("Vary", "Accept");
     if (format === "html") return c.body(await reportPage(db, c.env.SOURCES, row), 200, await reportPageHeaders());
-    const { claim_report: report } = await hostedArtifacts(db, row);
+    const { claim_report: report } = await hostedArtifacts(db, c.env.SOURCES, row);
     if (!report) throw reportNotReady(row);
     if (format === "markdown") {
       return c.body(report.markdown, 200, { "Content-Type": "text/markdown; charset=utf-8" });

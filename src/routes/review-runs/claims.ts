@@ -32,7 +32,7 @@ export function registerListClaims(app: OpenAPIHono<AppEnv>) {
   app.openapi(listClaimsRoute, async (c) => {
     const db = database(c.env.DB);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
-    const { claims } = await hostedArtifacts(db, row);
+    const { claims } = await hostedArtifacts(db, c.env.SOURCES, row);
     return c.json({ items: claims, request_id: c.get("requestId") }, 200);
   });
 }

@@ -28,6 +28,6 @@ export function registerGetReviewRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(getReviewRunRoute, async (c) => {
     const db = database(c.env.DB);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
-    return c.json(await runResponse(db, row, c.get("requestId")), 200);
+    return c.json(await runResponse(db, c.env.SOURCES, row, c.get("requestId")), 200);
   });
 }

@@ -37,7 +37,7 @@ export function registerListVerificationResults(app: OpenAPIHono<AppEnv>) {
   app.openapi(listVerificationResultsRoute, async (c) => {
     const db = database(c.env.DB);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
-    const { verification_results } = await hostedArtifacts(db, row);
+    const { verification_results } = await hostedArtifacts(db, c.env.SOURCES, row);
     return c.json({ items: verification_results, request_id: c.get("requestId") }, 200);
   });
 }

@@ -9,15 +9,17 @@ export interface Plan {
   monthlyRunLimit: number;
   /** Requests per minute per API key; `api_keys.rate_limit_per_minute` overrides it. */
   rateLimitPerMinute: number;
+  /** Days a review run or import is kept after its creation; `organizations.retention_days` overrides it. */
+  retentionDays: number;
   /** The config var holding the Stripe price ID that buys this plan. */
   stripePriceVar: "STRIPE_PRICE_PRO" | "STRIPE_PRICE_ENTERPRISE" | null;
 }
 
 /** The plan table. Limits are data: change them here and every check follows. */
 export const PLANS: Record<PlanName, Plan> = {
-  free: { monthlyRunLimit: 50, rateLimitPerMinute: 60, stripePriceVar: null },
-  pro: { monthlyRunLimit: 5_000, rateLimitPerMinute: 600, stripePriceVar: "STRIPE_PRICE_PRO" },
-  enterprise: { monthlyRunLimit: 100_000, rateLimitPerMinute: 3_000, stripePriceVar: "STRIPE_PRICE_ENTERPRISE" },
+  free: { monthlyRunLimit: 50, rateLimitPerMinute: 60, retentionDays: 30, stripePriceVar: null },
+  pro: { monthlyRunLimit: 5_000, rateLimitPerMinute: 600, retentionDays: 90, stripePriceVar: "STRIPE_PRICE_PRO" },
+  enterprise: { monthlyRunLimit: 100_000, rateLimitPerMinute: 3_000, retentionDays: 365, stripePriceVar: "STRIPE_PRICE_ENTERPRISE" },
 };
 
 export const PAID_PLANS = ["pro", "enterprise"] as const satisfies readonly PaidPlan[];
@@ -38,6 +40,9 @@ export function monthlyRunLimit(plan: PlanName, override: number | null): number
 export function rateLimitPerMinute(plan: PlanName, override: number | null): number {
   return override ?? PLANS[plan].rateLimitPerMinute;
 }
+
+/** The bounds an operator can set `retention_days` within. */
+export const RETENTION_DAYS = { min: 1, max: 3650 } as const;
 
 export function stripePriceFor(env: Bindings, plan: PaidPlan): string | undefined {
   const name = PLANS[plan].stripePriceVar;

@@ -74,10 +74,13 @@ export async function createEnterpriseWorkerRun(
       externalId: body.customer_run_id,
       importId: null,
       sourceCount: body.source_count ?? body.source_hashes?.length ?? 0,
+      // The sources stay with the customer: only their hashes are kept, in the run's details.
+      sources: null,
       claimCount: 0,
       unsupportedClaimCount: 0,
       safeUseStatus: null,
       gateVerdict: null,
+      artifactVersion: null,
       errorCode: null,
       errorMessage: null,
       // Never handed to the review queue: the customer's worker reviews it.

@@ -1,10 +1,9 @@
-import { asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { reviewRunSources } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import type { Claim } from "../../schemas/review-artifacts.ts";
 import { renderReportHtml } from "./html.ts";
-import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary } from "../review-runs/store.ts";
+import { loadArtifacts } from "../review-runs/artifacts.ts";
+import { type ReviewRunRow, type SourceRecord, assertHosted, sourcesOf, toSummary } from "../review-runs/store.ts";
 
 /**
  * Bounds on the source text read back from R2 for the passages around evidence
@@ -25,10 +24,11 @@ export async function reportPage(
   link?: { expires_at: string },
 ): Promise<string> {
   assertHosted(row);
-  const [sources, artifacts] = await Promise.all([loadSources(db, row.id), loadArtifacts(db, row)]);
+  const sources = sourcesOf(row);
+  const artifacts = await loadArtifacts(db, bucket, row);
   const report = artifacts.claim_report;
   if (!report || row.aiOutput === null) throw reportNotReady(row);
-  const contents = await quotedSourceContents(db, bucket, row.id, artifacts.claims);
+  const contents = await quotedSourceContents(bucket, sources, artifacts.claims);
   const summary = toSummary(row);
   return renderReportHtml({
     run: { ...summary, ai_output: row.aiOutput },
@@ -42,26 +42,21 @@ export async function reportPage(
 /**
  * The text of each source some claim quotes, within PASSAGE_SOURCE_LIMITS. A
  * source missing from R2 only costs the page its passage: the report itself
- * comes from D1 and stays readable.
+ * is its own object and stays readable.
  */
-async function quotedSourceContents(db: Database, bucket: R2Bucket, runId: string, claims: Claim[]): Promise<Map<string, string>> {
+async function quotedSourceContents(bucket: R2Bucket, sources: readonly SourceRecord[], claims: Claim[]): Promise<Map<string, string>> {
   const quoted = new Set(claims.flatMap((claim) => (claim.primary_source_span ? [claim.primary_source_span.source_document_id] : [])));
   if (quoted.size === 0) return new Map();
-  const rows = await db
-    .select({ id: reviewRunSources.id, r2Key: reviewRunSources.r2Key, contentLength: reviewRunSources.contentLength })
-    .from(reviewRunSources)
-    .where(eq(reviewRunSources.reviewRunId, runId))
-    .orderBy(asc(reviewRunSources.position));
   let budget: number = PASSAGE_SOURCE_LIMITS.total;
-  const wanted = rows.filter((source) => {
-    if (!quoted.has(source.id) || source.contentLength > PASSAGE_SOURCE_LIMITS.perSource || source.contentLength > budget) return false;
-    budget -= source.contentLength;
+  const wanted = sources.filter((source) => {
+    if (!quoted.has(source.id) || source.content_length > PASSAGE_SOURCE_LIMITS.perSource || source.content_length > budget) return false;
+    budget -= source.content_length;
     return true;
   });
   const read = await Promise.all(
     wanted.map(async (source) => {
       try {
-        const object = await bucket.get(source.r2Key);
+        const object = await bucket.get(source.r2_key);
         return object ? ([source.id, await object.text()] as const) : null;
       } catch {
         return null;

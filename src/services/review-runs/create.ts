@@ -1,9 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Bindings } from "../../env.ts";
-import { reviewRunSources, reviewRuns } from "../../db/schema.ts";
+import { reviewRuns } from "../../db/schema.ts";
 import { asStatement, database } from "../../db/client.ts";
 import { ApiError } from "../../errors.ts";
-import { isoNow, newReviewRunId, sourceIdFor } from "../../ids.ts";
+import { isoNow, newReviewRunId } from "../../ids.ts";
 import type { ReviewQueueMessage } from "../../schemas/queue-messages.ts";
 import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { CaptureMethod } from "../../schemas/enums.ts";
@@ -12,9 +12,9 @@ import type { AuthContext } from "../tenancy/auth.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { sendInBatches, settleAll } from "../../lib/batches.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
+import { type StoredSource, sourceObjectKey } from "./store.ts";
 
 type RunRow = typeof reviewRuns.$inferInsert;
-type SourceRow = typeof reviewRunSources.$inferInsert;
 
 export interface CreatedRun {
   run: typeof reviewRuns.$inferSelect;
@@ -36,9 +36,6 @@ export interface CreateOptions {
 
 /** Whose runs these are: the authenticated key, or an import's owner in its queue consumer. */
 export type RunOwner = Pick<AuthContext, "organizationId" | "projectId">;
-
-export const sourceObjectKey = (projectId: string, runId: string, position: number) =>
-  `runs/${projectId}/${runId}/sources/${position}`;
 
 /** D1 bounds the statements of one batch; runs are written in groups that stay well under it. */
 const RUNS_PER_BATCH = 20;
@@ -153,10 +150,9 @@ async function insertRuns(
   const db = database(env.DB);
   for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
     const group = planned.slice(i, i + RUNS_PER_BATCH);
-    const statements = group.flatMap(({ run, sources }) => {
-      const inserts = [db.insert(reviewRuns).values(run), ...sourceGroups(sources).map((rows) => db.insert(reviewRunSources).values(rows))];
-      return options.ignoreExisting ? inserts.map((insert) => insert.onConflictDoNothing()) : inserts;
-    });
+    const statements = group.map(({ run }) =>
+      options.ignoreExisting ? db.insert(reviewRuns).values(run).onConflictDoNothing() : db.insert(reviewRuns).values(run),
+    );
     const last = i + RUNS_PER_BATCH >= planned.length;
     if (options.onlyWhile) {
       const condition = options.onlyWhile;
@@ -172,14 +168,6 @@ async function insertRuns(
 
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_LOOKUP = 90;
-/** A source row binds 10 parameters, so one insert carries at most 9 of a run's up to 50 sources. */
-const SOURCES_PER_INSERT = 9;
-
-function sourceGroups(sources: SourceRow[]): SourceRow[][] {
-  const groups: SourceRow[][] = [];
-  for (let i = 0; i < sources.length; i += SOURCES_PER_INSERT) groups.push(sources.slice(i, i + SOURCES_PER_INSERT));
-  return groups;
-}
 
 async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
   const db = database(env.DB);
@@ -203,23 +191,18 @@ export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: 
 }
 
 async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, options: CreateOptions, now: string) {
-  const sources: SourceRow[] = [];
+  const sources: StoredSource[] = [];
   const objects: { key: string; content: string }[] = [];
   for (const [index, source] of input.sources.entries()) {
     const position = index + 1;
-    const key = sourceObjectKey(auth.projectId, runId, position);
-    objects.push({ key, content: source.content });
+    objects.push({ key: sourceObjectKey(auth.projectId, runId, position), content: source.content });
     sources.push({
-      id: sourceIdFor(runId, position),
-      reviewRunId: runId,
-      position,
       title: source.title,
       uri: source.uri ?? null,
-      citationLabel: source.citation_label ?? `source ${position}`,
-      mediaType: source.media_type,
-      contentSha256: await sha256Hex(source.content),
-      contentLength: source.content.length,
-      r2Key: key,
+      citation_label: source.citation_label ?? `source ${position}`,
+      media_type: source.media_type,
+      content_sha256: await sha256Hex(source.content),
+      content_length: source.content.length,
     });
   }
   const run: RunRow = {
@@ -238,6 +221,7 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
     externalId: input.external_id ?? null,
     importId: options.importId ?? null,
     sourceCount: input.sources.length,
+    sources: JSON.stringify(sources),
     claimCount: 0,
     unsupportedClaimCount: 0,
     safeUseStatus: null,
@@ -250,16 +234,13 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
     startedAt: null,
     completedAt: null,
   };
-  return { run, sources, objects };
+  return { run, objects };
 }
 
 async function rollBack(env: Bindings, runIds: string[], objectKeys: string[]): Promise<void> {
   try {
     for (const runId of runIds) {
-      await env.DB.batch([
-        env.DB.prepare("DELETE FROM review_run_sources WHERE review_run_id = ?").bind(runId),
-        env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId),
-      ]);
+      await env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
     }
     for (let i = 0; i < objectKeys.length; i += 1000) await env.SOURCES.delete(objectKeys.slice(i, i + 1000));
   } catch (error) {

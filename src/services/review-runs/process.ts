@@ -9,7 +9,9 @@ import { d1JudgeCache } from "../judge/cache.ts";
 import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
 import { judgeReview } from "../judge/run.ts";
-import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+import { OPEN_RUN_STATUS_SQL, type SourceRecord, sourcesOf } from "./store.ts";
+import { artifactObjectKey, deleteRunArtifacts, newArtifactVersion, putRunArtifacts } from "./artifacts.ts";
+import { packGateVerdict } from "./verdict-codec.ts";
 import { announceRun } from "../webhooks/events.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
@@ -37,19 +39,13 @@ interface RunRecord {
   capture_method: string;
   question: string | null;
   ai_output: string | null;
+  /** JSON, see StoredSource. */
+  sources: string | null;
   started_at: string;
+  /** Set when an earlier attempt completed the run (its ack was lost): that object is replaced. */
+  artifact_version: string | null;
 }
 
-export interface SourceRecord {
-  id: string;
-  position: number;
-  title: string;
-  uri: string | null;
-  citation_label: string | null;
-  media_type: string;
-  content_sha256: string;
-  r2_key: string;
-}
 
 /** Below this much time left, an inline review is not started: the answer would come after the caller's deadline. */
 const MIN_INLINE_BUDGET_MS = 250;
@@ -82,14 +78,11 @@ export async function reviewBefore(
   }
 }
 
-/** Artifacts are stored as JSON arrays in chunks, keeping each row far below D1's row size limit. */
-const ARTIFACT_CHUNK = 50;
-
 /**
- * Reviews one run and stores everything it produced in a single D1 batch.
- * Idempotent: a run that is no longer queued or processing is skipped, and a
- * retry after a crash reuses the first attempt's start time as the engine's
- * clock, so it writes byte-identical artifacts over the same keys.
+ * Reviews one run and stores what it produced: one R2 object, then the row
+ * that makes it visible. Idempotent: a run that is no longer queued or
+ * processing is skipped, and a retry after a crash reuses the first
+ * attempt's start time as the engine's clock, so it stores the same results.
  *
  * `knownContents` (by source position) lets the inline path skip reading back
  * from R2 what it has just written there.
@@ -101,23 +94,19 @@ export async function processReviewRun(
   knownContents?: readonly string[],
 ): Promise<ProcessOutcome> {
   const now = isoNow();
-  // One round trip: claim the run, and read its sources and project alongside.
-  const [claimed, sourceRows, projectRows] = await env.DB.batch([
+  // One round trip: claim the run (its sources come with it), and read its project alongside.
+  const [claimed, projectRows] = await env.DB.batch([
     env.DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
        WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
-       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, started_at`,
+       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, sources, started_at, artifact_version`,
     ).bind(now, runId, projectId),
-    env.DB.prepare(
-      `SELECT id, position, title, uri, citation_label, media_type, content_sha256, r2_key FROM review_run_sources
-       WHERE review_run_id = ? ORDER BY position`,
-    ).bind(runId),
     env.DB.prepare("SELECT gate_mode, semantic_judge FROM projects WHERE id = ?").bind(projectId),
   ]);
   const run = (claimed?.results as RunRecord[] | undefined)?.[0];
   if (!run) return { outcome: "skipped" };
   if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
-  const sources = (sourceRows?.results ?? []) as SourceRecord[];
+  const sources = sourcesOf({ id: run.id, projectId: run.project_id, sources: run.sources });
   const project = (projectRows?.results as { gate_mode: GateMode; semantic_judge: string | null }[] | undefined)?.[0];
   const gateMode = project?.gate_mode ?? "advisory";
 
@@ -142,7 +131,7 @@ export async function processReviewRun(
   }
   const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, engineResult);
 
-  if (!(await storeResult(env, run.id, result, isoNow()))) return { outcome: "skipped" };
+  if (!(await storeResult(env, run, result, isoNow()))) return { outcome: "skipped" };
   await announceRun(env, run.id);
   return { outcome: "completed", result, sources };
 }
@@ -208,49 +197,52 @@ async function withSemanticJudge(
 }
 
 /**
- * Every write is conditioned on the run still being `processing`, inside the
- * one batch (a transaction): a run failed or cancelled while the engine ran
- * (by the sweeper, the dead-letter consumer or a cancel) keeps no claims and
- * no report from the attempt that lost the race.
+ * Object first, then the row: the completion is conditioned on the run still
+ * being `processing`, so a run failed or cancelled while the engine ran (by
+ * the sweeper, the dead-letter consumer or a cancel) keeps no results from
+ * the attempt that lost the race, and that attempt removes its own object.
+ * A crash between the two leaves an object no row names, under the run's
+ * prefix, where deleting the run removes it.
  */
-async function storeResult(env: Bindings, runId: string, result: ReviewResult, completedAt: string): Promise<boolean> {
-  const stillProcessing = "EXISTS (SELECT 1 FROM review_runs WHERE id = ?6 AND status = 'processing')";
-  const insert = env.DB.prepare(
-    `INSERT OR REPLACE INTO review_artifacts (review_run_id, kind, position, id, body) SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${stillProcessing}`,
-  );
-  const artifactRows = [
-    ...chunks("claim", result.claims),
-    ...chunks("source_span", result.source_spans),
-    ...chunks("verification_result", result.verification_results),
-    { kind: "claim_report", position: 0, id: result.claim_report.id, body: JSON.stringify(result.claim_report) },
-  ];
-  const results = await env.DB.batch([
-    env.DB.prepare(`DELETE FROM review_artifacts WHERE review_run_id = ?1 AND EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status = 'processing')`).bind(runId),
-    ...artifactRows.map((row) => insert.bind(runId, row.kind, row.position, row.id, row.body, runId)),
-    env.DB.prepare(
-      `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
-         gate_verdict = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
-       WHERE id = ? AND status = 'processing'`,
-    ).bind(
+async function storeResult(env: Bindings, run: RunRecord, result: ReviewResult, completedAt: string): Promise<boolean> {
+  const version = newArtifactVersion();
+  const key = artifactObjectKey(run.project_id, run.id, version);
+  await putRunArtifacts(env.SOURCES, key, {
+    claims: result.claims,
+    source_spans: result.source_spans,
+    verification_results: result.verification_results,
+    claim_report: result.claim_report,
+  });
+  const completed = await env.DB.prepare(
+    `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
+       gate_verdict = ?, artifact_version = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
+     WHERE id = ? AND status = 'processing'`,
+  )
+    .bind(
       result.claim_count,
       result.unsupported_claim_count,
       result.safe_use_status,
-      JSON.stringify(result.gate_verdict),
+      packGateVerdict(result.gate_verdict, {
+        id: run.id,
+        safeUseStatus: result.safe_use_status,
+        strictness: run.strictness,
+        intendedUse: run.intended_use,
+        startedAt: run.started_at,
+      }),
+      version,
       completedAt,
       completedAt,
-      runId,
-    ),
-  ]);
-  return (results.at(-1)?.meta.changes ?? 0) > 0;
-}
-
-function chunks(kind: string, items: readonly { id: string }[]) {
-  const rows: { kind: string; position: number; id: string; body: string }[] = [];
-  for (let i = 0; i < items.length; i += ARTIFACT_CHUNK) {
-    const chunk = items.slice(i, i + ARTIFACT_CHUNK);
-    rows.push({ kind, position: i / ARTIFACT_CHUNK, id: chunk[0]!.id, body: JSON.stringify(chunk) });
+      run.id,
+    )
+    .run();
+  if ((completed.meta.changes ?? 0) === 0) {
+    await deleteRunArtifacts(env.SOURCES, key);
+    return false;
   }
-  return rows;
+  if (run.artifact_version !== null && run.artifact_version !== version) {
+    await deleteRunArtifacts(env.SOURCES, artifactObjectKey(run.project_id, run.id, run.artifact_version));
+  }
+  return true;
 }
 
 /**

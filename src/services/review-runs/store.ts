@@ -1,9 +1,10 @@
-import { type SQL, and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import { type SQL, and, desc, eq, gt, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { reviewArtifacts, reviewRunSources, reviewRuns } from "../../db/schema.ts";
+import { reviewRuns } from "../../db/schema.ts";
+import { sourceIdFor } from "../../ids.ts";
 import { ApiError } from "../../errors.ts";
 import type { ListReviewRunsQuery, ReviewRunSummary } from "../../schemas/review-run.ts";
-import type { Claim, ClaimReport, GateVerdict, SourceSpan, VerificationResult } from "../../schemas/review-artifacts.ts";
+import { unpackGateVerdict } from "./verdict-codec.ts";
 import { OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
 import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 
@@ -28,7 +29,7 @@ export function toSummary(row: ReviewRunRow): ReviewRunSummary {
     claim_count: row.claimCount,
     unsupported_claim_count: row.unsupportedClaimCount,
     safe_use_status: row.safeUseStatus as ReviewRunSummary["safe_use_status"],
-    gate_verdict: parseJson<GateVerdict>(row.gateVerdict),
+    gate_verdict: unpackGateVerdict(row.gateVerdict, row),
     created_at: row.createdAt,
     completed_at: row.completedAt,
     capture_method: row.captureMethod as ReviewRunSummary["capture_method"],
@@ -94,13 +95,6 @@ export async function listReviewRuns(
   return { items: page.map(toSummary), next_cursor: nextCursor, has_more: hasMore };
 }
 
-export type RunArtifacts = {
-  claims: Claim[];
-  source_spans: SourceSpan[];
-  verification_results: VerificationResult[];
-  claim_report: ClaimReport | null;
-};
-
 /**
  * The one way to read a run: by ID *and* the caller's project. A run of another
  * project is indistinguishable from a missing one, by the same single query.
@@ -115,43 +109,39 @@ export async function findRun(db: Database, projectId: string, runId: string): P
   return row;
 }
 
-export async function loadSources(db: Database, runId: string) {
-  const rows = await db
-    .select()
-    .from(reviewRunSources)
-    .where(eq(reviewRunSources.reviewRunId, runId))
-    .orderBy(asc(reviewRunSources.position));
-  return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    uri: row.uri,
-    citation_label: row.citationLabel,
-    media_type: row.mediaType,
-    content_sha256: row.contentSha256,
+/** One element of `review_runs.sources`, in the API's field names. */
+export interface StoredSource {
+  title: string;
+  uri: string | null;
+  citation_label: string | null;
+  media_type: string;
+  content_sha256: string;
+  /** In UTF-16 code units, as the input limits count them. */
+  content_length: number;
+}
+
+/** A source with what derives from its run and position: its ID and the R2 key of its content. */
+export interface SourceRecord extends StoredSource {
+  id: string;
+  position: number;
+  r2_key: string;
+}
+
+export const sourceObjectKey = (projectId: string, runId: string, position: number) =>
+  `runs/${projectId}/${runId}/sources/${position}`;
+
+export function sourcesOf(run: { id: string; projectId: string; sources: string | null }): SourceRecord[] {
+  return (parseJson<StoredSource[]>(run.sources) ?? []).map((source, i) => ({
+    ...source,
+    id: sourceIdFor(run.id, i + 1),
+    position: i + 1,
+    r2_key: sourceObjectKey(run.projectId, run.id, i + 1),
   }));
 }
 
-/**
- * A run's claims, spans, results and report, which exist only once it has
- * completed: whatever rows a failed or cancelled run may have (written by a
- * consumer that lost the race) are never served as its results.
- */
-export async function loadArtifacts(db: Database, row: Pick<ReviewRunRow, "id" | "status">): Promise<RunArtifacts> {
-  const artifacts: RunArtifacts = { claims: [], source_spans: [], verification_results: [], claim_report: null };
-  if (row.status !== "completed") return artifacts;
-  const rows = await db
-    .select({ kind: reviewArtifacts.kind, body: reviewArtifacts.body })
-    .from(reviewArtifacts)
-    .where(eq(reviewArtifacts.reviewRunId, row.id))
-    .orderBy(asc(reviewArtifacts.kind), asc(reviewArtifacts.position));
-  for (const artifact of rows) {
-    const body: unknown = JSON.parse(artifact.body);
-    if (artifact.kind === "claim") artifacts.claims.push(...(body as Claim[]));
-    else if (artifact.kind === "source_span") artifacts.source_spans.push(...(body as SourceSpan[]));
-    else if (artifact.kind === "verification_result") artifacts.verification_results.push(...(body as VerificationResult[]));
-    else artifacts.claim_report = body as ClaimReport;
-  }
-  return artifacts;
+/** The run's sources as the API shows them: never the content, only its hash. */
+export function sourceViews(sources: readonly SourceRecord[]) {
+  return sources.map(({ id, title, uri, citation_label, media_type, content_sha256 }) => ({ id, title, uri, citation_label, media_type, content_sha256 }));
 }
 
 /** Private-worker runs keep their artifacts in the customer's environment. */

@@ -1,8 +1,8 @@
 import type { Database } from "../../db/client.ts";
 import type { ReviewResult } from "../../review/index.ts";
 import { loadEnterpriseWorkerDetails } from "../enterprise-worker/store.ts";
-import type { SourceRecord } from "./process.ts";
-import { type ReviewRunRow, assertHosted, loadArtifacts, loadSources, toSummary } from "./store.ts";
+import { loadArtifacts } from "./artifacts.ts";
+import { type ReviewRunRow, type SourceRecord, assertHosted, sourceViews, sourcesOf, toSummary } from "./store.ts";
 
 export const RECOMMENDED_POLL_INTERVAL_SECONDS = 2;
 
@@ -23,10 +23,10 @@ export function queuedResponse(row: ReviewRunRow, origin: string, requestId: str
 }
 
 /** The full run, as RUN_EXAMPLE in routes/review-runs/examples.ts shows it; private-worker runs carry metadata only. */
-export async function runResponse(db: Database, row: ReviewRunRow, requestId: string) {
+export async function runResponse(db: Database, bucket: R2Bucket, row: ReviewRunRow, requestId: string) {
   const hosted = row.captureMethod !== "private_worker";
   const [sources, artifacts, enterpriseWorker] = hosted
-    ? await Promise.all([loadSources(db, row.id), loadArtifacts(db, row), null])
+    ? [sourceViews(sourcesOf(row)), await loadArtifacts(db, bucket, row), null]
     : [[], { claims: [], source_spans: [], verification_results: [], claim_report: null }, await loadEnterpriseWorkerDetails(db, row.id)];
   return {
     ...toSummary(row),
@@ -40,9 +40,9 @@ export async function runResponse(db: Database, row: ReviewRunRow, requestId: st
   };
 }
 
-export async function hostedArtifacts(db: Database, row: ReviewRunRow) {
+export async function hostedArtifacts(db: Database, bucket: R2Bucket, row: ReviewRunRow) {
   assertHosted(row);
-  return loadArtifacts(db, row);
+  return loadArtifacts(db, bucket, row);
 }
 
 /** The inline answer, built from what processing has just produced instead of reading it back. */
@@ -50,14 +50,7 @@ export function completedRunResponse(row: ReviewRunRow, sources: SourceRecord[],
   return {
     ...toSummary(row),
     ai_output: row.aiOutput,
-    sources: sources.map((source) => ({
-      id: source.id,
-      title: source.title,
-      uri: source.uri,
-      citation_label: source.citation_label,
-      media_type: source.media_type,
-      content_sha256: source.content_sha256,
-    })),
+    sources: sourceViews(sources),
     source_spans: result.source_spans,
     verification_results: result.verification_results,
     claim_report: result.claim_report,

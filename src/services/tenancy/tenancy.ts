@@ -19,6 +19,7 @@ export const organizationView = (row: OrganizationRow) => ({
   plan: row.plan,
   monthly_run_limit: row.monthlyRunLimit,
   semantic_judge_monthly_token_budget: row.semanticJudgeMonthlyTokenBudget,
+  retention_days: row.retentionDays,
   created_at: row.createdAt,
 });
 
@@ -54,6 +55,7 @@ export async function createOrganization(
     plan: input.plan,
     monthlyRunLimit: input.monthly_run_limit ?? null,
     semanticJudgeMonthlyTokenBudget: input.semantic_judge_monthly_token_budget ?? null,
+    retentionDays: input.retention_days ?? null,
     createdAt: isoNow(),
   };
   await db.insert(organizations).values(row);
@@ -63,13 +65,15 @@ export async function createOrganization(
 interface OrganizationLimits {
   monthly_run_limit?: number | null | undefined;
   semantic_judge_monthly_token_budget?: number | null | undefined;
+  retention_days?: number | null | undefined;
 }
 
-/** Changes only the limits given; `null` returns a limit to the plan's or the deployment's. */
+/** Changes only the fields given; `null` returns a field to the plan's or the deployment's default. */
 export async function updateOrganization(db: Database, organizationId: string, changes: OrganizationLimits) {
   const set: Partial<OrganizationRow> = {};
   if (changes.monthly_run_limit !== undefined) set.monthlyRunLimit = changes.monthly_run_limit;
   if (changes.semantic_judge_monthly_token_budget !== undefined) set.semanticJudgeMonthlyTokenBudget = changes.semantic_judge_monthly_token_budget;
+  if (changes.retention_days !== undefined) set.retentionDays = changes.retention_days;
   const [row] =
     Object.keys(set).length === 0
       ? await db.select().from(organizations).where(eq(organizations.id, organizationId))
