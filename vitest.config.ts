@@ -1,23 +1,30 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { appendFileSync } from "node:fs";
-import { createLogger } from "vite";
+import type { Logger, Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { LEAK_PATTERNS, LOG_REPORT } from "./test/log-hygiene/patterns.ts";
 
-// Vite warns once per dependency file whose sourcemap names sources the package
-// does not ship (Stripe's SDK: some 200 lines per run). Nothing to act on here.
-const logger = createLogger();
-const quiet = (write: (message: string, options?: object) => void) => (message: string, options?: object) => {
-  if (!message.includes("Sourcemap for ")) write(message, options);
-};
-logger.warn = quiet(logger.warn);
-logger.warnOnce = quiet(logger.warnOnce);
-
 const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
 
+// Vite warns once per dependency file whose sourcemap names sources the package
+// does not ship (Stripe's SDK: some 200 lines per run). Nothing to act on here.
+// Vitest installs its own logger, so the filter wraps whatever logger resolves.
+const quietSourcemapWarnings: Plugin = {
+  name: "kivo:quiet-sourcemap-warnings",
+  configResolved(config) {
+    const logger = config.logger as { -readonly [K in keyof Logger]: Logger[K] };
+    for (const method of ["warn", "warnOnce"] as const) {
+      const write = logger[method];
+      logger[method] = (message, options) => {
+        if (!message.includes("Sourcemap for ")) write(message, options);
+      };
+    }
+  },
+};
+
 export default defineConfig({
-  customLogger: logger,
   plugins: [
+    quietSourcemapWarnings,
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {

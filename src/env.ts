@@ -16,6 +16,8 @@ export interface Bindings {
   /** Static assets (public/): the reference UI that /docs serves. */
   ASSETS: Fetcher;
   KIVO_ENVIRONMENT?: string;
+  /** The suffix of this deployment's queue names (`-staging`); the queue handler dispatches on the name without it. */
+  KIVO_QUEUE_SUFFIX?: string;
   /** Enables /admin/v1 when set; the admin routes answer 404 without it. */
   KIVO_ADMIN_TOKEN?: string;
   /** Signs list cursors and reviewer report links. */

@@ -4,6 +4,7 @@ import { newRequestId } from "./ids.ts";
 import { withLogContext } from "./lib/logger.ts";
 import { consumeImportBatch, isImportQueue } from "./queues/import-consumer.ts";
 import { REVIEW_DLQ_NAME, consumeDeadLetters, consumeReviewBatch } from "./queues/review-consumer.ts";
+import { withBaseQueueName } from "./queues/queue-names.ts";
 import { consumeWebhookBatch, isWebhookQueue } from "./queues/webhook-consumer.ts";
 import { sweepStuckImports } from "./services/imports/sweep.ts";
 import { sweepJudgeCache } from "./services/judge/cache.ts";
@@ -18,7 +19,8 @@ export default {
   fetch: app.fetch,
   // A queue batch and a cron run get an ID of their own, in the request ID's
   // shape, so their log lines can be told apart and read together.
-  async queue(batch, env) {
+  async queue(delivered, env) {
+    const batch = withBaseQueueName(delivered, env.KIVO_QUEUE_SUFFIX);
     await withLogContext({ request_id: newRequestId(), queue: batch.queue }, async () => {
       if (batch.queue === REVIEW_DLQ_NAME) await consumeDeadLetters(batch, env);
       else if (isImportQueue(batch.queue)) await consumeImportBatch(batch, env);

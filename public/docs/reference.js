@@ -11,7 +11,6 @@ Scalar.createApiReference("#app", {
   mcp: { disabled: true },
   showDeveloperTools: "never",
   documentDownloadType: "json",
+  // A key typed into "try it" stays in the page, never in localStorage.
   persistAuth: false,
-  hideModels: false,
-  defaultOpenAllTags: false,
 });

@@ -4,6 +4,7 @@ import type { AllowedFields } from "../lib/metadata-boundary.ts";
 import { HASH_PATTERN, EnterpriseWorkerDetailsSchema } from "./enterprise-worker-details.ts";
 import { credentialKind, credentialMessage, refuseCredential } from "../lib/credential-patterns.ts";
 import { ReviewRunSummarySchema } from "./review-run.ts";
+import { NOT_BLANK } from "./review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "./common.ts";
 
 export const DEFAULT_CREDENTIAL_TTL_SECONDS = 86_400;
@@ -30,7 +31,7 @@ const ShortString = z
   .string()
   .min(1)
   .max(MAX_METADATA_STRING)
-  .refine((value) => value.trim().length > 0, "Must not be only whitespace.")
+  .regex(NOT_BLANK, "Must not be only whitespace.")
   .superRefine(refuseCredential);
 
 const Hash = z
@@ -56,6 +57,9 @@ const EnterpriseWorkerMetadataSchema = z
     }
   })
   .openapi("PrivateWorkerMetadata", {
+    maxProperties: 32,
+    // JSON Schema 2020-12 (the document is OpenAPI 3.1); the library's types predate it.
+    ...({ propertyNames: { minLength: 1, maxLength: 100 } } as object),
     description: `Flat workflow metadata: at most 32 keys and 4 KB; values are strings of at most ${MAX_METADATA_STRING} characters, numbers, booleans or null. Values that look like credentials are refused.`,
     example: { environment: "production", team: "support" },
   });
@@ -75,7 +79,7 @@ export const CreateEnterpriseWorkerRunBodySchema = z
       .min(1)
       .max(MAX_SOURCES)
       .optional()
-      .openapi({ description: "Defaults to the number of `source_hashes` (0 when neither is given)." }),
+      .openapi({ description: "Defaults to the number of `source_hashes` (0 when neither is given); when both are sent, it must equal that number." }),
     source_hashes: z.array(Hash).max(MAX_SOURCES).optional(),
     output_hash: Hash.optional(),
     worker_id: ShortString.optional(),
@@ -195,6 +199,28 @@ export const WorkerEventBodySchema = z
     }
   })
   .openapi("WorkerEventBody", {
+    // The refinement above, per event type, for schema-driven clients (JSON Schema 2020-12 booleans; the library's types predate them).
+    ...({
+      oneOf: [
+        {
+          title: "Status",
+          required: ["event_type"],
+          properties: { event_type: { const: "status" }, status: { const: "processing" }, gate_verdict: false, claim_count: false, unsupported_claim_count: false, redacted_failure_categories: false },
+        },
+        {
+          title: "Completed",
+          required: ["event_type", "gate_verdict", "claim_count", "unsupported_claim_count"],
+          properties: { event_type: { const: "completed" }, status: { const: "completed" }, redacted_failure_categories: false },
+        },
+        {
+          title: "Failed",
+          required: ["event_type", "redacted_failure_categories"],
+          properties: { event_type: { const: "failed" }, status: { const: "failed" }, gate_verdict: false, claim_count: false, unsupported_claim_count: false },
+        },
+      ],
+    } as object),
+    description:
+      "One worker event. `unsupported_claim_count` cannot exceed `claim_count`; `review_run_id`, `customer_run_id`, `source_hashes` and `output_hash`, when sent, must be the run's (as declared when it was created).",
     example: {
       event_type: "completed",
       event_id: "evt_01hw87k7ksmx3q6wfz9pmy9m2d",

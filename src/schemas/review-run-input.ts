@@ -39,16 +39,17 @@ export const PACKET_BODY_BYTES = (() => {
   return Math.ceil(worst / mib) * mib;
 })();
 
-const notBlank = (value: string) => value.trim().length > 0;
+/** Not only whitespace (the characters `trim()` removes), as a pattern so the document states it too. */
+export const NOT_BLANK = /\S/;
 
 export const SourceInputSchema = z
   .strictObject({
-    title: z.string().min(1).max(LIMITS.titleChars).refine(notBlank, "Must not be only whitespace.").superRefine(refuseCredential),
+    title: z.string().min(1).max(LIMITS.titleChars).regex(NOT_BLANK, "Must not be only whitespace.").superRefine(refuseCredential),
     content: z
       .string()
       .min(1)
       .max(LIMITS.sourceChars)
-      .refine(notBlank, "Must not be only whitespace.")
+      .regex(NOT_BLANK, "Must not be only whitespace.")
       .openapi({ description: `The source text, 1–${LIMITS.sourceChars.toLocaleString("en")} characters.` }),
     uri: z.string().url().max(LIMITS.uriChars).nullable().optional(),
     citation_label: z
@@ -76,6 +77,14 @@ function* strings(value: unknown, path: string[] = []): Generator<[string[], str
     }
 }
 
+/** JSON Schema of a metadata value that may hold `levels` more levels of arrays or objects. */
+function metadataValueSchema(levels: number): Record<string, unknown> {
+  const scalars = [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }];
+  if (levels <= 0) return { anyOf: scalars };
+  const inner = metadataValueSchema(levels - 1);
+  return { anyOf: [...scalars, { type: "array", items: inner }, { type: "object", additionalProperties: inner }] };
+}
+
 export const MetadataInputSchema = z
   .record(z.string().max(100), z.unknown())
   .superRefine((metadata, ctx) => {
@@ -94,7 +103,12 @@ export const MetadataInputSchema = z
     }
   })
   .openapi("MetadataInput", {
-    description: "Workflow metadata for traceability (≤ 32 keys, ≤ 4 KB). Values that look like credentials are rejected.",
+    // What the refinement enforces, spelled out for schema-driven clients: the
+    // key count and length, and the depth as nested value schemas.
+    maxProperties: LIMITS.metadataKeys,
+    ...({ propertyNames: { maxLength: 100 } } as object),
+    additionalProperties: metadataValueSchema(LIMITS.metadataDepth - 1),
+    description: `Workflow metadata for traceability: at most ${LIMITS.metadataKeys} keys of at most 100 characters, ${LIMITS.metadataBytes / 1024} KB serialized, nested at most ${LIMITS.metadataDepth} levels deep (the object itself is the first). Values that look like credentials are rejected.`,
     example: { workflow: "support_answer" },
   });
 
@@ -105,7 +119,7 @@ export const ReviewRunInputSchema = z
       .string()
       .min(1)
       .max(LIMITS.aiOutputChars)
-      .refine(notBlank, "Must not be only whitespace.")
+      .regex(NOT_BLANK, "Must not be only whitespace.")
       .openapi({ description: "The model output to review.", example: "Customers can request refunds for any order within 60 days, including international orders." }),
     sources: z
       .array(SourceInputSchema)

@@ -28,7 +28,7 @@ const ROWS = [
   // The engine flags a faithful paraphrase; the judge clears it.
   row("paraphrase", "Refunds go back to the card or account used to pay.", false),
   // The engine leaves an invention undecided; the judge flags it.
-  row("invented", "Refunds are paid in cash at any store.", true),
+  row("invented", "Refunds are issued in cash.", true),
   // A value check decides these two; the judge is not asked.
   row("wrong-days", "Customers can request refunds within 60 days.", true),
   row("verbatim", "Customers may request a refund within 30 days of purchase.", false),
@@ -63,7 +63,8 @@ describe("npm run eval -- <file> --judge", () => {
       KIVO_JUDGE_API_KEY: "eval-key",
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(standIn.received.length).toBeGreaterThan(0);
+    // One request per row with uncertain claims; rows are judged four at a time, so in either order.
+    expect(standIn.received.map((r) => r.claims.map((c) => c.text)).sort()).toEqual([["Refunds are issued in cash"], ["Refunds go back to the card or account used to pay"]]);
     expect(standIn.received.every((r) => r.authorization === "Bearer eval-key")).toBe(true);
     // The value-conflict row is decided by a check and never sent.
     expect(standIn.received.flatMap((r) => r.claims.map((c) => c.text))).not.toContain("Customers can request refunds within 60 days");

@@ -16,6 +16,23 @@ const OUTPUT = "📦 Customers can request refunds for any order within 60 days,
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const API_VERSION = "1.1.0";
 const KIVO_VERSION = "2026-11-22";
+/** What each SDK's flow calls, by operation ID. */
+const FLOW_OPERATIONS = new Set([
+  "createReviewRun",
+  "listClaims",
+  "listVerificationResults",
+  "getClaimReport",
+  "listReviewRuns",
+  "createImport",
+  "getImportResults",
+  "createWebhookEndpoint",
+  "updateWebhookEndpoint",
+  "rotateWebhookSecret",
+  "listWebhookEndpoints",
+  "listWebhookDeliveries",
+  "deleteWebhookEndpoint",
+  "getReviewRun",
+]);
 
 let contract: Contract;
 let proxy: Awaited<ReturnType<typeof contractProxy>> | undefined;
@@ -180,24 +197,7 @@ describe("sdks/typescript (@kivo/sdk)", () => {
     await expectFlowOutcome(summary, "sdk-typescript-");
 
     const operations = expectWire(proxy.exchanges, `kivo-typescript/0.2.0 (api ${API_VERSION})`);
-    expect(new Set(operations)).toEqual(
-      new Set([
-        "createReviewRun",
-        "listClaims",
-        "listVerificationResults",
-        "getClaimReport",
-        "listReviewRuns",
-        "createImport",
-        "getImportResults",
-        "createWebhookEndpoint",
-        "updateWebhookEndpoint",
-        "rotateWebhookSecret",
-        "listWebhookEndpoints",
-        "listWebhookDeliveries",
-        "deleteWebhookEndpoint",
-        "getReviewRun",
-      ]),
-    );
+    expect(new Set(operations)).toEqual(FLOW_OPERATIONS);
   });
 
   it("runs the README's example as written, in the same installed project (type-checked with the flow above)", async () => {
@@ -231,24 +231,7 @@ describe("sdks/python (kivo)", () => {
     expect([...OUTPUT].slice(claims[0]!.output_start_offset, claims[0]!.output_end_offset).join("")).not.toBe(first.output_text);
 
     const operations = expectWire(proxy.exchanges, `kivo-python/0.2.0 (api ${API_VERSION})`);
-    expect(new Set(operations)).toEqual(
-      new Set([
-        "createReviewRun",
-        "listClaims",
-        "listVerificationResults",
-        "getClaimReport",
-        "listReviewRuns",
-        "createImport",
-        "getImportResults",
-        "createWebhookEndpoint",
-        "updateWebhookEndpoint",
-        "rotateWebhookSecret",
-        "listWebhookEndpoints",
-        "listWebhookDeliveries",
-        "deleteWebhookEndpoint",
-        "getReviewRun",
-      ]),
-    );
+    expect(new Set(operations)).toEqual(FLOW_OPERATIONS);
     const csvImport = proxy.exchanges.find((exchange) => exchange.path.startsWith("/v1/imports"));
     expect(csvImport?.requestHeaders?.["content-type"]).toBe("text/csv");
   });

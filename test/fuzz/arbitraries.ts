@@ -200,3 +200,132 @@ export const buried = (key: string, value: unknown) =>
   fc.array(fc.oneof(fc.constant("array"), fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== "__proto__")), { maxLength: 5 }).map((levels) =>
     levels.reduceRight<unknown>((inner, level) => (level === "array" ? [inner] : { [level]: inner }), { [key]: value }),
   );
+
+/** The JSON Schema keywords the document uses, as the contract fuzzer reads them. */
+export interface ContractSchema {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, ContractSchema | boolean>;
+  required?: string[];
+  additionalProperties?: ContractSchema | boolean;
+  propertyNames?: ContractSchema;
+  maxProperties?: number;
+  items?: ContractSchema;
+  minItems?: number;
+  maxItems?: number;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: ContractSchema[];
+  oneOf?: ContractSchema[];
+  allOf?: ContractSchema[];
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+  contentMediaType?: string;
+  contentSchema?: ContractSchema;
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+}
+
+const printable = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,é€🙂"), maxLength: 40 });
+
+/**
+ * Values the document's schema accepts, generated from it (types, enums,
+ * lengths, patterns, formats, item and property counts, oneOf/anyOf/allOf):
+ * the inputs of the property that a valid request is never refused. Sizes
+ * stay small; the contract fuzzer checks each value with a validator too.
+ */
+export function validFromSchema(input: ContractSchema | boolean, components: Record<string, ContractSchema>, depth = 0): fc.Arbitrary<unknown> {
+  if (input === true || input === undefined) return fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), printable);
+  if (input === false) return fc.constant(undefined);
+  let schema = input;
+  while (schema.$ref) schema = { ...components[schema.$ref.split("/").pop()!]!, ...withoutRef(schema) };
+  if (schema.allOf) return validFromSchema(schema.allOf.reduce<ContractSchema>((merged, part) => mergeSchemas(merged, part, components), withoutKeys(schema, ["allOf"])), components, depth);
+  if (schema.oneOf || schema.anyOf) {
+    const branches = (schema.oneOf ?? schema.anyOf)!;
+    const base = withoutKeys(schema, ["oneOf", "anyOf"]);
+    // A branch with its own type replaces the base; a branch of constraints (required, properties) refines it.
+    return fc.oneof(...branches.map((branch) => validFromSchema(branch.type || branch.$ref || branch.enum ? branch : mergeSchemas(base, branch, components), components, depth + 1)));
+  }
+  if (schema.const !== undefined) return fc.constant(schema.const);
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (!schema.type && !schema.properties && !schema.additionalProperties) return validFromSchema(true, components, depth);
+  const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : ["object"];
+  return fc.oneof(...types.map((type) => validOfType(type, schema, components, depth)));
+}
+
+function validOfType(type: string, s: ContractSchema, components: Record<string, ContractSchema>, depth: number): fc.Arbitrary<unknown> {
+  switch (type) {
+    case "null":
+      return fc.constant(null);
+    case "boolean":
+      return fc.boolean();
+    case "integer":
+      return fc.integer({ min: s.minimum ?? -1000, max: s.maximum ?? 100_000 });
+    case "number":
+      return fc.double({ noNaN: true, noDefaultInfinity: true, min: s.minimum ?? -1000, max: s.maximum ?? 100_000 });
+    case "string":
+      return validString(s, components);
+    case "array": {
+      const minLength = s.minItems ?? 0;
+      return fc.array(validFromSchema(s.items ?? true, components, depth + 1), { minLength, maxLength: Math.min(s.maxItems ?? 3, minLength + 3) });
+    }
+    default: {
+      const properties = Object.entries(s.properties ?? {}).filter(([, value]) => value !== false);
+      const required = new Set(s.required ?? []);
+      const record: Record<string, fc.Arbitrary<unknown>> = {};
+      for (const [key, value] of properties) record[key] = validFromSchema(value, components, depth + 1);
+      const known = fc.record(record, { requiredKeys: [...required].filter((key) => key in record) });
+      const extra = s.additionalProperties;
+      if (!extra || depth > 4) return known;
+      const names = s.propertyNames
+        ? (validFromSchema({ type: "string", ...s.propertyNames }, components, depth + 1) as fc.Arbitrary<string>).filter((name) => name.length > 0)
+        : printable.filter((name) => name.length > 0);
+      const room = Math.max(0, (s.maxProperties ?? 4) - properties.length);
+      return fc.tuple(known, fc.dictionary(names.filter((name) => !(name in record)), validFromSchema(extra, components, depth + 1), { maxKeys: Math.min(room, 4) }))
+        .map(([fixed, more]) => ({ ...more, ...fixed }));
+    }
+  }
+}
+
+function validString(s: ContractSchema, components: Record<string, ContractSchema> = {}): fc.Arbitrary<string> {
+  // A string that carries JSON (a query parameter holding an object) holds a valid value of its content schema.
+  if (s.contentMediaType === "application/json" && s.contentSchema) {
+    return validFromSchema(s.contentSchema, components).map((value) => JSON.stringify(value)).filter((text) => text.length <= (s.maxLength ?? Infinity));
+  }
+  if (s.format === "uri") return fc.webUrl({ validSchemes: ["https"] }).filter((url) => url.length <= (s.maxLength ?? 2048));
+  if (s.pattern) return fc.stringMatching(new RegExp(s.pattern)).filter((text) => text.length >= (s.minLength ?? 0) && text.length <= (s.maxLength ?? Infinity));
+  if (s.format === "date-time") return fc.date({ min: new Date("2020-01-01"), max: new Date("2030-01-01"), noInvalidDate: true }).map((date) => date.toISOString());
+  if (s.format === "uuid") return fc.uuid();
+  const minLength = s.minLength ?? 0;
+  return fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,é€🙂"), minLength, maxLength: Math.min(s.maxLength ?? 40, minLength + 40) });
+}
+
+function withoutRef(schema: ContractSchema): ContractSchema {
+  const { $ref: _ref, ...rest } = schema;
+  return rest;
+}
+
+function withoutKeys(schema: ContractSchema, keys: (keyof ContractSchema)[]): ContractSchema {
+  const copy = { ...schema };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+function mergeSchemas(a: ContractSchema, b: ContractSchema, components: Record<string, ContractSchema>): ContractSchema {
+  const right = b.$ref ? { ...components[b.$ref.split("/").pop()!]!, ...withoutRef(b) } : b;
+  return {
+    ...a,
+    ...right,
+    // `true` adds nothing to what the other schema says of a property; `false` forbids it.
+    properties: Object.fromEntries(
+      [...new Set([...Object.keys(a.properties ?? {}), ...Object.keys(right.properties ?? {})])].map((key) => {
+        const mine = right.properties?.[key];
+        return [key, mine === undefined || (mine === true && a.properties?.[key] !== undefined) ? a.properties![key]! : mine];
+      }),
+    ),
+    required: [...new Set([...(a.required ?? []), ...(right.required ?? [])])],
+  };
+}

@@ -76,6 +76,7 @@ describe("an asynchronous import", () => {
     const crashWindowRun = await waitForRun(tenant, expected[120]!);
     expect(crashWindowRun).toMatchObject({ status: "completed", external_id: "row-121", import_id: created.id });
     expect(await env.SOURCES.get(importChunkKey(tenant.projectId, created.id, 1))).toBeNull();
+    expect((await env.SOURCES.list({ prefix: `imports/${tenant.projectId}/${created.id}/` })).objects).toEqual([]);
   });
 
   it("fails closed when a chunk's staged rows are gone, keeping the runs already created", async () => {

@@ -228,15 +228,70 @@ describe("CSV columns that cannot be mapped", () => {
     }
   });
 
-  it("refuses a field_mapping key that is not a row field, and a mapping for JSON rows", async () => {
+  it("refuses a field_mapping key that is not a row field", async () => {
     const tenant = await seedTenant();
     const bad = await postImport(tenant, { json: { media_type: "text/csv", data: csv, field_mapping: { answer_text: "answer" } } });
     expect(pathsOf(await expectError(bad.response, 400, "validation_error"))[0]).toBe("field_mapping.answer_text");
     const query = await postImport(tenant, { raw: csv, contentType: "text/csv", query: "field_mapping=not-json" });
     expect(pathsOf(await expectError(query.response, 400, "validation_error"))[0]).toBe("field_mapping");
-    const rows = await postImport(tenant, { json: { media_type: "application/json", rows: [row(1)], field_mapping: { ai_output: "answer" } } });
-    expect(pathsOf(await expectError(rows.response, 400, "validation_error"))[0]).toBe("field_mapping");
     expect(await storedState(tenant)).toEqual({ imports: 0, runs: 0, objects: 0 });
+  });
+});
+
+describe("JSON field names that cannot be mapped", () => {
+  const exported = [
+    { ticket: "T-1", answer: "Admins can export audit logs.", docs: [{ title: "Admin guide", content: "Admins can export audit logs from the security workspace." }], use: "internal_draft" },
+    { ticket: "T-2", answer: "Refunds take 30 days.", docs: [{ title: "Refund policy", content: "Customers may request a refund within 30 days." }], use: "internal_draft" },
+  ];
+  const jsonl = exported.map((line) => JSON.stringify(line)).join("\n");
+
+  it("store a JSON Lines or JSON import as mapping_required, as CSV headers do, naming the names found and the fields missing", async () => {
+    const tenant = await seedTenant();
+    for (const request of [{ raw: jsonl }, { json: { rows: exported } }, { json: { media_type: "application/json", data: JSON.stringify(exported) } }] as ImportCall[]) {
+      const { response, body } = await postImport(tenant, request);
+      expect(response.status).toBe(202);
+      expect(body).toMatchObject({ status: "mapping_required", accepted_count: 0, review_run_ids: [] });
+      expect(body.mapping).toEqual({
+        columns: ["ticket", "answer", "docs", "use"],
+        missing: [
+          { field: "ai_output", message: expect.stringContaining("field_mapping.ai_output") },
+          { field: "sources", message: expect.stringContaining("field_mapping.sources") },
+          { field: "intended_use", message: expect.any(String) },
+        ],
+      });
+    }
+    expect(await storedState(tenant)).toMatchObject({ imports: 3, runs: 0 });
+  });
+
+  it("proceed once the mapping arrives, renaming the mapped names and ignoring the rest", async () => {
+    const tenant = await seedTenant();
+    const { body: waiting } = await postImport(tenant, { raw: jsonl });
+    const mapping = { external_id: "ticket", ai_output: "answer", sources: "docs", intended_use: "use" };
+    const response = await call(`/v1/imports/${waiting.id}/field-mapping`, { method: "POST", key: tenant.apiKey, json: { field_mapping: mapping } });
+    expect(response.status).toBe(202);
+    const mapped = (await response.json()) as Json;
+    expect(mapped).toMatchObject({ status: "completed", accepted_count: 2, rejected_count: 0 });
+    expect(await runByExternalId(tenant, mapped.id, "T-2")).toMatchObject({ ai_output: "Refunds take 30 days.", intended_use: "internal_draft" });
+
+    const direct = await postImport(tenant, { raw: jsonl, query: `field_mapping=${encodeURIComponent(JSON.stringify({ ai_output: "answer", sources: "docs" }))}&intended_use=eval_only` });
+    expect(direct.body).toMatchObject({ status: "completed", accepted_count: 2 });
+  });
+
+  it("build a source from flat fields, as CSV columns do", async () => {
+    const tenant = await seedTenant();
+    const flat = exported.map(({ ticket, answer, docs, use }) => ({ ticket, answer, kb_title: docs[0]!.title, kb_text: docs[0]!.content, use }));
+    const field_mapping = { external_id: "ticket", ai_output: "answer", source_title: "kb_title", source_content: "kb_text", intended_use: "use" };
+    const { body } = await postImport(tenant, { json: { rows: flat, field_mapping } });
+    expect(body).toMatchObject({ status: "completed", accepted_count: 2 });
+    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    expect(run.sources).toEqual([expect.objectContaining({ title: "Admin guide" })]);
+  });
+
+  it("leave rows with every field present but a stray name to fail one by one, as before", async () => {
+    const tenant = await seedTenant();
+    const { body } = await postImport(tenant, { json: { rows: [row(1), { ...row(2), note: "x" }] } });
+    expect(body).toMatchObject({ status: "completed", accepted_count: 1, rejected_count: 1 });
+    expect(body.validation_errors).toEqual([expect.objectContaining({ row: 2, code: "validation_error" })]);
   });
 });
 

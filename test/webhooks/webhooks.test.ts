@@ -8,7 +8,10 @@ import { emitEvent } from "../../src/services/webhooks/events.ts";
 import { failRun } from "../../src/services/review-runs/process.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { queuedRun } from "../helpers/review-queue.ts";
-import { deliver, postImport } from "../helpers/imports.ts";
+import { deliver, postImport, row, withHeldChunks } from "../helpers/imports.ts";
+import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
+import { cancelImport } from "../../src/services/imports/cancel.ts";
+import { createImport } from "../../src/services/imports/create.ts";
 import type { Json } from "../helpers/runs.ts";
 
 // Webhooks end to end inside workerd: a stand-in receiver at the HTTP
@@ -262,5 +265,27 @@ describe("delivery", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(received).toHaveLength(2);
+  });
+
+  it("announces every run cancelled together with its import, in bulk", async () => {
+    const tenant = await seedTenant();
+    const { testEnv, held } = withHeldDeliveries();
+    const { testEnv: chunkEnv, held: chunks } = withHeldChunks();
+    const bothEnv = { ...chunkEnv, WEBHOOK_QUEUE: testEnv.WEBHOOK_QUEUE, REVIEW_QUEUE: { send: async () => undefined, sendBatch: async () => undefined } } as unknown as Bindings;
+    const { body: endpoint } = await createEndpoint(tenant, { event_types: ["review_run.cancelled"] });
+    const rows = Array.from({ length: 150 }, (_, i) => row(i + 1));
+    const created = await createImport(bothEnv, { organizationId: tenant.organizationId, projectId: tenant.projectId }, { media_type: "application/json", rows }, "req_test");
+    await deliver(bothEnv, IMPORT_QUEUE_NAME, [chunks[0]]);
+    await cancelImport(bothEnv, tenant.projectId, created.id);
+
+    const events = (await env.DB.prepare("SELECT type, body FROM webhook_events WHERE project_id = ?").bind(tenant.projectId).all<{ type: string; body: string }>()).results;
+    expect(events).toHaveLength(100);
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(["review_run.cancelled"]));
+    const data = events.map((e) => JSON.parse(e.body).data as Json);
+    expect(data.map((d) => d.external_id).sort()).toEqual(rows.slice(0, 100).map((r) => r.external_id).sort());
+    expect(data[0]).toMatchObject({ object: "review_run", status: "cancelled", capture_method: "upload", import_id: created.id });
+    expect(held).toHaveLength(100);
+    expect(new Set(held.map((m) => m.delivery_id)).size).toBe(100);
+    expect((await deliveriesOf(tenant, endpoint.id)).length).toBe(100);
   });
 });

@@ -167,7 +167,9 @@ export class Kivo {
         continue;
       }
       if (response.ok) {
-        return (request.accept && request.accept !== "application/json" ? await response.text() : await response.json()) as T;
+        if (!request.accept || request.accept === "application/json") return (await response.json()) as T;
+        // Decoded by hand: workerd warns on .text() for a body whose type is not text/* (JSON Lines).
+        return new TextDecoder().decode(await response.arrayBuffer()) as T;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
       const error = await KivoError.fromResponse(response, retryAfterMs === null ? null : retryAfterMs / 1000);
@@ -378,24 +380,21 @@ class Imports {
    * resumes from a row (from 1).
    */
   async *results(importId: string, params: { fromRow?: number } = {}, options: CallOptions = {}): AsyncGenerator<ImportResultLine, void, undefined> {
-    const text = await this.client.request<string>({
-      method: "GET",
-      path: `/v1/imports/${encodeURIComponent(importId)}/results`,
-      query: { format: "jsonl", from_row: params.fromRow },
-      accept: "application/x-ndjson",
-      retrySafe: true,
-      signal: options.signal,
-    });
+    const text = await this.resultsFile(importId, "jsonl", params, options);
     for (const line of text.split("\n")) if (line.trim() !== "") yield JSON.parse(line) as ImportResultLine;
   }
 
   /** The same results as CSV text (RFC 4180, with a header row), ready for a spreadsheet. */
   resultsCsv(importId: string, params: { fromRow?: number } = {}, options: CallOptions = {}): Promise<string> {
+    return this.resultsFile(importId, "csv", params, options);
+  }
+
+  private resultsFile(importId: string, format: "jsonl" | "csv", params: { fromRow?: number }, options: CallOptions): Promise<string> {
     return this.client.request<string>({
       method: "GET",
       path: `/v1/imports/${encodeURIComponent(importId)}/results`,
-      query: { format: "csv", from_row: params.fromRow },
-      accept: "text/csv",
+      query: { format, from_row: params.fromRow },
+      accept: format === "csv" ? "text/csv" : "application/x-ndjson",
       retrySafe: true,
       signal: options.signal,
     });

@@ -181,7 +181,7 @@ export interface paths {
          * Import a batch of AI outputs
          * @description Turns 1–1,000 rows into review runs (`capture_method: "upload"`, with `external_id` and `import_id`). Send JSON `{"media_type", "rows"}`, JSON `{"media_type", "data"}` with the file as text, or the file itself as an `application/x-ndjson` or `text/csv` body (defaults then go in the query string).
          *
-         *     Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` store the import as `mapping_required` (its `mapping` lists the columns found and the fields missing) and create no run until `POST /v1/imports/{importId}/field-mapping` supplies the mapping.
+         *     Each row is validated on its own by the rules of `POST /v1/review-runs`: rejected rows are listed in `validation_errors` and the others become runs. A later row with an `external_id` already accepted in the same import is rejected. CSV carries sources as a JSON `sources` column, as `source_title`/`source_content`, or as `source_1_title`, `source_1_content`, …; headers that map to no `ai_output`, no complete source or no `intended_use` store the import as `mapping_required` (its `mapping` lists the columns found and the fields missing) and create no run until `POST /v1/imports/{importId}/field-mapping` supplies the mapping. JSON and JSON Lines rows do the same when they use field names that are not row fields and, among all rows, none gives `ai_output`, `sources` or `intended_use`; a `field_mapping` then renames their fields (other names are ignored).
          *
          *     An import whose accepted rows fit one chunk (at most 100 rows and 400 sources) answers `completed` with every `review_run_ids`. A larger one answers `queued` and creates its runs through the queue, chunk by chunk (`uploaded` → `queued` → `processing` → `completed`): poll `GET /v1/imports/{importId}`, and list its runs with `GET /v1/review-runs?import_id=`. `POST /v1/imports/{importId}/cancel` stops it.
          *
@@ -229,7 +229,7 @@ export interface paths {
          * Export an import's results, one line per row
          * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`. Each JSON line is an `ImportResultLine`.
          *
-         *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
+         *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created; each carries the row's `external_id`. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
          *
          *     JSON Lines by default, CSV (RFC 4180, with a header row) with `?format=csv` or `Accept: text/csv`. The answer is streamed; `from_row` resumes an interrupted download. Read it again as runs finish: lines change from `queued` to `completed`.
          *
@@ -305,7 +305,7 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook endpoint
-         * @description Kivo POSTs each subscribed event to the URL, signed with the endpoint's secret: `Kivo-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The secret is in this answer only. The URL must be HTTPS on a public host (no localhost, private, loopback or link-local addresses); redirects are not followed.
+         * @description Kivo POSTs each subscribed event to the URL, signed with the endpoint's secret: `Kivo-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The secret is in this answer only. The URL must be HTTPS on a public host (no localhost, private, loopback or link-local addresses); redirects are not followed. A project has at most 20 endpoints; another answers 400 `validation_error` until one is deleted.
          *
          *     Required scope: `webhooks:write`.
          */
@@ -864,13 +864,19 @@ export interface components {
          */
         Strictness: "advisory" | "standard" | "strict";
         /**
-         * @description Workflow metadata for traceability (≤ 32 keys, ≤ 4 KB). Values that look like credentials are rejected.
+         * @description Workflow metadata for traceability: at most 32 keys of at most 100 characters, 4 KB serialized, nested at most 3 levels deep (the object itself is the first). Values that look like credentials are rejected.
          * @example {
          *       "workflow": "support_answer"
          *     }
          */
         MetadataInput: {
-            [key: string]: unknown;
+            [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                [key: string]: string | number | boolean | null;
+            })[] | {
+                [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                };
+            };
         };
         ImportResultLine: {
             /** @description The row's number in the import, from 1. */
@@ -883,8 +889,8 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "rejected" | "not_created";
-            safe_use_status: components["schemas"]["SafeUseStatus"];
-            verdict: components["schemas"]["GateVerdictValue"];
+            safe_use_status: components["schemas"]["SafeUseStatus"] | null;
+            verdict: components["schemas"]["GateVerdictValue"] | null;
             /** @description Null until the run is completed. */
             claim_count: number | null;
             unsupported_claim_count: number | null;
@@ -896,10 +902,10 @@ export interface components {
             error_code: string | null;
             error_message: string | null;
         };
-        /** @enum {string|null} */
-        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
-        /** @enum {string|null} */
-        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
+        /** @enum {string} */
+        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked";
+        /** @enum {string} */
+        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked";
         Error: {
             error: {
                 /** @enum {string} */
@@ -1396,7 +1402,7 @@ export interface components {
             request_id: string;
         };
         /**
-         * @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled.
+         * @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled.
          * @enum {string}
          */
         ImportStatus: "uploaded" | "mapping_required" | "queued" | "processing" | "completed" | "failed" | "cancelled";
@@ -1427,7 +1433,7 @@ export interface components {
         /** @description While `mapping_required`: the columns found and the fields missing. Null otherwise. */
         ImportMapping: {
             /**
-             * @description The CSV header, as found.
+             * @description The CSV header, or the JSON rows' field names in order of first appearance (at most 100), as found.
              * @example [
              *       "ticket",
              *       "answer",
@@ -1524,9 +1530,16 @@ export interface components {
             /** @description Default for rows without a `strictness` (otherwise `standard`). */
             strictness?: components["schemas"]["Strictness"];
             field_mapping?: components["schemas"]["FieldMapping"];
-        };
+        } & ({
+            rows: unknown;
+            data?: never;
+        } | {
+            data: unknown;
+            media_type: unknown;
+            rows?: never;
+        });
         /**
-         * @description For CSV: which column feeds which row field, when the columns are not named after the fields. Keys are fields, values are column names as in the header.
+         * @description Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. Flat source fields (`source_title`, `source_1_content`, …) build a source, added to any `sources` array; with a mapping, names neither mapped nor named after a field are ignored.
          * @example {
          *       "external_id": "ticket_id",
          *       "ai_output": "answer",
@@ -1643,7 +1656,8 @@ export interface components {
          */
         CreateWebhookEndpointRequest: {
             /**
-             * @description HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
+             * Format: uri
+             * @description HTTPS URL on a public host (not a private, loopback or link-local address, nor a `localhost`, `.local` or `.internal` name), without credentials. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
              * @example https://hooks.example.com/kivo
              */
             url: string;
@@ -1667,7 +1681,8 @@ export interface components {
          */
         UpdateWebhookEndpointRequest: {
             /**
-             * @description HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
+             * Format: uri
+             * @description HTTPS URL on a public host (not a private, loopback or link-local address, nor a `localhost`, `.local` or `.internal` name), without credentials. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.
              * @example https://hooks.example.com/kivo
              */
             url?: string;
@@ -1861,7 +1876,7 @@ export interface components {
             title?: string;
             intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
-            /** @description Defaults to the number of `source_hashes` (0 when neither is given). */
+            /** @description Defaults to the number of `source_hashes` (0 when neither is given); when both are sent, it must equal that number. */
             source_count?: number;
             source_hashes?: string[];
             /** @example sha256:9f37b0f89f37b0f89f37b0f89f37b0f89f37b0f89f37b0f89f37b0f89f37b0f8 */
@@ -1924,6 +1939,7 @@ export interface components {
             request_id: string;
         };
         /**
+         * @description One worker event. `unsupported_claim_count` cannot exceed `claim_count`; `review_run_id`, `customer_run_id`, `source_hashes` and `output_hash`, when sent, must be the run's (as declared when it was created).
          * @example {
          *       "event_type": "completed",
          *       "event_id": "evt_01hw87k7ksmx3q6wfz9pmy9m2d",
@@ -1982,7 +1998,30 @@ export interface components {
                 sha256?: string;
                 storage_pointer?: string;
             }[];
-        };
+        } & ({
+            /** @constant */
+            event_type: "status";
+            /** @constant */
+            status?: "processing";
+            gate_verdict?: never;
+            claim_count?: never;
+            unsupported_claim_count?: never;
+            redacted_failure_categories?: never;
+        } | {
+            /** @constant */
+            event_type: "completed";
+            /** @constant */
+            status?: "completed";
+            redacted_failure_categories?: never;
+        } | {
+            /** @constant */
+            event_type: "failed";
+            /** @constant */
+            status?: "failed";
+            gate_verdict?: never;
+            claim_count?: never;
+            unsupported_claim_count?: never;
+        });
         Usage: {
             plan: components["schemas"]["Plan"];
             /** @example 50 */
@@ -3865,7 +3904,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
+                /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
                 status?: components["schemas"]["ImportStatus"];
             };
             header?: {
@@ -3996,7 +4035,7 @@ export interface operations {
                 intended_use?: components["schemas"]["IntendedUse"];
                 /** @description Default `strictness` for rows without one. */
                 strictness?: components["schemas"]["Strictness"];
-                /** @description A FieldMapping as JSON, for a raw CSV body. */
+                /** @description A FieldMapping as JSON, for a raw CSV or JSON Lines body. */
                 field_mapping?: string;
             };
             header?: {

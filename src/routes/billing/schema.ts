@@ -69,7 +69,7 @@ export const WebhookHeadersSchema = z.object({
     .string()
     .min(1)
     .max(4096)
-    .openapi({ description: "Stripe's signature over the timestamp and the raw body.", example: "t=1795392000,v1=5257a869…" }),
+    .openapi({ description: "Stripe's signature over the timestamp and the raw body.", example: "t=1795392000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd" }),
 });
 
 export const WebhookReceiptSchema = z

@@ -39,7 +39,7 @@ export const getImportResultsRoute = defineRoute({
   summary: "Export an import's results, one line per row",
   description: [
     `One line per row of the import, in row order, keyed by \`external_id\`: ${RESULT_COLUMNS.map((c) => `\`${c}\``).join(", ")}. Each JSON line is an \`ImportResultLine\`.`,
-    "`status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.",
+    "`status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created; each carries the row's `external_id`. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.",
     "JSON Lines by default, CSV (RFC 4180, with a header row) with `?format=csv` or `Accept: text/csv`. The answer is streamed; `from_row` resumes an interrupted download. Read it again as runs finish: lines change from `queued` to `completed`.",
   ].join("\n\n"),
   auth: { apiKey: IMPORT_READ_SCOPES },
@@ -67,7 +67,7 @@ export function registerGetImportResults(app: OpenAPIHono<AppEnv>) {
     const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);
     const query = c.req.valid("query");
     const format = negotiate(query.format, c.req.header("Accept"));
-    return c.body(importResults(db, row, format, query.from_row), 200, {
+    return c.body(importResults(db, c.env.SOURCES, row, format, query.from_row), 200, {
       "Content-Type": MEDIA_TYPES[format],
       "Content-Disposition": `attachment; filename="${row.id}-results.${format}"`,
     });

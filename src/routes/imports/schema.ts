@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { GateVerdictValueSchema, IntendedUseSchema, RUN_STATUSES, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
 import type { ResultLine } from "../../services/imports/results.ts";
-import { IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
+import { CSV_FIELDS, IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, NUMBERED_SOURCE_COLUMN, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
 import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
+import { nullableRef } from "../../schemas/nullable.ts";
 import { CREATE_IMPORT_EXAMPLE, IMPORT_EXAMPLE } from "./examples.ts";
 
 export const ImportIdParamSchema = z.object({
@@ -47,7 +48,10 @@ export const FieldMappingSchema = z
     }
   })
   .openapi("FieldMapping", {
-    description: "For CSV: which column feeds which row field, when the columns are not named after the fields. Keys are fields, values are column names as in the header.",
+    // The refinement above, for schema-driven clients (JSON Schema 2020-12; the library's types predate it).
+    ...({ propertyNames: { anyOf: [{ enum: [...CSV_FIELDS] }, { pattern: NUMBERED_SOURCE_COLUMN.source }] } } as object),
+    description:
+      "Which column (CSV) or field name (JSON and JSON Lines rows) feeds which row field, when they are not named after the fields. Keys are fields, values are names as in the header or the rows. Flat source fields (`source_title`, `source_1_content`, …) build a source, added to any `sources` array; with a mapping, names neither mapped nor named after a field are ignored.",
     example: { external_id: "ticket_id", ai_output: "answer", source_title: "kb_title", source_content: "kb_article" },
   });
 
@@ -88,7 +92,17 @@ export const CreateImportRequestSchema = z
       ctx.addIssue({ code: "custom", path: ["media_type"], message: "Say how to read data: application/json, application/x-ndjson or text/csv." });
     }
   })
-  .openapi("CreateImportRequest", { example: CREATE_IMPORT_EXAMPLE });
+  .openapi("CreateImportRequest", {
+    example: CREATE_IMPORT_EXAMPLE,
+    // The refinement above, for schema-driven clients: rows, or data with the media type that says how to read it.
+    // Boolean subschemas are JSON Schema 2020-12 (the document is OpenAPI 3.1); the library's types predate them.
+    ...({
+      oneOf: [
+        { title: "Rows", required: ["rows"], properties: { rows: true, data: false } },
+        { title: "File as text", required: ["data", "media_type"], properties: { data: true, media_type: true, rows: false } },
+      ],
+    } as object),
+  });
 
 export const CreateImportQuerySchema = z.object({
   intended_use: IntendedUseSchema.optional().openapi({
@@ -99,7 +113,11 @@ export const CreateImportQuerySchema = z.object({
     .string()
     .max(4000)
     .optional()
-    .openapi({ description: "A FieldMapping as JSON, for a raw CSV body.", example: '{"ai_output":"answer"}' }),
+    .openapi({
+      description: "A FieldMapping as JSON, for a raw CSV or JSON Lines body.",
+      example: '{"ai_output":"answer"}',
+      ...({ contentMediaType: "application/json", contentSchema: { $ref: "#/components/schemas/FieldMapping" } } as object),
+    }),
 });
 
 export const ImportValidationErrorSchema = z
@@ -118,7 +136,7 @@ export const ImportValidationErrorSchema = z
 export const ImportStatusSchema = z.enum(IMPORT_STATUSES).openapi("ImportStatus", {
   description: [
     "`uploaded`: accepted and staged, its chunks not yet queued.",
-    "`mapping_required`: stored, but the columns map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet.",
+    "`mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet.",
     "`queued` → `processing`: a large import's runs are being created through the queue.",
     "`completed`: every accepted row has a review run.",
     "`failed`: no row was accepted, or creating the runs failed closed (see `error_code`).",
@@ -128,7 +146,7 @@ export const ImportStatusSchema = z.enum(IMPORT_STATUSES).openapi("ImportStatus"
 
 export const ImportMappingSchema = z
   .object({
-    columns: z.array(z.string()).openapi({ description: "The CSV header, as found.", example: ["ticket", "answer", "kb_title", "kb_text"] }),
+    columns: z.array(z.string()).openapi({ description: "The CSV header, or the JSON rows' field names in order of first appearance (at most 100), as found.", example: ["ticket", "answer", "kb_title", "kb_text"] }),
     missing: z
       .array(z.object({ field: z.string().openapi({ example: "ai_output" }), message: z.string() }))
       .openapi({ description: "Each row field no column maps to, or mapping entry that names no column." }),
@@ -224,8 +242,8 @@ export const ImportResultLineSchema = z
     status: z.enum([...RUN_STATUSES, "rejected", "not_created"]).openapi({
       description: "The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).",
     }),
-    safe_use_status: SafeUseStatusSchema.nullable(),
-    verdict: GateVerdictValueSchema.nullable(),
+    safe_use_status: nullableRef(SafeUseStatusSchema),
+    verdict: nullableRef(GateVerdictValueSchema),
     claim_count: z.number().int().nullable().openapi({ description: "Null until the run is completed." }),
     unsupported_claim_count: z.number().int().nullable(),
     reasons: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: "The gate verdict's first three reasons." }),

@@ -17,7 +17,9 @@ export const DeliveryParamsSchema = EndpointIdParamSchema.extend({
 });
 
 const UrlSchema = z.string().min(1).max(2048).openapi({
-  description: "HTTPS URL on a public host. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.",
+  format: "uri",
+  description:
+    "HTTPS URL on a public host (not a private, loopback or link-local address, nor a `localhost`, `.local` or `.internal` name), without credentials. Loopback plain HTTP is accepted only where a development deployment sets `KIVO_WEBHOOK_ALLOW_LOOPBACK`.",
   example: "https://hooks.example.com/kivo",
 });
 const EventTypesSchema = z.array(WebhookEventTypeSchema).min(1).max(10);

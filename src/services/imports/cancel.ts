@@ -7,6 +7,7 @@ import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import { giveBackUncreatedRows } from "./allowance.ts";
 import { dropStagedChunks } from "./chunks.ts";
+import { announceCancelledRuns } from "../webhooks/events.ts";
 import { CANCELLABLE_IMPORT_STATUSES, type ImportRow, cancelQueuedRuns, findImport, importRequestKey } from "./store.ts";
 
 /**
@@ -35,10 +36,11 @@ export async function cancelImport(env: Bindings, projectId: string, importId: s
     });
   }
   const runs = await cancelQueuedRuns(env, cancelled);
+  await announceCancelledRuns(env, projectId, runs);
   await dropStagedChunks(env, cancelled);
   await env.SOURCES.delete(importRequestKey(projectId, importId)).catch((error: unknown) => {
     logger.warn("import_staging_cleanup_failed", { import_id: importId, error });
   });
-  logger.info("import_cancelled", { import_id: importId, cancelled_runs: runs });
+  logger.info("import_cancelled", { import_id: importId, cancelled_runs: runs.length });
   return cancelled;
 }

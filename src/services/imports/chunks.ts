@@ -6,9 +6,9 @@ import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { type WriteCondition, resumeReviewRuns } from "../review-runs/create.ts";
-import { announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
+import { announceCancelledRuns, announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
 import { giveBackUncreatedRows } from "./allowance.ts";
-import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys } from "./store.ts";
+import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys, importStagingKeys } from "./store.ts";
 
 /** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
 export class PermanentImportError extends Error {
@@ -75,7 +75,7 @@ async function cancelledMeanwhile(env: Bindings, row: ImportRow): Promise<boolea
     .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)))
     .limit(1);
   if (now?.status !== "cancelled") return false;
-  await cancelQueuedRuns(env, row);
+  await announceCancelledRuns(env, row.projectId, await cancelQueuedRuns(env, row));
   return true;
 }
 
@@ -97,7 +97,7 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
     .where(and(eq(imports.id, row.id), active))
     .returning({ id: imports.id });
   if (result.length > 0) {
-    await dropStagedChunks(env, row);
+    await dropStagedChunks(env, row, { externalIds: true });
     // Fast reviews may all have finished before the import itself completed.
     await announceImportIfReviewed(env, row.projectId, row.id);
   }
@@ -128,9 +128,10 @@ export async function failImport(env: Bindings, message: ImportQueueMessage, cod
   return row !== undefined;
 }
 
-export async function dropStagedChunks(env: Bindings, row: ImportRow): Promise<void> {
+/** Drops the staged rows; the external IDs too once every row has a run (see importExternalIdsKey). */
+export async function dropStagedChunks(env: Bindings, row: ImportRow, options: { externalIds?: boolean } = {}): Promise<void> {
   try {
-    if (row.chunkCount > 0) await env.SOURCES.delete(importChunkKeys(row, row.chunkCount));
+    if (row.chunkCount > 0) await env.SOURCES.delete(options.externalIds ? importStagingKeys(row, row.chunkCount) : importChunkKeys(row, row.chunkCount));
   } catch (error) {
     // Left-over staging only costs storage; the import's status is already final.
     logger.warn("import_staging_cleanup_failed", { import_id: row.id, error });

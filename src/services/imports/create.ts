@@ -18,7 +18,8 @@ import {
   type StagedRow,
   findImport,
   importChunkKey,
-  importChunkKeys,
+  importExternalIdsKey,
+  importStagingKeys,
   importRequestKey,
   importRunId,
   importResponse,
@@ -158,7 +159,7 @@ export async function applyFieldMapping(
     undo: async (row, stagedChunks) => {
       try {
         await db.update(imports).set(waiting).where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)));
-        if (stagedChunks > 0) await env.SOURCES.delete(importChunkKeys(row, stagedChunks));
+        if (stagedChunks > 0) await env.SOURCES.delete(importStagingKeys(row, stagedChunks));
       } catch (error) {
         logger.error("import_cleanup_failed", { import_id: row.id, error });
       }
@@ -251,13 +252,17 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
   let persisted = false;
   try {
     // The cleanup below runs after the last write, failed or not.
-    await settleAll(
-      chunks.map((rows, i) =>
+    const externalIds = Object.fromEntries(staged.flatMap(({ row, input }) => (input.external_id ? [[String(row), input.external_id]] : [])));
+    await settleAll([
+      ...chunks.map((rows, i) =>
         env.SOURCES.put(importChunkKey(owner.projectId, importId, i + 1), JSON.stringify({ rows }), {
           httpMetadata: { contentType: "application/json" },
         }),
       ),
-    );
+      env.SOURCES.put(importExternalIdsKey(owner.projectId, importId), JSON.stringify(externalIds), {
+        httpMetadata: { contentType: "application/json" },
+      }),
+    ]);
     await store.persist(uploaded, answer);
     persisted = true;
     await enqueueChunks(env, uploaded);
@@ -336,7 +341,7 @@ async function deleteImport(env: Bindings, row: ImportRow, stagedChunks: number)
 
 async function dropChunks(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
-    if (stagedChunks > 0) await env.SOURCES.delete(importChunkKeys(row, stagedChunks));
+    if (stagedChunks > 0) await env.SOURCES.delete(importStagingKeys(row, stagedChunks));
   } catch (error) {
     logger.error("import_cleanup_failed", { import_id: row.id, error });
   }

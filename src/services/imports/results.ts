@@ -3,7 +3,7 @@ import type { Database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import type { GateVerdict } from "../../schemas/review-artifacts.ts";
 import type { RowError } from "./rows.ts";
-import { type ImportRow, importRunId } from "./store.ts";
+import { type ImportRow, importExternalIdsKey, importRunId } from "./store.ts";
 import { parseJson } from "../review-runs/store.ts";
 
 export const RESULT_FORMATS = ["jsonl", "csv"] as const;
@@ -63,7 +63,13 @@ const runColumns = {
  * resume an interrupted download). Runs are read a window of rows at a time,
  * so memory stays bounded by the window, not the import.
  */
-export function importResults(db: Database, row: ImportRow, format: ResultFormat, fromRow = 1): ReadableStream<Uint8Array> {
+export function importResults(
+  db: Database,
+  sources: R2Bucket,
+  row: ImportRow,
+  format: ResultFormat,
+  fromRow = 1,
+): ReadableStream<Uint8Array> {
   const errorsByRow = new Map<number, RowError[]>();
   for (const error of parseJson<RowError[]>(row.validationErrors) ?? []) {
     errorsByRow.set(error.row, [...(errorsByRow.get(error.row) ?? []), error]);
@@ -71,6 +77,14 @@ export function importResults(db: Database, row: ImportRow, format: ResultFormat
   const encoder = new TextEncoder();
   let next = Math.max(1, fromRow);
   let headerSent = format !== "csv";
+  // Read once, and only if a row without a run comes up.
+  let stagedIds: Promise<Record<string, string>> | undefined;
+  const externalIds = () =>
+    (stagedIds ??= sources
+      .get(importExternalIdsKey(row.projectId, row.id))
+      .then(async (object) => ((await object?.json()) as Record<string, string> | undefined) ?? {})
+      // Without it the rows are still listed, by row number only.
+      .catch(() => ({})));
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -85,13 +99,19 @@ export function importResults(db: Database, row: ImportRow, format: ResultFormat
       }
       const window = Array.from({ length: Math.min(WINDOW, row.rowCount - next + 1) }, (_, i) => next + i);
       next += window.length;
-      const lines = await windowLines(db, row, window, errorsByRow);
+      const lines = await windowLines(db, row, window, errorsByRow, externalIds);
       controller.enqueue(encoder.encode(lines.map((line) => (format === "csv" ? csvLine(line) : `${JSON.stringify(line)}\n`)).join("")));
     },
   });
 }
 
-async function windowLines(db: Database, row: ImportRow, window: number[], errorsByRow: Map<number, RowError[]>): Promise<ResultLine[]> {
+async function windowLines(
+  db: Database,
+  row: ImportRow,
+  window: number[],
+  errorsByRow: Map<number, RowError[]>,
+  externalIds: () => Promise<Record<string, string>>,
+): Promise<ResultLine[]> {
   const accepted = window.filter((n) => !errorsByRow.has(n));
   const runIds = new Map(await Promise.all(accepted.map(async (n) => [n, await importRunId(row.id, n)] as const)));
   const runs =
@@ -102,6 +122,7 @@ async function windowLines(db: Database, row: ImportRow, window: number[], error
           .from(reviewRuns)
           .where(and(eq(reviewRuns.projectId, row.projectId), eq(reviewRuns.importId, row.id), inArray(reviewRuns.id, [...runIds.values()])));
   const runById = new Map(runs.map((run) => [run.id, run]));
+  const uncreated = accepted.some((n) => !runById.has(runIds.get(n)!)) ? await externalIds() : {};
 
   return window.map((n): ResultLine => {
     const errors = errorsByRow.get(n);
@@ -120,7 +141,7 @@ async function windowLines(db: Database, row: ImportRow, window: number[], error
     const runId = runIds.get(n)!;
     const run = runById.get(runId);
     if (!run) {
-      return { row: n, external_id: null, review_run_id: null, status: "not_created", ...empty, error_code: null, error_message: null };
+      return { row: n, external_id: uncreated[String(n)] ?? null, review_run_id: null, status: "not_created", ...empty, error_code: null, error_message: null };
     }
     const verdict = parseJson<GateVerdict>(run.gateVerdict);
     return {

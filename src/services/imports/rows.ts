@@ -67,7 +67,7 @@ interface RawRow {
 }
 
 /** Row fields a CSV column can carry, by name or through `field_mapping`. */
-const CSV_FIELDS = [
+export const CSV_FIELDS = [
   "external_id",
   "question",
   "ai_output",
@@ -80,7 +80,7 @@ const CSV_FIELDS = [
   "source_uri",
   "source_citation_label",
 ] as const;
-const NUMBERED_SOURCE_COLUMN = /^source_([1-9][0-9]?)_(title|content|uri|citation_label)$/;
+export const NUMBERED_SOURCE_COLUMN = /^source_([1-9][0-9]?)_(title|content|uri|citation_label)$/;
 
 export function isMappableField(name: string): boolean {
   return (CSV_FIELDS as readonly string[]).includes(name) || NUMBERED_SOURCE_COLUMN.test(name);
@@ -175,19 +175,104 @@ function validateRow(value: unknown, request: ImportRequest): { input: ReviewRun
 }
 
 function readRows(request: ImportRequest): RawRow[] {
-  if (request.field_mapping && !(request.rows === undefined && request.media_type === "text/csv")) {
-    throw requestError("field_mapping", "field_mapping maps CSV columns; it applies only to CSV data (media_type text/csv with data, or a text/csv body).");
-  }
-  if (request.rows) return request.rows.map((value, i) => ({ row: i + 1, value }));
+  if (request.rows) return mapJsonFields(request.rows.map((value, i) => ({ row: i + 1, value })), request);
   const data = stripBom(request.data ?? "");
   switch (request.media_type) {
     case "application/x-ndjson":
-      return readJsonLines(data);
+      return mapJsonFields(readJsonLines(data), request);
     case "text/csv":
       return readCsv(data, request);
     case "application/json":
-      return readJsonArray(data);
+      return mapJsonFields(readJsonArray(data), request);
   }
+}
+
+/** The fields a JSON row carries under their own names: those of `POST /v1/review-runs`. */
+const JSON_ROW_FIELDS: ReadonlySet<string> = new Set(Object.keys(ReviewRunInputSchema.shape));
+/** Field names listed in `mapping.columns`: enough to recognise a file, bounded however many rows invent their own. */
+const MAX_LISTED_NAMES = 100;
+
+/**
+ * JSON rows are matched to fields by their names, as CSV columns are
+ * (planColumns). When the rows use names that are not row fields and, among
+ * all rows, no name gives `ai_output`, a source or `intended_use` (nor a
+ * default), every row would fail the same way: the request fails as a whole
+ * with `mapping_required`, naming the field names found and the fields
+ * missing. Without such names, a row that lacks a field is that row's
+ * problem. With `field_mapping`, the rows are read as CSV records are: mapped
+ * names give their fields (flat source names such as `source_title` build a
+ * source, added to any `sources` array), same-named fields are kept and
+ * other names are ignored.
+ */
+function mapJsonFields(rows: RawRow[], request: ImportRequest): RawRow[] {
+  const mapping = request.field_mapping;
+  const names = new Set<string>();
+  for (const { value } of rows) if (isPlainObject(value)) for (const name of Object.keys(value)) names.add(name);
+  const mappedNames = new Set(Object.values(mapping ?? {}));
+  const problems: ErrorDetail[] = [];
+  for (const [field, name] of Object.entries(mapping ?? {})) {
+    if (!names.has(name)) problems.push({ path: `field_mapping.${field}`, message: `No row has a field named "${name}".`, field });
+  }
+  // A mapped field comes from its mapped name only; the others from their own.
+  const has = (field: string) => names.has(mapping?.[field] ?? field);
+  const groups = sourceGroupsOf(mapping ?? {});
+  const unknown = [...names].filter((name) => !JSON_ROW_FIELDS.has(name) && !mappedNames.has(name));
+
+  const missing = (field: string, message: string) => problems.push({ path: field, message, field });
+  if (!has("ai_output")) missing("ai_output", "No row has an ai_output field: rename yours, or map it with field_mapping.ai_output.");
+  for (const [prefix, group] of groups) {
+    if (group.title === undefined) missing(`${prefix}_title`, `${prefix} fields need ${prefix}_title and ${prefix}_content.`);
+    if (group.content === undefined) missing(`${prefix}_content`, `${prefix} fields need ${prefix}_title and ${prefix}_content.`);
+  }
+  const completeSource = [...groups.values()].some((group) => group.title !== undefined && group.content !== undefined && names.has(group.title) && names.has(group.content));
+  if (!has("sources") && !completeSource && groups.size === 0) {
+    missing("sources", "No row has a sources field (an array of {title, content}): rename yours, or map it with field_mapping.sources (or source_title and source_content).");
+  }
+  if (!has("intended_use") && !request.intended_use) {
+    missing("intended_use", "No row has an intended_use field and there is no intended_use default: add one, or send intended_use with the request.");
+  }
+  if (problems.length > 0 && (mapping !== undefined || unknown.length > 0)) {
+    const columns = [...names].slice(0, MAX_LISTED_NAMES);
+    throw new ApiError("mapping_required", {
+      message: `The rows' field names cannot be mapped to review-run fields (${[...new Set(problems.map((p) => p.field as string))].join(", ")}). Nothing was created; rename the fields or send field_mapping.`,
+      details: [{ path: "columns", message: `Field names found: ${columns.map((c) => JSON.stringify(c)).join(", ") || "none"}.`, columns }, ...problems],
+    });
+  }
+  if (!mapping) return rows;
+  const fieldOf = new Map(Object.entries(mapping).filter(([field]) => JSON_ROW_FIELDS.has(field)).map(([field, name]) => [name, field]));
+  return rows.map((raw) => {
+    if (!isPlainObject(raw.value)) return raw;
+    const row = raw.value;
+    const value: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(row)) {
+      const field = fieldOf.get(name) ?? (JSON_ROW_FIELDS.has(name) && !(name in mapping) ? name : undefined);
+      if (field !== undefined) value[field] = item;
+    }
+    const built: Record<string, unknown>[] = [];
+    for (const group of groups.values()) {
+      const source: Record<string, unknown> = {};
+      for (const part of ["title", "content", "uri", "citation_label"] as const) {
+        const name = group[part];
+        if (name !== undefined && row[name] !== undefined && row[name] !== "") source[part] = row[name];
+      }
+      if (source.title !== undefined || source.content !== undefined) built.push(source);
+    }
+    if (built.length > 0) value.sources = Array.isArray(value.sources) ? [...value.sources, ...built] : value.sources === undefined ? built : value.sources;
+    return { ...raw, value };
+  });
+}
+
+/** The flat source fields of a mapping (`source_title`, `source_2_content`, …), grouped by source, in number order. */
+function sourceGroupsOf(mapping: Record<string, string>): Map<string, Partial<Record<"title" | "content" | "uri" | "citation_label", string>>> {
+  const groups = new Map<string, Partial<Record<"title" | "content" | "uri" | "citation_label", string>>>();
+  const entries = Object.entries(mapping).flatMap(([field, name]) => {
+    const numbered = NUMBERED_SOURCE_COLUMN.exec(field);
+    if (numbered) return [{ order: Number(numbered[1]), prefix: `source_${numbered[1]}`, part: numbered[2]!, name }];
+    const single = /^source_(title|content|uri|citation_label)$/.exec(field);
+    return single ? [{ order: 0, prefix: "source", part: single[1]!, name }] : [];
+  });
+  for (const { prefix, part, name } of entries.sort((a, b) => a.order - b.order)) groups.set(prefix, { ...groups.get(prefix), [part]: name });
+  return groups;
 }
 
 function readJsonArray(data: string): RawRow[] {

@@ -42,6 +42,20 @@ export const importRequestKey = (projectId: string, importId: string) => `import
 export const importChunkKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) =>
   Array.from({ length: chunkCount }, (_, i) => importChunkKey(row.projectId, row.id, i + 1));
 
+/**
+ * R2 key of a queued import's `{"<row>": "<external_id>"}`, written with its
+ * chunks: a row whose run was never created (the import failed or was
+ * cancelled first) is still named in the results by its external_id. Deleted
+ * when the import completes, since every row then has a run that carries it.
+ */
+export const importExternalIdsKey = (projectId: string, importId: string) => `imports/${projectId}/${importId}/external-ids.json`;
+
+/** Everything staging wrote for a queued import: its chunks and its external IDs. */
+export const importStagingKeys = (row: Pick<ImportRow, "id" | "projectId">, chunkCount: number) => [
+  ...importChunkKeys(row, chunkCount),
+  importExternalIdsKey(row.projectId, row.id),
+];
+
 /** Reads an import by ID *and* project: another project's import is indistinguishable from a missing one. */
 export async function findImport(db: Database, projectId: string, importId: string): Promise<ImportRow> {
   const [row] = await db
@@ -122,15 +136,18 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
   };
 }
 
-/** The import's runs that no consumer has picked up yet end `cancelled`; runs already under review finish. */
-export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<number> {
+/**
+ * The import's runs that no consumer has picked up yet end `cancelled`; runs
+ * already under review finish. Returns the IDs of the runs it cancelled.
+ */
+export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
   const now = new Date().toISOString();
-  const result = await env.DB.prepare(
-    "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued'",
+  const { results } = await env.DB.prepare(
+    "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued' RETURNING id",
   )
     .bind(now, now, row.projectId, row.id)
-    .run();
-  return result.meta.changes ?? 0;
+    .all<{ id: string }>();
+  return results.map(({ id }) => id);
 }
 
 /** A list item: the import without its per-row detail (validation errors, run IDs). */

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
@@ -16,6 +16,22 @@ import { parseJson } from "../review-runs/store.ts";
  * be stored; the failure is logged and the event is lost.
  */
 export async function emitEvent(env: Bindings, projectId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<string | null> {
+  return (await emitEvents(env, projectId, type, [data]))[0] ?? null;
+}
+
+/** D1 binds at most 100 parameters a statement: an event row binds 5, a delivery row 9. */
+const EVENTS_PER_INSERT = 20;
+const DELIVERIES_PER_INSERT = 11;
+const STATEMENTS_PER_BATCH = 50;
+
+/**
+ * `emitEvent` for many events of one type at once (the runs an import cancel
+ * ends together): the endpoints are read once and the rows written in a few
+ * batches, so a thousand events cost a handful of subrequests. Returns the
+ * event IDs, none when no endpoint subscribes or the events could not be stored.
+ */
+export async function emitEvents(env: Bindings, projectId: string, type: WebhookEventType, items: Record<string, unknown>[]): Promise<string[]> {
+  if (items.length === 0) return [];
   try {
     const db = database(env.DB);
     const endpoints = await db
@@ -23,27 +39,40 @@ export async function emitEvent(env: Bindings, projectId: string, type: WebhookE
       .from(webhookEndpoints)
       .where(and(eq(webhookEndpoints.projectId, projectId), eq(webhookEndpoints.enabled, true)));
     const subscribed = endpoints.filter((endpoint) => (parseJson<string[]>(endpoint.eventTypes) ?? []).includes(type));
-    if (subscribed.length === 0) return null;
+    if (subscribed.length === 0) return [];
     const now = isoNow();
-    const event = { id: newUlidId("evt"), type, created_at: now, project_id: projectId, data };
-    const deliveries = subscribed.map((endpoint) => ({
-      id: newUlidId("whdl"),
-      projectId,
-      endpointId: endpoint.id,
-      eventId: event.id,
-      eventType: type,
-      status: "pending",
-      attempts: 0,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    await db.batch([db.insert(webhookEvents).values({ id: event.id, projectId, type, body: JSON.stringify(event), createdAt: now }), db.insert(webhookDeliveries).values(deliveries)]);
+    const events = items.map((data) => ({ id: newUlidId("evt"), type, created_at: now, project_id: projectId, data }));
+    const eventRows = events.map((event) => ({ id: event.id, projectId, type, body: JSON.stringify(event), createdAt: now }));
+    const deliveries = events.flatMap((event) =>
+      subscribed.map((endpoint) => ({
+        id: newUlidId("whdl"),
+        projectId,
+        endpointId: endpoint.id,
+        eventId: event.id,
+        eventType: type,
+        status: "pending",
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    const statements = [
+      ...groups(eventRows, EVENTS_PER_INSERT).map((rows) => db.insert(webhookEvents).values(rows)),
+      ...groups(deliveries, DELIVERIES_PER_INSERT).map((rows) => db.insert(webhookDeliveries).values(rows)),
+    ];
+    for (const batch of groups(statements, STATEMENTS_PER_BATCH)) await db.batch(batch as [(typeof batch)[0], ...typeof batch]);
     await enqueueDeliveries(env, projectId, deliveries.map((delivery) => delivery.id));
-    return event.id;
+    return events.map((event) => event.id);
   } catch (error) {
-    logger.error("webhook_emit_failed", { project_id: projectId, event_type: type, error });
-    return null;
+    logger.error("webhook_emit_failed", { project_id: projectId, event_type: type, events: items.length, error });
+    return [];
   }
+}
+
+function groups<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export async function enqueueDeliveries(env: Bindings, projectId: string, deliveryIds: string[]): Promise<void> {
@@ -56,34 +85,58 @@ export async function enqueueDeliveries(env: Bindings, projectId: string, delive
 
 const RUN_EVENTS = { completed: "review_run.completed", failed: "review_run.failed", cancelled: "review_run.cancelled" } as const;
 
+/** What a run's event says: IDs, status, verdict and counts only, never output or source text. */
+function runData(run: typeof reviewRuns.$inferSelect) {
+  return {
+    object: "review_run",
+    id: run.id,
+    status: run.status,
+    capture_method: run.captureMethod,
+    intended_use: run.intendedUse,
+    safe_use_status: run.safeUseStatus,
+    verdict: parseJson<GateVerdict>(run.gateVerdict)?.verdict ?? null,
+    claim_count: run.claimCount,
+    unsupported_claim_count: run.unsupportedClaimCount,
+    external_id: run.externalId,
+    import_id: run.importId,
+    error_code: run.errorCode,
+    completed_at: run.completedAt,
+  };
+}
+
 /**
- * Announces a run that reached a terminal status, with IDs, status, verdict
- * and counts only (never output or source text), and its import's completion
- * when this was the import's last pending run.
+ * Announces a run that reached a terminal status, and its import's
+ * completion when this was the import's last pending run.
  */
 export async function announceRun(env: Bindings, runId: string): Promise<void> {
   try {
     const db = database(env.DB);
     const [run] = await db.select().from(reviewRuns).where(eq(reviewRuns.id, runId)).limit(1);
     if (!run || !(run.status in RUN_EVENTS)) return;
-    await emitEvent(env, run.projectId, RUN_EVENTS[run.status as keyof typeof RUN_EVENTS], {
-      object: "review_run",
-      id: run.id,
-      status: run.status,
-      capture_method: run.captureMethod,
-      intended_use: run.intendedUse,
-      safe_use_status: run.safeUseStatus,
-      verdict: parseJson<GateVerdict>(run.gateVerdict)?.verdict ?? null,
-      claim_count: run.claimCount,
-      unsupported_claim_count: run.unsupportedClaimCount,
-      external_id: run.externalId,
-      import_id: run.importId,
-      error_code: run.errorCode,
-      completed_at: run.completedAt,
-    });
+    await emitEvent(env, run.projectId, RUN_EVENTS[run.status as keyof typeof RUN_EVENTS], runData(run));
     if (run.importId) await announceImportIfReviewed(env, run.projectId, run.importId);
   } catch (error) {
     logger.error("webhook_emit_failed", { review_run_id: runId, error });
+  }
+}
+
+/** D1 binds at most 100 parameters a statement. */
+const RUN_IDS_PER_READ = 90;
+
+/**
+ * `review_run.cancelled` for the runs of one project cancelled together (an
+ * import's queued runs when the import is cancelled), emitted in bulk.
+ */
+export async function announceCancelledRuns(env: Bindings, projectId: string, runIds: string[]): Promise<void> {
+  try {
+    const db = database(env.DB);
+    const runs: (typeof reviewRuns.$inferSelect)[] = [];
+    for (const ids of groups(runIds, RUN_IDS_PER_READ)) {
+      runs.push(...(await db.select().from(reviewRuns).where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, ids)))));
+    }
+    await emitEvents(env, projectId, RUN_EVENTS.cancelled, runs.filter((run) => run.status === "cancelled").map(runData));
+  } catch (error) {
+    logger.error("webhook_emit_failed", { project_id: projectId, runs: runIds.length, error });
   }
 }
 
