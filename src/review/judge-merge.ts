@@ -210,7 +210,7 @@ function specificsMissingFrom(claimText: string, quote: string): string[] {
 
 const requestAddressesModel = (request: JudgeRequest): boolean =>
   (request.question !== null && addressesModel(request.question)) ||
-  request.claims.some((c) => addressesModel(c.text) || c.evidence.some((e) => addressesModel(e.text)));
+  request.claims.some((c) => [c.text, c.read_as ?? "", ...c.evidence.map((e) => e.text)].some(addressesModel));
 
 /**
  * A claim's citation result once the judge changed its status, by the
