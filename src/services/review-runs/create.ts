@@ -172,7 +172,7 @@ async function insertRuns(
 
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_LOOKUP = 90;
-/** A source row binds 10 parameters, so one insert carries at most 9 of a run's up to 50 sources. */
+/** A source row binds 10 parameters, so one insert carries at most 9 of a run's up to 50 sources (90, and room for a WriteCondition's). */
 const SOURCES_PER_INSERT = 9;
 
 function sourceGroups(sources: SourceRow[]): SourceRow[][] {
