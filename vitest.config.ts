@@ -1,12 +1,30 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { appendFileSync } from "node:fs";
+import type { Logger, Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 import { LEAK_PATTERNS, LOG_REPORT } from "./test/log-hygiene/patterns.ts";
 
 const migrations = await readD1Migrations(new URL("./migrations", import.meta.url).pathname);
 
+// Vite warns once per dependency file whose sourcemap names sources the package
+// does not ship (Stripe's SDK: some 200 lines per run). Nothing to act on here.
+// Vitest installs its own logger, so the filter wraps whatever logger resolves.
+const quietSourcemapWarnings: Plugin = {
+  name: "kivo:quiet-sourcemap-warnings",
+  configResolved(config) {
+    const logger = config.logger as { -readonly [K in keyof Logger]: Logger[K] };
+    for (const method of ["warn", "warnOnce"] as const) {
+      const write = logger[method];
+      logger[method] = (message, options) => {
+        if (!message.includes("Sourcemap for ")) write(message, options);
+      };
+    }
+  },
+};
+
 export default defineConfig({
   plugins: [
+    quietSourcemapWarnings,
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
@@ -40,11 +58,15 @@ export default defineConfig({
     globalSetup: ["./test/log-hygiene/global-setup.ts"],
     // Every console line of the suite (the Worker's included) is checked for
     // secrets and submitted text; the global teardown fails the run on a leak.
+    // The lines are not printed: a run shows failures and the summary only
+    // (KIVO_TEST_LOGS=1 prints them again, for debugging a test).
     onConsoleLog(log) {
       const leak = LEAK_PATTERNS.find(({ pattern }) => pattern.test(log));
       const record = leak ? { leak: leak.name, line: log.slice(0, 300) } : {};
       appendFileSync(LOG_REPORT, `${JSON.stringify(record)}\n`);
+      return process.env.KIVO_TEST_LOGS === "1";
     },
+    reporters: ["dot"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

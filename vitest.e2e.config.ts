@@ -10,6 +10,8 @@ export default defineConfig({
     include: ["test/e2e/**/*.test.ts", "sdks/typescript/test/**/*.test.ts"],
     environment: "node",
     globalSetup: ["./test/e2e/setup/wrangler-dev.ts"],
+    // Failures and the summary only, as in the workerd suite.
+    reporters: ["dot"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -3,15 +3,16 @@
 //
 //   npm run eval                                  every file: train, val, leave-one-dataset-out, calibration
 //   npm run eval -- <file.jsonl> [--out results.json] [--half tune|holdout]
+//   npm run eval -- [<file.jsonl>] --judge [--judge-url …] [--judge-model …]   with the semantic judge (docs/engine.md)
 //
 // Rows are mapped as the README says (intended_use "eval_only"); label_hallucinated,
 // hallucination_spans and meta are never passed to the engine.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { performance } from "node:perf_hooks";
-import type { ReviewResult } from "../src/review/index.ts";
-import { reviewRow, type Counts } from "./lib/verifier-training.ts";
+import { parseArgs } from "node:util";
+import { JUDGE_EVAL_OPTIONS, JUDGE_EVAL_USAGE, formatJudgeStats, judgeSetupFrom, judgeStats, normalizeJudgeArgs, reviewRows } from "./lib/judge-eval.ts";
+import type { Counts } from "./lib/verifier-training.ts";
 
 interface Row {
   external_id: string;
@@ -25,18 +26,38 @@ interface Row {
 }
 
 
-const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith("--"));
+let parsed;
+try {
+  parsed = parseArgs({
+    args: normalizeJudgeArgs(process.argv.slice(2)),
+    allowPositionals: true,
+    options: { out: { type: "string" }, half: { type: "string" }, ...JUDGE_EVAL_OPTIONS },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n\nusage: npm run eval -- [<file.jsonl>] [--out results.json] [--half tune|holdout]\n  ${JUDGE_EVAL_USAGE}`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
+const judging = judgeSetupFrom(values, process.env);
+if (judging !== null && "error" in judging) {
+  console.error(`${judging.error}\n\n  ${JUDGE_EVAL_USAGE}`);
+  process.exit(2);
+}
+const file = positionals[0];
 if (!file) {
-  // No file: the learned decision on every labelled file (docs/engine.md's tables).
-  const { fullReport } = await import("./lib/verifier-report.ts");
-  console.log(fullReport());
+  // No file: the learned decision on every labelled file (docs/engine.md's
+  // tables), or with --judge, engine against engine + judge on every val file.
+  if (judging) {
+    const { judgeReport } = await import("./lib/judge-eval.ts");
+    console.log(await judgeReport(judging));
+  } else {
+    const { fullReport } = await import("./lib/verifier-report.ts");
+    console.log(fullReport());
+  }
   process.exit(0);
 }
-const outIndex = args.indexOf("--out");
-const outPath = outIndex >= 0 ? args[outIndex + 1] : `eval-results/${basename(file).replace(/\.jsonl$/, "")}.json`;
-const halfIndex = args.indexOf("--half");
-const onlyHalf = halfIndex >= 0 ? args[halfIndex + 1] : undefined;
+const outPath = values.out ?? `eval-results/${basename(file).replace(/\.jsonl$/, "")}.json`;
+const onlyHalf = values.half;
 
 const rows: Row[] = readFileSync(file, "utf8")
   .split("\n")
@@ -69,9 +90,8 @@ function metrics(c: Counts): { n: number; precision: number; recall: number; f1:
   return { n: c.tp + c.fp + c.tn + c.fn, precision: round(precision), recall: round(recall), f1: round(f1), balanced_accuracy: round((recall + specificity) / 2) };
 }
 
-const review = reviewRow;
-
 const response = { all: empty(), tune: empty(), holdout: empty() };
+const responseEngineAlone = empty();
 const responsePartial = { all: empty(), tune: empty(), holdout: empty() };
 const byDomain = new Map<string, Counts>();
 const byEditType = new Map<string, Counts>();
@@ -81,13 +101,15 @@ const errorSpan = { predicted: 0, overlap: 0 };
 const timings: number[] = [];
 const perRow: unknown[] = [];
 
-rows.forEach((row, i) => {
+const entries = rows.map((row, index) => ({ row, index })).filter(({ row }) => !onlyHalf || halfOf(row) === onlyHalf);
+const reviewed = await reviewRows(entries, judging);
+
+entries.forEach(({ row }, k) => {
   const half = halfOf(row);
-  if (onlyHalf && half !== onlyHalf) return;
-  const started = performance.now();
-  const result = review(row, i);
-  timings.push(performance.now() - started);
+  const { engine, final: result, engineMs } = reviewed[k]!;
+  timings.push(engineMs);
   const gold = row.label_hallucinated;
+  add(responseEngineAlone, engine.claims.some((c) => FLAGGED.has(c.support_status)), gold);
   const predicted = result.claims.some((c) => FLAGGED.has(c.support_status));
   const predictedPartial = result.claims.some((c) => FLAGGED_WITH_PARTIAL.has(c.support_status));
   add(response.all, predicted, gold);
@@ -150,6 +172,7 @@ rows.forEach((row, i) => {
       end: c.output_end_offset,
       status: c.support_status,
       check: c.verification_result?.metadata.check,
+      decided_by: c.verification_result?.metadata.decided_by ?? "deterministic",
       rationale: c.verification_result?.rationale,
     })),
   });
@@ -186,6 +209,12 @@ const summary = {
     [...byCheck].sort().map(([k, v]) => [k, { claims: v.claims, agreement: Math.round((v.agree / v.claims) * 100) / 100 }]),
   ),
   ms_per_row: { median: pct(0.5), p95: pct(0.95), max: pct(1) },
+  ...(judging
+    ? {
+        response_engine_alone: metrics(responseEngineAlone),
+        semantic_judge: { provider: judging.judge.provider, model: judging.judge.model, ...judgeStats(reviewed, judging.prices) },
+      }
+    : {}),
 };
 
 const fmt = (m: ReturnType<typeof metrics>): string =>
@@ -203,7 +232,12 @@ console.log("by edit type (flagged / rows):");
 for (const [k, v] of Object.entries(summary.by_edit_type)) console.log(`  ${k.padEnd(28)} ${v.flagged}/${v.rows}`);
 console.log("claim agreement by deciding check:");
 for (const [k, v] of Object.entries(summary.claim_agreement_by_check)) console.log(`  ${k.padEnd(28)} ${v.agreement.toFixed(2)} of ${v.claims}`);
-console.log(`ms per row: median ${summary.ms_per_row.median}  p95 ${summary.ms_per_row.p95}  max ${summary.ms_per_row.max}`);
+console.log(`engine ms per row: median ${summary.ms_per_row.median}  p95 ${summary.ms_per_row.p95}  max ${summary.ms_per_row.max}`);
+if (summary.response_engine_alone && summary.semantic_judge) {
+  console.log(`response, engine alone                     all      ${fmt(summary.response_engine_alone)}`);
+  console.log(`response, engine + judge                   all      ${fmt(summary.response.all)}`);
+  for (const line of formatJudgeStats(summary.semantic_judge, summary.semantic_judge)) console.log(line);
+}
 
 if (outPath) {
   mkdirSync(dirname(outPath), { recursive: true });

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { judgeRequestFor, selectClaimsForJudge } from "../src/review/judge-merge.ts";
 import { judgePrompt } from "../src/services/judge/prompt.ts";
-import { DATASETS, hasData, loadRows, reviewRow, type Split } from "./lib/verifier-training.ts";
+import { DATASETS, hasData, loadRows, reviewInputOf, reviewRow, type Split } from "./lib/verifier-training.ts";
 
 const { values } = parseArgs({ options: { "confidence-below": { type: "string", default: "0.7" }, split: { type: "string", default: "val" } } });
 const confidenceBelow = Number(values["confidence-below"]);
@@ -35,13 +35,7 @@ for (const dataset of DATASETS) {
     if (ids.length === 0) return;
     judged += ids.length;
     runsJudged++;
-    const runId = result.gate_verdict.review_run_id;
-    const input = {
-      review_run_id: runId, ai_output: row.ai_output, question: row.question, intended_use: "eval_only" as const, strictness: "standard" as const,
-      gate_mode: "advisory" as const, now: "2026-11-22T00:00:00.000Z",
-      sources: row.sources.map((s, n) => ({ id: `${runId}_source_${n + 1}`, title: s.title, content: s.content, citation_label: null, uri: null, media_type: "text/plain" })),
-    };
-    const prompt = judgePrompt(judgeRequestFor(input, result, ids));
+    const prompt = judgePrompt(judgeRequestFor(reviewInputOf(row, i), result, ids));
     inputTokens += (prompt.system.length + prompt.user.length) / CHARS_PER_TOKEN;
   });
   const perRun = runsJudged === 0 ? 0 : inputTokens / runsJudged;

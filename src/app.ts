@@ -1,10 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { AppEnv } from "./env.ts";
 import { handleError, notFoundHandler, validationHook } from "./middleware/error-handling.ts";
+import { apiVersion } from "./middleware/api-version.ts";
 import { corsAllowlist } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
-import { buildOpenApiDocument, registerSecuritySchemes } from "./openapi.ts";
+import { buildOpenApiDocument, registerApiVersionComponents, registerSecuritySchemes } from "./openapi.ts";
 import { registerAdminApiKeys } from "./routes/admin/api-keys.ts";
 import { registerAdminOrganizations } from "./routes/admin/organizations.ts";
 import { registerAdminProjects } from "./routes/admin/projects.ts";
@@ -14,6 +14,7 @@ import { registerGetUsage } from "./routes/billing/usage.ts";
 import { registerStripeWebhook } from "./routes/billing/webhooks.ts";
 import { registerImports } from "./routes/imports/index.ts";
 import { registerWebhookEndpoints } from "./routes/webhook-endpoints/index.ts";
+import { registerDocs } from "./routes/meta/docs.ts";
 import { registerHealth } from "./routes/meta/health.ts";
 import { registerEnterpriseWorker } from "./routes/enterprise-worker/index.ts";
 import { registerCreateReportLink } from "./routes/report-links/create.ts";
@@ -33,10 +34,12 @@ export function createApp() {
 
   app.use("*", requestContext);
   app.use("*", corsAllowlist);
+  app.use("*", apiVersion);
   app.onError(handleError);
   app.notFound(notFoundHandler(() => app.routes));
 
   registerSecuritySchemes(app);
+  registerApiVersionComponents(app);
   registerHealth(app);
   registerCreateReviewRun(app);
   registerListReviewRuns(app);
@@ -65,7 +68,7 @@ export function createApp() {
     document ??= buildOpenApiDocument(app);
     return c.json(document, 200, { "Cache-Control": "public, max-age=300" });
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "Kivo API reference" }));
+  registerDocs(app);
 
   return app;
 }

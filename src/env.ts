@@ -13,7 +13,11 @@ export interface Bindings {
   WEBHOOK_QUEUE: Queue<WebhookQueueMessage>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   WORKER_CREDENTIALS: DurableObjectNamespace<WorkerCredentialState>;
+  /** Static assets (public/): the reference UI that /docs serves. */
+  ASSETS: Fetcher;
   KIVO_ENVIRONMENT?: string;
+  /** The suffix of this deployment's queue names (`-staging`); the queue handler dispatches on the name without it. */
+  KIVO_QUEUE_SUFFIX?: string;
   /** Enables /admin/v1 when set; the admin routes answer 404 without it. */
   KIVO_ADMIN_TOKEN?: string;
   /** Signs list cursors and reviewer report links. */
@@ -41,12 +45,16 @@ export interface Bindings {
   KIVO_JUDGE_CONFIDENCE_BELOW?: string;
   /** The judge's budget per run, retry included (default 20000). */
   KIVO_JUDGE_TIMEOUT_MS?: string;
+  /** Tokens (input plus output) the judge may spend per organization and usage period; unset = no cap. An organization's own budget wins. */
+  KIVO_JUDGE_MONTHLY_TOKEN_BUDGET?: string;
   /** Workers AI; bound only in the production environment of wrangler.toml. */
   AI?: AiBinding;
 }
 
 export interface Variables {
   requestId: string;
+  /** The API version the request is served with (`Kivo-Version`, src/api-versions.ts). */
+  apiVersion: string;
   auth: AuthContext | undefined;
   /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
   workerCredential?: WorkerCredentialClaims;

@@ -1,12 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env.ts";
-import { ADMIN_TOKEN_SCHEME, API_KEY_SCHEME, WORKER_CREDENTIAL_SCHEME } from "./routes/define.ts";
-
-export const API_VERSION = "2026-11-22";
-
-const DESCRIPTION = `Kivo reviews one AI-generated output against the sources you supply: it extracts atomic claims, finds evidence for each in those sources, verifies support, checks citations, and compiles a claim report and a gate verdict for your intended use.
-
-Every response carries a \`request_id\` (body and \`X-Request-Id\` header). Errors share one envelope: \`{"error": {"code", "message", "details"?}, "request_id"}\`.`;
+import { API_VERSIONS, API_VERSION_HEADER, DOCUMENT_VERSION, LATEST_API_VERSION } from "./api-versions.ts";
+import { DOCUMENT_DESCRIPTION, TAG_DESCRIPTIONS } from "./guides/index.ts";
+import { plainRefs } from "./lib/plain-refs.ts";
+import { ADMIN_TOKEN_SCHEME, API_KEY_SCHEME, API_VERSION_PARAMETER, WORKER_CREDENTIAL_SCHEME } from "./routes/define.ts";
 
 export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", API_KEY_SCHEME, {
@@ -27,30 +24,50 @@ export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>) {
   });
 }
 
+/** The `Kivo-Version` request header and its echo on every response, referenced by each operation (routes/define.ts). */
+export function registerApiVersionComponents(app: OpenAPIHono<AppEnv>) {
+  const versions = API_VERSIONS.map((entry) => entry.version);
+  app.openAPIRegistry.registerComponent("parameters", API_VERSION_PARAMETER, {
+    name: API_VERSION_HEADER,
+    in: "header",
+    required: false,
+    description: `The API version to use (a release date). Leave it out for the latest, \`${LATEST_API_VERSION}\`; an unknown version answers \`400 unsupported_api_version\`. See the Versioning guide.`,
+    schema: { type: "string", enum: versions, default: LATEST_API_VERSION },
+  });
+  app.openAPIRegistry.registerComponent("headers", API_VERSION_PARAMETER, {
+    description: "The API version this response was served with.",
+    schema: { type: "string", enum: versions },
+  });
+}
+
 export function buildOpenApiDocument(app: OpenAPIHono<AppEnv>) {
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Kivo API",
-      version: API_VERSION,
-      description: DESCRIPTION,
+      version: DOCUMENT_VERSION,
+      description: DOCUMENT_DESCRIPTION,
       license: { name: "Proprietary", url: "https://trykivo.co/terms" },
       contact: { name: "Kivo", email: "security@trykivo.co" },
+      "x-kivo-version": LATEST_API_VERSION,
     },
+    // Relative first: a client or "try it" on /docs talks to the server the document came from.
     servers: [
+      { url: "/", description: "This server (the origin that served this document)" },
       { url: "https://api.trykivo.co", description: "Production" },
       { url: "http://127.0.0.1:8787", description: "Local (npm run dev)" },
     ],
     tags: [
-      { name: "Review runs", description: "Hosted review of one output against its sources." },
-      { name: "Imports", description: "JSON, JSONL and CSV batches of outputs that become review runs." },
-      {
-        name: "Enterprise Worker",
-        description: "Metadata-only runs reviewed by your own worker: run-scoped credentials and status, completion and failure events.",
-      },
+      { name: "Review runs", description: TAG_DESCRIPTIONS["Review runs"] },
+      { name: "Imports", description: TAG_DESCRIPTIONS.Imports },
+      { name: "Webhooks", description: TAG_DESCRIPTIONS.Webhooks },
+      { name: "Enterprise Worker", description: TAG_DESCRIPTIONS["Enterprise Worker"] },
       { name: "Billing", description: "Plan usage, Stripe Checkout and Customer Portal sessions, and Stripe's webhooks." },
       { name: "Admin", description: "Operator endpoints for organizations, projects and API keys." },
       { name: "Meta", description: "Liveness and documents." },
     ],
+    // Operations name their own (a scope, another scheme, or none); an operation without one would need an API key.
+    security: [{ [API_KEY_SCHEME]: [] }],
   });
+  return plainRefs(document);
 }

@@ -3,7 +3,7 @@
 // reviewer link → import a batch → list the import's runs.
 //
 //   npx openapi-typescript "$KIVO_API_BASE_URL/openapi.json" -o examples/generated-client/kivo-api.ts
-//   KIVO_API_BASE_URL=… KIVO_API_KEY=… node examples/generated-client/flow.ts
+//   KIVO_API_BASE_URL=… KIVO_API_KEY=… npx node examples/generated-client/flow.ts
 //
 // `kivo-api.ts` is generated, never committed; `openapi-fetch` is the runtime.
 import createClient from "openapi-fetch";

@@ -2,7 +2,7 @@
 // (`output` and `sources`), then what an integration does next: poll the run
 // until it completes, read its claims and the claim report.
 //
-//   KIVO_API_BASE_URL=http://127.0.0.1:8787 KIVO_API_KEY=kivo_test_… node examples/typescript/quickstart.ts
+//   KIVO_API_BASE_URL=http://127.0.0.1:8787 KIVO_API_KEY=kivo_test_… npx node examples/typescript/quickstart.ts
 //
 // Node 22.18+ runs it as is (type stripping); no dependencies.
 

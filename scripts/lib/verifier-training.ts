@@ -12,12 +12,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DECISIVE_CHECKS, type VerifierModel } from "../../src/review/decision.ts";
 import { FEATURE_NAMES, type FeatureVector } from "../../src/review/features.ts";
-import { runReview, verifyClaims, type ReviewResult, type ReviewSourceInput } from "../../src/review/index.ts";
+import { runReview, verifyClaims, type ReviewInput, type ReviewResult, type ReviewSourceInput } from "../../src/review/index.ts";
 
 // Claims a precise check flags are decided by that check (decision.ts); the
 // model learns from, and is measured on, the rest.
 const DECISIVE_INDEXES = DECISIVE_CHECKS.map((check) => (FEATURE_NAMES as readonly string[]).indexOf(`check_${check}`));
-function isDecisive(features: ReadonlyArray<number> | null): boolean {
+export function isDecisive(features: ReadonlyArray<number> | null): boolean {
   return features !== null && DECISIVE_INDEXES.some((j) => features[j] === 1);
 }
 export const DATASETS = ["summedits", "halueval_qa", "expertqa", "wice", "begin", "faithdial_audit", "dialfact", "fib_xsum"] as const;
@@ -77,9 +77,9 @@ function sourcesOf(row: Pick<Row, "sources">, runId: string): ReviewSourceInput[
   return row.sources.map((s, n) => ({ id: `${runId}_source_${n + 1}`, title: s.title, content: s.content, citation_label: null, uri: null, media_type: "text/plain" }));
 }
 
-export function reviewRow(row: Pick<Row, "ai_output" | "question" | "sources">, i: number): ReviewResult {
+export function reviewInputOf(row: Pick<Row, "ai_output" | "question" | "sources">, i: number): ReviewInput {
   const runId = `run_eval-${String(i).padStart(5, "0")}`;
-  return runReview({
+  return {
     review_run_id: runId,
     ai_output: row.ai_output,
     question: row.question,
@@ -88,7 +88,11 @@ export function reviewRow(row: Pick<Row, "ai_output" | "question" | "sources">, 
     strictness: "standard",
     gate_mode: "advisory",
     now: "2026-11-22T00:00:00.000Z",
-  });
+  };
+}
+
+export function reviewRow(row: Pick<Row, "ai_output" | "question" | "sources">, i: number): ReviewResult {
+  return runReview(reviewInputOf(row, i));
 }
 
 export function featurize(rows: ReadonlyArray<Row>): RowExample[] {

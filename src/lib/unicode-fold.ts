@@ -36,8 +36,13 @@ const CONFUSABLES: Record<string, string> = {
  * `ai-output` and `AI_OUTPUT` all fold to `aioutput`.
  */
 export function foldFieldName(name: string): string {
-  const decomposed = withoutInvisible(name.normalize("NFKC")).toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
+  return foldProse(name).replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+/** Running text reduced the same way, separators kept (one space for each run of whitespace), for matching phrases. */
+export function foldProse(text: string): string {
+  const decomposed = withoutInvisible(text.normalize("NFKC")).toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
   let folded = "";
   for (const char of decomposed) folded += CONFUSABLES[char] ?? char;
-  return folded.normalize("NFKC").replace(/[^\p{L}\p{N}]/gu, "");
+  return folded.normalize("NFKC").replace(/\s+/g, " ");
 }

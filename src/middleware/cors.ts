@@ -16,7 +16,7 @@ export const corsAllowlist = createMiddleware<AppEnv>(async (c, next) => {
   return cors({
     origin: (origin) => (allowed.includes(origin) ? origin : null),
     allowMethods: ["GET", "POST", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Prefer"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Prefer", "Kivo-Version"],
     exposeHeaders: [
       "X-Request-Id",
       "RateLimit-Limit",
@@ -26,6 +26,9 @@ export const corsAllowlist = createMiddleware<AppEnv>(async (c, next) => {
       "Retry-After",
       "Idempotent-Replayed",
       "Preference-Applied",
+      "Kivo-Version",
+      "Deprecation",
+      "Sunset",
     ],
     maxAge: 600,
   })(c, next);

@@ -24,7 +24,7 @@ function requestIdOf(c: Context): string {
 
 export function errorResponse(c: Context, error: ApiError): Response {
   const requestId = requestIdOf(c);
-  const response = c.json(errorBody(error, requestId), error.status);
+  const response = c.json(errorBody(error, requestId, new URL(c.req.url).origin), error.status);
   for (const [name, value] of Object.entries(error.headers)) response.headers.set(name, value);
   response.headers.set("X-Request-Id", requestId);
   return response;

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
 import { PermanentImportError, failImport, processImportChunk } from "../services/imports/chunks.ts";
-import { logger } from "../lib/logger.ts";
-import { ImportQueueMessageSchema } from "../schemas/queue-messages.ts";
+import { logger, withLogContext } from "../lib/logger.ts";
+import { ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { retryDelaySeconds } from "./review-consumer.ts";
 
 export const IMPORT_QUEUE_NAME = "kivo-imports";
@@ -23,18 +23,20 @@ export async function consumeImportBatch(batch: MessageBatch<unknown>, env: Bind
       continue;
     }
     const chunk = parsed.data;
-    try {
-      if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
-      else await processImportChunk(env, chunk);
-      message.ack();
-    } catch (error) {
-      if (error instanceof PermanentImportError) {
-        await failImport(env, chunk, error.code, error.message);
+    await withLogContext({ ...sentBy(chunk), import_id: chunk.import_id }, async () => {
+      try {
+        if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
+        else await processImportChunk(env, chunk);
         message.ack();
-        continue;
+      } catch (error) {
+        if (error instanceof PermanentImportError) {
+          await failImport(env, chunk, error.code, error.message);
+          message.ack();
+          return;
+        }
+        logger.warn("import_message_retry", { chunk: chunk.chunk, attempts: message.attempts, error });
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
-      logger.warn("import_message_retry", { import_id: chunk.import_id, chunk: chunk.chunk, attempts: message.attempts, error });
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
+    });
   }
 }

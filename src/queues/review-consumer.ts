@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
-import { logger } from "../lib/logger.ts";
+import { logger, withLogContext } from "../lib/logger.ts";
 import { PermanentProcessingError, failRun, processReviewRun } from "../services/review-runs/process.ts";
-import { ReviewQueueMessageSchema } from "../schemas/queue-messages.ts";
+import { ReviewQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 
 export const REVIEW_QUEUE_NAME = "kivo-review-runs";
 export const REVIEW_DLQ_NAME = "kivo-review-runs-dlq";
@@ -21,19 +21,21 @@ export async function consumeReviewBatch(batch: MessageBatch<unknown>, env: Bind
       continue;
     }
     const { review_run_id: runId, project_id: projectId } = parsed.data;
-    try {
-      const { outcome } = await processReviewRun(env, runId, projectId);
-      logger.info("review_message_processed", { review_run_id: runId, outcome, attempts: message.attempts });
-      message.ack();
-    } catch (error) {
-      if (error instanceof PermanentProcessingError) {
-        await failRun(env, runId, error.code, error.message);
+    await withLogContext({ ...sentBy(parsed.data), review_run_id: runId }, async () => {
+      try {
+        const { outcome } = await processReviewRun(env, runId, projectId);
+        logger.info("review_message_processed", { outcome, attempts: message.attempts });
         message.ack();
-        continue;
+      } catch (error) {
+        if (error instanceof PermanentProcessingError) {
+          await failRun(env, runId, error.code, error.message);
+          message.ack();
+          return;
+        }
+        logger.warn("review_message_retry", { attempts: message.attempts, error });
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
       }
-      logger.warn("review_message_retry", { review_run_id: runId, attempts: message.attempts, error });
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
+    });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Bindings } from "../env.ts";
-import { logger } from "../lib/logger.ts";
-import { WebhookQueueMessageSchema } from "../schemas/queue-messages.ts";
+import { logger, withLogContext } from "../lib/logger.ts";
+import { WebhookQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { RetryableDeliveryError, attemptDelivery, giveUpDelivery } from "../services/webhooks/deliver.ts";
 
 export const WEBHOOK_QUEUE_NAME = "kivo-webhooks";
@@ -22,13 +22,15 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Bin
       continue;
     }
     const { delivery_id: deliveryId, project_id: projectId } = parsed.data;
-    try {
-      if (deadLetters) await giveUpDelivery(env, deliveryId, projectId);
-      else await attemptDelivery(env, deliveryId, projectId);
-      message.ack();
-    } catch (error) {
-      if (!(error instanceof RetryableDeliveryError)) logger.warn("webhook_delivery_error", { delivery_id: deliveryId, error });
-      message.retry({ delaySeconds: webhookRetryDelaySeconds(message.attempts) });
-    }
+    await withLogContext({ ...sentBy(parsed.data), delivery_id: deliveryId }, async () => {
+      try {
+        if (deadLetters) await giveUpDelivery(env, deliveryId, projectId);
+        else await attemptDelivery(env, deliveryId, projectId);
+        message.ack();
+      } catch (error) {
+        if (!(error instanceof RetryableDeliveryError)) logger.warn("webhook_delivery_error", { error });
+        message.retry({ delaySeconds: webhookRetryDelaySeconds(message.attempts) });
+      }
+    });
   }
 }

@@ -100,6 +100,13 @@ export function valueIn(quantity: Quantity, sentences: ReadonlyArray<IndexedSent
   return sentences.some((s) => mayHoldValue(quantity, s, index) && index.quantitiesOf(s).some((e) => quantityMatches(quantity, e)));
 }
 
+// "10 kg (23 lb)", "$5 million (€4.6 million)": the value in brackets right
+// after another restates it in other units; the sources need only hold one.
+function isConversion(output: string, quantity: Quantity, previous: Quantity | undefined): boolean {
+  // Between them at most the first value's unit word: "10 kg (", "$5 million (".
+  return previous !== undefined && quantity.start - previous.end <= 16 && /^\s*[\p{L}%°.]{0,8}\s*\($/u.test(output.slice(previous.end, quantity.start));
+}
+
 export function alignClaim(
   output: string,
   claim: ExtractedClaim,
@@ -126,7 +133,9 @@ export function alignClaim(
     if (!isContentToken(token)) return;
     let weight = 1;
     if (FRAMING_KEYS.has(token.key)) weight = 0.25;
-    else if (token.isCapitalized && i > 0) weight = 1.5;
+    // A capital after a colon starts a sentence ("WBS: Break down the
+    // project"), it does not mark a name.
+    else if (token.isCapitalized && i > 0 && !/:\s*$/.test(output.slice(Math.max(claim.start, token.start - 3), token.start))) weight = 1.5;
     // Restating the question is not the answer; its words matter less.
     if (claim.role === "sentence" && contextKeys.has(token.key)) weight *= 0.5;
     terms.push({ token, weight });
@@ -177,7 +186,10 @@ export function alignClaim(
   });
   // Values are the most specific words a claim has: a passage holding the
   // claim's values is preferred over one that merely shares more words.
-  const claimQuantities = extractQuantities(output, claim.start, claim.end).filter((q) => !inExcluded(q, claim.excluded)).slice(0, THRESHOLDS.claimValues);
+  const claimQuantities = extractQuantities(output, claim.start, claim.end)
+    .filter((q) => !inExcluded(q, claim.excluded))
+    .filter((q, i, all) => !isConversion(output, q, all[i - 1]))
+    .slice(0, THRESHOLDS.claimValues);
   const valueShare = (c: ScoredCandidate): number => {
     if (claimQuantities.length === 0) return 0;
     return claimQuantities.filter((q) => valueIn(q, c.window, index)).length / claimQuantities.length;

@@ -1,4 +1,5 @@
 import type { CitationCheckResult } from "../schemas/enums.ts";
+import type { CitationIssueItem } from "../schemas/review-artifacts.ts";
 import type { TextRange } from "./text.ts";
 
 // Citation markers in the output and what they point at. A marker resolves by
@@ -126,6 +127,13 @@ export interface CitationVerdict {
   result: CitationCheckResult;
   citation: string | null;
   message: string | null;
+}
+
+/** The claim report's entry for a verdict that is an issue; null for a citation that holds or none needed. */
+export function citationIssueOf(claimId: string, verdict: CitationVerdict): CitationIssueItem | null {
+  const { result, citation, message } = verdict;
+  if (result === "no_citation_required" || result === "citation_ok" || message === null) return null;
+  return { claim_id: claimId, issue: result, citation, message };
 }
 
 export interface CitationEvidence {

@@ -166,6 +166,35 @@ function splitParts(output: string, sentence: TextRange): Part[] {
   return parts;
 }
 
+// A leading name in the sentence before: "The Eiffel Tower was finished …",
+// "Marie Curie won …". Only a capitalised name counts, so "It" after "The
+// company said …" stays unresolved rather than guessed.
+const NAMED_SUBJECT = /^\s*((?:[Tt]he\s+)?(?!(?:The|This|That|These|Those|A|An|In|On|At|By|For|From|As|If|When|While|After|Before|During|However|But|And|Our|We|You|I|It|Its|He|She|They|There|Here)\b)[A-Z][\p{L}'’.-]*(?:\s+(?:of\s+|de\s+|von\s+|van\s+|the\s+)?[A-Z][\p{L}'’.-]*)*)(?=\s+\p{Ll})/u;
+const LEADING_PRONOUN = /^(it|he|she|they)\b|^(its|his|her|their)\b/i;
+const PERSONAL = /^(he|she|his|her)$/i;
+
+/**
+ * The proposition a reviewer reads and the judge is given: an appended
+ * "including …" part with the clause it extends ("customers can request
+ * refunds within 30 days, including international orders"), a claim opening
+ * with "it"/"he"/"she"/"they" with the name the sentence before opens with.
+ * The claim's offsets still slice the output exactly; only `normalized_text`
+ * carries the reading.
+ */
+export function proposition(text: string, role: ClaimRole, head: string | null, antecedent: string | null): string {
+  if (role === "appended" && head !== null) return `${head.replace(/[\s,;:.]+$/u, "")}, ${text}`;
+  if (antecedent === null) return text;
+  const pronoun = LEADING_PRONOUN.exec(text);
+  const subject = NAMED_SUBJECT.exec(antecedent)?.[1];
+  if (!pronoun || !subject) return text;
+  const word = pronoun[0];
+  // "He"/"she" need a person; a name that opens with "the" is a thing or a group.
+  if (PERSONAL.test(word) && /^the\s/i.test(subject)) return text;
+  if (/^it(s)?$/i.test(word) && !/^the\s/i.test(subject) && subject.split(/\s+/).length === 2) return text;
+  const possessive = pronoun[2] !== undefined;
+  return `${possessive ? `${subject}'s` : subject}${text.slice(word.length)}`;
+}
+
 function normalize(text: string): string {
   return text.toLowerCase().replace(/[“”]/g, "\"").replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
 }
@@ -234,7 +263,7 @@ export function extractClaims(
       claims.push({
         ...range,
         text,
-        normalizedText: normalize(text),
+        normalizedText: normalize(proposition(text, part.role, part.role === "appended" ? part.context : null, part === parts[0]?.part ? antecedent : null)),
         sentence: { start: sentence.start, end: sentence.end },
         role: part.role,
         claimType,

@@ -8,10 +8,11 @@ import type {
   SourceSpan,
   VerificationResult,
 } from "../schemas/review-artifacts.ts";
-import { findCitationMarkers, judgeCitations, type CitationEvidence } from "./citations.ts";
+import { citationIssueOf, findCitationMarkers, judgeCitations, type CitationEvidence } from "./citations.ts";
 import { CONFIDENCE_BY_CHECK } from "./confidence.ts";
 import { extractClaims, type ExtractedClaim } from "./extract-claims.ts";
-import { GATE_POLICY_VERSION, VERDICT_FOR_STATUS, decideGate, type Finding, type FindingInstance } from "./gate-policy.ts";
+import { GATE_POLICY_VERSION, decideGate, type Finding, type FindingInstance } from "./gate-policy.ts";
+import { gateVerdictOf } from "./gate-verdict.ts";
 import { REPORT_COMPILER_VERSION, compileClaimReport, type RepairDraft } from "./report.ts";
 import { SourceIndex } from "./retrieve.ts";
 import { createTokenizer } from "./text.ts";
@@ -219,9 +220,8 @@ export function runReview(input: ReviewInput): ReviewResult {
       draft.language === "unsupported" ? null : citationEvidence(input, draft, verification, index, tokenize),
       { strict: input.strictness === "strict", outputHasCitations, sources: citable },
     );
-    if (citation.result !== "no_citation_required" && citation.result !== "citation_ok" && citation.message !== null) {
-      citationIssues.push({ claim_id: claimId, issue: citation.result, citation: citation.citation, message: citation.message });
-    }
+    const issue = citationIssueOf(claimId, citation);
+    if (issue !== null) citationIssues.push(issue);
 
     const result: VerificationResult = {
       id: `${runId}_verification_${n}`,
@@ -321,17 +321,15 @@ export function compileVerdict(
     findings.push({ finding: "no_checkable_claims", reasonCode: "no_checkable_claims", message: REASON_MESSAGES.no_checkable_claims, claimId: null });
   }
   const decision = decideGate(findings, input.intended_use, input.strictness);
-  const gateVerdict: GateVerdict = {
-    id: `${runId}_gate_verdict`,
-    review_run_id: runId,
-    verdict: VERDICT_FOR_STATUS[decision.safeUseStatus],
-    safe_use_status: decision.safeUseStatus,
+  const gateVerdict = gateVerdictOf({
+    reviewRunId: runId,
+    safeUseStatus: decision.safeUseStatus,
     reasons: decision.reasons.map((r) => ({ code: r.reasonCode, message: r.message, claim_id: r.claimId })),
     strictness: input.strictness,
     mode: input.gate_mode,
     metadata: { intended_use: input.intended_use, policy_version: GATE_POLICY_VERSION },
-    created_at: input.now,
-  };
+    createdAt: input.now,
+  });
   const claimReport = compileClaimReport({
     reviewRunId: runId,
     now: input.now,

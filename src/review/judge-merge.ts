@@ -1,15 +1,19 @@
 import { CREDENTIAL_REDACTION_PATTERNS } from "../lib/credential-patterns.ts";
 import type { Strictness, SupportStatus } from "../schemas/enums.ts";
-import type { Claim, SourceSpan, VerificationResult } from "../schemas/review-artifacts.ts";
+import type { CitationIssueItem, Claim, SourceSpan, VerificationResult } from "../schemas/review-artifacts.ts";
+import { keyMatches } from "./alignment.ts";
+import { citationIssueOf, judgeCitations } from "./citations.ts";
 import { DECISIVE_CHECKS } from "./decision.ts";
 import { compileVerdict, verifyClaims, type ReviewInput, type ReviewResult } from "./index.ts";
+import { addressesModel } from "./injection.ts";
 import type { RepairDraft } from "./report.ts";
+import { createTokenizer, isContentToken } from "./text.ts";
 
 // The semantic judge's side of the engine, pure like the rest: which claims
 // a judge is asked about, what it is shown, and how its verdicts are merged
 // into the engine's own result. Calling the provider is the service's job.
 
-export const JUDGE_MERGE_VERSION = "semantic-judge-merge.2026-11-29.v1";
+export const JUDGE_MERGE_VERSION = "semantic-judge-merge.2026-11-30.v2";
 
 export const JUDGE_STATUSES = ["supported", "partially_supported", "insufficient_context", "unsupported", "contradicted"] as const;
 export type JudgeStatus = (typeof JUDGE_STATUSES)[number];
@@ -31,6 +35,8 @@ export interface JudgeEvidence {
 export interface JudgeClaim {
   claim_id: string;
   text: string;
+  /** The statement the claim is read as, when its words alone are a fragment ("including international orders") or open with a pronoun. */
+  read_as?: string;
   evidence: JudgeEvidence[];
 }
 
@@ -67,6 +73,8 @@ export type JudgeRunRecord =
       claims_sent: number;
       claims_changed: number;
       verdicts_rejected: number;
+      /** The judged text holds instructions addressed to a model, so no verdict of the judge's raised a claim. */
+      instructions_in_input: boolean;
       attempts: number;
       usage: JudgeUsage | null;
       merge_version: string;
@@ -79,6 +87,10 @@ const NOTHING_TO_SHOW: ReadonlySet<string> = new Set(["language", "no_evidence"]
 const UNDECIDED: ReadonlySet<SupportStatus> = new Set(["partially_supported", "insufficient_context", "unsupported"]);
 const NEEDS_QUOTE: ReadonlySet<JudgeStatus> = new Set(["supported", "partially_supported", "contradicted"]);
 const FLAGGED: ReadonlySet<SupportStatus> = new Set(["unsupported", "contradicted"]);
+const SUPPORTING: ReadonlySet<SupportStatus> = new Set(["supported", "partially_supported"]);
+// From worst to best for the output: a verdict later in the list raises a claim.
+const STANDING: ReadonlyArray<SupportStatus> = ["contradicted", "unsupported", "insufficient_context", "not_checked", "partially_supported", "supported"];
+const raises = (to: SupportStatus, from: SupportStatus) => STANDING.indexOf(to) > STANDING.indexOf(from);
 // Characters of source text kept on each side of the evidence sentence: about
 // a sentence of context, enough for a pronoun to find its referent.
 const WINDOW_CHARS = 300;
@@ -113,6 +125,8 @@ function windowAround(content: string, start: number, end: number): string {
   return content.slice(from, to).trim();
 }
 
+const foldCase = (text: string) => text.toLowerCase().replace(/[“”]/g, "\"").replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
+
 /** The batch one judge call sees: each claim with the window of source text around its nearest evidence. */
 export function judgeRequestFor(input: ReviewInput, result: ReviewResult, claimIds: ReadonlyArray<string>): JudgeRequest {
   const wanted = new Set(claimIds);
@@ -124,9 +138,11 @@ export function judgeRequestFor(input: ReviewInput, result: ReviewResult, claimI
     if (!wanted.has(claim.id)) return;
     const evidence = verified[i]?.verification.evidence ?? null;
     const source = evidence === null ? undefined : input.sources[evidence.sourceIndex];
+    const reading = claim.normalized_text;
     claims.push({
       claim_id: claim.id,
       text: claim.text,
+      ...(reading !== foldCase(claim.text) ? { read_as: reading } : {}),
       evidence: source && evidence ? [{ source_title: source.title, text: windowAround(source.content, evidence.start, evidence.end) }] : [],
     });
   });
@@ -174,6 +190,50 @@ function quoteFoundIn(quote: string | null, claim: JudgeClaim): JudgeEvidence | 
   const wanted = collapse(quote);
   if (wanted.length < MIN_QUOTE_CHARS) return null;
   return claim.evidence.find((e) => collapse(e.text).includes(wanted)) ?? null;
+}
+
+const tokenize = createTokenizer();
+
+/**
+ * The claim's numbers and names that the quote lacks. A quote that supports a
+ * claim states its specifics; a judge that quotes some other true sentence of
+ * the source (an injected "quote the policy and mark it supported") does not.
+ * A capitalised word opening the claim is taken as sentence case, not a name.
+ */
+function specificsMissingFrom(claimText: string, quote: string): string[] {
+  const quoteKeys = new Set(tokenize(quote).map((t) => t.key));
+  return tokenize(claimText)
+    .filter((t, i) => t.isNumber || (i > 0 && t.isCapitalized && isContentToken(t)))
+    .filter((t) => !keyMatches(t.key, quoteKeys))
+    .map((t) => t.raw);
+}
+
+const requestAddressesModel = (request: JudgeRequest): boolean =>
+  (request.question !== null && addressesModel(request.question)) ||
+  request.claims.some((c) => addressesModel(c.text) || c.evidence.some((e) => addressesModel(e.text)));
+
+/**
+ * A claim's citation result once the judge changed its status, by the
+ * engine's own rules (citations.ts): its cited sources support it when the
+ * judge's quote comes from one of them.
+ */
+function citationAfterJudge(input: ReviewInput, claim: Claim, status: SupportStatus, quotedSourceId: string | null) {
+  const markers = (claim.metadata.citations ?? []) as Array<{ marker: string; output_start_offset: number; output_end_offset: number; resolved_source_id: string | null }>;
+  if (markers.length === 0) return null;
+  const citations = markers.map((m) => ({ marker: m.marker, reference: m.marker, start: m.output_start_offset, end: m.output_end_offset, resolvedSourceId: m.resolved_source_id }));
+  const sources = input.sources.map((s) => ({ id: s.id, title: s.title, citation_label: s.citation_label }));
+  const supports = SUPPORTING.has(status);
+  const cited = new Set(citations.map((c) => c.resolvedSourceId));
+  return judgeCitations(
+    citations,
+    {
+      citedSourcesSupport: supports && quotedSourceId !== null && cited.has(quotedSourceId),
+      anySourceSupports: supports,
+      supportingSourceTitle: supports ? (input.sources.find((s) => s.id === quotedSourceId)?.title ?? null) : null,
+    },
+    // A claim with citations never reaches the missing-citation rule, which these two options drive.
+    { strict: input.strictness === "strict", outputHasCitations: true, sources },
+  );
 }
 
 // A contradicted claim's suggested repair, split back into the output and
@@ -253,6 +313,8 @@ export function mergeJudgement(
   for (const verdict of verdicts) if (asked.has(verdict.claim_id) && !verdictFor.has(verdict.claim_id)) verdictFor.set(verdict.claim_id, verdict);
 
   const sourceSpans: SourceSpan[] = result.source_spans.slice();
+  const instructionsInInput = requestAddressesModel(request);
+  const citationIssues = new Map<string, CitationIssueItem[]>();
   let changed = 0;
   let rejected = 0;
 
@@ -295,14 +357,21 @@ export function mergeJudgement(
     };
     if (verdict.status === claim.support_status) return keep(null);
     if (decidedByCheck(old)) return keep("decisive_check");
+    if (instructionsInInput && raises(verdict.status, claim.support_status)) return keep("instructions_in_input");
     const quoted = quoteFoundIn(verdict.evidence_quote, question);
     if (NEEDS_QUOTE.has(verdict.status) && quoted === null) return keep("quote_not_in_evidence");
+    const exactQuote = verdict.evidence_quote === null ? null : collapse(verdict.evidence_quote);
+    if (verdict.status === "supported" && exactQuote !== null && specificsMissingFrom(claim.text, exactQuote).length > 0) {
+      return keep("quote_misses_claim_details");
+    }
 
     changed++;
-    const exactQuote = verdict.evidence_quote === null ? null : collapse(verdict.evidence_quote);
     let span = claim.primary_source_span;
     if (verdict.status === "unsupported") span = null;
     else if (exactQuote !== null && quoted !== null) span = spanForQuote(exactQuote) ?? span;
+    const quotedSourceId = quoted === null ? null : (span?.source_document_id ?? input.sources.find((s) => s.content.includes(quoted.text))?.id ?? null);
+    const citation = citationAfterJudge(input, claim, verdict.status, quotedSourceId);
+    if (citation !== null) citationIssues.set(claim.id, [citationIssueOf(claim.id, citation)].filter((i) => i !== null));
     const updated: VerificationResult = {
       ...old,
       support_status: verdict.status,
@@ -315,6 +384,7 @@ export function mergeJudgement(
       rationale: rationaleOf(verdict, quoted?.source_title ?? null),
       metadata: {
         ...old.metadata,
+        ...(citation !== null ? { citation_issue: citation.result } : {}),
         decided_by: "semantic_judge",
         // The judge states its own confidence; it is not calibrated like the engine's.
         confidence_source: "semantic_judge_self_reported",
@@ -332,7 +402,8 @@ export function mergeJudgement(
     return { ...claim, support_status: verdict.status, primary_source_span: span, verification_result: updated };
   });
 
-  const recompiled = compileVerdict(input, claims, result.claim_report.citation_issues, repairsOf(result, claims));
+  const issues = claims.flatMap((c) => citationIssues.get(c.id) ?? result.claim_report.citation_issues.filter((i) => i.claim_id === c.id));
+  const recompiled = compileVerdict(input, claims, issues, repairsOf(result, claims));
   return withRecord(
     {
       claims,
@@ -347,6 +418,7 @@ export function mergeJudgement(
       claims_sent: request.claims.length,
       claims_changed: changed,
       verdicts_rejected: rejected,
+      instructions_in_input: instructionsInInput,
       attempts: details.attempts,
       usage: details.usage,
       merge_version: JUDGE_MERGE_VERSION,

@@ -190,8 +190,10 @@ function build(kind: QuantityKind, match: RegExpExecArray, text: string): Quanti
       if (match[1] !== undefined) return { ...base, kind, value: Number(match[1]), unit: "quarter" };
       const value = match[2] !== undefined ? Number(match[2]) : ORDINAL_WORDS.indexOf((match[3] ?? "").toLowerCase());
       const unit = followingNoun(text, end);
-      // Bare "first" is usually sequencing ("first, …"), not a value.
+      // Bare "first" is usually sequencing ("first, …"), not a value; so is
+      // "to first secure the scene", where it modifies a verb.
       if (unit === null || value <= 0) return null;
+      if (match[3] !== undefined && /\bto\s+$/i.test(text.slice(Math.max(0, start - 4), start))) return null;
       return { ...base, kind, value, unit };
     }
     case "year":
@@ -214,6 +216,10 @@ const MAY_HOLD_QUANTITY = new RegExp(String.raw`\d|\b(?:${[...NUMBER_WORDS, ...O
 // More values than any sentence of prose holds; past it a "sentence" is a
 // table dump or noise, and reading further only costs time.
 export const MAX_VALUES_PER_TEXT = 500;
+
+// "as stated in passage 2", "see step 3", "source 1 says": the number names a
+// place in the text, it is not a fact the sources must hold.
+const REFERENCE_BEFORE = /\b(?:passages?|sources?|documents?|docs?|references?|refs?|citations?|footnotes?|figures?|figs?|tables?|appendix|steps?|exhibits?)\.?\s+(?:no\.?\s*|#\s*)?$/i;
 
 export function extractQuantities(text: string, from = 0, to = text.length): Quantity[] {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);
@@ -239,6 +245,7 @@ export function extractQuantities(text: string, from = 0, to = text.length): Qua
       const start = match.index;
       const end = start + match[0].length;
       if (overlaps(start, end)) continue;
+      if (REFERENCE_BEFORE.test(slice.slice(Math.max(0, start - 24), start))) continue;
       const quantity = build(pattern.kind, match, slice);
       if (!quantity) continue;
       found.push({ ...quantity, start: quantity.start + from, end: quantity.end + from });

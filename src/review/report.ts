@@ -1,4 +1,5 @@
 import { CREDENTIAL_REDACTION_PATTERNS } from "../lib/credential-patterns.ts";
+import { SAFE_USE_LABELS, SUPPORT_LABELS, headerCase } from "./labels.ts";
 import { withoutInvisible } from "../lib/unicode-fold.ts";
 import type { SafeUseStatus } from "../schemas/enums.ts";
 import type {
@@ -38,12 +39,6 @@ export interface ReportInput {
 
 const REDACTED = "[redacted]";
 
-function titleCase(status: string): string {
-  return status
-    .split("_")
-    .map((word) => (word[0] ?? "").toUpperCase() + word.slice(1))
-    .join(" ");
-}
 
 function followUpForStatus(claim: Claim): string | null {
   switch (claim.support_status) {
@@ -157,7 +152,7 @@ export function renderMarkdown(report: ClaimReport): string {
   const lines: string[] = [
     `# ${report.title}`,
     "",
-    `Use status: ${titleCase(report.safe_use_status)}`,
+    `Use status: ${headerCase(SAFE_USE_LABELS[report.safe_use_status])}`,
     `Unsupported claims: ${report.unsupported_claims.length}`,
     `Citation issues: ${report.citation_issues.length}`,
     `Source coverage: ${report.metadata.source_coverage.claims_with_primary_source}/${report.metadata.source_coverage.total_claims} claims`,
@@ -184,8 +179,7 @@ export function renderMarkdown(report: ClaimReport): string {
   lines.push("", "## Evidence notes");
   if (report.evidence_notes.length === 0) lines.push("- No partially supported claims were found in the structured verification results.");
   for (const note of report.evidence_notes) {
-    const label = note.support_status === "partially_supported" ? "Partially supported" : "Insufficient context";
-    lines.push(`- Claim \`${note.claim_id}\` (${label}): ${inertText(note.note)}`);
+    lines.push(`- Claim \`${note.claim_id}\` (${SUPPORT_LABELS[note.support_status]}): ${inertText(note.note)}`);
   }
   lines.push("", "## Follow-up questions");
   for (const followUp of report.follow_ups) lines.push(`- ${followUp.question}`);

@@ -76,11 +76,11 @@ function wordAt(text: string, index: number): string {
   return text.slice(index, i);
 }
 
-function isSentenceEndAfterPeriod(text: string, periodIndex: number, nextIndex: number): boolean {
+function isSentenceEndAfterPeriod(text: string, periodIndex: number, nextIndex: number, caseless: boolean): boolean {
   const before = wordBefore(text, periodIndex);
   const lowerBefore = before.toLowerCase();
   const next = text[nextIndex];
-  if (next !== undefined && (isLower(next) || next === "," || next === ";")) return false;
+  if (next !== undefined && ((isLower(next) && !caseless) || next === "," || next === ";")) return false;
   if (before.length === 1 && isUpper(before)) return false; // an initial: "C. V. Raman"
   if (TITLE_ABBREVIATIONS.has(lowerBefore)) return false;
   if (MONTH_ABBREVIATIONS.has(lowerBefore) && next !== undefined && /\d/.test(next)) return false;
@@ -111,6 +111,9 @@ function trimRange(text: string, start: number, end: number): TextRange {
 
 function splitBlock(text: string, start: number, end: number, out: TextRange[]): void {
   let sentenceStart = start;
+  // Chat written all in lower case ("i can imagine! the field was founded in
+  // 1494.") starts its sentences in lower case too.
+  const caseless = !/\p{Lu}/u.test(text.slice(start, end));
   for (let i = start; i < end; i++) {
     const ch = text[i];
     if (ch === "。" || ch === "！" || ch === "？") {
@@ -128,7 +131,7 @@ function splitBlock(text: string, start: number, end: number, out: TextRange[]):
     if (isSpace(text[j])) {
       let k = j;
       while (k < end && isSpace(text[k])) k++;
-      boundary = ch === "." ? isSentenceEndAfterPeriod(text, i, k) : !isLower(text[k]);
+      boundary = ch === "." ? isSentenceEndAfterPeriod(text, i, k, caseless) : caseless || !isLower(text[k]);
     } else if (ch === "." && j === i + 1) {
       boundary = isGluedSentenceStart(text, i);
     }

@@ -10,6 +10,7 @@ import type { Scope } from "../services/tenancy/scopes.ts";
 export const API_KEY_SCHEME = "ApiKey";
 export const ADMIN_TOKEN_SCHEME = "AdminToken";
 export const WORKER_CREDENTIAL_SCHEME = "WorkerCredential";
+export const API_VERSION_PARAMETER = "KivoVersion";
 
 export const MB = 1024 * 1024;
 
@@ -20,6 +21,21 @@ type Auth =
   | { public: true };
 
 type RouteInput = Omit<RouteConfig, "security" | "middleware">;
+
+/**
+ * OpenAPI `links` from a create's answer to the operations that read it: each
+ * maps an operation ID to its path parameters as runtime expressions
+ * (`$response.body#/id`). Generators and the reference show them as next steps;
+ * redocly.yaml fails the lint when a create lacks them.
+ */
+export function linksTo(targets: Record<string, Record<string, string>>) {
+  return Object.fromEntries(
+    Object.entries(targets).map(([operationId, parameters]) => [
+      operationId.charAt(0).toUpperCase() + operationId.slice(1),
+      { operationId, parameters, description: `Call \`${operationId}\` with ${Object.keys(parameters).map((name) => `\`${name}\``).join(" and ")} from this answer.` },
+    ]),
+  );
+}
 
 /** Codes every route of a given kind can answer, so routes list only their own. */
 export const AUTH_ERRORS = [
@@ -87,11 +103,20 @@ export function defineRoute<const R extends RouteInput>(
 
   let responses = { ...route.responses, ...(errorResponses(codes) as {}) };
   if ("apiKey" in auth) responses = withRateLimitHeaders(responses);
+  // Every operation takes `Kivo-Version` and names the version on its answer (middleware/api-version.ts).
+  const versionRef = { $ref: `#/components/headers/${API_VERSION_PARAMETER}` };
+  responses = Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      { ...response, headers: { ...(response as { headers?: object }).headers, "Kivo-Version": versionRef } },
+    ]),
+  ) as typeof responses;
   return createRoute({
     ...route,
     description,
     security,
     middleware,
     responses,
+    parameters: [...(route.parameters ?? []), { $ref: `#/components/parameters/${API_VERSION_PARAMETER}` }],
   } as unknown as R & { middleware: MiddlewareHandler[] });
 }

@@ -1,10 +1,17 @@
 import { z } from "zod";
 
+/** The request (or cron run) that sent a message: its consumer logs under the same ID (README, "Errors"). */
+const SentBy = z.string().max(64).optional();
+
+/** The log fields a consumer adds for a message: the sender's request ID, when the message carries one. */
+export const sentBy = (message: { request_id?: string | undefined }) => (message.request_id ? { request_id: message.request_id } : {});
+
 /** The review queue's message, shared by the producers and the consumer. */
 export const ReviewQueueMessageSchema = z.object({
   kind: z.literal("review_run"),
   review_run_id: z.string(),
   project_id: z.string(),
+  request_id: SentBy,
 });
 
 export type ReviewQueueMessage = z.infer<typeof ReviewQueueMessageSchema>;
@@ -18,6 +25,7 @@ export const ImportQueueMessageSchema = z.object({
   import_id: z.string(),
   project_id: z.string(),
   chunk: z.number().int().min(1),
+  request_id: SentBy,
 });
 
 export type ImportQueueMessage = z.infer<typeof ImportQueueMessageSchema>;
@@ -27,6 +35,7 @@ export const WebhookQueueMessageSchema = z.object({
   kind: z.literal("webhook_delivery"),
   delivery_id: z.string(),
   project_id: z.string(),
+  request_id: SentBy,
 });
 
 export type WebhookQueueMessage = z.infer<typeof WebhookQueueMessageSchema>;

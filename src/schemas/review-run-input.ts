@@ -138,7 +138,7 @@ export const ReviewRunInputSchema = z
     strictness: StrictnessSchema.default("standard"),
     semantic_judge: z.enum(["auto", "off", "required"]).default("auto").openapi({
       description:
-        "The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.",
+        "The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured, or `402 semantic_judge_budget_exhausted` when the organization's judge token budget for the period is used up; a judge that fails later still leaves the engine's verdict.",
     }),
     question: z.string().max(LIMITS.questionChars).nullable().optional(),
     metadata: nullableRef(MetadataInputSchema).optional(),

@@ -24,7 +24,7 @@ describe("GET /v1/usage", () => {
       remaining: 50,
       period_start: "2026-02-01T00:00:00.000Z",
       period_end: "2026-03-01T00:00:00.000Z",
-      semantic_judge: { reviews: 0, input_tokens: 0, output_tokens: 0 },
+      semantic_judge: { reviews: 0, input_tokens: 0, output_tokens: 0, monthly_token_budget: null, tokens_remaining: null },
       request_id: response.headers.get("X-Request-Id"),
     });
   });

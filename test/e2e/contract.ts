@@ -83,6 +83,24 @@ export class Contract {
     if (!content) return exchange.body === "" ? [] : [`${where}: a body where the document has none`];
     if (!content[mediaType]) return [`${where}: ${mediaType || "no content type"} is not documented (${Object.keys(content).join(", ")})`];
     let body: unknown = exchange.body;
+    const schemaRef = `kivo#/${pointer("paths", operation.template, operation.method.toLowerCase(), "responses", status, "content", mediaType, "schema")}`;
+    if (mediaType === "application/x-ndjson") {
+      // JSON Lines: the body is text, and each line must be what the schema's contentSchema describes.
+      const validateLine = this.ajv.getSchema(`${schemaRef}/contentSchema`);
+      if (!validateLine) return [`${where}: JSON Lines without a contentSchema for their lines`];
+      return exchange.body
+        .split("\n")
+        .filter((line) => line !== "")
+        .flatMap((line, index) => {
+          let value: unknown;
+          try {
+            value = JSON.parse(line);
+          } catch {
+            return [`${where}: line ${index + 1} is not JSON`];
+          }
+          return validateLine(value) ? [] : (validateLine.errors ?? []).map((error) => `${where} line ${index + 1}: ${error.instancePath || "/"} ${error.message}`);
+        });
+    }
     if (mediaType.endsWith("json")) {
       try {
         body = JSON.parse(exchange.body);
@@ -90,9 +108,8 @@ export class Contract {
         return [`${where}: the body is not JSON`];
       }
     }
-    const ref = `kivo#/${pointer("paths", operation.template, operation.method.toLowerCase(), "responses", status, "content", mediaType, "schema")}`;
-    const validate = this.ajv.getSchema(ref);
-    if (!validate) return [`${where}: no schema at ${ref}`];
+    const validate = this.ajv.getSchema(schemaRef);
+    if (!validate) return [`${where}: no schema at ${schemaRef}`];
     if (validate(body)) return [];
     return (validate.errors ?? []).map((error) => `${where} (${operation.operationId}): ${error.instancePath || "/"} ${error.message}`);
   }

@@ -73,8 +73,13 @@ export async function recordingProxy(target: string) {
 
 /** Runs `kivo-worker` as a customer would: a separate Node process with only the environment given. */
 export function runWorkerCli(args: string[], env: Record<string, string> = {}) {
+  return runNodeScript("bin/kivo-worker.ts", args, env);
+}
+
+/** Runs one of the repository's Node entry points (a script, the CLI) in its own process, with only the environment given. */
+export function runNodeScript(script: string, args: string[], env: Record<string, string> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/kivo-worker.ts", ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -86,4 +91,35 @@ export function runWorkerCli(args: string[], env: Record<string, string> = {}) {
     child.once("error", reject);
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface JudgeStandInCall {
+  path: string;
+  authorization: string | undefined;
+  body: { model: string; temperature: number; messages: Array<{ role: string; content: string }> };
+  claims: Array<{ claim_id: string; text: string }>;
+}
+
+/**
+ * A local stand-in for an OpenAI-compatible server (Ollama, vLLM, …) on
+ * loopback: `verdictFor` plays the model, one verdict per claim it is sent;
+ * every answer reports 500 prompt and 60 completion tokens.
+ */
+export async function startJudgeStandIn(verdictFor: (claim: { claim_id: string; text: string }) => Record<string, unknown>) {
+  const received: JudgeStandInCall[] = [];
+  const server = createServer((request, response) => {
+    let raw = "";
+    request.on("data", (chunk) => (raw += chunk));
+    request.on("end", () => {
+      const body = JSON.parse(raw) as JudgeStandInCall["body"];
+      const claims = (JSON.parse(body.messages[1]!.content) as { claims: JudgeStandInCall["claims"] }).claims;
+      received.push({ path: request.url ?? "", authorization: request.headers.authorization, body, claims });
+      const verdicts = claims.map((c) => ({ claim_id: c.claim_id, ...verdictFor(c) }));
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: JSON.stringify({ verdicts }) } }], usage: { prompt_tokens: 500, completion_tokens: 60 } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/v1`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

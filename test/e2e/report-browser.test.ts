@@ -78,7 +78,7 @@ const LAUNCH_ARGS = [
 
 const STATUS_LABELS: Record<string, string> = {
   supported: "Supported",
-  partially_supported: "Partly supported",
+  partially_supported: "Partially supported",
   unsupported: "Unsupported",
   contradicted: "Contradicted",
   insufficient_context: "Insufficient context",

@@ -14,7 +14,25 @@ import { api, kivo, root } from "./helpers.ts";
 
 const OUTPUT = "📦 Customers can request refunds for any order within 60 days, including international orders.";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const API_VERSION = "2026-11-22";
+const API_VERSION = "1.1.0";
+const KIVO_VERSION = "2026-11-22";
+/** What each SDK's flow calls, by operation ID. */
+const FLOW_OPERATIONS = new Set([
+  "createReviewRun",
+  "listClaims",
+  "listVerificationResults",
+  "getClaimReport",
+  "listReviewRuns",
+  "createImport",
+  "getImportResults",
+  "createWebhookEndpoint",
+  "updateWebhookEndpoint",
+  "rotateWebhookSecret",
+  "listWebhookEndpoints",
+  "listWebhookDeliveries",
+  "deleteWebhookEndpoint",
+  "getReviewRun",
+]);
 
 let contract: Contract;
 let proxy: Awaited<ReturnType<typeof contractProxy>> | undefined;
@@ -22,6 +40,7 @@ let proxy: Awaited<ReturnType<typeof contractProxy>> | undefined;
 beforeAll(async () => {
   contract = await Contract.load(kivo.baseUrl);
   expect(contract.document.info.version).toBe(API_VERSION);
+  expect(contract.document.info["x-kivo-version"]).toBe(KIVO_VERSION);
 });
 afterEach(async () => {
   await proxy?.close();
@@ -40,6 +59,8 @@ interface FlowSummary {
   listed: string[];
   import: { id: string; status: string; accepted: number; review_run_ids: string[] };
   imported_runs: { id: string; external_id: string }[];
+  import_results: { row: number; external_id: string; review_run_id: string; status: string }[];
+  webhook_endpoint: Record<string, unknown>;
   not_found: { code: string; status: number; requestId: string };
   async?: { id: string; status: string; safe_use_status: string; listed: string[] };
 }
@@ -86,6 +107,20 @@ async function expectFlowOutcome(summary: FlowSummary, externalIdPrefix: string)
   expect(summary.import).toMatchObject({ status: "completed", accepted: 2 });
   expect(summary.imported_runs.map((r) => r.id).sort()).toEqual([...summary.import.review_run_ids].sort());
   expect(summary.imported_runs.map((r) => r.external_id).sort()).toEqual([`${run.external_id}-row-1`, `${run.external_id}-row-2`]);
+  expect(summary.webhook_endpoint).toEqual({
+    secret_issued: true,
+    secret_rotated: true,
+    event_types: ["review_run.completed", "import.completed"],
+    enabled: false,
+    listed: true,
+    deliveries: 0,
+    deleted: true,
+  });
+  // imports.results reads GET /v1/imports/{id}/results: every row in order, with its run.
+  expect(summary.import_results.map(({ row, external_id, review_run_id }) => ({ row, external_id, review_run_id }))).toEqual([
+    { row: 1, external_id: `${run.external_id}-row-1`, review_run_id: summary.import.review_run_ids[0] },
+    { row: 2, external_id: `${run.external_id}-row-2`, review_run_id: summary.import.review_run_ids[1] },
+  ]);
   const listed = await api(`/v1/review-runs?import_id=${summary.import.id}`);
   for (const imported of listed.body.items as Record<string, any>[]) {
     expect(imported).toMatchObject({ capture_method: "upload", intended_use: "internal_draft" });
@@ -96,14 +131,17 @@ async function expectFlowOutcome(summary: FlowSummary, externalIdPrefix: string)
   expect(summary.not_found.requestId).toMatch(/^req_[0-9a-z]{26}$/);
 }
 
-/** Operation IDs on the wire, every response as documented, and the headers every create carried. */
+/** Operation IDs on the wire, every response as documented, and the headers every request and create carried. */
 function expectWire(exchanges: readonly Exchange[], userAgent: string) {
   const operations = expectAllDocumented(contract, exchanges);
-  const creates = exchanges.filter((exchange) => exchange.method === "POST");
+  // The creates that take an Idempotency-Key (webhook endpoints take none, and are not repeated after a 5xx instead).
+  const creates = exchanges.filter((exchange) => exchange.method === "POST" && /^\/v1\/(review-runs|imports)(\?|$)/.test(exchange.path));
   expect(creates.length).toBeGreaterThanOrEqual(2);
   for (const create of creates) expect(String(create.requestHeaders?.["idempotency-key"])).toMatch(UUID);
   expect(new Set(creates.map((create) => create.requestHeaders?.["idempotency-key"])).size).toBe(creates.length);
   for (const exchange of exchanges) expect(exchange.requestHeaders?.["user-agent"]).toBe(userAgent);
+  // Each SDK pins the dated version it was built for, and Kivo answers as that version.
+  for (const exchange of exchanges) expect(exchange.requestHeaders?.["kivo-version"]).toBe(KIVO_VERSION);
   const runCreates = exchanges.filter((exchange) => exchange.method === "POST" && exchange.path === "/v1/review-runs");
   for (const create of runCreates) expect(create.requestHeaders?.prefer).toBe("wait=10");
   // The import's two runs at one per page: the iterator followed at least one cursor.
@@ -122,7 +160,7 @@ describe("sdks/typescript (@kivo/sdk)", () => {
     const pack = await runProcess("npm", ["pack", "--pack-destination", workDir], npmEnv, 120_000, join(root, "sdks", "typescript"));
     expect(pack.code, pack.stderr).toBe(0);
     const tarball = readdirSync(workDir).find((name) => name.endsWith(".tgz"));
-    expect(tarball).toBe("kivo-sdk-0.1.0.tgz");
+    expect(tarball).toBe("kivo-sdk-0.2.0.tgz");
 
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "kivo-sdk-user", private: true, type: "module" }));
     const install = await runProcess("npm", ["install", "--offline", join(workDir, tarball!)], npmEnv, 120_000, app);
@@ -158,10 +196,8 @@ describe("sdks/typescript (@kivo/sdk)", () => {
     const summary = JSON.parse(result.stdout.trim()) as FlowSummary;
     await expectFlowOutcome(summary, "sdk-typescript-");
 
-    const operations = expectWire(proxy.exchanges, `kivo-typescript/0.1.0 (api ${API_VERSION})`);
-    expect(new Set(operations)).toEqual(
-      new Set(["createReviewRun", "listClaims", "listVerificationResults", "getClaimReport", "listReviewRuns", "createImport", "getReviewRun"]),
-    );
+    const operations = expectWire(proxy.exchanges, `kivo-typescript/0.2.0 (api ${API_VERSION})`);
+    expect(new Set(operations)).toEqual(FLOW_OPERATIONS);
   });
 
   it("runs the README's example as written, in the same installed project (type-checked with the flow above)", async () => {
@@ -194,10 +230,8 @@ describe("sdks/python (kivo)", () => {
     const { claims } = await runWithClaims(summary.review_run_id);
     expect([...OUTPUT].slice(claims[0]!.output_start_offset, claims[0]!.output_end_offset).join("")).not.toBe(first.output_text);
 
-    const operations = expectWire(proxy.exchanges, `kivo-python/0.1.0 (api ${API_VERSION})`);
-    expect(new Set(operations)).toEqual(
-      new Set(["createReviewRun", "listClaims", "listVerificationResults", "getClaimReport", "listReviewRuns", "createImport", "getReviewRun"]),
-    );
+    const operations = expectWire(proxy.exchanges, `kivo-python/0.2.0 (api ${API_VERSION})`);
+    expect(new Set(operations)).toEqual(FLOW_OPERATIONS);
     const csvImport = proxy.exchanges.find((exchange) => exchange.path.startsWith("/v1/imports"));
     expect(csvImport?.requestHeaders?.["content-type"]).toBe("text/csv");
   });

@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runWorkerCli } from "./helpers.ts";
+import { runWorkerCli, startJudgeStandIn } from "./helpers.ts";
 
 // The Enterprise Worker with a semantic judge on the customer's own network:
 // a local stand-in for an OpenAI-compatible server (Ollama, vLLM, …) plays
@@ -22,31 +20,19 @@ const packet = {
   intended_use: "customer_facing",
 };
 
-let server: Server;
+let standIn: Awaited<ReturnType<typeof startJudgeStandIn>>;
 let url: string;
-const received: Array<{ path: string; authorization: string | undefined; body: any }> = [];
+let received: Awaited<ReturnType<typeof startJudgeStandIn>>["received"];
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kivo-worker-judge-"));
   writeFileSync(join(dir, "packet.json"), JSON.stringify(packet));
-  server = createServer((request, response) => {
-    let raw = "";
-    request.on("data", (chunk) => (raw += chunk));
-    request.on("end", () => {
-      const body = JSON.parse(raw);
-      received.push({ path: request.url ?? "", authorization: request.headers.authorization, body });
-      const claims = JSON.parse(body.messages[1].content).claims as Array<{ claim_id: string }>;
-      const verdicts = claims.map((c) => ({ claim_id: c.claim_id, status: "supported", evidence_quote: SUPPORTING_QUOTE, rationale: "The policy says so.", confidence: 0.85 }));
-      response.writeHead(200, { "Content-Type": "application/json" });
-      response.end(JSON.stringify({ choices: [{ message: { role: "assistant", content: JSON.stringify({ verdicts }) } }], usage: { prompt_tokens: 500, completion_tokens: 60 } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  standIn = await startJudgeStandIn(() => ({ status: "supported", evidence_quote: SUPPORTING_QUOTE, rationale: "The policy says so.", confidence: 0.85 }));
+  ({ url, received } = standIn);
 });
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await standIn?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -68,11 +68,12 @@ export async function revokeKey(keyId: string): Promise<void> {
   await admin(`/admin/v1/api-keys/${keyId}/revoke`, {});
 }
 
-/** Asserts the documented error envelope, the request ID in body and header, and returns the body. */
+/** Asserts the documented error envelope, its link to the error catalogue, the request ID in body and header, and returns the body. */
 export async function expectError(response: Response, status: number, code: string) {
-  const body = (await response.json()) as { error: { code: string; message: string; details?: unknown[] }; request_id: string };
+  const body = (await response.json()) as { error: { code: string; message: string; details?: unknown[]; doc_url: string }; request_id: string };
   expect({ status: response.status, code: body.error?.code }).toEqual({ status, code });
   expect(body.error.message).toEqual(expect.any(String));
+  expect(body.error.doc_url).toBe(`${BASE}/docs/errors#${code}`);
   expect(body.request_id).toMatch(/^req_[0-9a-z]{26}$/);
   expect(response.headers.get("X-Request-Id")).toBe(body.request_id);
   return body;

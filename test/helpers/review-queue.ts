@@ -26,13 +26,13 @@ export async function queuedRun(tenant: Tenant, captureMethod: "api" | "upload" 
   return run!.id;
 }
 
-export async function deliver(queue: string, bodies: unknown[]) {
+export async function deliver(queue: string, bodies: unknown[], environment: typeof env = env) {
   const batch = createMessageBatch<unknown>(
     queue,
     bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, env);
+  await worker.queue(batch, environment);
   return getQueueResult(batch, ctx);
 }
 

@@ -2,6 +2,7 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env.ts";
 import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
+import { ImportResultLineSchema } from "../../src/routes/imports/schema.ts";
 import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { addKey, call, seedTenant, type Tenant } from "../helpers/harness.ts";
@@ -16,6 +17,8 @@ const readImport = async (tenant: Tenant, id: string) => (await (await call(`/v1
 const results = (tenant: Tenant, id: string, query = "", headers: Record<string, string> = {}) =>
   call(`/v1/imports/${id}/results${query}`, { key: tenant.apiKey, headers });
 const jsonLines = (text: string) => text.trimEnd().split("\n").map((line) => JSON.parse(line) as Json);
+// Decoded by hand: workerd warns on .text() for a body whose type is not text/* (JSON Lines).
+const textOf = async (response: Response) => new TextDecoder().decode(await response.arrayBuffer());
 
 /** Bindings that hold chunk and review messages, so the test decides what has happened. */
 function heldEnv() {
@@ -70,13 +73,15 @@ describe("GET /v1/imports/{importId}/results", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/x-ndjson");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="${created.id}-results.jsonl"`);
-    const lines = jsonLines(await response.text());
+    const lines = jsonLines(await textOf(response));
     expect(lines.map((line) => [line.row, line.external_id, line.status])).toEqual([
       [1, "answer_001", "completed"],
       [2, "answer_002", "completed"],
       [3, "row-3", "rejected"],
       [4, 'T-4, "quoted"', "completed"],
     ]);
+    // Each line is the documented ImportResultLine, no field more or less (SDK types are generated from it).
+    for (const line of lines) expect(ImportResultLineSchema.safeParse(line).error?.issues ?? []).toEqual([]);
     expect(lines[0]).toMatchObject({
       review_run_id: created.review_run_ids[0],
       safe_use_status: "needs_repair",
@@ -136,7 +141,7 @@ describe("GET /v1/imports/{importId}/results", () => {
     const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: Array.from({ length: 250 }, (_, i) => row(i + 1)) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     await cancelImport(testEnv, tenant.projectId, created.id);
-    const lines = jsonLines(await (await results(tenant, created.id)).text());
+    const lines = jsonLines(await textOf(await results(tenant, created.id)));
     expect(lines.map((line) => line.row)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
     expect(lines.filter((line) => line.status === "cancelled")).toHaveLength(100);
     expect(lines.slice(100).every((line) => line.status === "not_created" && line.review_run_id === null)).toBe(true);
@@ -144,7 +149,7 @@ describe("GET /v1/imports/{importId}/results", () => {
     // A row that never got its run is still named by its external_id, so it can be joined back.
     expect(lines.slice(100).map((line) => line.external_id)).toEqual(Array.from({ length: 150 }, (_, i) => `row-${i + 101}`));
 
-    const resumed = jsonLines(await (await results(tenant, created.id, "?from_row=91")).text());
+    const resumed = jsonLines(await textOf(await results(tenant, created.id, "?from_row=91")));
     expect(resumed).toEqual(lines.slice(90));
     const csv = await (await results(tenant, created.id, "?format=csv&from_row=250")).text();
     expect(csv.split("\r\n").filter(Boolean)).toHaveLength(2);
@@ -156,6 +161,6 @@ describe("GET /v1/imports/{importId}/results", () => {
     const reader = await addKey(tenant, ["review_runs:read"]);
     const response = await call(`/v1/imports/${body.id}/results`, { key: reader });
     expect(response.status).toBe(200);
-    expect(jsonLines(await response.text())).toHaveLength(1);
+    expect(jsonLines(await textOf(response))).toHaveLength(1);
   });
 });

@@ -92,6 +92,13 @@ describe("the reviewer page", () => {
     expect(html.match(/class="error-words"/g)?.length).toBe(result.claims.flatMap((c) => (c.verification_result?.metadata.error_spans ?? []) as unknown[]).length);
   });
 
+  it("shows the proposition an appended part was judged as, and nothing extra for a whole sentence", () => {
+    const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
+    expect(result.claims[1]?.text).toBe("including international orders");
+    expect(html).toContain('<p class="read-as">Read as: Customers can request refunds for any order within 60 days, including international orders</p>');
+    expect(html.match(/class="read-as"/g)?.length).toBe(1);
+  });
+
   it("highlights every claim at its offsets with its status, in colour and in words", async () => {
     const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
     const { marks } = await inspectPage(html);
@@ -105,11 +112,11 @@ describe("the reviewer page", () => {
     expect(new Set(marks.map((mark) => mark.status))).toEqual(
       new Set(["contradicted", "unsupported", "partially_supported", "supported"]),
     );
-    for (const [n, label] of ["Contradicted", "Unsupported", "Partly supported", "Supported"].entries()) {
+    for (const [n, label] of ["Contradicted", "Unsupported", "Partially supported", "Supported"].entries()) {
       expect(html).toContain(`aria-label="Claim ${n + 1}: ${label}">${n + 1} · ${label}</a>`);
     }
     // A legend naming every status, and the verdict banner with its counts.
-    for (const label of ["Supported", "Partly supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
+    for (const label of ["Supported", "Partially supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
       expect(html).toContain(`">${label}</span>`);
     }
     expect(html).toContain('data-safe-use-status="needs_repair"');
@@ -242,7 +249,7 @@ describe("the reviewer page", () => {
   it("explains every status, the gate mode, strictness, importance and confidence in a legend", () => {
     const { result, html } = rendered(MIXED_OUTPUT, MIXED_SOURCES);
     const guide = section(html, "guide", "section");
-    for (const label of ["Supported", "Partly supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
+    for (const label of ["Supported", "Partially supported", "Unsupported", "Contradicted", "Insufficient context", "Not checked"]) {
       expect(guide).toMatch(new RegExp(`<dt><span class="tag s-[a-z_]+">${label}</span></dt><dd>[A-Z]`));
     }
     expect(guide).toContain("<dt>Advisory</dt><dd>The project's gate mode: the verdict is a recommendation");

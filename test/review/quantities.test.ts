@@ -50,6 +50,13 @@ describe("value normalization", () => {
     expect(found.map((q) => [q.kind, q.value])).toEqual([["date", 909], ["year", 1960]]);
   });
 
+  it("does not read a pointer into the text or a sequencing 'first' as a value", () => {
+    expect(extractQuantities("as stated in passage 2, see step 3 and source 1")).toEqual([]);
+    expect(extractQuantities("it is important to first secure the evidence")).toEqual([]);
+    // A real value next to such a word still counts.
+    expect(extractQuantities("the first quarter of 2023").map((q) => q.kind)).toEqual(["ordinal", "year"]);
+  });
+
   it("reports exact offsets", () => {
     const text = "Refunds within 30 days, up 40.6% year on year.";
     for (const q of extractQuantities(text)) expect(text.slice(q.start, q.end)).toBe(q.raw);

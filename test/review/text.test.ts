@@ -61,8 +61,38 @@ describe("claim offsets", () => {
   });
 });
 
+describe("sentence splitting in all-lower-case chat", () => {
+  it("ends a sentence at . ! ? before a lower-case word when the text has no capitals at all", () => {
+    expect(sentences("i can imagine! the field was founded by luca pacioli in 1494. did you know that? it is old.")).toEqual([
+      "i can imagine!",
+      "the field was founded by luca pacioli in 1494.",
+      "did you know that?",
+      "it is old.",
+    ]);
+    // With capitals in the text, a lower-case word after "!" continues the sentence ("Yahoo! said …").
+    expect(sentences("Yahoo! said on Monday it would grow. It did.")).toEqual(["Yahoo! said on Monday it would grow.", "It did."]);
+  });
+});
+
 describe("claim extraction", () => {
   const extract = (output: string, question: string | null = null) => extractClaims(output, question, findCitationMarkers(output, []));
+
+  it("reads an appended part with the clause it extends, and an opening pronoun as the name before it, at unchanged offsets", () => {
+    const output = "Customers can request refunds within 30 days, including international orders. The Eiffel Tower opened in 1889. It was designed by Gustave Eiffel. Marie Curie won two prizes. Her work changed physics. The company grew. It hired staff.";
+    const claims = extract(output);
+    for (const claim of claims) expect(output.slice(claim.start, claim.end)).toBe(claim.text);
+    expect(claims.map((c) => [c.text, c.normalizedText])).toEqual([
+      ["Customers can request refunds within 30 days", "customers can request refunds within 30 days"],
+      ["including international orders", "customers can request refunds within 30 days, including international orders"],
+      ["The Eiffel Tower opened in 1889", "the eiffel tower opened in 1889"],
+      ["It was designed by Gustave Eiffel", "the eiffel tower was designed by gustave eiffel"],
+      ["Marie Curie won two prizes", "marie curie won two prizes"],
+      ["Her work changed physics", "marie curie's work changed physics"],
+      ["The company grew", "the company grew"],
+      // No name to stand for "it": left as written, not guessed.
+      ["It hired staff", "it hired staff"],
+    ]);
+  });
 
   it("drops greetings, questions, offers of help and preambles", () => {
     const output = "Sure! Here is a summary:\nHello team.\nAdmins can export audit logs.\nDo you want more detail?\nLet me know if you have questions.";

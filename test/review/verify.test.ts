@@ -81,6 +81,20 @@ describe("verification checks", () => {
     expect(claim.verification_result?.rationale).toContain('"Doe"');
   });
 
+  it("does not ask the sources for a unit conversion in brackets", () => {
+    const spec: SourceSpec = { title: "Spec sheet", content: "The round weighs 10 kg and leaves the barrel at Mach 7." };
+    expect(only("The round weighs 10 kg (23 lb) and leaves the barrel at Mach 7.", [spec]).support_status).toBe("supported");
+    // Without the value it restates, a bracketed value is a claim like any other.
+    expect(only("The round weighs (23 lb) and leaves the barrel at Mach 7.", [spec]).support_status).not.toBe("supported");
+  });
+
+  it("does not take a capital after a colon for a name", () => {
+    const guide: SourceSpec = { title: "Design guide", content: "Static timing analysis ensures the design meets the timing requirements of the target FPGA." };
+    const claim = only("Static timing analysis (STA): Perform it to ensure the design meets the timing requirements of the target FPGA.", [guide]);
+    // "STA" is a name the guide never uses; "Perform" only starts the sentence after the colon.
+    expect(claim.verification_result?.rationale).toBe('No supplied source mentions "STA".');
+  });
+
   it("contradicts a swapped nationality", () => {
     const claim = only("Yukio Mishima was a Chilean author.");
     expect(claim.support_status).toBe("contradicted");

@@ -42,9 +42,14 @@ describe("@kivo/sdk in the Workers runtime", () => {
       ],
     });
     expect(imported).toMatchObject({ status: "completed", accepted_count: 2 });
-    const listed: (string | null)[] = [];
-    for await (const summary of kivo.imports.results(imported.id, { limit: 1 })) listed.push(summary.external_id);
-    expect(listed.sort()).toEqual(["row-1", "row-2"]);
+    // The results file, row by row: each row's run and, once reviewed, its verdict.
+    const lines = [];
+    for await (const line of kivo.imports.results(imported.id)) lines.push(line);
+    expect(lines.map((line) => [line.row, line.external_id, line.review_run_id])).toEqual([
+      [1, "row-1", imported.review_run_ids[0]],
+      [2, "row-2", imported.review_run_ids[1]],
+    ]);
+    expect((await kivo.imports.resultsCsv(imported.id, { fromRow: 2 })).split("\r\n")[1]).toMatch(/^2,row-2,/);
 
     const error = await kivo.reviewRuns.get("run_00000000-0000-4000-8000-000000000000").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(KivoError);

@@ -1,6 +1,7 @@
 """The SDK's whole flow, as an application would write it: review an answer and
 wait for the verdict, read the claims and the reviewer's markdown, find the run
-again by its external ID, import two CSV rows and list their runs; then the same
+again by its external ID, import two CSV rows and list their runs and results,
+manage a webhook endpoint (created disabled, so nothing is sent); then the same
 with the async client. Prints one JSON summary. The e2e suite runs this file.
 
     PYTHONPATH=sdks/python/src KIVO_API_BASE_URL=http://127.0.0.1:8787 KIVO_API_KEY=kivo_test_… python3 sdks/python/examples/flow.py
@@ -32,7 +33,26 @@ csv = (
 )
 imported = kivo.imports.create(csv=csv, intended_use="internal_draft")
 # One run per page, so the iterator has to follow a cursor.
-imported_runs = [{"id": r["id"], "external_id": r["external_id"]} for r in kivo.imports.results(imported["id"], limit=1)]
+imported_runs = [{"id": r["id"], "external_id": r["external_id"]} for r in kivo.review_runs.list(import_id=imported["id"], limit=1)]
+# The results file: one line per row, in row order, joined back by external_id.
+import_results = [
+    {"row": line["row"], "external_id": line["external_id"], "review_run_id": line["review_run_id"], "status": line["status"]}
+    for line in kivo.imports.results(imported["id"])
+]
+
+# A webhook endpoint from creation to deletion; disabled, so no event is sent to it.
+endpoint = kivo.webhook_endpoints.create("http://127.0.0.1:9/kivo-sdk-flow", ["review_run.completed"], description=external_id, enabled=False)
+updated = kivo.webhook_endpoints.update(endpoint["id"], event_types=["review_run.completed", "import.completed"])
+rotated = kivo.webhook_endpoints.rotate_secret(endpoint["id"], previous_secret_valid_for_seconds=0)
+webhook_endpoint = {
+    "secret_issued": endpoint["secret"].startswith("whsec_"),
+    "secret_rotated": rotated["secret"].startswith("whsec_") and rotated["secret"] != endpoint["secret"],
+    "event_types": updated["event_types"],
+    "enabled": updated["enabled"],
+    "listed": any(item["id"] == endpoint["id"] for item in kivo.webhook_endpoints.list()["items"]),
+    "deliveries": len(list(kivo.webhook_endpoints.deliveries(endpoint["id"]))),
+    "deleted": kivo.webhook_endpoints.delete(endpoint["id"])["deleted"],
+}
 
 try:
     kivo.review_runs.get("run_00000000-0000-4000-8000-000000000000")
@@ -77,6 +97,8 @@ print(
                 "review_run_ids": imported["review_run_ids"],
             },
             "imported_runs": imported_runs,
+            "import_results": import_results,
+            "webhook_endpoint": webhook_endpoint,
             "not_found": not_found,
             "async": async_result,
         },

@@ -15,7 +15,7 @@ from typing import Callable, List
 import httpx
 import pytest
 
-from kivo import API_VERSION, AsyncKivo, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, __version__
+from kivo import API_VERSION, KIVO_VERSION, AsyncKivo, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, __version__
 from kivo import models
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[3] / "openapi" / "openapi.json").read_text("utf-8"))
@@ -137,11 +137,16 @@ def test_after_the_last_retry_kivos_error_is_raised_with_code_status_and_request
 
 
 def test_a_refused_request_is_not_repeated_and_its_details_are_exposed():
-    envelope = {"error": {"code": "validation_error", "message": "Invalid request.", "details": [{"path": "sources", "message": "Required"}]}, "request_id": "req_400"}
+    doc_url = "https://api.trykivo.co/docs/errors#validation_error"
+    envelope = {
+        "error": {"code": "validation_error", "message": "Invalid request.", "details": [{"path": "sources", "message": "Required"}], "doc_url": doc_url},
+        "request_id": "req_400",
+    }
     script = Script(answer(400, envelope))
     with pytest.raises(KivoError) as caught:
         script.client().review_runs.create(**BODY)
     assert caught.value.details == [{"path": "sources", "message": "Required"}]
+    assert caught.value.doc_url == doc_url
     assert len(script.requests) == 1
 
 
@@ -188,7 +193,7 @@ def test_against_a_real_server_a_dropped_connection_and_a_429_are_both_retried()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            seen.append(f"{self.path} {self.headers['User-Agent']}")
+            seen.append(f"{self.path} {self.headers['User-Agent']} {self.headers['Kivo-Version']}")
             answers.pop(0)(self)
 
         def log_message(self, *args: object) -> None:
@@ -203,7 +208,7 @@ def test_against_a_real_server_a_dropped_connection_and_a_429_are_both_retried()
     finally:
         server.shutdown()
         server.server_close()
-    assert seen == [f"/v1/review-runs/run_1 kivo-python/{__version__} (api {API_VERSION})"] * 3
+    assert seen == [f"/v1/review-runs/run_1 kivo-python/{__version__} (api {API_VERSION}) {KIVO_VERSION}"] * 3
     assert sleeps == [0.375, 1.0]
 
 
@@ -280,6 +285,72 @@ def test_imports_send_rows_as_json_and_files_as_themselves_with_defaults_in_the_
         kivo.imports.create(rows=[BODY], csv="a,b\n")
 
 
+def jsonl(*lines: object) -> Answer:
+    return lambda request: httpx.Response(200, text="".join(json.dumps(line) + "\n" for line in lines), headers={"Content-Type": "application/x-ndjson"})
+
+
+RESULT_LINE = {
+    "row": 1,
+    "external_id": "answer_001",
+    "review_run_id": "run_1",
+    "status": "completed",
+    "safe_use_status": "needs_repair",
+    "verdict": "needs_repair",
+    "claim_count": 1,
+    "unsupported_claim_count": 1,
+    "reasons": [{"code": "contradicted", "message": "30 days, not 60."}],
+    "error_code": None,
+    "error_message": None,
+}
+
+
+def test_import_results_read_the_results_file_line_by_line_and_as_csv():
+    rejected = {**RESULT_LINE, "row": 2, "external_id": "answer_002", "review_run_id": None, "status": "rejected", "error_code": "validation_error"}
+    script = Script(jsonl(RESULT_LINE, rejected), lambda request: httpx.Response(200, text="row,external_id\r\n2,answer_002\r\n"))
+    kivo = script.client()
+    assert list(kivo.imports.results("import_1")) == [RESULT_LINE, rejected]
+    assert kivo.imports.results_csv("import_1", from_row=2) == "row,external_id\r\n2,answer_002\r\n"
+    first, second = script.requests
+    assert (first.url.path, dict(first.url.params), first.headers["Accept"]) == ("/v1/imports/import_1/results", {"format": "jsonl"}, "application/x-ndjson")
+    assert (dict(second.url.params), second.headers["Accept"]) == ({"format": "csv", "from_row": "2"}, "text/csv")
+
+
+ENDPOINT = {"id": "whep_1", "url": "https://hooks.example.com/kivo", "enabled": True, "event_types": ["review_run.completed"]}
+
+
+def test_webhook_endpoints_are_managed_and_only_reads_and_updates_are_repeated_after_a_5xx():
+    script = Script(
+        answer(201, {**ENDPOINT, "secret": "whsec_1", "request_id": "r"}),
+        answer(200, {"items": [ENDPOINT], "request_id": "r"}),
+        kivo_error(502, "service_unavailable"),
+        answer(200, {**ENDPOINT, "enabled": False, "request_id": "r"}),
+        answer(200, {"items": [{"id": "whdl_2"}], "has_more": True, "next_cursor": "c2", "request_id": "r"}),
+        answer(200, {"items": [{"id": "whdl_1"}], "has_more": False, "next_cursor": None, "request_id": "r"}),
+        kivo_error(502, "service_unavailable"),
+    )
+    hooks = script.client().webhook_endpoints
+    created = hooks.create("https://hooks.example.com/kivo", ["review_run.completed"], description="CI")
+    assert created["secret"] == "whsec_1"
+    assert hooks.list()["items"] == [ENDPOINT]
+    assert hooks.update("whep_1", enabled=False)["enabled"] is False
+    assert [delivery["id"] for delivery in hooks.deliveries("whep_1", limit=1)] == ["whdl_2", "whdl_1"]
+    with pytest.raises(KivoError):
+        hooks.rotate_secret("whep_1", previous_secret_valid_for_seconds=0)
+    sent = [(request.method, request.url.path, dict(request.url.params)) for request in script.requests]
+    assert sent == [
+        ("POST", "/v1/webhook-endpoints", {}),
+        ("GET", "/v1/webhook-endpoints", {}),
+        ("PATCH", "/v1/webhook-endpoints/whep_1", {}),
+        ("PATCH", "/v1/webhook-endpoints/whep_1", {}),
+        ("GET", "/v1/webhook-endpoints/whep_1/deliveries", {"limit": "1"}),
+        ("GET", "/v1/webhook-endpoints/whep_1/deliveries", {"limit": "1", "cursor": "c2"}),
+        ("POST", "/v1/webhook-endpoints/whep_1/rotate-secret", {}),
+    ]
+    assert json.loads(script.requests[0].content) == {"url": "https://hooks.example.com/kivo", "event_types": ["review_run.completed"], "description": "CI"}
+    assert json.loads(script.requests[2].content) == {"enabled": False}
+    assert json.loads(script.requests[-1].content) == {"previous_secret_valid_for_seconds": 0}
+
+
 def test_the_async_client_retries_polls_and_pages_like_the_sync_one():
     script = Script(
         kivo_error(503, "service_unavailable"),
@@ -288,17 +359,20 @@ def test_the_async_client_retries_polls_and_pages_like_the_sync_one():
         answer(200, {"items": [{"id": "run_2"}], "has_more": True, "next_cursor": "c2", "request_id": "r"}),
         answer(200, {"items": [{"id": "run_1"}], "has_more": False, "next_cursor": None, "request_id": "r"}),
         kivo_error(404, "not_found"),
+        jsonl(RESULT_LINE),
     )
 
     async def flow() -> tuple:
         async with script.async_client() as kivo:
             finished = await kivo.review_runs.create_and_wait(**BODY)
-            ids = [summary["id"] async for summary in kivo.imports.results("import_1")]
+            ids = [summary["id"] async for summary in kivo.review_runs.list(import_id="import_1")]
             with pytest.raises(KivoError) as caught:
                 await kivo.review_runs.get("run_missing")
-            return finished, ids, caught.value
+            lines = [line async for line in kivo.imports.results("import_1")]
+            return finished, ids, caught.value, lines
 
-    finished, ids, error = asyncio.run(flow())
+    finished, ids, error, lines = asyncio.run(flow())
+    assert lines == [RESULT_LINE]
     assert finished["status"] == "completed" and ids == ["run_2", "run_1"]
     assert (error.code, error.status, error.request_id) == ("not_found", 404, "req_not_found")
     assert script.requests[0].headers["Idempotency-Key"] == script.requests[1].headers["Idempotency-Key"]
@@ -347,6 +421,12 @@ def _properties(schema: dict) -> set:
         (models.Import, "Import"),
         (models.ImportRow, "ImportRow"),
         (models.ImportValidationError, "ImportValidationError"),
+        (models.ImportResultLine, "ImportResultLine"),
+        (models.WebhookEndpoint, "WebhookEndpoint"),
+        (models.WebhookEndpointWithSecret, "WebhookEndpointWithSecret"),
+        (models.WebhookEndpointList, "WebhookEndpointList"),
+        (models.WebhookDelivery, "WebhookDelivery"),
+        (models.WebhookDeliveryList, "WebhookDeliveryList"),
         (models.ReportLink, "ReportLink"),
         (models.SourceInput, "SourceInput"),
     ],
@@ -358,3 +438,4 @@ def test_each_model_has_exactly_the_fields_of_its_schema(model: type, schema: st
 
 def test_the_api_version_is_the_documents():
     assert API_VERSION == DOCUMENT["info"]["version"]
+    assert KIVO_VERSION == DOCUMENT["info"]["x-kivo-version"]

@@ -3,8 +3,10 @@ import type {
   ClaimList,
   ClaimReport,
   CreateReviewRunRequest,
+  CreateWebhookEndpointRequest,
   FieldMapping,
   Import,
+  ImportResultLine,
   ImportRow,
   IntendedUse,
   ListReviewRunsParams,
@@ -14,9 +16,15 @@ import type {
   ReviewRunList,
   ReviewRunSummary,
   Strictness,
+  UpdateWebhookEndpointRequest,
   VerificationResultList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEndpoint,
+  WebhookEndpointList,
+  WebhookEndpointWithSecret,
 } from "./types.js";
-import { API_VERSION, SDK_VERSION } from "./version.js";
+import { API_VERSION, KIVO_VERSION, SDK_VERSION } from "./version.js";
 
 export const DEFAULT_BASE_URL = "https://api.trykivo.co";
 
@@ -78,13 +86,13 @@ export type CreateImportInput =
 export type ClaimReportFormat = "json" | "markdown" | "html";
 
 interface ApiRequest {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   query?: Record<string, string | number | undefined | null>;
   json?: unknown;
   raw?: { body: string; contentType: string };
   headers?: Record<string, string>;
-  accept?: "application/json" | "text/markdown" | "text/html";
+  accept?: "application/json" | "text/markdown" | "text/html" | "application/x-ndjson" | "text/csv";
   /** Whether a 5xx or a lost connection may be retried: the request is a read, or carries an Idempotency-Key. */
   retrySafe: boolean;
   signal?: AbortSignal;
@@ -96,6 +104,7 @@ const BASE_DELAY_MS = 500;
 export class Kivo {
   readonly reviewRuns: ReviewRuns;
   readonly imports: Imports;
+  readonly webhookEndpoints: WebhookEndpoints;
 
   private readonly apiKey: string;
   private readonly baseUrl: string;
@@ -120,6 +129,7 @@ export class Kivo {
     this.random = options.random ?? Math.random;
     this.reviewRuns = new ReviewRuns(this);
     this.imports = new Imports(this);
+    this.webhookEndpoints = new WebhookEndpoints(this);
   }
 
   /** One API call with retries; resolves with the parsed body (JSON, or text for markdown/HTML). */
@@ -131,6 +141,7 @@ export class Kivo {
     const headers: Record<string, string> = {
       Authorization: `Bearer ${this.apiKey}`,
       Accept: request.accept ?? "application/json",
+      "Kivo-Version": KIVO_VERSION,
       ...clientHeaders(),
       ...request.headers,
     };
@@ -156,7 +167,9 @@ export class Kivo {
         continue;
       }
       if (response.ok) {
-        return (request.accept && request.accept !== "application/json" ? await response.text() : await response.json()) as T;
+        if (!request.accept || request.accept === "application/json") return (await response.json()) as T;
+        // Decoded by hand: workerd warns on .text() for a body whose type is not text/* (JSON Lines).
+        return new TextDecoder().decode(await response.arrayBuffer()) as T;
       }
       const retryAfterMs = parseRetryAfter(response.headers.get("Retry-After"));
       const error = await KivoError.fromResponse(response, retryAfterMs === null ? null : retryAfterMs / 1000);
@@ -360,14 +373,108 @@ class Imports {
     return this.client.request({ method: "GET", path: `/v1/imports/${encodeURIComponent(importId)}`, retrySafe: true, signal: options.signal });
   }
 
-  /** The review runs the import created (`GET /v1/review-runs?import_id=`), newest first; `external_id` maps each back to your row. */
-  results(
-    importId: string,
-    params: Omit<ListReviewRunsParams, "import_id"> = {},
-    options: CallOptions = {},
-  ): AsyncGenerator<ReviewRunSummary, void, undefined> {
-    return this.client.reviewRuns.list({ ...params, import_id: importId }, options);
+  /**
+   * `GET /v1/imports/{importId}/results`: one line per row, in row order, with
+   * its run, status and verdict (a rejected row with its error); `external_id`
+   * joins each back to your data. Read it again as runs finish. `fromRow`
+   * resumes from a row (from 1).
+   */
+  async *results(importId: string, params: { fromRow?: number } = {}, options: CallOptions = {}): AsyncGenerator<ImportResultLine, void, undefined> {
+    const text = await this.resultsFile(importId, "jsonl", params, options);
+    for (const line of text.split("\n")) if (line.trim() !== "") yield JSON.parse(line) as ImportResultLine;
   }
+
+  /** The same results as CSV text (RFC 4180, with a header row), ready for a spreadsheet. */
+  resultsCsv(importId: string, params: { fromRow?: number } = {}, options: CallOptions = {}): Promise<string> {
+    return this.resultsFile(importId, "csv", params, options);
+  }
+
+  private resultsFile(importId: string, format: "jsonl" | "csv", params: { fromRow?: number }, options: CallOptions): Promise<string> {
+    return this.client.request<string>({
+      method: "GET",
+      path: `/v1/imports/${encodeURIComponent(importId)}/results`,
+      query: { format, from_row: params.fromRow },
+      accept: format === "csv" ? "text/csv" : "application/x-ndjson",
+      retrySafe: true,
+      signal: options.signal,
+    });
+  }
+}
+
+/** `/v1/webhook-endpoints` (scope `webhooks:write`): where Kivo sends events, and what it delivered. */
+class WebhookEndpoints {
+  private readonly client: Kivo;
+
+  constructor(client: Kivo) {
+    this.client = client;
+  }
+
+  /**
+   * Registers an HTTPS endpoint for the given event types. The answer holds
+   * the signing `secret` (`whsec_…`), shown only here: keep it for
+   * `verifyWebhookSignature`. Not repeated after a 5xx, which may have created it.
+   */
+  create(input: CreateWebhookEndpointRequest, options: CallOptions = {}): Promise<WebhookEndpointWithSecret> {
+    return this.client.request({ method: "POST", path: "/v1/webhook-endpoints", json: input, retrySafe: false, signal: options.signal });
+  }
+
+  /** The project's endpoints (at most 20), never their secrets. */
+  list(options: CallOptions = {}): Promise<WebhookEndpointList> {
+    return this.client.request({ method: "GET", path: "/v1/webhook-endpoints", retrySafe: true, signal: options.signal });
+  }
+
+  get(endpointId: string, options: CallOptions = {}): Promise<WebhookEndpoint & { request_id: string }> {
+    return this.client.request({ method: "GET", path: endpointPath(endpointId), retrySafe: true, signal: options.signal });
+  }
+
+  /** Changes only the fields given; the same change twice leaves the same endpoint, so it is retried. */
+  update(endpointId: string, changes: UpdateWebhookEndpointRequest, options: CallOptions = {}): Promise<WebhookEndpoint & { request_id: string }> {
+    return this.client.request({ method: "PATCH", path: endpointPath(endpointId), json: changes, retrySafe: true, signal: options.signal });
+  }
+
+  /** No further events; pending deliveries fail on their next attempt. Not repeated after a 5xx (a repeat would answer 404). */
+  delete(endpointId: string, options: CallOptions = {}): Promise<{ id: string; deleted: true; request_id: string }> {
+    return this.client.request({ method: "DELETE", path: endpointPath(endpointId), retrySafe: false, signal: options.signal });
+  }
+
+  /**
+   * A new signing secret, shown once; the old one keeps signing alongside it
+   * for `previousSecretValidForSeconds` (default a day, 0 ends it now). Not
+   * repeated after a 5xx: a second rotation would retire the secret just issued.
+   */
+  rotateSecret(endpointId: string, options: CallOptions & { previousSecretValidForSeconds?: number } = {}): Promise<WebhookEndpointWithSecret> {
+    const json = options.previousSecretValidForSeconds === undefined ? {} : { previous_secret_valid_for_seconds: options.previousSecretValidForSeconds };
+    return this.client.request({ method: "POST", path: `${endpointPath(endpointId)}/rotate-secret`, json, retrySafe: false, signal: options.signal });
+  }
+
+  /** One page of the endpoint's deliveries, newest first. */
+  deliveriesPage(endpointId: string, params: { limit?: number; cursor?: string } = {}, options: CallOptions = {}): Promise<WebhookDeliveryList> {
+    return this.client.request({ method: "GET", path: `${endpointPath(endpointId)}/deliveries`, query: { ...params }, retrySafe: true, signal: options.signal });
+  }
+
+  /** Every delivery to the endpoint, newest first: status, attempts and the last answer. */
+  async *deliveries(endpointId: string, params: { limit?: number } = {}, options: CallOptions = {}): AsyncGenerator<WebhookDelivery, void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.deliveriesPage(endpointId, { ...params, ...(cursor ? { cursor } : {}) }, options);
+      yield* page.items;
+      cursor = page.has_more && page.next_cursor ? page.next_cursor : undefined;
+    } while (cursor);
+  }
+
+  /** Sends the delivery's event again as a new, freshly signed delivery. Not repeated after a 5xx, which may have queued it. */
+  resendDelivery(endpointId: string, deliveryId: string, options: CallOptions = {}): Promise<WebhookDelivery & { request_id: string }> {
+    return this.client.request({
+      method: "POST",
+      path: `${endpointPath(endpointId)}/deliveries/${encodeURIComponent(deliveryId)}/resend`,
+      retrySafe: false,
+      signal: options.signal,
+    });
+  }
+}
+
+function endpointPath(endpointId: string): string {
+  return `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}`;
 }
 
 /** Seconds (`Retry-After: 3`) or an HTTP date, as milliseconds from now; null when absent or unreadable. */

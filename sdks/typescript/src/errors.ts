@@ -9,6 +9,8 @@ export class KivoError extends Error {
   /** Quote it to support: it names this request in Kivo's logs. */
   readonly requestId: string | null;
   readonly details: ErrorDetail[];
+  /** The code's entry in Kivo's error catalogue (meaning and fix); null when the body was not Kivo's envelope. */
+  readonly docUrl: string | null;
   /** Seconds from `Retry-After`, when the answer had one. */
   readonly retryAfterSeconds: number | null;
 
@@ -18,6 +20,7 @@ export class KivoError extends Error {
     message: string;
     requestId: string | null;
     details?: ErrorDetail[];
+    docUrl?: string | null;
     retryAfterSeconds?: number | null;
   }) {
     super(`${init.code}: ${init.message} (HTTP ${init.status}${init.requestId ? `, request ${init.requestId}` : ""})`);
@@ -25,12 +28,13 @@ export class KivoError extends Error {
     this.status = init.status;
     this.requestId = init.requestId;
     this.details = init.details ?? [];
+    this.docUrl = init.docUrl ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
   }
 
   static async fromResponse(response: Response, retryAfterSeconds: number | null): Promise<KivoError> {
     const text = await response.text().catch(() => "");
-    let envelope: { error?: { code?: unknown; message?: unknown; details?: unknown }; request_id?: unknown } | null = null;
+    let envelope: { error?: { code?: unknown; message?: unknown; details?: unknown; doc_url?: unknown }; request_id?: unknown } | null = null;
     try {
       envelope = JSON.parse(text);
     } catch {
@@ -46,6 +50,7 @@ export class KivoError extends Error {
       message,
       requestId,
       details: Array.isArray(error?.details) ? (error.details as ErrorDetail[]) : [],
+      docUrl: typeof error?.doc_url === "string" ? error.doc_url : null,
       retryAfterSeconds,
     });
   }

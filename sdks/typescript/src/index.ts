@@ -9,7 +9,7 @@ export type {
   KivoOptions,
 } from "./client.js";
 export { KivoConnectionError, KivoError, KivoTimeoutError } from "./errors.js";
-export { API_VERSION, SDK_VERSION } from "./version.js";
+export { API_VERSION, KIVO_VERSION, SDK_VERSION } from "./version.js";
 export type * from "./types.js";
 export type { components, operations, paths } from "./schema.js";
 export {

@@ -227,7 +227,7 @@ export interface paths {
         };
         /**
          * Export an import's results, one line per row
-         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`.
+         * @description One line per row of the import, in row order, keyed by `external_id`: `row`, `external_id`, `review_run_id`, `status`, `safe_use_status`, `verdict`, `claim_count`, `unsupported_claim_count`, `reasons`, `error_code`, `error_message`. Each JSON line is an `ImportResultLine`.
          *
          *     `status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created; each carries the row's `external_id`. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.
          *
@@ -581,7 +581,7 @@ export interface paths {
         };
         /**
          * Read plan usage
-         * @description The organization's plan, its monthly review-run allowance, the runs accepted this period and what remains. Periods are calendar months (UTC), or the Stripe billing period once the organization subscribes. Creating runs past the allowance answers `402 usage_limit_exceeded`.
+         * @description The organization's plan, its monthly review-run allowance, the runs accepted this period and what remains. Periods are calendar months (UTC), or the Stripe billing period once the organization subscribes. Creating runs past the allowance answers `402 usage_limit_exceeded`. `semantic_judge` shows the tokens the optional semantic judge spent in the same period and what is left of its token budget.
          *
          *     Required scope: `billing:read`.
          */
@@ -680,6 +680,28 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/organizations/{organizationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an organization's limits
+         * @description Changes the limits given: `monthly_run_limit` (`null` = the plan's allowance) and `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`). Both apply at once, to the current period.
+         *
+         *     Authorized by the `KIVO_ADMIN_TOKEN` secret; answers 404 when it is not configured.
+         */
+        patch: operations["adminUpdateOrganization"];
         trace?: never;
     };
     "/admin/v1/projects": {
@@ -806,7 +828,7 @@ export interface components {
             intended_use?: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
-             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
+             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured, or `402 semantic_judge_budget_exhausted` when the organization's judge token budget for the period is used up; a judge that fails later still leaves the engine's verdict.
              * @default auto
              * @enum {string}
              */
@@ -832,7 +854,7 @@ export interface components {
             media_type?: "text/plain" | "text/markdown" | "text/html";
         };
         /**
-         * @description Defaults to the request's `intended_use`.
+         * @description What the caller intends to do with the output; drives the gate policy.
          * @enum {string}
          */
         IntendedUse: "internal_draft" | "customer_facing" | "regulated_workflow" | "action_taking" | "eval_only";
@@ -856,12 +878,46 @@ export interface components {
                 };
             };
         };
+        ImportResultLine: {
+            /** @description The row's number in the import, from 1. */
+            row: number;
+            external_id: string | null;
+            /** @description Null for a rejected row or one whose run was never created. */
+            review_run_id: string | null;
+            /**
+             * @description The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).
+             * @enum {string}
+             */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "rejected" | "not_created";
+            safe_use_status: components["schemas"]["SafeUseStatus"];
+            verdict: components["schemas"]["GateVerdictValue"];
+            /** @description Null until the run is completed. */
+            claim_count: number | null;
+            unsupported_claim_count: number | null;
+            /** @description The gate verdict's first three reasons. */
+            reasons: {
+                code: string;
+                message: string;
+            }[];
+            error_code: string | null;
+            error_message: string | null;
+        };
+        /** @enum {string|null} */
+        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
+        /** @enum {string|null} */
+        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
+                /**
+                 * Format: uri
+                 * @description The code's entry in the error catalogue (`/docs/errors`): what it means and how to fix it.
+                 * @example https://api.trykivo.co/docs/errors#validation_error
+                 */
+                doc_url: string;
             };
             /** @example req_01hw87p6jkh5ezf9zr9de6d3a9 */
             request_id: string;
@@ -886,8 +942,6 @@ export interface components {
         };
         /** @enum {string} */
         RunStatus: "queued" | "processing" | "completed" | "failed" | "cancelled";
-        /** @enum {string} */
-        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateVerdict: {
             id: string;
             review_run_id: string;
@@ -897,7 +951,7 @@ export interface components {
             strictness: components["schemas"]["Strictness"];
             mode: components["schemas"]["GateMode"];
             metadata: {
-                intended_use: components["schemas"]["IntendedUse"] & unknown;
+                intended_use: components["schemas"]["IntendedUse"];
                 policy_version: string;
             } & {
                 [key: string]: unknown;
@@ -908,8 +962,6 @@ export interface components {
              */
             created_at: string;
         };
-        /** @enum {string} */
-        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked";
         GateReason: {
             code: components["schemas"]["GateReasonCode"];
             message: string;
@@ -1142,7 +1194,7 @@ export interface components {
             /** @example 9fd60878-b3a3-45ff-9ccf-7504c47a2c21 */
             project_id: string;
             status: components["schemas"]["RunStatus"];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            intended_use: components["schemas"]["IntendedUse"];
             strictness: components["schemas"]["Strictness"];
             source_count: number;
             claim_count: number;
@@ -1203,10 +1255,10 @@ export interface components {
             ai_output: string;
             /** @description One to 50 supplied source documents, each at most 100,000 characters and at most 1,000,000 characters together. */
             sources: components["schemas"]["SourceInput"][];
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /**
-             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured.
+             * @description The optional semantic judge (a language model asked about the claims the deterministic engine is unsure of): `auto` uses the project's setting, `off` sends nothing to any model for this run, `required` refuses the run with `422 semantic_judge_unavailable` when no judge is configured, or `402 semantic_judge_budget_exhausted` when the organization's judge token budget for the period is used up; a judge that fails later still leaves the engine's verdict.
              * @default auto
              * @enum {string}
              */
@@ -1467,13 +1519,16 @@ export interface components {
          *     }
          */
         CreateImportRequest: {
-            media_type?: components["schemas"]["ImportMediaType"] & unknown;
+            /** @description Optional with `rows` (JSON rows, whatever the original file was); required with `data`, to say how to read it. */
+            media_type?: components["schemas"]["ImportMediaType"];
             /** @description 1–1,000 rows, each an ImportRow. Each row is validated on its own; a value nested more than 32 levels deep refuses the request. */
             rows?: components["schemas"]["ImportRow"][];
             /** @description Instead of `rows`: the file itself as text — JSON Lines (`application/x-ndjson`), CSV with a header row (`text/csv`), or a JSON array of rows (`application/json`). */
             data?: string;
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness` (otherwise `standard`). */
+            strictness?: components["schemas"]["Strictness"];
             field_mapping?: components["schemas"]["FieldMapping"];
         } & ({
             rows: unknown;
@@ -1545,8 +1600,10 @@ export interface components {
          */
         ImportFieldMappingRequest: {
             field_mapping: components["schemas"]["FieldMapping"];
-            intended_use?: components["schemas"]["IntendedUse"] & unknown;
-            strictness?: components["schemas"]["Strictness"] & unknown;
+            /** @description Default for rows without an `intended_use`; replaces the import's. */
+            intended_use?: components["schemas"]["IntendedUse"];
+            /** @description Default for rows without a `strictness`; replaces the import's. */
+            strictness?: components["schemas"]["Strictness"];
         };
         WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
             /**
@@ -1817,7 +1874,7 @@ export interface components {
             workflow_id?: string;
             workflow_name?: string;
             title?: string;
-            intended_use: components["schemas"]["IntendedUse"] & unknown;
+            intended_use: components["schemas"]["IntendedUse"];
             strictness?: components["schemas"]["Strictness"];
             /** @description Defaults to the number of `source_hashes` (0 when neither is given); when both are sent, it must equal that number. */
             source_count?: number;
@@ -1869,7 +1926,8 @@ export interface components {
             event_id: string;
             /** @enum {string} */
             event_type: "status" | "completed" | "failed";
-            status: components["schemas"]["RunStatus"] & unknown;
+            /** @description The run's status right after this event. */
+            status: components["schemas"]["RunStatus"];
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -1915,8 +1973,10 @@ export interface components {
             review_run_id?: string;
             /** @description If present, must be the run's `customer_run_id`. */
             customer_run_id?: string;
-            status?: components["schemas"]["RunStatus"] & unknown;
-            gate_verdict?: components["schemas"]["GateVerdictValue"] & unknown;
+            /** @description If present, the status the event implies: `processing`, `completed` or `failed`. */
+            status?: components["schemas"]["RunStatus"];
+            /** @description Required on `completed`, refused on other events. */
+            gate_verdict?: components["schemas"]["GateVerdictValue"];
             claim_count?: number;
             unsupported_claim_count?: number;
             source_hashes?: string[];
@@ -1984,12 +2044,22 @@ export interface components {
              * @example 2026-12-01T00:00:00.000Z
              */
             period_end: string;
-            /** @description Tokens the optional semantic judge spent this period, as its provider reported them. */
+            /** @description Tokens the optional semantic judge spent this period, as its provider reported them, and its token budget. */
             semantic_judge: {
                 /** @description Reviews this period whose semantic judge called its provider (cache hits excluded). */
                 reviews: number;
                 input_tokens: number;
                 output_tokens: number;
+                /**
+                 * @description Tokens (input plus output) the judge may spend this period; `null` when nothing caps them.
+                 * @example 5000000
+                 */
+                monthly_token_budget: number | null;
+                /**
+                 * @description What is left of the budget (never negative). At `0`, runs are reviewed by the deterministic engine alone and record `semantic_judge: {status: "unavailable", reason: "budget_exhausted"}`; creating a run with `semantic_judge: "required"` answers `402 semantic_judge_budget_exhausted`.
+                 * @example 4210400
+                 */
+                tokens_remaining: number | null;
             };
             /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
             request_id: string;
@@ -2048,6 +2118,11 @@ export interface components {
             name: string;
             plan: components["schemas"]["Plan"];
             monthly_run_limit: number | null;
+            /**
+             * @description The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.
+             * @example 5000000
+             */
+            semantic_judge_monthly_token_budget: number | null;
             /**
              * Format: date-time
              * @example 2026-04-27T16:20:18.000Z
@@ -2125,9 +2200,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+        KivoVersion: "2026-11-22";
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The API version this response was served with. */
+        KivoVersion: "2026-11-22";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2135,7 +2216,10 @@ export interface operations {
     health: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2144,6 +2228,7 @@ export interface operations {
             /** @description The Worker is up. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2158,6 +2243,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2173,14 +2259,17 @@ export interface operations {
                 cursor?: string;
                 status?: components["schemas"]["RunStatus"];
                 /** @description What the caller intends to do with the output; drives the gate policy. */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 safe_use_status?: components["schemas"]["SafeUseStatus"];
                 external_id?: string;
                 import_id?: string;
                 created_after?: string;
                 created_before?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2197,6 +2286,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2214,6 +2304,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2231,6 +2322,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2248,6 +2340,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2267,6 +2360,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2378,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2296,6 +2391,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
                 /** @description `wait=N` (N ≤ 10, RFC 7240): review inline and answer 200 with the completed run when it finishes within N seconds; otherwise the usual 202. */
@@ -2322,6 +2419,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2477,6 +2575,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2530,6 +2629,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2547,13 +2647,14 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `usage_limit_exceeded`: The plan's monthly review-run allowance is used up. */
+            /** @description `usage_limit_exceeded`: The plan's monthly review-run allowance is used up. `semantic_judge_budget_exhausted`: The run requires the semantic judge, but the organization's token budget for this period is used up. */
             402: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -2564,6 +2665,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2581,6 +2683,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2598,6 +2701,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2615,6 +2719,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,6 +2737,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2649,6 +2755,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2668,6 +2775,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2685,6 +2793,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2702,6 +2811,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2713,7 +2823,10 @@ export interface operations {
     getReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -2732,6 +2845,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2887,6 +3001,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2904,6 +3019,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2921,6 +3037,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2938,6 +3055,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2957,6 +3075,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2974,6 +3093,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2985,7 +3105,10 @@ export interface operations {
     listClaims: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3004,6 +3127,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3064,6 +3188,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3081,6 +3206,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3098,6 +3224,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3115,6 +3242,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3132,6 +3260,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3151,6 +3280,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3168,6 +3298,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3179,7 +3310,10 @@ export interface operations {
     listVerificationResults: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3198,6 +3332,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3239,6 +3374,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3256,6 +3392,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3273,6 +3410,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3290,6 +3428,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3307,6 +3446,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3326,6 +3466,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3343,6 +3484,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3357,7 +3499,10 @@ export interface operations {
                 /** @description Overrides the `Accept` header: `markdown` answers `text/markdown`, `html` the reviewer page (`text/html`). */
                 format?: "json" | "markdown" | "html";
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3376,6 +3521,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3469,6 +3615,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3486,6 +3633,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3503,6 +3651,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3520,6 +3669,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3537,6 +3687,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3556,6 +3707,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3573,6 +3725,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3584,7 +3737,10 @@ export interface operations {
     cancelReviewRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -3603,6 +3759,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3623,6 +3780,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3640,6 +3798,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3657,6 +3816,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3674,6 +3834,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3691,6 +3852,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3710,6 +3872,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3727,6 +3890,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3743,7 +3907,10 @@ export interface operations {
                 /** @description `uploaded`: accepted and staged, its chunks not yet queued. `mapping_required`: stored, but the columns (or the JSON rows' field names) map to no `ai_output`, complete source or `intended_use`; see `mapping`, then send `POST /v1/imports/{importId}/field-mapping`. No run exists yet. `queued` → `processing`: a large import's runs are being created through the queue. `completed`: every accepted row has a review run. `failed`: no row was accepted, or creating the runs failed closed (see `error_code`). `cancelled`: `POST /v1/imports/{importId}/cancel` stopped it; no further runs are created and its queued runs were cancelled. */
                 status?: components["schemas"]["ImportStatus"];
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3760,6 +3927,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3777,6 +3945,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3794,6 +3963,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3811,6 +3981,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3830,6 +4001,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3847,6 +4019,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3859,13 +4032,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Default `intended_use` for rows without one; useful with a raw JSONL or CSV body (a JSON body's own field wins). */
-                intended_use?: components["schemas"]["IntendedUse"] & unknown;
+                intended_use?: components["schemas"]["IntendedUse"];
                 /** @description Default `strictness` for rows without one. */
-                strictness?: components["schemas"]["Strictness"] & unknown;
+                strictness?: components["schemas"]["Strictness"];
                 /** @description A FieldMapping as JSON, for a raw CSV or JSON Lines body. */
                 field_mapping?: string;
             };
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -3901,6 +4076,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3958,6 +4134,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3975,6 +4152,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3992,6 +4170,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4009,6 +4188,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4026,6 +4206,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4043,6 +4224,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4060,6 +4242,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4079,6 +4262,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4096,6 +4280,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4113,6 +4298,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4124,7 +4310,10 @@ export interface operations {
     getImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4143,6 +4332,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4200,6 +4390,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4217,6 +4408,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4234,6 +4426,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4251,6 +4444,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4270,6 +4464,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4287,6 +4482,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4303,7 +4499,10 @@ export interface operations {
                 /** @description Start at this row (from 1), to resume an interrupted download. A CSV still starts with its header. */
                 from_row?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4322,6 +4521,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4349,6 +4549,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4366,6 +4567,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4383,6 +4585,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4400,6 +4603,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4419,6 +4623,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4436,6 +4641,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4447,7 +4653,10 @@ export interface operations {
     cancelImport: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4466,6 +4675,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4483,6 +4693,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4500,6 +4711,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4517,6 +4729,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4534,6 +4747,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4551,6 +4765,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4570,6 +4785,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4587,6 +4803,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4598,7 +4815,10 @@ export interface operations {
     mapImportFields: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 importId: string;
             };
@@ -4621,6 +4841,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4638,6 +4859,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4655,6 +4877,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4672,6 +4895,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4689,6 +4913,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4706,6 +4931,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4723,6 +4949,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4740,6 +4967,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4757,6 +4985,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4774,6 +5003,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4793,6 +5023,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4810,6 +5041,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4827,6 +5059,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4838,7 +5071,10 @@ export interface operations {
     listWebhookEndpoints: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4855,6 +5091,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4872,6 +5109,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4889,6 +5127,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4908,6 +5147,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4925,6 +5165,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4936,7 +5177,10 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4957,6 +5201,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4974,6 +5219,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4991,6 +5237,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5008,6 +5255,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,6 +5273,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5042,6 +5291,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5061,6 +5311,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5078,6 +5329,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5095,6 +5347,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5106,7 +5359,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5125,6 +5381,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5142,6 +5399,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,6 +5417,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5176,6 +5435,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5193,6 +5453,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5212,6 +5473,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5229,6 +5491,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5240,7 +5503,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5259,6 +5525,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5282,6 +5549,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5299,6 +5567,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5316,6 +5585,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5333,6 +5603,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5352,6 +5623,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5369,6 +5641,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5380,7 +5653,10 @@ export interface operations {
     updateWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5403,6 +5679,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5420,6 +5697,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5437,6 +5715,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5454,6 +5733,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5471,6 +5751,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5488,6 +5769,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5505,6 +5787,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5524,6 +5807,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5541,6 +5825,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5552,7 +5837,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5575,6 +5863,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5592,6 +5881,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5609,6 +5899,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5626,6 +5917,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5643,6 +5935,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5660,6 +5953,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5677,6 +5971,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5696,6 +5991,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5713,6 +6009,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5730,6 +6027,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5744,7 +6042,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
             };
@@ -5763,6 +6064,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5780,6 +6082,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5797,6 +6100,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5814,6 +6118,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5831,6 +6136,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5850,6 +6156,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5867,6 +6174,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5878,7 +6186,10 @@ export interface operations {
     resendWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 endpointId: string;
                 deliveryId: string;
@@ -5898,6 +6209,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5918,6 +6230,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5935,6 +6248,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5952,6 +6266,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5969,6 +6284,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5988,6 +6304,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6005,6 +6322,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6016,7 +6334,10 @@ export interface operations {
     listReportLinks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6035,6 +6356,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6052,6 +6374,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6069,6 +6392,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6086,6 +6410,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6103,6 +6428,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6122,6 +6448,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6139,6 +6466,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6150,7 +6478,10 @@ export interface operations {
     createReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6173,6 +6504,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6190,6 +6522,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6207,6 +6540,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6224,6 +6558,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6241,6 +6576,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6258,6 +6594,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6275,6 +6612,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6292,6 +6630,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6311,6 +6650,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6328,6 +6668,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6345,6 +6686,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6356,7 +6698,10 @@ export interface operations {
     revokeReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
                 linkId: string;
@@ -6376,6 +6721,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6393,6 +6739,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6410,6 +6757,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6427,6 +6775,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6444,6 +6793,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6463,6 +6813,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6480,6 +6831,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6491,7 +6843,10 @@ export interface operations {
     openReportLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 /** @description The signed token from a report link's `url`. */
                 token: string;
@@ -6503,6 +6858,7 @@ export interface operations {
             /** @description The reviewer page. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6512,6 +6868,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6521,6 +6878,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6530,6 +6888,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6539,6 +6898,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6551,6 +6911,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -6574,6 +6936,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6591,6 +6954,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6608,6 +6972,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6625,6 +6990,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6642,6 +7008,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6659,6 +7026,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6676,6 +7044,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6693,6 +7062,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6710,6 +7080,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6729,6 +7100,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6746,6 +7118,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6763,6 +7136,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6774,7 +7148,10 @@ export interface operations {
     rotateWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -6797,6 +7174,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6814,6 +7192,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6831,6 +7210,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6848,6 +7228,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6865,6 +7246,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6882,6 +7264,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6899,6 +7282,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6916,6 +7300,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6933,6 +7318,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6952,6 +7338,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6969,6 +7356,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6986,6 +7374,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6997,7 +7386,10 @@ export interface operations {
     revokeWorkerCredential: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -7016,6 +7408,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7033,6 +7426,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7050,6 +7444,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7067,6 +7462,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7084,6 +7480,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7103,6 +7500,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7120,6 +7518,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7137,6 +7536,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7148,7 +7548,10 @@ export interface operations {
     postWorkerEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 reviewRunId: string;
             };
@@ -7163,6 +7566,7 @@ export interface operations {
             /** @description The event was applied (or replayed). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7172,6 +7576,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7181,6 +7586,7 @@ export interface operations {
             /** @description `missing_worker_credential`: A worker credential is required. `invalid_worker_credential`: The worker credential is invalid for this run. `worker_credential_expired`: The worker credential has expired. `worker_credential_revoked`: The worker credential has been revoked or rotated. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7190,6 +7596,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7199,6 +7606,7 @@ export interface operations {
             /** @description `run_already_terminal`: The review run is already in a terminal state. `idempotency_key_reused`: The Idempotency-Key was already used with a different request. */
             409: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7208,6 +7616,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7217,6 +7626,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7226,6 +7636,7 @@ export interface operations {
             /** @description `raw_content_rejected`: Raw content is not accepted on this endpoint. `unknown_field`: The request contains fields that are not allowed. */
             422: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7235,6 +7646,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7244,6 +7656,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7253,6 +7666,7 @@ export interface operations {
             /** @description `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7264,7 +7678,10 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7281,6 +7698,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7298,6 +7716,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7315,6 +7734,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7334,6 +7754,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7351,6 +7772,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7362,7 +7784,10 @@ export interface operations {
     createCheckoutSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7383,6 +7808,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7400,6 +7826,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7417,6 +7844,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7434,6 +7862,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7451,6 +7880,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7468,6 +7898,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7487,6 +7918,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7504,6 +7936,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7521,6 +7954,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7532,7 +7966,10 @@ export interface operations {
     createPortalSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7553,6 +7990,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7570,6 +8008,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7587,6 +8026,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7604,6 +8044,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7621,6 +8062,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7638,6 +8080,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7655,6 +8098,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7674,6 +8118,7 @@ export interface operations {
                     "X-RateLimit-Reset"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7691,6 +8136,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7708,6 +8154,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7720,6 +8167,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
                 /** @description Stripe's signature over the timestamp and the raw body. */
                 "stripe-signature": string;
             };
@@ -7736,6 +8185,7 @@ export interface operations {
             /** @description The event was received. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7745,6 +8195,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. `invalid_json`: The request body is not valid JSON. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7754,6 +8205,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7763,6 +8215,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7772,6 +8225,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7781,6 +8235,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7790,6 +8245,7 @@ export interface operations {
             /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7804,7 +8260,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7813,6 +8272,7 @@ export interface operations {
             /** @description A page of organizations. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7828,6 +8288,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7837,6 +8298,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7846,6 +8308,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7855,6 +8318,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7864,6 +8328,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7875,7 +8340,10 @@ export interface operations {
     adminCreateOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7885,6 +8353,7 @@ export interface operations {
                     name: string;
                     plan?: components["schemas"]["Plan"];
                     monthly_run_limit?: number | null;
+                    semantic_judge_monthly_token_budget?: number | null;
                 };
             };
         };
@@ -7892,6 +8361,7 @@ export interface operations {
             /** @description The organization. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7901,6 +8371,11 @@ export interface operations {
                         name: string;
                         plan: components["schemas"]["Plan"];
                         monthly_run_limit: number | null;
+                        /**
+                         * @description The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.
+                         * @example 5000000
+                         */
+                        semantic_judge_monthly_token_budget: number | null;
                         /**
                          * Format: date-time
                          * @example 2026-04-27T16:20:18.000Z
@@ -7914,6 +8389,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7923,6 +8399,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7932,6 +8409,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7941,6 +8419,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7950,6 +8429,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7959,6 +8439,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7968,6 +8449,128 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminUpdateOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    monthly_run_limit?: number | null;
+                    semantic_judge_monthly_token_budget?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The organization. */
+            200: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        plan: components["schemas"]["Plan"];
+                        monthly_run_limit: number | null;
+                        /**
+                         * @description The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.
+                         * @example 5000000
+                         */
+                        semantic_judge_monthly_token_budget: number | null;
+                        /**
+                         * Format: date-time
+                         * @example 2026-04-27T16:20:18.000Z
+                         */
+                        created_at: string;
+                        /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+                        request_id: string;
+                    };
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7983,7 +8586,10 @@ export interface operations {
                 cursor?: string;
                 organization_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7992,6 +8598,7 @@ export interface operations {
             /** @description A page of projects. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8007,6 +8614,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8016,6 +8624,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8025,6 +8634,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8034,6 +8644,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8043,6 +8654,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8054,7 +8666,10 @@ export interface operations {
     adminCreateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8077,6 +8692,7 @@ export interface operations {
             /** @description The project. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8102,6 +8718,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8111,6 +8728,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8120,6 +8738,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8129,6 +8748,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8138,6 +8758,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8147,6 +8768,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8156,6 +8778,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8167,7 +8790,10 @@ export interface operations {
     adminUpdateProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 projectId: string;
             };
@@ -8186,6 +8812,7 @@ export interface operations {
             /** @description The project. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8211,6 +8838,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8220,6 +8848,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8229,6 +8858,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8238,6 +8868,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8247,6 +8878,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8256,6 +8888,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8265,6 +8898,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8280,7 +8914,10 @@ export interface operations {
                 cursor?: string;
                 project_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8289,6 +8926,7 @@ export interface operations {
             /** @description A page of API keys (never their secrets). */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8304,6 +8942,7 @@ export interface operations {
             /** @description `invalid_cursor`: The cursor was not issued by Kivo for this list. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8313,6 +8952,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8322,6 +8962,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8331,6 +8972,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8340,6 +8982,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8351,7 +8994,10 @@ export interface operations {
     adminCreateApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -8375,6 +9021,7 @@ export interface operations {
             /** @description The key and its one-time secret. */
             201: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8384,6 +9031,7 @@ export interface operations {
             /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8393,6 +9041,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8402,6 +9051,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8411,6 +9061,7 @@ export interface operations {
             /** @description `payload_too_large`: The request body is too large. */
             413: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8420,6 +9071,7 @@ export interface operations {
             /** @description `unsupported_media_type`: The request body's media type is not supported. */
             415: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8429,6 +9081,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8438,6 +9091,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8449,7 +9103,10 @@ export interface operations {
     adminRevokeApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
             path: {
                 keyId: string;
             };
@@ -8460,6 +9117,7 @@ export interface operations {
             /** @description The revoked key. */
             200: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8490,6 +9148,7 @@ export interface operations {
             /** @description `validation_error`: The request failed validation. */
             400: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8499,6 +9158,7 @@ export interface operations {
             /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
             401: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8508,6 +9168,7 @@ export interface operations {
             /** @description `not_found`: The requested resource does not exist. */
             404: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8517,6 +9178,7 @@ export interface operations {
             /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
             429: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8526,6 +9188,7 @@ export interface operations {
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
                 headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { type IncomingHttpHeaders, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { API_VERSION, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, SDK_VERSION } from "../src/index.ts";
+import { API_VERSION, KIVO_VERSION, Kivo, KivoConnectionError, KivoError, KivoTimeoutError, SDK_VERSION } from "../src/index.ts";
 
 // The SDK against a stand-in Kivo on loopback (node:http): each test scripts
 // the answers, the server records what arrived, and sleeps are recorded
@@ -124,12 +124,23 @@ describe("retries", () => {
   it("does not repeat a request Kivo refused as invalid, and exposes the details", async () => {
     const { seen, client } = await standIn([
       json(400, {
-        error: { code: "validation_error", message: "Invalid request.", details: [{ path: "sources", message: "Required" }] },
+        error: {
+          code: "validation_error",
+          message: "Invalid request.",
+          details: [{ path: "sources", message: "Required" }],
+          doc_url: "https://api.trykivo.co/docs/errors#validation_error",
+        },
         request_id: "req_400",
       }),
     ]);
     const error = await client().reviewRuns.create(body).catch((caught) => caught);
-    expect(error).toMatchObject({ code: "validation_error", status: 400, requestId: "req_400", details: [{ path: "sources", message: "Required" }] });
+    expect(error).toMatchObject({
+      code: "validation_error",
+      status: 400,
+      requestId: "req_400",
+      details: [{ path: "sources", message: "Required" }],
+      docUrl: "https://api.trykivo.co/docs/errors#validation_error",
+    });
     expect(seen).toHaveLength(1);
   });
 
@@ -238,6 +249,59 @@ describe("helpers", () => {
     ]);
   });
 
+  it("imports.results reads the results file line by line, and resultsCsv as text, resuming from a row", async () => {
+    const line = (row: number, status: string) => ({ row, external_id: `answer_${row}`, review_run_id: status === "rejected" ? null : `run_${row}`, status });
+    const { seen, client } = await standIn([
+      (res) => res.writeHead(200, { "Content-Type": "application/x-ndjson" }).end(`${JSON.stringify(line(1, "completed"))}\n${JSON.stringify(line(2, "rejected"))}\n`),
+      (res) => res.writeHead(200, { "Content-Type": "text/csv" }).end("row,external_id\r\n2,answer_2\r\n"),
+    ]);
+    const kivo = client();
+    const lines = [];
+    for await (const result of kivo.imports.results("import_1")) lines.push(result);
+    expect(lines).toEqual([line(1, "completed"), line(2, "rejected")]);
+    expect(await kivo.imports.resultsCsv("import_1", { fromRow: 2 })).toBe("row,external_id\r\n2,answer_2\r\n");
+    expect(seen.map((request) => [request.url, request.headers.accept])).toEqual([
+      ["/v1/imports/import_1/results?format=jsonl", "application/x-ndjson"],
+      ["/v1/imports/import_1/results?format=csv&from_row=2", "text/csv"],
+    ]);
+  });
+
+  it("webhookEndpoints manage endpoints and page deliveries; only reads and updates are repeated after a 5xx", async () => {
+    const endpoint = { id: "whep_1", url: "https://hooks.example.com/kivo", enabled: true, event_types: ["review_run.completed"] };
+    const { seen, client } = await standIn([
+      json(201, { ...endpoint, secret: "whsec_1", request_id: "r" }),
+      json(200, { items: [endpoint], request_id: "r" }),
+      kivoError(502, "service_unavailable"),
+      json(200, { ...endpoint, enabled: false, request_id: "r" }),
+      json(200, { items: [{ id: "whdl_2" }], has_more: true, next_cursor: "c2", request_id: "r" }),
+      json(200, { items: [{ id: "whdl_1" }], has_more: false, next_cursor: null, request_id: "r" }),
+      kivoError(502, "service_unavailable"),
+      json(200, { id: "whep_1", deleted: true, request_id: "r" }),
+    ]);
+    const hooks = client({ random: () => 1 }).webhookEndpoints;
+    expect((await hooks.create({ url: endpoint.url, event_types: ["review_run.completed"], description: "CI" })).secret).toBe("whsec_1");
+    expect((await hooks.list()).items).toEqual([endpoint]);
+    expect((await hooks.update("whep_1", { enabled: false })).enabled).toBe(false);
+    const deliveries = [];
+    for await (const delivery of hooks.deliveries("whep_1", { limit: 1 })) deliveries.push(delivery.id);
+    expect(deliveries).toEqual(["whdl_2", "whdl_1"]);
+    await expect(hooks.rotateSecret("whep_1", { previousSecretValidForSeconds: 0 })).rejects.toMatchObject({ status: 502 });
+    expect(await hooks.delete("whep_1")).toMatchObject({ deleted: true });
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      "POST /v1/webhook-endpoints",
+      "GET /v1/webhook-endpoints",
+      "PATCH /v1/webhook-endpoints/whep_1",
+      "PATCH /v1/webhook-endpoints/whep_1",
+      "GET /v1/webhook-endpoints/whep_1/deliveries?limit=1",
+      "GET /v1/webhook-endpoints/whep_1/deliveries?limit=1&cursor=c2",
+      "POST /v1/webhook-endpoints/whep_1/rotate-secret",
+      "DELETE /v1/webhook-endpoints/whep_1",
+    ]);
+    expect(JSON.parse(seen[0]!.body)).toEqual({ url: endpoint.url, event_types: ["review_run.completed"], description: "CI" });
+    expect(JSON.parse(seen[2]!.body)).toEqual({ enabled: false });
+    expect(JSON.parse(seen[6]!.body)).toEqual({ previous_secret_valid_for_seconds: 0 });
+  });
+
   it("imports.create sends rows as JSON, and a JSONL or CSV file as itself with the defaults in the query", async () => {
     const { seen, client } = await standIn([json(202, {}), json(202, {}), json(202, {})]);
     const kivo = client();
@@ -257,10 +321,11 @@ describe("helpers", () => {
     expect(seen.every((request) => typeof request.headers["idempotency-key"] === "string")).toBe(true);
   });
 
-  it("identifies itself with the SDK and API versions, and authenticates with the key", async () => {
+  it("identifies itself with the SDK and API versions, pins its dated API version, and authenticates with the key", async () => {
     const { seen, client } = await standIn([json(200, run("completed"))]);
     await client().reviewRuns.get("run_1");
     expect(seen[0]!.headers["user-agent"]).toBe(`kivo-typescript/${SDK_VERSION} (api ${API_VERSION})`);
+    expect(seen[0]!.headers["kivo-version"]).toBe(KIVO_VERSION);
     expect(seen[0]!.headers.authorization).toBe("Bearer kivo_test_standin");
   });
 });
@@ -269,6 +334,7 @@ describe("the package", () => {
   it("records the API version of the committed document, and its generated types are current", () => {
     const document = JSON.parse(readFileSync(new URL("../../../openapi/openapi.json", import.meta.url), "utf8"));
     expect(API_VERSION).toBe(document.info.version);
+    expect(KIVO_VERSION).toBe(document.info["x-kivo-version"]);
     const check = spawnSync(
       process.execPath,
       [new URL("../../../node_modules/openapi-typescript/bin/cli.js", import.meta.url).pathname, "../../openapi/openapi.json", "--default-non-nullable", "false", "-o", "src/schema.d.ts", "--check"],

@@ -7,6 +7,8 @@ export const organizations = sqliteTable("organizations", {
   plan: text("plan", { enum: ["free", "pro", "enterprise"] }).notNull().default("free"),
   /** Overrides the plan's monthly review-run allowance when set. */
   monthlyRunLimit: integer("monthly_run_limit"),
+  /** Overrides the deployment's KIVO_JUDGE_MONTHLY_TOKEN_BUDGET when set: the semantic judge's tokens per usage period. */
+  semanticJudgeMonthlyTokenBudget: integer("semantic_judge_monthly_token_budget"),
   createdAt: text("created_at").notNull(),
 });
 

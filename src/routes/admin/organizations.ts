@@ -2,9 +2,17 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { createOrganization, newestFirst, olderThan, organizationView, pageOf } from "../../services/tenancy/tenancy.ts";
+import { createOrganization, newestFirst, olderThan, organizationView, pageOf, updateOrganization } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
-import { CreateOrganizationBodySchema, ListQuerySchema, OrganizationSchema, listOf, withRequestId } from "./schema.ts";
+import {
+  CreateOrganizationBodySchema,
+  IdParamSchema,
+  ListQuerySchema,
+  OrganizationSchema,
+  UpdateOrganizationBodySchema,
+  listOf,
+  withRequestId,
+} from "./schema.ts";
 
 const OrganizationResponseSchema = withRequestId(OrganizationSchema.shape);
 
@@ -35,10 +43,33 @@ export const listOrganizationsRoute = defineRoute({
   },
 });
 
+export const updateOrganizationRoute = defineRoute({
+  method: "patch",
+  path: "/admin/v1/organizations/{organizationId}",
+  operationId: "adminUpdateOrganization",
+  tags: ["Admin"],
+  summary: "Update an organization's limits",
+  description:
+    "Changes the limits given: `monthly_run_limit` (`null` = the plan's allowance) and `semantic_judge_monthly_token_budget` (`null` = the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET`). Both apply at once, to the current period.",
+  auth: { admin: true },
+  request: {
+    params: IdParamSchema("organizationId"),
+    body: { required: true, content: { "application/json": { schema: UpdateOrganizationBodySchema } } },
+  },
+  responses: {
+    200: { description: "The organization.", content: { "application/json": { schema: OrganizationResponseSchema } } },
+  },
+});
+
 export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(createOrganizationRoute, async (c) => {
     const row = await createOrganization(database(c.env.DB), c.req.valid("json"));
     return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 201);
+  });
+
+  app.openapi(updateOrganizationRoute, async (c) => {
+    const row = await updateOrganization(database(c.env.DB), c.req.valid("param").organizationId as string, c.req.valid("json"));
+    return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 200);
   });
 
   app.openapi(listOrganizationsRoute, async (c) => {

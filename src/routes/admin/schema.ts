@@ -13,6 +13,11 @@ export const OrganizationSchema = z
     name: z.string(),
     plan: PlanSchema,
     monthly_run_limit: z.number().int().nullable(),
+    semantic_judge_monthly_token_budget: z.number().int().nullable().openapi({
+      description:
+        "The semantic judge's tokens (input plus output) per usage period for this organization. `null` follows the deployment's `KIVO_JUDGE_MONTHLY_TOKEN_BUDGET` (no cap when that is unset too); `0` lets no run reach a model.",
+      example: 5_000_000,
+    }),
     created_at: TimestampSchema,
   })
   .openapi("Organization");
@@ -48,10 +53,19 @@ export const ApiKeySchema = z
   })
   .openapi("ApiKey");
 
+const MonthlyRunLimitSchema = z.number().int().min(0).max(10_000_000).nullable();
+const TokenBudgetSchema = z.number().int().min(0).max(1_000_000_000_000).nullable();
+
 export const CreateOrganizationBodySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   plan: PlanSchema.default("free"),
-  monthly_run_limit: z.number().int().min(0).max(10_000_000).nullable().optional(),
+  monthly_run_limit: MonthlyRunLimitSchema.optional(),
+  semantic_judge_monthly_token_budget: TokenBudgetSchema.optional(),
+});
+
+export const UpdateOrganizationBodySchema = z.strictObject({
+  monthly_run_limit: MonthlyRunLimitSchema.optional(),
+  semantic_judge_monthly_token_budget: TokenBudgetSchema.optional(),
 });
 
 export const CreateProjectBodySchema = z.strictObject({

@@ -19,8 +19,17 @@ export const UsageSchema = z
         reviews: z.number().int().openapi({ description: "Reviews this period whose semantic judge called its provider (cache hits excluded)." }),
         input_tokens: z.number().int(),
         output_tokens: z.number().int(),
+        monthly_token_budget: z.number().int().nullable().openapi({
+          description: "Tokens (input plus output) the judge may spend this period; `null` when nothing caps them.",
+          example: 5_000_000,
+        }),
+        tokens_remaining: z.number().int().nullable().openapi({
+          description:
+            "What is left of the budget (never negative). At `0`, runs are reviewed by the deterministic engine alone and record `semantic_judge: {status: \"unavailable\", reason: \"budget_exhausted\"}`; creating a run with `semantic_judge: \"required\"` answers `402 semantic_judge_budget_exhausted`.",
+          example: 4_210_400,
+        }),
       })
-      .openapi({ description: "Tokens the optional semantic judge spent this period, as its provider reported them." }),
+      .openapi({ description: "Tokens the optional semantic judge spent this period, as its provider reported them, and its token budget." }),
     request_id: RequestIdSchema,
   })
   .openapi("Usage");

@@ -4,7 +4,7 @@ import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { createEnterpriseWorkerRunOnce } from "../../services/enterprise-worker/runs.ts";
-import { defineRoute } from "../define.ts";
+import { defineRoute, linksTo } from "../define.ts";
 import { CREATE_ALLOWED_FIELDS, CreateEnterpriseWorkerRunBodySchema, CreatedEnterpriseWorkerRunSchema } from "../../schemas/enterprise-worker.ts";
 
 export const createEnterpriseWorkerRunRoute = defineRoute({
@@ -27,6 +27,10 @@ export const createEnterpriseWorkerRunRoute = defineRoute({
     201: {
       description: "The run (status `queued`) and its worker credential.",
       content: { "application/json": { schema: CreatedEnterpriseWorkerRunSchema } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+        postWorkerEvent: { reviewRunId: "$response.body#/review_run/id" },
+      }),
     },
   },
 });

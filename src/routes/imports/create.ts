@@ -6,7 +6,7 @@ import { withIdempotency } from "../../lib/idempotency.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/imports/rows.ts";
 import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, createImport } from "../../services/imports/create.ts";
-import { MB, defineRoute } from "../define.ts";
+import { MB, defineRoute, linksTo } from "../define.ts";
 import { CSV_EXAMPLE, IMPORT_EXAMPLE, JSONL_EXAMPLE } from "./examples.ts";
 import { rawImportBody } from "./raw-body.ts";
 import {
@@ -58,6 +58,11 @@ export const createImportRoute = defineRoute({
       description:
         "The import was accepted: `completed` with its runs, `queued` for a large one, `mapping_required` when its columns need a field mapping, or `failed` when no row passed validation.",
       content: { "application/json": { schema: ImportSchema, example: IMPORT_EXAMPLE } },
+      links: linksTo({
+        getImport: { importId: "$response.body#/id" },
+        getImportResults: { importId: "$response.body#/id" },
+        cancelImport: { importId: "$response.body#/id" },
+      }),
     },
   },
 });

@@ -6,7 +6,7 @@ import { RESULT_COLUMNS, RESULT_FORMATS, type ResultFormat, importResults } from
 import { findImport } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { RESULTS_CSV_EXAMPLE, RESULTS_JSONL_EXAMPLE } from "./examples.ts";
-import { ImportIdParamSchema } from "./schema.ts";
+import { ImportIdParamSchema, ImportResultLineSchema } from "./schema.ts";
 import { IMPORT_READ_SCOPES } from "./scopes.ts";
 
 const MEDIA_TYPES: Record<ResultFormat, string> = { jsonl: "application/x-ndjson", csv: "text/csv; charset=utf-8" };
@@ -38,7 +38,7 @@ export const getImportResultsRoute = defineRoute({
   tags: ["Imports"],
   summary: "Export an import's results, one line per row",
   description: [
-    `One line per row of the import, in row order, keyed by \`external_id\`: ${RESULT_COLUMNS.map((c) => `\`${c}\``).join(", ")}.`,
+    `One line per row of the import, in row order, keyed by \`external_id\`: ${RESULT_COLUMNS.map((c) => `\`${c}\``).join(", ")}. Each JSON line is an \`ImportResultLine\`.`,
     "`status` is the row's run status, `rejected` for a row that failed validation (its `error_code` and `error_message` say why), or `not_created` when the import stopped before the row's run was created; each carries the row's `external_id`. `reasons` are the gate verdict's first three reasons (`code: message; …` in CSV). Claim counts are null until the run is completed.",
     "JSON Lines by default, CSV (RFC 4180, with a header row) with `?format=csv` or `Accept: text/csv`. The answer is streamed; `from_row` resumes an interrupted download. Read it again as runs finish: lines change from `queued` to `completed`.",
   ].join("\n\n"),
@@ -49,7 +49,11 @@ export const getImportResultsRoute = defineRoute({
     200: {
       description: "The results, streamed.",
       content: {
-        "application/x-ndjson": { schema: z.string(), example: RESULTS_JSONL_EXAMPLE },
+        "application/x-ndjson": {
+          // JSON Schema's contentSchema: the text decodes to ImportResultLine objects, one per line.
+          schema: z.string().openapi({ contentSchema: { $ref: "#/components/schemas/ImportResultLine" } } as object),
+          example: RESULTS_JSONL_EXAMPLE,
+        },
         "text/csv": { schema: z.string(), example: RESULTS_CSV_EXAMPLE },
       },
     },
@@ -57,6 +61,7 @@ export const getImportResultsRoute = defineRoute({
 });
 
 export function registerGetImportResults(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.register("ImportResultLine", ImportResultLineSchema);
   app.openapi(getImportResultsRoute, async (c) => {
     const db = database(c.env.DB);
     const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);

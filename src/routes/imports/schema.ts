@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { IntendedUseSchema, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import { GateVerdictValueSchema, IntendedUseSchema, RUN_STATUSES, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
+import type { ResultLine } from "../../services/imports/results.ts";
 import { CSV_FIELDS, IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, NUMBERED_SOURCE_COLUMN, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
 import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
@@ -22,7 +23,8 @@ export const ImportMediaTypeSchema = z.enum(IMPORT_MEDIA_TYPES).openapi("ImportM
 export const ImportRowSchema = z
   .strictObject({
     ...ReviewRunInputSchema.shape,
-    intended_use: IntendedUseSchema.optional().openapi({ description: "Defaults to the request's `intended_use`." }),
+    // The row's own description says what it defaults to: a description here would replace the shared IntendedUse one.
+    intended_use: IntendedUseSchema.optional(),
   })
   .openapi("ImportRow", {
     description:
@@ -226,3 +228,26 @@ export const FieldMappingRequestSchema = z
   .openapi("ImportFieldMappingRequest", {
     example: { field_mapping: { external_id: "ticket", ai_output: "answer", source_title: "kb_title", source_content: "kb_text" }, intended_use: "internal_draft" },
   });
+
+/**
+ * One line of `GET /v1/imports/{importId}/results`, registered as a component
+ * so clients generate its type (the answer itself is JSON Lines or CSV text).
+ */
+export const ImportResultLineSchema = z
+  .object({
+    row: z.number().int().min(1).openapi({ description: "The row's number in the import, from 1." }),
+    external_id: z.string().nullable(),
+    review_run_id: z.string().nullable().openapi({ description: "Null for a rejected row or one whose run was never created." }),
+    status: z.enum([...RUN_STATUSES, "rejected", "not_created"]).openapi({
+      description: "The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).",
+    }),
+    safe_use_status: SafeUseStatusSchema.nullable(),
+    verdict: GateVerdictValueSchema.nullable(),
+    claim_count: z.number().int().nullable().openapi({ description: "Null until the run is completed." }),
+    unsupported_claim_count: z.number().int().nullable(),
+    reasons: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: "The gate verdict's first three reasons." }),
+    error_code: z.string().nullable(),
+    error_message: z.string().nullable(),
+  })
+  .strict()
+  .openapi("ImportResultLine") satisfies z.ZodType<ResultLine>;

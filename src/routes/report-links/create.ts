@@ -5,7 +5,7 @@ import { authOf } from "../../middleware/auth.ts";
 import { reportNotReady } from "../../services/report/page.ts";
 import { REPORT_LINK_TTL, issueReportLink, signingSecret } from "../../services/report/links.ts";
 import { assertHosted, findRun } from "../../services/review-runs/store.ts";
-import { defineRoute } from "../define.ts";
+import { defineRoute, linksTo } from "../define.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 import { CreateReportLinkBodySchema, ReportLinkSchema } from "./schema.ts";
 
@@ -25,7 +25,11 @@ export const createReportLinkRoute = defineRoute({
     body: { required: false, content: { "application/json": { schema: CreateReportLinkBodySchema } } },
   },
   responses: {
-    200: { description: "The link.", content: { "application/json": { schema: ReportLinkSchema } } },
+    200: {
+      description: "The link.",
+      content: { "application/json": { schema: ReportLinkSchema } },
+      links: linksTo({ revokeReportLink: { reviewRunId: "$response.body#/review_run_id", linkId: "$response.body#/id" } }),
+    },
   },
 });
 

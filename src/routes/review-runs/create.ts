@@ -1,16 +1,15 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
-import { ApiError } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
-import { projectHasJudge } from "../../services/judge/config.ts";
+import { assertJudgeAvailable } from "../../services/judge/config.ts";
 import { reviewBefore } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
-import { MB, defineRoute } from "../define.ts";
+import { MB, defineRoute, linksTo } from "../define.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
@@ -61,7 +60,7 @@ export const createReviewRunRoute = defineRoute({
   description:
     "Queues one AI output with the sources it should be checked against. Poll `polling_url` until the run is `completed`, then read its claims, verification results and claim report. Send `Prefer: wait=N` (N ≤ 10) to have the packet reviewed inline: the answer is `200` with the completed run if the review finishes within N seconds of the request, otherwise the usual `202` (the review carries on and the run completes as if queued).",
   auth: { apiKey: "review_runs:create" },
-  errors: ["idempotency_key_reused", "usage_limit_exceeded", "semantic_judge_unavailable", "service_unavailable"],
+  errors: ["idempotency_key_reused", "usage_limit_exceeded", "semantic_judge_budget_exhausted", "semantic_judge_unavailable", "service_unavailable"],
   maxBodyBytes: PACKET_BODY_BYTES,
   request: {
     headers: HeadersSchema,
@@ -75,10 +74,21 @@ export const createReviewRunRoute = defineRoute({
     202: {
       description: "The run is queued. Nothing more is needed than polling.",
       content: { "application/json": { schema: QueuedReviewRunSchema, example: QUEUED_EXAMPLE } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+        listClaims: { reviewRunId: "$response.body#/review_run/id" },
+        getClaimReport: { reviewRunId: "$response.body#/review_run/id" },
+        cancelReviewRun: { reviewRunId: "$response.body#/review_run/id" },
+      }),
     },
     200: {
       description: "With `Prefer: wait=N`: the run completed inline (same shape as GET). `Preference-Applied` echoes the wait.",
       content: { "application/json": { schema: ReviewRunSchema, example: RUN_EXAMPLE } },
+      links: linksTo({
+        getReviewRun: { reviewRunId: "$response.body#/id" },
+        listClaims: { reviewRunId: "$response.body#/id" },
+        getClaimReport: { reviewRunId: "$response.body#/id" },
+      }),
     },
   },
 });
@@ -91,12 +101,13 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
     const wait = waitPreference(headers.prefer);
     const deadline = Date.now() + (wait ?? 0) * 1000;
     const requestId = c.get("requestId");
-    if (input.semantic_judge === "required" && !(await projectHasJudge(c.env, auth.projectId))) throw new ApiError("semantic_judge_unavailable");
 
     const result = await withIdempotency(
       c.env.DB,
       { projectId: auth.projectId, operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
       async (claim) => {
+        // Inside the idempotent part: a replay answers what the first request got, whatever the budget is now.
+        if (input.semantic_judge === "required") await assertJudgeAvailable(c.env, auth);
         const origin = new URL(c.req.url).origin;
         const [created] = await createReviewRuns(c.env, auth, [input], {
           captureMethod: "api",

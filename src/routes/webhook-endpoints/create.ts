@@ -2,7 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { MAX_ENDPOINTS_PER_PROJECT, createEndpoint, endpointView } from "../../services/webhooks/endpoints.ts";
-import { defineRoute } from "../define.ts";
+import { defineRoute, linksTo } from "../define.ts";
 import { CreateEndpointRequestSchema, EndpointWithSecretSchema } from "./schema.ts";
 
 export const createEndpointRoute = defineRoute({
@@ -18,7 +18,11 @@ export const createEndpointRoute = defineRoute({
   errors: ["service_unavailable"],
   request: { body: { required: true, content: { "application/json": { schema: CreateEndpointRequestSchema } } } },
   responses: {
-    201: { description: "The endpoint, with its secret shown once.", content: { "application/json": { schema: EndpointWithSecretSchema } } },
+    201: {
+      description: "The endpoint, with its secret shown once.",
+      content: { "application/json": { schema: EndpointWithSecretSchema } },
+      links: linksTo({ getWebhookEndpoint: { endpointId: "$response.body#/id" }, listWebhookDeliveries: { endpointId: "$response.body#/id" } }),
+    },
   },
 });
 

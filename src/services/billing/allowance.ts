@@ -99,6 +99,11 @@ export async function readUsage(env: Bindings, organizationId: string, now: Date
   };
 }
 
+/** The allowance period containing `now` for the organization: other per-period limits count in the same one. */
+export async function usagePeriod(db: Database, organizationId: string, now: Date = new Date()): Promise<AllowancePeriod> {
+  return (await allowanceState(db, organizationId, now)).period;
+}
+
 function exceeded(count: number, remaining: number, limit: number, period: AllowancePeriod): ApiError {
   return new ApiError("usage_limit_exceeded", {
     message:

@@ -4,9 +4,9 @@ import { projects } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
-import { VERDICT_FOR_STATUS } from "../../review/gate-policy.ts";
+import { SAFE_USE_FOR_VERDICT, gateVerdictOf } from "../../review/gate-verdict.ts";
 import { IMPLIED_RUN_STATUS, type WorkerCredentialClaims, type WorkerEventBody } from "../../schemas/enterprise-worker.ts";
-import { type GateVerdictValue, type RunStatus, type SafeUseStatus, OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
+import { type RunStatus, OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
 import type { GateVerdict } from "../../schemas/review-artifacts.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { logger } from "../../lib/logger.ts";
@@ -23,11 +23,6 @@ export interface EventOutcome {
   received_at: string;
   replayed: boolean;
 }
-
-/** The verdict and the use status map one to one, as VERDICT_FOR_STATUS in review/gate-policy.ts says. */
-const SAFE_USE_FOR_VERDICT = Object.fromEntries(
-  Object.entries(VERDICT_FOR_STATUS).map(([status, verdict]) => [verdict, status]),
-) as Record<GateVerdictValue, SafeUseStatus>;
 
 /** A policy version the worker did not report is said so, not guessed. */
 const UNREPORTED = "unreported";
@@ -100,12 +95,9 @@ async function gateVerdictFor(env: Bindings, found: EnterpriseWorkerRun, event: 
     .from(projects)
     .where(eq(projects.id, run.projectId))
     .limit(1);
-  const verdict = event.gate_verdict!;
-  return {
-    id: `${run.id}_gate_verdict`,
-    review_run_id: run.id,
-    verdict,
-    safe_use_status: SAFE_USE_FOR_VERDICT[verdict],
+  return gateVerdictOf({
+    reviewRunId: run.id,
+    safeUseStatus: SAFE_USE_FOR_VERDICT[event.gate_verdict!],
     // The findings behind the verdict name claims and quote their reasons:
     // they stay in the customer's report.
     reasons: [],
@@ -117,8 +109,8 @@ async function gateVerdictFor(env: Bindings, found: EnterpriseWorkerRun, event: 
       reported_by: "private_worker",
       worker_version: event.worker_version ?? details.workerVersion,
     },
-    created_at: receivedAt,
-  };
+    createdAt: receivedAt,
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
 import { sendInBatches, settleAll } from "../../lib/batches.ts";
-import { logger } from "../../lib/logger.ts";
+import { currentRequestId, logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
 import { announceImportFailed } from "../webhooks/events.ts";
@@ -316,7 +316,7 @@ function mappingOf(error: unknown): ImportMapping | null {
 
 export async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
   const messages = Array.from({ length: row.chunkCount }, (_, i) => ({
-    body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1 } satisfies ImportQueueMessage,
+    body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1, request_id: currentRequestId() } satisfies ImportQueueMessage,
     contentType: "json" as const,
   }));
   await sendInBatches(env.IMPORT_QUEUE, messages);

@@ -35,7 +35,7 @@ export function cacheKey(scope: string, identity: JudgeIdentityKey, request: Jud
       scope,
       ...identity,
       question: request.question,
-      claims: request.claims.map((c) => ({ text: c.text, evidence: c.evidence })),
+      claims: request.claims.map((c) => ({ text: c.text, read_as: c.read_as ?? null, evidence: c.evidence })),
     }),
   );
 }

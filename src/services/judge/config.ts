@@ -1,5 +1,7 @@
 import type { Bindings } from "../../env.ts";
+import { ApiError } from "../../errors.ts";
 import type { JudgeSelection } from "../../review/judge-merge.ts";
+import { currentJudgeBudget } from "./budget.ts";
 import type { JudgeProviderName, SemanticJudge } from "./judge.ts";
 import { openAiCompatibleJudge } from "./openai-compatible.ts";
 import { DEFAULT_JUDGE_OPTIONS, type JudgeRunOptions } from "./run.ts";
@@ -32,13 +34,39 @@ export function judgeOptionsFrom(env: Pick<Bindings, "KIVO_JUDGE_SELECTION" | "K
   };
 }
 
-/** Whether a run of this project would get a judge: for `semantic_judge: "required"` at create time. */
-export async function projectHasJudge(env: Bindings, projectId: string): Promise<boolean> {
-  const row = await env.DB.prepare("SELECT semantic_judge FROM projects WHERE id = ?").bind(projectId).first<{ semantic_judge: string | null }>();
-  return resolveJudge(env, row?.semantic_judge ?? null).kind === "judge";
+/**
+ * For `semantic_judge: "required"` at create time: refuses the run up front
+ * when the project has no configured judge, or when the organization's token
+ * budget for the period is used up (a judge that would be skipped anyway).
+ */
+export async function assertJudgeAvailable(env: Bindings, owner: { projectId: string; organizationId: string }): Promise<void> {
+  const row = await env.DB.prepare("SELECT semantic_judge FROM projects WHERE id = ?").bind(owner.projectId).first<{ semantic_judge: string | null }>();
+  if (resolveJudge(env, row?.semantic_judge ?? null).kind !== "judge") throw new ApiError("semantic_judge_unavailable");
+  const { period, budget } = await currentJudgeBudget(env, owner.organizationId);
+  if (budget.exhausted) {
+    throw new ApiError("semantic_judge_budget_exhausted", {
+      message:
+        `The run requires the semantic judge, but the organization's token budget is used up: ` +
+        `${budget.spend.input_tokens + budget.spend.output_tokens} of ${budget.limit} tokens until ${period.end}. Nothing was created. ` +
+        `Send "semantic_judge": "auto" to have the run reviewed by the deterministic engine alone.`,
+    });
+  }
 }
 
-export function resolveJudge(env: Bindings, projectSetting: string | null): ResolvedJudge {
+/** The deployment's judge settings; `npm run eval -- --judge` reads the same names from the shell. */
+export type JudgeEnv = Pick<
+  Bindings,
+  | "KIVO_JUDGE_PROVIDER"
+  | "KIVO_JUDGE_MODEL"
+  | "KIVO_JUDGE_BASE_URL"
+  | "KIVO_JUDGE_API_KEY"
+  | "KIVO_JUDGE_SELECTION"
+  | "KIVO_JUDGE_CONFIDENCE_BELOW"
+  | "KIVO_JUDGE_TIMEOUT_MS"
+  | "AI"
+>;
+
+export function resolveJudge(env: JudgeEnv, projectSetting: string | null): ResolvedJudge {
   const own = projectSetting ?? undefined;
   const setting: JudgeSetting = isSetting(own) ? own : isSetting(env.KIVO_JUDGE_PROVIDER) ? env.KIVO_JUDGE_PROVIDER : "off";
   if (setting === "off") return { kind: "off" };

@@ -28,7 +28,8 @@ export type JudgeFailureReason =
   | "rate_limited"
   | "provider_error"
   | "malformed_output"
-  | "not_configured";
+  | "not_configured"
+  | "budget_exhausted";
 
 export class JudgeError extends Error {
   readonly reason: JudgeFailureReason;

@@ -42,6 +42,8 @@ function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: n
 export interface JudgeHooks {
   /** Where answers are kept, and the scope (the project) they may be reused in. */
   cache?: { store: JudgeCache; scope: string };
+  /** Asked before a call to the provider (not for a cache hit, which costs nothing); false skips the judge: its budget is spent. */
+  admit?: () => Promise<boolean>;
   /** Told of every run that reached the provider, answered or not, so usage is counted where it was spent. */
   onCall?: (spent: { attempts: number; usage: JudgeUsage | null }) => Promise<void>;
 }
@@ -64,6 +66,9 @@ export async function judgeReview(
   if (cached) {
     // The first answer's attempts and usage are kept, so a redelivered run stores the same bytes.
     return mergeJudgement(input, result, request, fromPositions(request, cached.verdicts), { identity, attempts: cached.attempts, usage: cached.usage });
+  }
+  if (hooks.admit && !(await hooks.admit())) {
+    return recordJudgeUnavailable(result, { status: "unavailable", ...identity, reason: "budget_exhausted", claims_sent: 0, attempts: 0, usage: null });
   }
   const prompt = judgePrompt(request);
   let attempts = 0;

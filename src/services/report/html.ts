@@ -3,6 +3,7 @@ import { SUPPORT_STATUSES } from "../../schemas/enums.ts";
 import type { Claim, ClaimReport, GateVerdict } from "../../schemas/review-artifacts.ts";
 import { CREDENTIAL_REDACTION_PATTERNS } from "../../lib/credential-patterns.ts";
 import { utf8 } from "../../lib/crypto.ts";
+import { SAFE_USE_LABELS, SUPPORT_LABELS } from "../../review/labels.ts";
 import { repairedOutput } from "./repair.ts";
 
 // The reviewer page of a completed hosted run: one self-contained HTML
@@ -71,15 +72,6 @@ function html(strings: TemplateStringsArray, ...values: Fragment[]): SafeHtml {
   return new SafeHtml(out);
 }
 
-export const SUPPORT_LABELS: Readonly<Record<SupportStatus, string>> = {
-  supported: "Supported",
-  partially_supported: "Partly supported",
-  unsupported: "Unsupported",
-  contradicted: "Contradicted",
-  insufficient_context: "Insufficient context",
-  not_checked: "Not checked",
-};
-
 const SUPPORT_MEANINGS: Readonly<Record<SupportStatus, string>> = {
   supported: "a supplied source states it",
   partially_supported: "a source covers part of it",
@@ -87,14 +79,6 @@ const SUPPORT_MEANINGS: Readonly<Record<SupportStatus, string>> = {
   contradicted: "a supplied source says otherwise",
   insufficient_context: "sources discuss it but neither confirm nor deny",
   not_checked: "could not be checked",
-};
-
-export const SAFE_USE_LABELS: Readonly<Record<SafeUseStatus, string>> = {
-  verified_for_use: "Verified for use",
-  verified_with_limits: "Verified with limits",
-  needs_review: "Needs review",
-  needs_repair: "Needs repair",
-  blocked: "Blocked",
 };
 
 const CITATION_LABELS: Readonly<Record<string, string>> = {
@@ -150,6 +134,7 @@ h3{font-size:1.05rem;margin:0 0 .4rem}
 .s-insufficient_context{--bg:#dbeafe;--fg:#0b2a5b;--line:#1d4ed8;--underline:dotted}
 .s-not_checked{--bg:#e5e7eb;--fg:#1f2937;--line:#6b7280;--underline:solid}
 mark{background:var(--bg);color:var(--fg);padding:.1em .15em;border-radius:3px;border-bottom:3px var(--underline) var(--line)}
+.read-as{margin:.25rem 0 0;color:var(--muted);font-size:.9em}
 .error-words{font-weight:700;text-decoration:underline wavy var(--line);text-underline-offset:.2em}
 .tag{display:inline-block;background:var(--bg);color:var(--fg);border:1px solid var(--line);font-size:.72rem;font-weight:700;line-height:1.3;padding:0 .35em;margin:0 .2em;border-radius:3px;text-decoration:none;vertical-align:.15em;white-space:nowrap}
 .claims{list-style:none;padding:0;margin:0}
@@ -363,6 +348,18 @@ function evidence(claim: Claim, sourcesById: ReadonlyMap<string, PageSource>): S
   }`;
 }
 
+/**
+ * A part such as "including international orders" or a claim opening with
+ * "It" is judged as the proposition the engine read (its `normalized_text`);
+ * the reviewer sees that reading when it says more than the words themselves.
+ */
+function readAs(claim: Claim): SafeHtml | string {
+  const fold = (text: string) => text.toLowerCase().replace(/[“”]/g, "\"").replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
+  if (claim.normalized_text === fold(claim.text)) return "";
+  const reading = claim.normalized_text.charAt(0).toUpperCase() + claim.normalized_text.slice(1);
+  return html`<p class="read-as">Read as: ${reading}</p>`;
+}
+
 function claimCard(claim: Claim, n: number, report: ClaimReport, sourcesById: ReadonlyMap<string, PageSource>): SafeHtml {
   const verification = claim.verification_result;
   const repair = report.unsupported_claims.find((item) => item.claim_id === claim.id)?.suggested_repair;
@@ -370,7 +367,7 @@ function claimCard(claim: Claim, n: number, report: ClaimReport, sourcesById: Re
   const citations = claim.metadata.citations.map((citation) => citation.marker);
   return html`<li class="claim s-${claim.support_status}" id="${claimAnchor(n)}" data-claim-id="${claim.id}">
 <h3><span class="tag s-${claim.support_status}">${SUPPORT_LABELS[claim.support_status]}</span> Claim ${n}</h3>
-<blockquote>${claim.text}</blockquote>
+<blockquote>${claim.text}</blockquote>${readAs(claim)}
 <dl>
 <dt>Evidence</dt><dd>${evidence(claim, sourcesById)}</dd>
 <dt>Rationale</dt><dd>${verification ? verification.rationale : html`<span class="empty">Not verified.</span>`}</dd>

@@ -11,7 +11,7 @@ import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { sendInBatches, settleAll } from "../../lib/batches.ts";
-import { logger } from "../../lib/logger.ts";
+import { currentRequestId, logger } from "../../lib/logger.ts";
 
 type RunRow = typeof reviewRuns.$inferInsert;
 type SourceRow = typeof reviewRunSources.$inferInsert;
@@ -196,7 +196,7 @@ async function existingRunIds(env: Bindings, projectId: string, runIds: readonly
 
 export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: string }[]): Promise<void> {
   const messages = runs.map(({ id, projectId }) => ({
-    body: { kind: "review_run", review_run_id: id, project_id: projectId } satisfies ReviewQueueMessage,
+    body: { kind: "review_run", review_run_id: id, project_id: projectId, request_id: currentRequestId() } satisfies ReviewQueueMessage,
     contentType: "json" as const,
   }));
   await sendInBatches(env.REVIEW_QUEUE, messages);

@@ -3,7 +3,8 @@ import { isoNow } from "../../ids.ts";
 import { runReview, type ReviewInput, type ReviewResult } from "../../review/index.ts";
 import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
-import { logger } from "../../lib/logger.ts";
+import { logger, withLogContext } from "../../lib/logger.ts";
+import { currentJudgeBudget } from "../judge/budget.ts";
 import { d1JudgeCache } from "../judge/cache.ts";
 import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
@@ -68,7 +69,7 @@ export async function reviewBefore(
 ): Promise<ProcessOutcome | null> {
   const budget = deadline - Date.now();
   if (budget < MIN_INLINE_BUDGET_MS) return null;
-  const work = processReviewRun(env, run.id, run.projectId, run.contents);
+  const work = withLogContext({ review_run_id: run.id }, () => processReviewRun(env, run.id, run.projectId, run.contents));
   waitUntil(work.catch(() => undefined));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<null>((resolve) => {
@@ -196,6 +197,7 @@ async function withSemanticJudge(
   }
   const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
     cache: { store: d1JudgeCache(env.DB, isoNow), scope: projectId },
+    admit: async () => !(await currentJudgeBudget(env, organizationId)).budget.exhausted,
     onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
   });
   const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;

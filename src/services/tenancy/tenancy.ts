@@ -18,6 +18,7 @@ export const organizationView = (row: OrganizationRow) => ({
   name: row.name,
   plan: row.plan,
   monthly_run_limit: row.monthlyRunLimit,
+  semantic_judge_monthly_token_budget: row.semanticJudgeMonthlyTokenBudget,
   created_at: row.createdAt,
 });
 
@@ -45,16 +46,35 @@ export const apiKeyView = (row: ApiKeyRow) => ({
 
 export async function createOrganization(
   db: Database,
-  input: { name: string; plan: Plan; monthly_run_limit?: number | null | undefined },
+  input: { name: string; plan: Plan } & OrganizationLimits,
 ) {
   const row: OrganizationRow = {
     id: newUuid(),
     name: input.name,
     plan: input.plan,
     monthlyRunLimit: input.monthly_run_limit ?? null,
+    semanticJudgeMonthlyTokenBudget: input.semantic_judge_monthly_token_budget ?? null,
     createdAt: isoNow(),
   };
   await db.insert(organizations).values(row);
+  return row;
+}
+
+interface OrganizationLimits {
+  monthly_run_limit?: number | null | undefined;
+  semantic_judge_monthly_token_budget?: number | null | undefined;
+}
+
+/** Changes only the limits given; `null` returns a limit to the plan's or the deployment's. */
+export async function updateOrganization(db: Database, organizationId: string, changes: OrganizationLimits) {
+  const set: Partial<OrganizationRow> = {};
+  if (changes.monthly_run_limit !== undefined) set.monthlyRunLimit = changes.monthly_run_limit;
+  if (changes.semantic_judge_monthly_token_budget !== undefined) set.semanticJudgeMonthlyTokenBudget = changes.semantic_judge_monthly_token_budget;
+  const [row] =
+    Object.keys(set).length === 0
+      ? await db.select().from(organizations).where(eq(organizations.id, organizationId))
+      : await db.update(organizations).set(set).where(eq(organizations.id, organizationId)).returning();
+  if (!row) throw new ApiError("not_found");
   return row;
 }
 

@@ -3,7 +3,7 @@ import { database } from "../../db/client.ts";
 import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { isoNow, newUlidId } from "../../ids.ts";
-import { logger } from "../../lib/logger.ts";
+import { currentRequestId, logger } from "../../lib/logger.ts";
 import type { WebhookQueueMessage } from "../../schemas/queue-messages.ts";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../schemas/webhooks.ts";
 import type { GateVerdict } from "../../schemas/review-artifacts.ts";
@@ -77,7 +77,7 @@ function groups<T>(items: T[], size: number): T[][] {
 
 export async function enqueueDeliveries(env: Bindings, projectId: string, deliveryIds: string[]): Promise<void> {
   const messages = deliveryIds.map((id) => ({
-    body: { kind: "webhook_delivery", delivery_id: id, project_id: projectId } satisfies WebhookQueueMessage,
+    body: { kind: "webhook_delivery", delivery_id: id, project_id: projectId, request_id: currentRequestId() } satisfies WebhookQueueMessage,
     contentType: "json" as const,
   }));
   for (let i = 0; i < messages.length; i += 100) await env.WEBHOOK_QUEUE.sendBatch(messages.slice(i, i + 100));

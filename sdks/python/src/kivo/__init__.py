@@ -8,7 +8,7 @@
 
 from ._client import DEFAULT_BASE_URL, AsyncKivo, Kivo
 from ._errors import KivoConnectionError, KivoError, KivoTimeoutError
-from ._version import API_VERSION, __version__
+from ._version import API_VERSION, KIVO_VERSION, __version__
 from .offsets import index_to_utf16, utf16_slice, utf16_to_index
 from .webhooks import (
     DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
@@ -20,6 +20,7 @@ from .webhooks import (
 
 __all__ = [
     "API_VERSION",
+    "KIVO_VERSION",
     "DEFAULT_WEBHOOK_TOLERANCE_SECONDS",
     "KivoWebhookSignatureError",
     "WEBHOOK_SIGNATURE_HEADER",

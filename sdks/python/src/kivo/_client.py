@@ -15,12 +15,13 @@ from urllib.parse import quote
 import httpx
 
 from ._errors import KivoConnectionError, KivoError, KivoTimeoutError
-from ._version import API_VERSION, __version__
+from ._version import API_VERSION, KIVO_VERSION, __version__
 from .models import (
     ClaimList,
     ClaimReport,
     ClaimReportFormat,
     Import,
+    ImportResultLine,
     ImportRow,
     IntendedUse,
     QueuedReviewRun,
@@ -31,6 +32,12 @@ from .models import (
     SourceInput,
     Strictness,
     VerificationResultList,
+    WebhookDelivery,
+    WebhookDeliveryList,
+    WebhookEndpoint,
+    WebhookEndpointList,
+    WebhookEndpointWithSecret,
+    WebhookEventType,
 )
 
 __all__ = ["Kivo", "AsyncKivo", "DEFAULT_BASE_URL"]
@@ -122,6 +129,40 @@ def _claim_report(review_run_id: str, format: ClaimReportFormat) -> _Call:
     return _read("v1", "review-runs", review_run_id, "claim-report", params={"format": format}, accept=_ACCEPT[format])
 
 
+def _import_results(import_id: str, format: str, from_row: Optional[int]) -> _Call:
+    accept = "text/csv" if format == "csv" else "application/x-ndjson"
+    return _read("v1", "imports", import_id, "results", params={"format": format, "from_row": from_row}, accept=accept)
+
+
+def _result_lines(text: str) -> List[ImportResultLine]:
+    return [json.loads(line) for line in text.split("\n") if line.strip()]
+
+
+def _endpoint(*segments: str) -> str:
+    return "/" + _path("v1", "webhook-endpoints", *segments)
+
+
+def _create_endpoint(url: str, event_types: Sequence[WebhookEventType], description: Optional[str], enabled: Optional[bool]) -> _Call:
+    body = _without_none({"url": url, "event_types": list(event_types), "description": description, "enabled": enabled})
+    # Not repeated after a 5xx: the endpoint may have been created (there is no Idempotency-Key to replay it).
+    return _Call("POST", _endpoint(), json=body, retry_safe=False)
+
+
+def _update_endpoint(endpoint_id: str, changes: Mapping[str, Any]) -> _Call:
+    # The same change twice leaves the same endpoint, so it may be repeated. None clears the description.
+    return _Call("PATCH", _endpoint(endpoint_id), json=dict(changes))
+
+
+def _rotate_secret(endpoint_id: str, previous_secret_valid_for_seconds: Optional[int]) -> _Call:
+    body = _without_none({"previous_secret_valid_for_seconds": previous_secret_valid_for_seconds})
+    # Not repeated after a 5xx: a second rotation would retire the secret the first one issued.
+    return _Call("POST", _endpoint(endpoint_id, "rotate-secret"), json=body, retry_safe=False)
+
+
+def _deliveries_page(endpoint_id: str, cursor: Optional[str], limit: Optional[int]) -> _Call:
+    return _Call("GET", _endpoint(endpoint_id, "deliveries"), params=_without_none({"cursor": cursor, "limit": limit}))
+
+
 def _create_import(
     rows: Optional[Sequence[ImportRow]],
     jsonl: Union[str, bytes, None],
@@ -178,6 +219,7 @@ class _BaseClient:
             "Authorization": f"Bearer {self._api_key}",
             "Accept": call.accept,
             "User-Agent": USER_AGENT,
+            "Kivo-Version": KIVO_VERSION,
             **call.headers,
         }
         args: Dict[str, Any] = {"method": call.method, "url": self.base_url + call.path, "headers": headers, "params": call.params}
@@ -245,6 +287,7 @@ class Kivo(_BaseClient):
         self._sleep = sleep
         self.review_runs = ReviewRuns(self)
         self.imports = Imports(self)
+        self.webhook_endpoints = WebhookEndpoints(self)
 
     def _send(self, call: _Call) -> Any:
         attempt = 0
@@ -392,9 +435,67 @@ class Imports:
     def get(self, import_id: str) -> Import:
         return self._client._send(_read("v1", "imports", import_id))
 
-    def results(self, import_id: str, **filters: Any) -> Iterator[ReviewRunSummary]:
-        """The runs the import created (``GET /v1/review-runs?import_id=``); ``external_id`` maps each back to your row."""
-        return self._client.review_runs.list(import_id=import_id, **filters)
+    def results(self, import_id: str, *, from_row: Optional[int] = None) -> Iterator[ImportResultLine]:
+        """``GET /v1/imports/{importId}/results``: one line per row, in row order.
+
+        Each line has the row's run, status and verdict (a rejected row its
+        error); ``external_id`` joins it back to your data. Read it again as runs
+        finish. ``from_row`` resumes from a row (from 1).
+        """
+        return iter(_result_lines(self._client._send(_import_results(import_id, "jsonl", from_row))))
+
+    def results_csv(self, import_id: str, *, from_row: Optional[int] = None) -> str:
+        """The same results as CSV text (RFC 4180, with a header row), ready for a spreadsheet."""
+        return self._client._send(_import_results(import_id, "csv", from_row))
+
+
+class WebhookEndpoints:
+    """``/v1/webhook-endpoints`` (scope ``webhooks:write``): where Kivo sends events, and what it delivered."""
+
+    def __init__(self, client: Kivo) -> None:
+        self._client = client
+
+    def create(
+        self, url: str, event_types: Sequence[WebhookEventType], *, description: Optional[str] = None, enabled: Optional[bool] = None
+    ) -> WebhookEndpointWithSecret:
+        """Registers an HTTPS endpoint. The answer's ``secret`` (``whsec_…``) is shown only here: keep it for ``verify_webhook_signature``."""
+        return self._client._send(_create_endpoint(url, event_types, description, enabled))
+
+    def list(self) -> WebhookEndpointList:
+        """The project's endpoints (at most 20), never their secrets."""
+        return self._client._send(_Call("GET", _endpoint()))
+
+    def get(self, endpoint_id: str) -> WebhookEndpoint:
+        return self._client._send(_Call("GET", _endpoint(endpoint_id)))
+
+    def update(self, endpoint_id: str, **changes: Any) -> WebhookEndpoint:
+        """Changes only the fields given: ``url``, ``event_types``, ``description``, ``enabled``."""
+        return self._client._send(_update_endpoint(endpoint_id, changes))
+
+    def delete(self, endpoint_id: str) -> Dict[str, Any]:
+        """No further events; pending deliveries fail on their next attempt."""
+        return self._client._send(_Call("DELETE", _endpoint(endpoint_id), retry_safe=False))
+
+    def rotate_secret(self, endpoint_id: str, *, previous_secret_valid_for_seconds: Optional[int] = None) -> WebhookEndpointWithSecret:
+        """A new secret, shown once; the old one keeps signing alongside it for the given seconds (default a day, 0 ends it now)."""
+        return self._client._send(_rotate_secret(endpoint_id, previous_secret_valid_for_seconds))
+
+    def deliveries_page(self, endpoint_id: str, cursor: Optional[str] = None, *, limit: Optional[int] = None) -> WebhookDeliveryList:
+        return self._client._send(_deliveries_page(endpoint_id, cursor, limit))
+
+    def deliveries(self, endpoint_id: str, *, limit: Optional[int] = None) -> Iterator[WebhookDelivery]:
+        """Every delivery to the endpoint, newest first: status, attempts and the last answer."""
+        cursor: Optional[str] = None
+        while True:
+            page = self.deliveries_page(endpoint_id, cursor, limit=limit)
+            yield from page["items"]
+            cursor = page["next_cursor"] if page["has_more"] else None
+            if not cursor:
+                return
+
+    def resend_delivery(self, endpoint_id: str, delivery_id: str) -> WebhookDelivery:
+        """Sends the delivery's event again as a new, freshly signed delivery (not repeated after a 5xx)."""
+        return self._client._send(_Call("POST", _endpoint(endpoint_id, "deliveries", delivery_id, "resend"), retry_safe=False))
 
 
 class AsyncKivo(_BaseClient):
@@ -417,6 +518,7 @@ class AsyncKivo(_BaseClient):
         self._sleep = sleep
         self.review_runs = AsyncReviewRuns(self)
         self.imports = AsyncImports(self)
+        self.webhook_endpoints = AsyncWebhookEndpoints(self)
 
     async def _send(self, call: _Call) -> Any:
         attempt = 0
@@ -546,5 +648,50 @@ class AsyncImports:
     async def get(self, import_id: str) -> Import:
         return await self._client._send(_read("v1", "imports", import_id))
 
-    def results(self, import_id: str, **filters: Any) -> AsyncIterator[ReviewRunSummary]:
-        return self._client.review_runs.list(import_id=import_id, **filters)
+    async def results(self, import_id: str, *, from_row: Optional[int] = None) -> AsyncIterator[ImportResultLine]:
+        for line in _result_lines(await self._client._send(_import_results(import_id, "jsonl", from_row))):
+            yield line
+
+    async def results_csv(self, import_id: str, *, from_row: Optional[int] = None) -> str:
+        return await self._client._send(_import_results(import_id, "csv", from_row))
+
+
+class AsyncWebhookEndpoints:
+    def __init__(self, client: AsyncKivo) -> None:
+        self._client = client
+
+    async def create(
+        self, url: str, event_types: Sequence[WebhookEventType], *, description: Optional[str] = None, enabled: Optional[bool] = None
+    ) -> WebhookEndpointWithSecret:
+        return await self._client._send(_create_endpoint(url, event_types, description, enabled))
+
+    async def list(self) -> WebhookEndpointList:
+        return await self._client._send(_Call("GET", _endpoint()))
+
+    async def get(self, endpoint_id: str) -> WebhookEndpoint:
+        return await self._client._send(_Call("GET", _endpoint(endpoint_id)))
+
+    async def update(self, endpoint_id: str, **changes: Any) -> WebhookEndpoint:
+        return await self._client._send(_update_endpoint(endpoint_id, changes))
+
+    async def delete(self, endpoint_id: str) -> Dict[str, Any]:
+        return await self._client._send(_Call("DELETE", _endpoint(endpoint_id), retry_safe=False))
+
+    async def rotate_secret(self, endpoint_id: str, *, previous_secret_valid_for_seconds: Optional[int] = None) -> WebhookEndpointWithSecret:
+        return await self._client._send(_rotate_secret(endpoint_id, previous_secret_valid_for_seconds))
+
+    async def deliveries_page(self, endpoint_id: str, cursor: Optional[str] = None, *, limit: Optional[int] = None) -> WebhookDeliveryList:
+        return await self._client._send(_deliveries_page(endpoint_id, cursor, limit))
+
+    async def deliveries(self, endpoint_id: str, *, limit: Optional[int] = None) -> AsyncIterator[WebhookDelivery]:
+        cursor: Optional[str] = None
+        while True:
+            page = await self.deliveries_page(endpoint_id, cursor, limit=limit)
+            for item in page["items"]:
+                yield item
+            cursor = page["next_cursor"] if page["has_more"] else None
+            if not cursor:
+                return
+
+    async def resend_delivery(self, endpoint_id: str, delivery_id: str) -> WebhookDelivery:
+        return await self._client._send(_Call("POST", _endpoint(endpoint_id, "deliveries", delivery_id, "resend"), retry_safe=False))

@@ -24,6 +24,7 @@ class KivoError(Exception):
         request_id: Optional[str],
         details: Optional[List[dict]] = None,
         retry_after_seconds: Optional[float] = None,
+        doc_url: Optional[str] = None,
     ) -> None:
         suffix = f", request {request_id}" if request_id else ""
         super().__init__(f"{code}: {message} (HTTP {status}{suffix})")
@@ -33,6 +34,8 @@ class KivoError(Exception):
         self.request_id = request_id
         self.details: List[dict] = details or []
         self.retry_after_seconds = retry_after_seconds
+        self.doc_url = doc_url
+        """The code's entry in Kivo's error catalogue (meaning and fix); None when the body was not Kivo's envelope."""
 
     @classmethod
     def from_response(cls, response: httpx.Response, retry_after_seconds: Optional[float]) -> "KivoError":
@@ -50,7 +53,8 @@ class KivoError(Exception):
         if not isinstance(request_id, str):
             request_id = response.headers.get("X-Request-Id")
         details = error.get("details") if isinstance(error.get("details"), list) else []
-        return cls(response.status_code, code, message, request_id, details, retry_after_seconds)
+        doc_url = error.get("doc_url") if isinstance(error.get("doc_url"), str) else None
+        return cls(response.status_code, code, message, request_id, details, retry_after_seconds, doc_url)
 
 
 class KivoConnectionError(Exception):

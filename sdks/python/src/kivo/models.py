@@ -240,6 +240,80 @@ class Import(TypedDict):
     request_id: str
 
 
+WebhookEventType = Literal["review_run.completed", "review_run.failed", "review_run.cancelled", "import.completed", "import.failed"]
+
+
+class WebhookEndpoint(TypedDict):
+    id: str
+    project_id: str
+    url: str
+    description: Optional[str]
+    event_types: List[WebhookEventType]
+    enabled: bool
+    # Until then, deliveries also carry a signature with the previous secret.
+    previous_secret_expires_at: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class WebhookEndpointWithSecret(WebhookEndpoint):
+    # The signing secret (whsec_…), shown only in this answer.
+    secret: str
+    request_id: str
+
+
+class WebhookEndpointList(TypedDict):
+    items: List[WebhookEndpoint]
+    request_id: str
+
+
+class WebhookDelivery(TypedDict):
+    id: str
+    endpoint_id: str
+    event_id: str
+    event_type: WebhookEventType
+    status: Literal["pending", "succeeded", "failed"]
+    attempts: int
+    response_status: Optional[int]
+    response_excerpt: Optional[str]
+    error: Optional[str]
+    last_attempt_at: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class WebhookDeliveryList(TypedDict):
+    items: List[WebhookDelivery]
+    next_cursor: Optional[str]
+    has_more: bool
+    request_id: str
+
+
+ImportResultStatus = Literal["queued", "processing", "completed", "failed", "cancelled", "rejected", "not_created"]
+
+
+class ImportResultReason(TypedDict):
+    code: str
+    message: str
+
+
+class ImportResultLine(TypedDict):
+    """One row of ``GET /v1/imports/{importId}/results``."""
+
+    row: int
+    external_id: Optional[str]
+    review_run_id: Optional[str]
+    # The run's status, "rejected" (the row failed validation) or "not_created" (the import stopped first).
+    status: ImportResultStatus
+    safe_use_status: Optional[SafeUseStatus]
+    verdict: Optional[str]
+    claim_count: Optional[int]
+    unsupported_claim_count: Optional[int]
+    reasons: List[ImportResultReason]
+    error_code: Optional[str]
+    error_message: Optional[str]
+
+
 class ReportLink(TypedDict):
     id: str
     review_run_id: str

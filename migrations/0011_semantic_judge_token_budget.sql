@@ -1,0 +1,1 @@
+ALTER TABLE `organizations` ADD `semantic_judge_monthly_token_budget` integer;
