@@ -889,8 +889,8 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "processing" | "completed" | "failed" | "cancelled" | "rejected" | "not_created";
-            safe_use_status: components["schemas"]["SafeUseStatus"];
-            verdict: components["schemas"]["GateVerdictValue"];
+            safe_use_status: components["schemas"]["SafeUseStatus"] | null;
+            verdict: components["schemas"]["GateVerdictValue"] | null;
             /** @description Null until the run is completed. */
             claim_count: number | null;
             unsupported_claim_count: number | null;
@@ -902,10 +902,10 @@ export interface components {
             error_code: string | null;
             error_message: string | null;
         };
-        /** @enum {string|null} */
-        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
-        /** @enum {string|null} */
-        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked" | null;
+        /** @enum {string} */
+        SafeUseStatus: "verified_for_use" | "verified_with_limits" | "needs_review" | "needs_repair" | "blocked";
+        /** @enum {string} */
+        GateVerdictValue: "allow" | "allow_with_limits" | "needs_review" | "needs_repair" | "blocked";
         Error: {
             error: {
                 /** @enum {string} */

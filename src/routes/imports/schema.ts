@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { nullableRef } from "../../schemas/nullable.ts";
 import { GateVerdictValueSchema, IntendedUseSchema, RUN_STATUSES, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
 import type { ResultLine } from "../../services/imports/results.ts";
 import { CSV_FIELDS, IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, NUMBERED_SOURCE_COLUMN, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
@@ -241,8 +242,9 @@ export const ImportResultLineSchema = z
     status: z.enum([...RUN_STATUSES, "rejected", "not_created"]).openapi({
       description: "The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).",
     }),
-    safe_use_status: SafeUseStatusSchema.nullable(),
-    verdict: GateVerdictValueSchema.nullable(),
+    // nullableRef, not .nullable(): that would make the shared components themselves nullable (see schemas/nullable.ts).
+    safe_use_status: nullableRef(SafeUseStatusSchema),
+    verdict: nullableRef(GateVerdictValueSchema),
     claim_count: z.number().int().nullable().openapi({ description: "Null until the run is completed." }),
     unsupported_claim_count: z.number().int().nullable(),
     reasons: z.array(z.object({ code: z.string(), message: z.string() })).openapi({ description: "The gate verdict's first three reasons." }),
