@@ -127,6 +127,8 @@ export function rawBody(schema: JsonSchema | undefined, components: Components):
       return text.slice(0, cut % Math.max(1, text.length));
     })),
     fc.constantFrom('{"ai_output": "a", "ai_output": 1}', '{"a":1,"a":{"a":[1,2,', "[]", "null", "\ufeff{}", "{}"),
+    // Import rows nested past any recursive walk (the Idempotency-Key hash once was one), built as text.
+    fc.nat({ max: 12_000 }).map((depth) => `{"rows":[{"ai_output":"a","metadata":${'{"n":'.repeat(depth)}1${"}".repeat(depth)}}]}`),
     fc.string({ maxLength: 200 }),
   );
 }

@@ -13,6 +13,7 @@ const RUNS = Number(env.FUZZ_RUNS ?? "150");
 const SEED = Number(env.FUZZ_SEED ?? "20261122");
 
 interface Parameter {
+  $ref?: string;
   name: string;
   in: "path" | "query" | "header";
   required?: boolean;
@@ -25,7 +26,7 @@ interface Operation {
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, ContractSchema> };
+  components: { schemas: Record<string, ContractSchema>; parameters?: Record<string, Parameter> };
 }
 
 /**
@@ -85,6 +86,15 @@ describe("the published contract", () => {
     const workerRun = { ...created, details: (await readRun(tenant, created.id)).private_worker as Record<string, unknown> };
     const document = (await (await call("/openapi.json")).json()) as Document;
     const components = document.components.schemas;
+    // Each schema is validated where it sits in the document, so its references resolve as a client's would.
+    const pointer = (...parts: string[]) => `kivo#/${parts.map((part) => part.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
+    /** An operation's parameters, shared ones resolved, each with the pointer of its schema in the document. */
+    const parametersOf = (path: string, method: string, operation: Operation) =>
+      (operation.parameters ?? []).map((parameter, i) => {
+        if (!parameter.$ref) return { parameter, schemaAt: pointer("paths", path, method.toLowerCase(), "parameters", String(i), "schema") };
+        const name = parameter.$ref.split("/").pop()!;
+        return { parameter: document.components.parameters![name]!, schemaAt: pointer("components", "parameters", name, "schema") };
+      });
     const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false });
     addFormats(ajv);
     ajv.addSchema(document as object, "kivo");
@@ -92,10 +102,8 @@ describe("the published contract", () => {
     const operations = Object.entries(document.paths)
       .filter(([path]) => !SKIPPED.test(path))
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })))
-      .filter(({ operation }) => operation.requestBody?.content["application/json"] || (operation.parameters ?? []).some((p) => p.in !== "path"));
+      .filter(({ operation }) => operation.requestBody?.content["application/json"] || (operation.parameters ?? []).some((p) => p.$ref || p.in !== "path"));
 
-    // Each schema is validated where it sits in the document, so its references resolve as a client's would.
-    const pointer = (...parts: string[]) => `kivo#/${parts.map((part) => part.replace(/~/g, "~0").replace(/\//g, "~1")).join("/")}`;
     const validatorAt = (ref: string) => {
       const validate = ajv.getSchema(ref);
       if (!validate) throw new Error(`no schema at ${ref}`);
@@ -103,8 +111,8 @@ describe("the published contract", () => {
     };
 
     const requestArb = fc.nat({ max: operations.length - 1 }).chain((index) => {
-      const { operation } = operations[index]!;
-      const parameters = operation.parameters ?? [];
+      const { path, method, operation } = operations[index]!;
+      const parameters = parametersOf(path, method, operation).map(({ parameter }) => parameter);
       const bodySchema = operation.requestBody?.content["application/json"]?.schema;
       const optional = (parameter: Parameter) => {
         const value = validFromSchema(parameter.schema ?? { type: "string" }, components);
@@ -121,13 +129,14 @@ describe("the published contract", () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async ({ index, params, body }) => {
         const { path, method, operation } = operations[index]!;
-        const parameters = operation.parameters ?? [];
+        const located = parametersOf(path, method, operation);
+        const parameters = located.map(({ parameter }) => parameter);
         const bodySchema = operation.requestBody?.content["application/json"]?.schema;
         const at = method.toLowerCase();
         // The generator aims at the schema; the validator has the last word on what the document accepts.
         if (bodySchema) fc.pre(validatorAt(pointer("paths", path, at, "requestBody", "content", "application/json", "schema"))(body) as boolean);
         for (const [i, parameter] of parameters.entries()) {
-          if (params[i] !== undefined && parameter.schema) fc.pre(validatorAt(pointer("paths", path, at, "parameters", String(i), "schema"))(params[i]) as boolean);
+          if (params[i] !== undefined && parameter.schema) fc.pre(validatorAt(located[i]!.schemaAt)(params[i]) as boolean);
           // HTTP header values are visible ASCII; that is HTTP's rule, not the document's.
           if (parameter.in === "header" && params[i] !== undefined) fc.pre(/^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/.test(String(params[i])));
         }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { NOT_BLANK } from "../../schemas/review-run-input.ts";
 import { nullableRef } from "../../schemas/nullable.ts";
 import { JUDGE_SETTINGS } from "../../services/judge/config.ts";
 import { SCOPES } from "../../services/tenancy/scopes.ts";
@@ -62,7 +63,7 @@ const TokenBudgetSchema = z.number().int().min(0).max(1_000_000_000_000).nullabl
 const RetentionDaysSchema = z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).nullable();
 
 export const CreateOrganizationBodySchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().regex(NOT_BLANK, "Must not be only whitespace.").trim().min(1).max(200),
   plan: PlanSchema.default("free"),
   monthly_run_limit: MonthlyRunLimitSchema.optional(),
   semantic_judge_monthly_token_budget: TokenBudgetSchema.optional(),
@@ -77,7 +78,7 @@ export const UpdateOrganizationBodySchema = z.strictObject({
 
 export const CreateProjectBodySchema = z.strictObject({
   organization_id: z.string().uuid(),
-  name: z.string().trim().min(1).max(200),
+  name: z.string().regex(NOT_BLANK, "Must not be only whitespace.").trim().min(1).max(200),
   gate_mode: z.enum(["advisory", "enforcing"]).default("advisory"),
   semantic_judge: SemanticJudgeSettingSchema.nullable().default(null),
 });
@@ -89,7 +90,7 @@ export const UpdateProjectBodySchema = z.strictObject({
 
 export const CreateApiKeyBodySchema = z.strictObject({
   project_id: z.string().uuid(),
-  name: z.string().trim().min(1).max(200),
+  name: z.string().regex(NOT_BLANK, "Must not be only whitespace.").trim().min(1).max(200),
   scopes: z.array(ScopeSchema).min(1),
   environment: z.enum(["live", "test"]).default("live"),
   rate_limit_per_minute: z.number().int().min(1).max(1_000_000).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { nullableRef } from "../../schemas/nullable.ts";
 import { GateVerdictValueSchema, IntendedUseSchema, RUN_STATUSES, SafeUseStatusSchema, StrictnessSchema } from "../../schemas/enums.ts";
 import type { ResultLine } from "../../services/imports/results.ts";
 import { CSV_FIELDS, IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, NUMBERED_SOURCE_COLUMN, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
@@ -6,7 +7,6 @@ import { jsonDepthExceeds } from "../../lib/json-depth.ts";
 import { IMPORT_STATUSES } from "../../services/imports/store.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
-import { nullableRef } from "../../schemas/nullable.ts";
 import { CREATE_IMPORT_EXAMPLE, IMPORT_EXAMPLE } from "./examples.ts";
 
 export const ImportIdParamSchema = z.object({
@@ -242,6 +242,7 @@ export const ImportResultLineSchema = z
     status: z.enum([...RUN_STATUSES, "rejected", "not_created"]).openapi({
       description: "The run's status, `rejected` (the row failed validation) or `not_created` (the import stopped before its run).",
     }),
+    // nullableRef, not .nullable(): that would make the shared components themselves nullable (see schemas/nullable.ts).
     safe_use_status: nullableRef(SafeUseStatusSchema),
     verdict: nullableRef(GateVerdictValueSchema),
     claim_count: z.number().int().nullable().openapi({ description: "Null until the run is completed." }),
