@@ -157,6 +157,17 @@ describe("retention", () => {
     expect(await stored(tenant)).toEqual(NOTHING);
   });
 
+  it("is set by the operator within 1 to 3,650 days, and null returns to the plan's default", async () => {
+    const tenant = await seedTenant({ plan: "pro" });
+    const patch = (json: unknown, id = tenant.organizationId) =>
+      call(`/admin/v1/organizations/${id}`, { method: "PATCH", json, headers: { Authorization: `Bearer ${env.KIVO_ADMIN_TOKEN}` } });
+    await expectError(await patch({ retention_days: 0 }), 400, "validation_error");
+    await expectError(await patch({ retention_days: 3651 }), 400, "validation_error");
+    await expectError(await patch({ retention_days: 10 }, crypto.randomUUID()), 404, "not_found");
+    expect(await (await patch({ retention_days: 3650 })).json()).toMatchObject({ retention_days: 3650, plan: "pro" });
+    expect(await (await patch({ retention_days: null })).json()).toMatchObject({ retention_days: null });
+  });
+
   it("erases in bounded batches, the rest at the following passes", async () => {
     const tenant = await seedTenant({ plan: "free" });
     const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
