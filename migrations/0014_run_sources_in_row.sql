@@ -7,6 +7,6 @@ DROP TABLE `review_run_sources`;--> statement-breakpoint
 DROP INDEX `review_runs_project_external_idx`;--> statement-breakpoint
 DROP INDEX `review_runs_project_import_idx`;--> statement-breakpoint
 DROP INDEX `review_runs_status_updated_idx`;--> statement-breakpoint
-CREATE INDEX `review_runs_project_external_idx` ON `review_runs` (`project_id`,`external_id`) WHERE external_id IS NOT NULL;--> statement-breakpoint
-CREATE INDEX `review_runs_project_import_idx` ON `review_runs` (`project_id`,`import_id`) WHERE import_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `review_runs_project_external_idx` ON `review_runs` (`project_id`,`external_id`,`created_at`,`id`) WHERE external_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `review_runs_project_import_idx` ON `review_runs` (`project_id`,`import_id`,`created_at`,`id`) WHERE import_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `review_runs_status_updated_idx` ON `review_runs` (`status`,`updated_at`) WHERE status IN ('queued', 'processing');

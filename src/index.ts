@@ -13,6 +13,7 @@ import { moveLegacyArtifacts } from "./services/review-runs/artifacts.ts";
 import { purgeExpiredIdempotencyKeys } from "./lib/idempotency.ts";
 import { database } from "./db/client.ts";
 import { enforceRetention } from "./services/retention/sweep.ts";
+import { logger } from "./lib/logger.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
 export { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
@@ -34,13 +35,26 @@ export default {
   },
   async scheduled(controller, env) {
     const now = new Date(controller.scheduledTime);
+    const sweeps: Record<string, () => Promise<unknown>> = {
+      stuck_runs: () => sweepStuckRuns(env, now),
+      stuck_imports: () => sweepStuckImports(env, now),
+      judge_cache: () => sweepJudgeCache(env.DB, now),
+      idempotency_keys: () => purgeExpiredIdempotencyKeys(env.DB, now),
+      legacy_artifacts: () => moveLegacyArtifacts(database(env.DB), env.DB, env.SOURCES),
+      retention: () => enforceRetention(env, now),
+    };
     await withLogContext({ request_id: newRequestId(), trigger: "cron" }, async () => {
-      await sweepStuckRuns(env, now);
-      await sweepStuckImports(env, now);
-      await sweepJudgeCache(env.DB, now);
-      await purgeExpiredIdempotencyKeys(env.DB, now);
-      await moveLegacyArtifacts(database(env.DB), env.DB, env.SOURCES);
-      await enforceRetention(env, now);
+      // Each sweep runs even when one before it fails; the pass still fails afterwards, so the failure shows.
+      const failures: unknown[] = [];
+      for (const [sweep, run] of Object.entries(sweeps)) {
+        try {
+          await run();
+        } catch (error) {
+          logger.error("cron_sweep_failed", { sweep, error });
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw failures[0];
     });
   },
 } satisfies ExportedHandler<Bindings, unknown>;

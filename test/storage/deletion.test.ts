@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createScheduledController } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { enforceRetention } from "../../src/services/retention/sweep.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
@@ -155,6 +155,32 @@ describe("retention", () => {
 
     await cron();
     expect(await stored(tenant)).toEqual(NOTHING);
+  });
+
+  it("is set by the operator within 1 to 3,650 days, and null returns to the plan's default", async () => {
+    const tenant = await seedTenant({ plan: "pro" });
+    const patch = (json: unknown, id = tenant.organizationId) =>
+      call(`/admin/v1/organizations/${id}`, { method: "PATCH", json, headers: { Authorization: `Bearer ${env.KIVO_ADMIN_TOKEN}` } });
+    await expectError(await patch({ retention_days: 0 }), 400, "validation_error");
+    await expectError(await patch({ retention_days: 3651 }), 400, "validation_error");
+    await expectError(await patch({ retention_days: 10 }, crypto.randomUUID()), 404, "not_found");
+    expect(await (await patch({ retention_days: 3650 })).json()).toMatchObject({ retention_days: 3650, plan: "pro" });
+    expect(await (await patch({ retention_days: null })).json()).toMatchObject({ retention_days: null });
+  });
+
+  it("still runs when a sweep before it fails, and the pass reports the failure", async () => {
+    const tenant = await seedTenant({ plan: "free" });
+    const expired = await completedRun(tenant);
+    await age("review_runs", expired, 31);
+    vi.spyOn(env.DB, "prepare").mockImplementationOnce(() => {
+      throw new Error("D1 is having a moment");
+    });
+    try {
+      await expect(cron()).rejects.toThrow("D1 is having a moment");
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect((await stored(tenant)).review_runs).toBe(0);
   });
 
   it("erases in bounded batches, the rest at the following passes", async () => {

@@ -55,9 +55,11 @@ export const reviewRuns = sqliteTable(
   (t) => [
     index("review_runs_project_created_idx").on(t.projectId, t.createdAt, t.id),
     // Partial indexes: a run without an external_id or import_id, or no longer
-    // open, takes no room in the index that only finds such runs.
-    index("review_runs_project_external_idx").on(t.projectId, t.externalId).where(sql`external_id IS NOT NULL`),
-    index("review_runs_project_import_idx").on(t.projectId, t.importId).where(sql`import_id IS NOT NULL`),
+    // open, takes no room in the index that only finds such runs. Ending in
+    // (created_at, id), they also serve the list's order, so a page of one
+    // import's runs reads that import's runs only.
+    index("review_runs_project_external_idx").on(t.projectId, t.externalId, t.createdAt, t.id).where(sql`external_id IS NOT NULL`),
+    index("review_runs_project_import_idx").on(t.projectId, t.importId, t.createdAt, t.id).where(sql`import_id IS NOT NULL`),
     // Spelled as the sweeper's query spells it (OPEN_RUN_STATUS_SQL), or SQLite cannot match the two.
     index("review_runs_status_updated_idx").on(t.status, t.updatedAt).where(sql`status IN ('queued', 'processing')`),
   ],
