@@ -4,23 +4,15 @@
 // not throughput (see `npm run load` for that).
 import { type LocalKivo, startLocalKivo } from "../lib/local-kivo.ts";
 import { ms, summarize } from "../lib/stats.ts";
+import { SUPPORT_PACKET } from "./packet.ts";
 
-const PACKET = {
-  ai_output:
-    "Customers can request refunds for any order within 60 days, including international orders. Refunds are issued to the original payment method. Store credit never expires.",
-  sources: [
-    { title: "Refund policy", content: "Customers may request a refund within 30 days of purchase. Refunds are issued to the original payment method within 5 business days." },
-    { title: "Store credit", content: "Store credit does not expire and can be used on any order." },
-  ],
-  intended_use: "customer_facing",
-};
 
 async function post(kivo: LocalKivo, headers: Record<string, string> = {}) {
   const started = performance.now();
   const response = await fetch(`${kivo.baseUrl}/v1/review-runs`, {
     method: "POST",
     headers: { Authorization: `Bearer ${kivo.apiKey}`, "Content-Type": "application/json", ...headers },
-    body: JSON.stringify(PACKET),
+    body: JSON.stringify(SUPPORT_PACKET),
   });
   const body = (await response.json()) as { id?: string; status?: string; review_run?: { id: string } };
   return { status: response.status, elapsed: performance.now() - started, started, body };

@@ -17,22 +17,14 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { type LocalKivo, persistDir, startLocalKivo } from "../lib/local-kivo.ts";
 import { ms, summarize } from "../lib/stats.ts";
+import { SUPPORT_PACKET } from "./packet.ts";
 
 const RUNS = 500;
 const SIZES = (process.env.BENCH_STORAGE_SIZES ?? "10000,100000").split(",").map(Number);
 const SAMPLES = 60;
 const CONCURRENCY = 16;
 
-const PACKET = {
-  ai_output:
-    "Customers can request refunds for any order within 60 days, including international orders. Refunds are issued to the original payment method. Store credit never expires.",
-  sources: [
-    { title: "Refund policy", content: "Customers may request a refund within 30 days of purchase. Refunds are issued to the original payment method within 5 business days." },
-    { title: "Store credit", content: "Store credit does not expire and can be used on any order." },
-  ],
-  intended_use: "customer_facing",
-  metadata: { workflow: "support_answer", ticket: "T-1042" },
-};
+const PACKET = { ...SUPPORT_PACKET, metadata: { workflow: "support_answer", ticket: "T-1042" } };
 
 /** The tables (and their indexes) that grow with every hosted run. */
 const RUN_TABLES = ["review_runs", "review_artifacts", "report_links", "idempotency_keys"];
