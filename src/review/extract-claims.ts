@@ -199,6 +199,21 @@ function normalize(text: string): string {
   return text.toLowerCase().replace(/[“”]/g, "\"").replace(/[‘’]/g, "'").replace(/\s+/g, " ").trim();
 }
 
+// "Did you know that the museum opens at 9?" asserts that the museum opens at
+// 9: a question built on "did you know / have you heard that" carries a claim
+// a source must support. Other questions state nothing and are skipped.
+const ASSERTING_QUESTION = /^(?:(?:yes|no|oh|well|wow|yeah|haha|hmm|sure|okay|ok|so)\b[,!.]?\s+)?(?:(?:did|do) you (?:know|realize|realise|hear)|have you heard|were you aware)\s+(?:that\s+)?(?!about\b|of\b|what\b|who\b|how\b|why\b|when\b|where\b|which\b|if\b|whether\b|anything\b|much\b)/i;
+
+function assertedInQuestion(output: string, sentence: TextRange): TextRange | null {
+  const text = output.slice(sentence.start, sentence.end);
+  if (!/\?["'”’)\]]*\s*$/.test(text)) return null;
+  const frame = ASSERTING_QUESTION.exec(text);
+  if (!frame) return null;
+  const end = sentence.start + text.replace(/\?["'”’)\]]*\s*$/, "").length;
+  const start = sentence.start + frame[0].length;
+  return wordCount(output.slice(start, end)) >= 3 ? { start, end } : null;
+}
+
 function looksLikeBareAnswer(output: string, question: string | null): boolean {
   if (question === null) return false;
   const words = wordCount(output);
@@ -240,9 +255,10 @@ export function extractClaims(
     const sentenceText = output.slice(sentence.start, sentence.end);
     const antecedent = OPENS_WITH_PRONOUN.test(sentenceText) ? previousSentence : null;
     previousSentence = sentenceText;
-    if (isNonClaim(sentenceText)) continue;
+    const asserted = assertedInQuestion(output, sentence);
+    if (isNonClaim(sentenceText) && asserted === null) continue;
     const inSentence = citations.filter((c) => c.start >= sentence.start && c.end <= sentence.end);
-    const parts = splitParts(output, sentence)
+    const parts = splitParts(output, asserted ?? sentence)
       .map((part) => ({ part, range: trimClaimRange(output, part.start, part.end, inSentence) }))
       .filter(({ range }) => range.end > range.start);
     const lastTextEnd = parts[parts.length - 1]?.range.end ?? sentence.end;

@@ -194,6 +194,9 @@ function build(kind: QuantityKind, match: RegExpExecArray, text: string): Quanti
       // "to first secure the scene", where it modifies a verb.
       if (unit === null || value <= 0) return null;
       if (match[3] !== undefined && /\bto\s+$/i.test(text.slice(Math.max(0, start - 4), start))) return null;
+      // "messages are first received", "among the first to adopt it": a
+      // written-out ordinal before a participle or "to" orders events.
+      if (match[3] !== undefined && /^\s+(?:to\b|[a-z]+ed\b)/.test(text.slice(end, end + 30))) return null;
       return { ...base, kind, value, unit };
     }
     case "year":
@@ -217,9 +220,9 @@ const MAY_HOLD_QUANTITY = new RegExp(String.raw`\d|\b(?:${[...NUMBER_WORDS, ...O
 // table dump or noise, and reading further only costs time.
 export const MAX_VALUES_PER_TEXT = 500;
 
-// "as stated in passage 2", "see step 3", "source 1 says": the number names a
+// "as stated in passage 2", "see step 3", "source 1 says", "passage ID 1": the number names a
 // place in the text, it is not a fact the sources must hold.
-const REFERENCE_BEFORE = /\b(?:passages?|sources?|documents?|docs?|references?|refs?|citations?|footnotes?|figures?|figs?|tables?|appendix|steps?|exhibits?)\.?\s+(?:no\.?\s*|#\s*)?$/i;
+const REFERENCE_BEFORE = /\b(?:passages?|sources?|documents?|docs?|references?|refs?|citations?|footnotes?|figures?|figs?|tables?|appendix|steps?|exhibits?)\.?\s+(?:no\.?\s*|#\s*|id\s+|number\s+)?$/i;
 
 export function extractQuantities(text: string, from = 0, to = text.length): Quantity[] {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);

@@ -53,6 +53,10 @@ describe("value normalization", () => {
   it("does not read a pointer into the text or a sequencing 'first' as a value", () => {
     expect(extractQuantities("as stated in passage 2, see step 3 and source 1")).toEqual([]);
     expect(extractQuantities("it is important to first secure the evidence")).toEqual([]);
+    expect(extractQuantities("as Passage ID 1 mentions")).toEqual([]);
+    expect(extractQuantities("messages are first received by opinion leaders")).toEqual([]);
+    expect(extractQuantities("they were among the first to adopt it")).toEqual([]);
+    expect(extractQuantities("the second edition").map((q) => q.value)).toEqual([2]);
     // A real value next to such a word still counts.
     expect(extractQuantities("the first quarter of 2023").map((q) => q.kind)).toEqual(["ordinal", "year"]);
   });

@@ -99,6 +99,13 @@ describe("claim extraction", () => {
     expect(extract(output).map((c) => c.text)).toEqual(["Admins can export audit logs"]);
   });
 
+
+  it("checks what a 'did you know' question asserts, and nothing else a question says", () => {
+    const output = "Oh, did you know that the museum opens at 9 on Sundays? Have you heard of the new wing? Do you know when it closes?";
+    const claims = extract(output);
+    expect(claims.map((c) => c.text)).toEqual(["the museum opens at 9 on Sundays"]);
+    expect(output.slice(claims[0]?.start, claims[0]?.end)).toBe("the museum opens at 9 on Sundays");
+  });
   it("splits semicolons, ', and <subject>' and ', including' but not 'not only … but also'", () => {
     const output = "Logs are kept for 90 days; exports run nightly. The plan is not only cheap but also durable, and it ships to all customers, including resellers.";
     expect(extract(output).map((c) => [c.text, c.role])).toEqual([
