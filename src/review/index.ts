@@ -56,7 +56,7 @@ export interface ReviewResult {
 }
 
 export const ENGINE_VERSIONS = {
-  extraction: "claim-extraction.2026-11-22.v1",
+  extraction: "claim-extraction.2026-11-30.v1",
   verifier: "source-verification.2026-11-29.v2",
   report: REPORT_COMPILER_VERSION,
   policy: GATE_POLICY_VERSION,
