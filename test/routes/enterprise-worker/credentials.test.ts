@@ -109,19 +109,19 @@ describe("worker credentials", () => {
     await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
     expect(await storedRows(id)).toEqual(before);
     await expectRefused(id, token, "worker_credential_revoked");
-    expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: revoked.credential.revoked_at });
+    expect((await readRun(tenant, id)).private_worker!.credential).toMatchObject({ revoked: true, revoked_at: revoked.credential.revoked_at });
   });
 
   it("keeps every credential it issued on record: when, until when, and why it ended", async () => {
     const tenant = await seedTenant();
     const { id, credentialId, body } = await createRun(tenant);
     expect(body.review_run.private_worker.credential_history).toEqual([
-      { credential_id: credentialId, issued_at: expect.any(String), expires_at: body.worker_credential.expires_at, ended_at: null, end_reason: null },
+      { credential_id: credentialId, issued_at: expect.any(String), expires_at: body.worker_credential!.expires_at, ended_at: null, end_reason: null },
     ]);
     const rotated = await ok(await rotate(id, tenant.apiKey));
     const revoked = await ok(await revoke(id, tenant.apiKey));
     await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
-    const history = (await readRun(tenant, id)).private_worker.credential_history as Record<string, unknown>[];
+    const history = (await readRun(tenant, id)).private_worker!.credential_history as Record<string, unknown>[];
     expect(history.map(({ credential_id, end_reason }) => [credential_id, end_reason])).toEqual([
       [credentialId, "rotated"],
       [rotated.worker_credential.credential_id, "revoked"],
