@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import type { Json } from "./runs.ts";
 
-/** The seed's sample.jsonl, byte for byte. */
+/** The two rows of examples/fixtures/sample.jsonl (README, "Imports"), byte for byte. */
 export const SAMPLE_JSONL = [
   '{"external_id":"answer_001","question":"What is the refund window?","ai_output":"Refunds are available for 60 days.","sources":[{"title":"Refund policy","content":"Customers may request a refund within 30 days of purchase."}],"intended_use":"customer_facing"}',
   '{"external_id":"answer_002","question":"Can admins export logs?","ai_output":"Admins can export audit logs.","sources":[{"title":"Admin guide","content":"Admins can export audit logs from the security workspace."}],"intended_use":"internal_draft"}',

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env.ts";
 import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
@@ -10,7 +10,7 @@ import { addKey, call, expectError, seedTenant, type Tenant } from "../helpers/h
 import { deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
 
-// The seed's status table (000_…txt) made observable: every status an import
+// The import statuses of README "Imports" made observable: every status an import
 // can be in, how it gets there, and who may read it.
 
 const owner = (tenant: Tenant) => ({ organizationId: tenant.organizationId, projectId: tenant.projectId });
@@ -26,10 +26,10 @@ function withHeldReviews(testEnv: Bindings): Bindings {
   return { ...testEnv, REVIEW_QUEUE: queue };
 }
 
-describe("the seed API reference's import request", () => {
+describe("a JSON rows import request without media_type", () => {
   it("runs verbatim, without media_type, as JSON rows", async () => {
     const tenant = await seedTenant();
-    // Byte for byte the -d of the seed's curl (001_…txt, "Import request").
+    // Rows without media_type are JSON rows (routes/imports/create.ts, importRequestOf).
     const body =
       '{"rows":[{"external_id":"answer_001","ai_output":"Refunds are available for 60 days.","sources":[{"title":"Refund policy","content":"Customers may request a refund within 30 days of purchase."}],"intended_use":"customer_facing"}]}';
     const response = await call("/v1/imports", { method: "POST", key: tenant.apiKey, headers: { "Content-Type": "application/json" }, body });

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepJudgeCache } from "../../src/services/judge/cache.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";

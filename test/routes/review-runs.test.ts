@@ -18,8 +18,8 @@ async function storedState(tenant: Tenant) {
   return { runs: runs?.n ?? 0, objects: objects.objects.filter((object) => !object.key.includes("/artifacts/")).length };
 }
 
-describe("the hosted review flow (seed example)", () => {
-  it("queues the run, reviews it through the queue and answers the four reads in the seed's shapes", async () => {
+describe("the hosted review flow (the README tour's packet)", () => {
+  it("queues the run, reviews it through the queue and answers the four reads in their documented shapes", async () => {
     const tenant = await seedTenant();
     const { response, body } = await createRun(tenant, SEED_PACKET);
     expect(response.status).toBe(202);
@@ -64,13 +64,13 @@ describe("the hosted review flow (seed example)", () => {
     expect(run.ai_output).toBe(SEED_PACKET.ai_output);
 
     const claims = (await (await call(`/v1/review-runs/${runId}/claims`, { key: tenant.apiKey })).json()) as Json;
-    // The seed's claim, plus the appended "including international orders" as its own atomic claim.
+    // The tour's 60-day claim (README, "A 60-second tour"), plus the appended "including international orders" as its own atomic claim.
     expect(claims.items[0]).toMatchObject({
       id: `${runId}_claim_1`,
       text: "Customers can request refunds for any order within 60 days",
       support_status: "contradicted",
       output_start_offset: 0,
-      // The seed says 60, which takes in the trailing ", "; offsets slice exactly the claim (SPEC §3).
+      // Offsets slice exactly the claim, without the trailing ", " (UTF-16 code units, as README "Using the API" documents).
       output_end_offset: 58,
     });
     expect(SEED_PACKET.ai_output.slice(0, 58)).toBe(claims.items[0].text);

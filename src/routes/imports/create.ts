@@ -90,7 +90,7 @@ function importRequestOf(body: CreateImportRequest, query: z.infer<typeof Create
     fieldMapping = mapping.data;
   }
   return {
-    // validation guarantees media_type with data; rows without one are JSON rows (the seed's own request).
+    // validation guarantees media_type with data; rows without one are JSON rows, the shape most callers send first.
     media_type: body.media_type ?? "application/json",
     ...(body.rows !== undefined ? { rows: body.rows } : {}),
     ...(body.data !== undefined ? { data: body.data } : {}),

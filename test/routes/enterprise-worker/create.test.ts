@@ -102,7 +102,7 @@ describe("POST /v1/private-worker/review-runs", () => {
     expect(await wholeDatabase()).not.toContain(marker);
   });
 
-  it("names every raw-content field of the SPEC", async () => {
+  it("refuses every raw-content field the route's description names", async () => {
     const tenant = await seedTenant();
     const fields = ["ai_output", "prompt", "messages", "source_text", "source_spans", "retrieved_context", "embeddings", "screenshots", "uploads", "tool_trace"];
     for (const field of fields) {
