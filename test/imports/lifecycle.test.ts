@@ -9,6 +9,8 @@ import { importRequestKey } from "../../src/services/imports/store.ts";
 import { addKey, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { documented } from "../helpers/documented.ts";
+import { ImportListSchema } from "../../src/routes/imports/schema.ts";
 
 // The import statuses of README "Imports" made observable: every status an import
 // can be in, how it gets there, and who may read it.
@@ -60,7 +62,7 @@ describe("GET /v1/imports", () => {
     const seen: Json[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await (await call(`/v1/imports?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key: tenant.apiKey })).json()) as Json;
+      const page: Json = documented(ImportListSchema, await (await call(`/v1/imports?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key: tenant.apiKey })).json());
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items);
       cursor = page.next_cursor;
@@ -70,10 +72,14 @@ describe("GET /v1/imports", () => {
     expect(Object.keys(seen[0]!)).not.toContain("validation_errors");
     expect(seen[0]).toMatchObject({ id: failed, status: "failed", error_code: "no_rows_accepted", project_id: tenant.projectId });
 
-    const completed = (await (await call("/v1/imports?status=completed&limit=2", { key: tenant.apiKey })).json()) as Json;
-    expect(completed.items.map((item: Json) => item.status)).toEqual(["completed", "completed"]);
+    const completed = documented(ImportListSchema, await (await call("/v1/imports?status=completed&limit=2", { key: tenant.apiKey })).json());
+    // The two newest completed imports, by ID: the failed one, newer still, is filtered out.
+    expect(completed.items.map((item) => [item.id, item.status])).toEqual([
+      [ids[2], "completed"],
+      [ids[1], "completed"],
+    ]);
     // A cursor is bound to its filter: it does not page another one.
-    await expectError(await call(`/v1/imports?status=failed&cursor=${encodeURIComponent(completed.next_cursor)}`, { key: tenant.apiKey }), 400, "invalid_cursor");
+    await expectError(await call(`/v1/imports?status=failed&cursor=${encodeURIComponent(completed.next_cursor!)}`, { key: tenant.apiKey }), 400, "invalid_cursor");
     await expectError(await call("/v1/imports?status=done", { key: tenant.apiKey }), 400, "validation_error");
   });
 
