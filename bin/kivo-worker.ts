@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The Enterprise Worker CLI (SPEC §9.4). Runs on Node 22 or later, which runs
+// The Enterprise Worker CLI (README, "Enterprise Worker"). Runs on Node 22 or later, which runs
 // this TypeScript directly: `npm run worker -- review --packet p.json --out reports`.
 import { main } from "../src/worker-cli/main.ts";
 

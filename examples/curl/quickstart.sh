@@ -2,7 +2,7 @@
 # The API reference's calls with curl, in order: create a review run, poll it
 # until it completes, read its claims, verification results and claim report
 # (JSON and markdown), get a reviewer link to the HTML report, then import a
-# batch (the seed's JSON rows, and the JSONL fixture as a file). Needs curl and jq.
+# batch (JSON rows, and the JSONL fixture as a file). Needs curl and jq.
 #
 #   KIVO_API_BASE_URL=http://127.0.0.1:8787 KIVO_API_KEY=kivo_test_… bash examples/curl/quickstart.sh
 set -euo pipefail

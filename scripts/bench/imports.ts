@@ -13,7 +13,7 @@ import { type LocalKivo, startLocalKivo } from "../lib/local-kivo.ts";
 
 const ROWS = 1000;
 
-// Varied but fixed rows: each repeats the seed's two shapes with its own numbers.
+// Varied but fixed rows: each repeats the two rows of examples/fixtures/sample.jsonl with its own numbers.
 function rowsOf(count: number) {
   return Array.from({ length: count }, (_, i) => {
     const days = 14 + (i % 60);

@@ -1,4 +1,4 @@
-// The support answer the API benches send: the seed's 60-day claim against a
+// The support answer the API benches send: the README tour's 60-day claim against a
 // 30-day refund policy, plus a supported and a reworded sentence.
 export const SUPPORT_PACKET = {
   ai_output:

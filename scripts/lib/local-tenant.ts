@@ -36,7 +36,7 @@ const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * Idempotent: INSERT OR IGNORE keeps restarts harmless, and the UPDATEs
- * re-assert the generous local plan (SPEC §10) in case something changed it.
+ * re-assert the generous local plan (README, "Limits and billing") in case something changed it.
  */
 export function seedTenantSql(tenant: LocalTenant): string {
   const now = sqlString(new Date().toISOString());

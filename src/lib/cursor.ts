@@ -1,49 +1,32 @@
+import { z } from "zod";
 import { ApiError } from "../errors.ts";
-import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "./crypto.ts";
-import { requireSecret } from "./secrets.ts";
+import { type TokenPurpose, sign, verify } from "./signed-token.ts";
 
 /**
  * Opaque, tamper-evident keyset cursors: the position (created_at, id) of the
- * last item, bound by HMAC to the project and the filters it was issued for.
+ * last item, bound by the signature to the project and the filters it was
+ * issued for (`scope`), which the cursor itself does not carry.
  */
 export interface CursorPosition {
   createdAt: string;
   id: string;
 }
 
-const PURPOSE = "list-cursor.v1";
+const LIST_CURSOR: TokenPurpose = {
+  label: "list-cursor.v1",
+  setting: "KIVO_SIGNING_SECRET",
+  unconfigured: "Pagination is not configured on this deployment.",
+};
 
-const secretOf = (secret: string | undefined) =>
-  requireSecret(secret, "KIVO_SIGNING_SECRET", "Pagination is not configured on this deployment.");
+/** The wire claims: `[created_at, id]`, kept as a pair so cursors stay short. */
+const CursorClaimsSchema = z.tuple([z.string(), z.string()]);
 
-export async function encodeCursor(
-  secret: string | undefined,
-  scope: string,
-  position: CursorPosition,
-): Promise<string> {
-  const payload = base64UrlEncode(utf8.encode(JSON.stringify([position.createdAt, position.id])));
-  const signature = await hmacSign(secretOf(secret), PURPOSE, `${scope}\n${payload}`);
-  return `${payload}.${signature}`;
+export async function encodeCursor(secret: string | undefined, scope: string, position: CursorPosition): Promise<string> {
+  return sign(LIST_CURSOR, secret, [position.createdAt, position.id], { boundTo: scope });
 }
 
-export async function decodeCursor(
-  secret: string | undefined,
-  scope: string,
-  cursor: string,
-): Promise<CursorPosition> {
-  const invalid = new ApiError("invalid_cursor");
-  const [payload, signature, ...rest] = cursor.split(".");
-  if (!payload || !signature || rest.length > 0) throw invalid;
-  if (!(await hmacVerify(secretOf(secret), PURPOSE, `${scope}\n${payload}`, signature))) throw invalid;
-  const bytes = base64UrlDecode(payload);
-  if (!bytes) throw invalid;
-  try {
-    const parsed: unknown = JSON.parse(utf8.decode(bytes));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === "string")) {
-      return { createdAt: parsed[0] as string, id: parsed[1] as string };
-    }
-  } catch {
-    // falls through to the invalid cursor error
-  }
-  throw invalid;
+export async function decodeCursor(secret: string | undefined, scope: string, cursor: string): Promise<CursorPosition> {
+  const claims = await verify(LIST_CURSOR, secret, cursor, CursorClaimsSchema, { boundTo: scope });
+  if (!claims) throw new ApiError("invalid_cursor");
+  return { createdAt: claims[0], id: claims[1] };
 }

@@ -5,7 +5,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
-type Fields = Record<string, unknown>;
+export type LogFields = Record<string, unknown>;
+type Fields = LogFields;
 
 // What every line inside one request, queue message or cron run is about
 // (request_id, and review_run_id or import_id where known), set once where

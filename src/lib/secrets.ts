@@ -7,12 +7,14 @@ const MISSING_EVENT = {
   WORKER_CREDENTIAL_SECRET: "worker_credential_secret_missing",
 } as const;
 
+export type SecretSetting = keyof typeof MISSING_EVENT;
+
 /**
- * The secret a signed token needs. Without it nothing can be signed or
- * checked, so the request fails closed with 503 and the operator is told
- * which setting to add.
+ * The secret a signed token or a sealed value needs. Without it nothing can be
+ * signed or checked, so the request fails closed with 503 and the operator is
+ * told which setting to add.
  */
-export function requireSecret(secret: string | undefined, setting: keyof typeof MISSING_EVENT, message: string): string {
+export function requireSecret(secret: string | undefined, setting: SecretSetting, message: string): string {
   if (!secret) {
     logger.error(MISSING_EVENT[setting], { need: setting });
     throw new ApiError("service_unavailable", { message });

@@ -1,7 +1,8 @@
 import type { Bindings } from "../env.ts";
-import { PermanentImportError, failImport, processImportChunk } from "../services/imports/chunks.ts";
-import { logger, withLogContext } from "../lib/logger.ts";
+import { failImport, processImportChunk } from "../services/imports/chunks.ts";
+import { logger } from "../lib/logger.ts";
 import { ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
+import { consumeMessages } from "./consume.ts";
 import { retryDelaySeconds } from "./review-consumer.ts";
 
 export const IMPORT_QUEUE_NAME = "kivo-imports";
@@ -12,31 +13,23 @@ export const isImportQueue = (queue: string) => queue === IMPORT_QUEUE_NAME || q
 const CHUNK_FAILED_MESSAGE =
   "Some of the import's runs could not be created after several attempts; the runs listed in review_run_ids were created. Import the remaining rows again.";
 
-/** Import chunks and their dead letters; each message is acked or retried on its own. */
+/** Import chunks and their dead letters; a chunk that can never succeed fails the import at once. */
 export async function consumeImportBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
   const deadLetters = batch.queue === IMPORT_DLQ_NAME;
-  for (const message of batch.messages) {
-    const parsed = ImportQueueMessageSchema.safeParse(message.body);
-    if (!parsed.success) {
-      logger.error("import_message_poisoned", { message_id: message.id, queue: batch.queue });
-      message.ack();
-      continue;
-    }
-    const chunk = parsed.data;
-    await withLogContext({ ...sentBy(chunk), import_id: chunk.import_id }, async () => {
-      try {
-        if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
-        else await processImportChunk(env, chunk);
-        message.ack();
-      } catch (error) {
-        if (error instanceof PermanentImportError) {
-          await failImport(env, chunk, error.code, error.message);
-          message.ack();
-          return;
-        }
-        logger.warn("import_message_retry", { chunk: chunk.chunk, attempts: message.attempts, error });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-      }
-    });
-  }
+  await consumeMessages(batch, {
+    schema: ImportQueueMessageSchema,
+    poisonedEvent: "import_message_poisoned",
+    logContext: (chunk) => ({ ...sentBy(chunk), import_id: chunk.import_id }),
+    process: async (chunk) => {
+      if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
+      else await processImportChunk(env, chunk);
+    },
+    failPermanently: async (chunk, failure) => {
+      await failImport(env, chunk, failure.code, failure.message);
+    },
+    retryDelaySeconds: (chunk, attempts, error) => {
+      logger.warn("import_message_retry", { chunk: chunk.chunk, attempts, error });
+      return retryDelaySeconds(attempts);
+    },
+  });
 }

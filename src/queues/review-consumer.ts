@@ -1,7 +1,8 @@
 import type { Bindings } from "../env.ts";
-import { logger, withLogContext } from "../lib/logger.ts";
-import { PermanentProcessingError, failRun, processReviewRun } from "../services/review-runs/process.ts";
-import { ReviewQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
+import { logger } from "../lib/logger.ts";
+import { failRun, processReviewRun } from "../services/review-runs/process.ts";
+import { type ReviewQueueMessage, ReviewQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
+import { consumeMessages } from "./consume.ts";
 
 export const REVIEW_QUEUE_NAME = "kivo-review-runs";
 export const REVIEW_DLQ_NAME = "kivo-review-runs-dlq";
@@ -19,55 +20,41 @@ export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.m
  */
 export const CONCURRENT_REVIEWS = 4;
 
-/** Acks or retries each message on its own, so one bad run never holds back the batch. */
-export async function consumeReviewBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  const pending = [...batch.messages];
-  const reviewer = async () => {
-    for (let message = pending.shift(); message; message = pending.shift()) await consumeReviewMessage(message, env);
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_REVIEWS, pending.length) }, reviewer));
-}
+const runContext = (message: ReviewQueueMessage) => ({ ...sentBy(message), review_run_id: message.review_run_id });
 
-async function consumeReviewMessage(message: Message<unknown>, env: Bindings): Promise<void> {
-  const parsed = ReviewQueueMessageSchema.safeParse(message.body);
-  if (!parsed.success) {
-    logger.error("review_message_poisoned", { message_id: message.id });
-    message.ack();
-    return;
-  }
-  const { review_run_id: runId, project_id: projectId } = parsed.data;
-  await withLogContext({ ...sentBy(parsed.data), review_run_id: runId }, async () => {
-    try {
-      const { outcome } = await processReviewRun(env, runId, projectId);
-      logger.info("review_message_processed", { outcome, attempts: message.attempts });
-      message.ack();
-    } catch (error) {
-      if (error instanceof PermanentProcessingError) {
-        await failRun(env, runId, error.code, error.message);
-        message.ack();
-        return;
-      }
-      logger.warn("review_message_retry", { attempts: message.attempts, error });
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
+/** Reviews each run; a run that can never be reviewed is failed at once with the failure's code. */
+export async function consumeReviewBatch(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
+  await consumeMessages(batch, {
+    schema: ReviewQueueMessageSchema,
+    poisonedEvent: "review_message_poisoned",
+    logContext: runContext,
+    concurrency: CONCURRENT_REVIEWS,
+    process: async (message, attempts) => {
+      const { outcome } = await processReviewRun(env, message.review_run_id, message.project_id);
+      logger.info("review_message_processed", { outcome, attempts });
+    },
+    failPermanently: async (message, failure) => {
+      await failRun(env, message.review_run_id, failure.code, failure.message);
+    },
+    retryDelaySeconds: (_message, attempts, error) => {
+      logger.warn("review_message_retry", { attempts, error });
+      return retryDelaySeconds(attempts);
+    },
   });
 }
 
 /** Messages that exhausted their retries: the run ends `failed` with a code the caller can act on. */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = ReviewQueueMessageSchema.safeParse(message.body);
-    if (parsed.success) {
-      try {
-        await failRun(env, parsed.data.review_run_id, "processing_failed", PROCESSING_FAILED_MESSAGE);
-      } catch (error) {
-        logger.error("dead_letter_record_failed", { review_run_id: parsed.data.review_run_id, error });
-        message.retry();
-        continue;
-      }
-    } else {
-      logger.error("dead_letter_poisoned", { message_id: message.id });
-    }
-    message.ack();
-  }
+  await consumeMessages(batch, {
+    schema: ReviewQueueMessageSchema,
+    poisonedEvent: "dead_letter_poisoned",
+    logContext: runContext,
+    process: async (message) => {
+      await failRun(env, message.review_run_id, "processing_failed", PROCESSING_FAILED_MESSAGE);
+    },
+    retryDelaySeconds: (message, _attempts, error) => {
+      logger.error("dead_letter_record_failed", { review_run_id: message.review_run_id, error });
+      return undefined;
+    },
+  });
 }

@@ -11,7 +11,7 @@ import { api, kivo, root } from "./helpers.ts";
 // every response against the OpenAPI document and records which calls were
 // made, so "the example polled, read the claims, imported" is seen on the wire.
 
-/** The output of the seed examples (SDK page and API reference). */
+/** The output the examples send (README, "A 60-second tour", and the SDK READMEs). */
 const SEED_OUTPUT = "Customers can request refunds for any order within 60 days, including international orders.";
 
 let contract: Contract;
@@ -33,7 +33,7 @@ async function startProxy() {
 const calls = (exchanges: readonly Exchange[]) => expectAllDocumented(contract, exchanges);
 const count = (operations: string[], operationId: string) => operations.filter((id) => id === operationId).length;
 
-/** The seed packet's outcome, read back from the API: completed, needs_repair, its claims as the example printed them. */
+/** The tour packet's outcome, read back from the API: completed, needs_repair, its claims as the example printed them. */
 async function expectSeedOutcome(runId: string, printedClaims: string[]) {
   const { run, claims } = await runWithClaims(runId);
   expect(run.ai_output).toBe(SEED_OUTPUT);

@@ -6,7 +6,7 @@ import { inCi, waitForRun } from "./clients.ts";
 import { api, kivo, root } from "./helpers.ts";
 
 // The reviewer page in a real browser: Debian's Chromium driven by
-// playwright-core opens the report of the seed example through a report link
+// playwright-core opens the report of the tour's packet (README, "A 60-second tour") through a report link
 // (no API key), and the report of an output full of markup through content
 // negotiation (Accept: text/html with the key). It checks what a reviewer sees
 // (highlights that match the API's claims, labels, readable colours) and that
@@ -217,7 +217,7 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
     await browser?.close();
   });
 
-  it("opens the seed example's report from a report link, without an API key", async () => {
+  it("opens the tour packet's report from a report link, without an API key", async () => {
     const { run, claims } = await completedRun(SEED);
     const link = await api(`/v1/review-runs/${run.id}/report-links`, { json: { expires_in_seconds: 600 } });
     expect(link.status).toBe(200);

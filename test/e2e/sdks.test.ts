@@ -74,7 +74,7 @@ function readmeExample(readme: string, language: string): string {
   return block![1]!;
 }
 
-/** The README example's first line of output: the seed-like answer is contradicted by the policy. */
+/** The README example's first line of output: the tour's answer is contradicted by the policy. */
 function expectReadmeOutcome(stdout: string) {
   const lines = stdout.split("\n");
   expect(lines[0]).toBe("needs_repair needs_repair");

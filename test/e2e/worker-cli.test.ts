@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVENT_ALLOWED_FIELDS } from "../../src/schemas/enterprise-worker.ts";
 import { api, kivo, recordingProxy, root, runWorkerCli } from "./helpers.ts";
 
-// The Enterprise Worker end to end: the real CLI reviews the seed packet on
+// The Enterprise Worker end to end: the real CLI reviews the tour's packet on
 // this machine against a real `wrangler dev`, through a proxy that records
 // every byte sent, so "the server never received the text" is checked on the
 // wire rather than assumed.
@@ -72,7 +72,7 @@ describe("kivo-worker review against wrangler dev", () => {
     );
     expect(cli.code, cli.stderr).toBe(0);
 
-    // The report is here, on the customer's side, and says what the seed says.
+    // The report is here, on the customer's side, and says what the hosted review says.
     expect(readdirSync(out).sort()).toEqual(["claim-report.json", "claim-report.md", "review-artifacts.json"]);
     const report = JSON.parse(readFileSync(join(out, "claim-report.json"), "utf8"));
     expect(report.safe_use_status).toBe("needs_repair");

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RAW_CONTENT_FIELDS } from "../../src/lib/metadata-boundary.ts";

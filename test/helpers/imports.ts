@@ -6,8 +6,10 @@ import type { ImportQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import type { Json } from "./runs.ts";
+import { documented } from "./documented.ts";
+import { type ImportResponse, ImportSchema } from "../../src/routes/imports/schema.ts";
 
-/** The seed's sample.jsonl, byte for byte. */
+/** The two rows of examples/fixtures/sample.jsonl (README, "Imports"), byte for byte. */
 export const SAMPLE_JSONL = [
   '{"external_id":"answer_001","question":"What is the refund window?","ai_output":"Refunds are available for 60 days.","sources":[{"title":"Refund policy","content":"Customers may request a refund within 30 days of purchase."}],"intended_use":"customer_facing"}',
   '{"external_id":"answer_002","question":"Can admins export logs?","ai_output":"Admins can export audit logs.","sources":[{"title":"Admin guide","content":"Admins can export audit logs from the security workspace."}],"intended_use":"internal_draft"}',
@@ -47,9 +49,9 @@ export async function postImport(tenant: Tenant, request: ImportCall) {
 }
 
 /** Polls the import like a client, until it leaves queued/processing. */
-export async function waitForImport(tenant: Tenant, importId: string, attempts = 300): Promise<Json> {
+export async function waitForImport(tenant: Tenant, importId: string, attempts = 300): Promise<ImportResponse> {
   for (let i = 0; i < attempts; i++) {
-    const body = (await (await call(`/v1/imports/${importId}`, { key: tenant.apiKey })).json()) as Json;
+    const body = documented(ImportSchema, await (await call(`/v1/imports/${importId}`, { key: tenant.apiKey })).json());
     if (body.status !== "queued" && body.status !== "processing") return body;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,5 +1,10 @@
+import type { z } from "zod";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
+import { documented } from "./documented.ts";
+import { ReviewRunSchema } from "../../src/schemas/review-run.ts";
+
+type ReviewRun = z.infer<typeof ReviewRunSchema>;
 
 export const SEED_PACKET = {
   ai_output: "Customers can request refunds for any order within 60 days, including international orders.",
@@ -23,9 +28,9 @@ export async function createRun(tenant: Tenant, packet: unknown, headers: Record
 }
 
 /** Polls like a client would, until the run leaves queued/processing. */
-export async function waitForRun(tenant: Tenant, runId: string, attempts = 200): Promise<Json> {
+export async function waitForRun(tenant: Tenant, runId: string, attempts = 200): Promise<ReviewRun> {
   for (let i = 0; i < attempts; i++) {
-    const run = (await (await call(`/v1/review-runs/${runId}`, { key: tenant.apiKey })).json()) as Json;
+    const run = documented(ReviewRunSchema, await (await call(`/v1/review-runs/${runId}`, { key: tenant.apiKey })).json());
     if (run.status !== "queued" && run.status !== "processing") return run;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env.ts";
 import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
@@ -9,8 +9,10 @@ import { importRequestKey } from "../../src/services/imports/store.ts";
 import { addKey, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { documented } from "../helpers/documented.ts";
+import { ImportListSchema } from "../../src/routes/imports/schema.ts";
 
-// The seed's status table (000_…txt) made observable: every status an import
+// The import statuses of README "Imports" made observable: every status an import
 // can be in, how it gets there, and who may read it.
 
 const owner = (tenant: Tenant) => ({ organizationId: tenant.organizationId, projectId: tenant.projectId });
@@ -26,10 +28,10 @@ function withHeldReviews(testEnv: Bindings): Bindings {
   return { ...testEnv, REVIEW_QUEUE: queue };
 }
 
-describe("the seed API reference's import request", () => {
+describe("a JSON rows import request without media_type", () => {
   it("runs verbatim, without media_type, as JSON rows", async () => {
     const tenant = await seedTenant();
-    // Byte for byte the -d of the seed's curl (001_…txt, "Import request").
+    // Rows without media_type are JSON rows (routes/imports/create.ts, importRequestOf).
     const body =
       '{"rows":[{"external_id":"answer_001","ai_output":"Refunds are available for 60 days.","sources":[{"title":"Refund policy","content":"Customers may request a refund within 30 days of purchase."}],"intended_use":"customer_facing"}]}';
     const response = await call("/v1/imports", { method: "POST", key: tenant.apiKey, headers: { "Content-Type": "application/json" }, body });
@@ -60,7 +62,7 @@ describe("GET /v1/imports", () => {
     const seen: Json[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await (await call(`/v1/imports?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key: tenant.apiKey })).json()) as Json;
+      const page: Json = documented(ImportListSchema, await (await call(`/v1/imports?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key: tenant.apiKey })).json());
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items);
       cursor = page.next_cursor;
@@ -70,10 +72,14 @@ describe("GET /v1/imports", () => {
     expect(Object.keys(seen[0]!)).not.toContain("validation_errors");
     expect(seen[0]).toMatchObject({ id: failed, status: "failed", error_code: "no_rows_accepted", project_id: tenant.projectId });
 
-    const completed = (await (await call("/v1/imports?status=completed&limit=2", { key: tenant.apiKey })).json()) as Json;
-    expect(completed.items.map((item: Json) => item.status)).toEqual(["completed", "completed"]);
+    const completed = documented(ImportListSchema, await (await call("/v1/imports?status=completed&limit=2", { key: tenant.apiKey })).json());
+    // The two newest completed imports, by ID: the failed one, newer still, is filtered out.
+    expect(completed.items.map((item) => [item.id, item.status])).toEqual([
+      [ids[2], "completed"],
+      [ids[1], "completed"],
+    ]);
     // A cursor is bound to its filter: it does not page another one.
-    await expectError(await call(`/v1/imports?status=failed&cursor=${encodeURIComponent(completed.next_cursor)}`, { key: tenant.apiKey }), 400, "invalid_cursor");
+    await expectError(await call(`/v1/imports?status=failed&cursor=${encodeURIComponent(completed.next_cursor!)}`, { key: tenant.apiKey }), 400, "invalid_cursor");
     await expectError(await call("/v1/imports?status=done", { key: tenant.apiKey }), 400, "validation_error");
   });
 

@@ -27,7 +27,7 @@ function heldEnv() {
   return { testEnv: { ...testEnv, REVIEW_QUEUE: reviews } as Bindings, held };
 }
 
-/** The seed's sample plus a row that fails validation and one with an awkward external_id. */
+/** examples/fixtures/sample.jsonl plus a row that fails validation and one with an awkward external_id. */
 async function reviewedImport(tenant: Tenant) {
   const lines = [...SAMPLE_JSONL.split("\n"), JSON.stringify(row(3, { ai_output: " " })), JSON.stringify(row(4, { external_id: 'T-4, "quoted"' }))];
   const { body } = await postImport(tenant, { raw: lines.join("\n") });

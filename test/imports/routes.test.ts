@@ -16,10 +16,10 @@ async function runByExternalId(tenant: Tenant, importId: string, externalId: str
   return waitForRun(tenant, page.items[0].id);
 }
 
-describe("the seed's sample.jsonl", () => {
+describe("examples/fixtures/sample.jsonl", () => {
   const forms: [string, ImportCall][] = [
     ["as a raw JSONL body", { raw: SAMPLE_JSONL, contentType: "application/x-ndjson" }],
-    ["as JSON rows (the seed's request)", { json: { media_type: "application/x-ndjson", rows: SAMPLE_ROWS } }],
+    ["as JSON rows", { json: { media_type: "application/x-ndjson", rows: SAMPLE_ROWS } }],
     ["converted to CSV, as a raw text/csv body", { raw: SAMPLE_CSV, contentType: "text/csv; charset=utf-8" }],
     ["as JSONL text in data", { json: { media_type: "application/x-ndjson", data: SAMPLE_JSONL } }],
     ["converted to CSV, as text in data", { json: { media_type: "text/csv", data: SAMPLE_CSV } }],

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepJudgeCache } from "../../src/services/judge/cache.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
@@ -93,7 +93,7 @@ describe("semantic judge: openai-compatible, through the queue consumer", () => 
     expect(result.rationale).toContain(`"${SUPPORTING_QUOTE}"`);
     expect(run.verification_results).toEqual([result]);
     expect(run.gate_verdict).toMatchObject({ verdict: "allow", safe_use_status: "verified_for_use", reasons: [] });
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({
       status: "applied",
       provider: "openai-compatible",
       claims_sent: 1,
@@ -186,7 +186,7 @@ describe("semantic judge: openai-compatible, through the queue consumer", () => 
     const run = await reviewedWith(tenant, paraphrasePacket, OPENAI_JUDGE);
     expect(judge.calls).toHaveLength(2);
     expect(run.claims[0].support_status).toBe("supported");
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "applied", attempts: 2, usage: { input_tokens: 1800, output_tokens: 240 } });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "applied", attempts: 2, usage: { input_tokens: 1800, output_tokens: 240 } });
   });
 
   it.each([
@@ -205,7 +205,7 @@ describe("semantic judge: openai-compatible, through the queue consumer", () => 
     expect(run.claims[0].support_status).toBe("unsupported");
     expect(run.claims[0].verification_result.verifier_provider).toBe("deterministic");
     expect(run.gate_verdict.verdict).toBe("needs_repair");
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", provider: "openai-compatible", reason, claims_sent: 1 });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "unavailable", provider: "openai-compatible", reason, claims_sent: 1 });
     expect(run.claim_report.metadata.semantic_judge).toEqual(run.gate_verdict.metadata.semantic_judge);
   });
 
@@ -215,7 +215,7 @@ describe("semantic judge: openai-compatible, through the queue consumer", () => 
     const run = await reviewedWith(tenant, paraphrasePacket, { KIVO_JUDGE_PROVIDER: "openai-compatible", KIVO_JUDGE_BASE_URL: "" });
     expect(judge.calls).toHaveLength(0);
     expect(run.claims[0].support_status).toBe("unsupported");
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "not_configured" });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "not_configured" });
   });
 });
 
@@ -242,7 +242,7 @@ describe("semantic judge: workers-ai", () => {
       verifier_provider: "workers-ai",
       verifier_model: "@cf/openai/gpt-oss-120b",
     });
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "applied", usage: { input_tokens: 700, output_tokens: 80 } });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "applied", usage: { input_tokens: 700, output_tokens: 80 } });
   });
 
   it("falls back when the binding throws, and when no AI binding exists", async () => {
@@ -415,7 +415,7 @@ describe("semantic judge: per request", () => {
     const run = await waitForRun(tenant, body.review_run_ids[0]);
     expect(judge.calls).toHaveLength(0);
     expect(run.status).toBe("completed");
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "not_configured" });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "not_configured" });
   });
 });
 
@@ -517,7 +517,7 @@ describe("semantic judge: token budget", () => {
     const auto = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: OTHER_PARAPHRASE, headers: { Prefer: "wait=10" } });
     expect(auto.status).toBe(200);
     const run = (await auto.json()) as Json;
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "budget_exhausted" });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "budget_exhausted" });
     expect(judge.calls.every((c) => !c.claims.some((claim) => claim.text.includes("that paid")))).toBe(true);
   });
 
@@ -531,6 +531,6 @@ describe("semantic judge: token budget", () => {
     expect(judge.calls).toHaveLength(0);
     expect(run.status).toBe("completed");
     expect(run.verification_results[0]).toMatchObject({ support_status: "unsupported", verifier_provider: "deterministic" });
-    expect(run.gate_verdict.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "budget_exhausted" });
+    expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "budget_exhausted" });
   });
 });

@@ -1,14 +1,35 @@
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { waitForRun } from "../helpers/runs.ts";
-import { OUTPUT_CANARY, SOURCE_CANARY } from "./patterns.ts";
+import { LEAK_PATTERNS, OUTPUT_CANARY, SOURCE_CANARY } from "./patterns.ts";
 
 /**
  * Sends canary text down every path that logs (queued and inline review,
- * validation failures, a consumer retry after failure) so the suite-wide log
- * scan has something to catch if any of them logged content.
+ * validation failures) and checks the lines each test logged: they name the
+ * work (so the paths really ran and logged) and carry none of the canaries.
+ * The suite-wide scan in vitest.config.ts checks every other test's lines too.
  */
 describe("log hygiene canaries", () => {
+  let logged: string[] = [];
+  beforeEach(() => {
+    logged = [];
+    // Calls through, so the suite-wide scan still sees every line.
+    for (const method of ["log", "warn", "error"] as const) {
+      const write = console[method].bind(console);
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(" "));
+        write(...args);
+      });
+    }
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The records logged so far in this test, after checking that none leaks. */
+  const recordsSoFar = () => {
+    expect(LEAK_PATTERNS.filter(({ pattern }) => logged.some((line) => pattern.test(line))).map(({ name }) => name)).toEqual([]);
+    return logged.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+
   const packet = {
     ai_output: `The ${OUTPUT_CANARY} plan costs 40 dollars per month. It includes priority support.`,
     sources: [{ title: "Pricing", content: `The ${SOURCE_CANARY} plan costs 45 dollars per month and includes email support.` }],
@@ -22,6 +43,11 @@ describe("log hygiene canaries", () => {
     const inline = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: packet, headers: { Prefer: "wait=5" } });
     expect(inline.status).toBe(200);
     expect((await waitForRun(tenant, review_run.id)).status).toBe("completed");
+
+    const records = recordsSoFar();
+    const creates = records.filter((r) => r.event === "request" && r.method === "POST" && r.route === "/v1/review-runs");
+    expect(creates.map((r) => r.status)).toEqual([202, 200]);
+    expect(records.some((r) => r.event === "review_message_processed" && r.review_run_id === review_run.id)).toBe(true);
   });
 
   it("rejects canary packets without echoing them to the logs", async () => {
@@ -37,6 +63,13 @@ describe("log hygiene canaries", () => {
       body: `{"ai_output": "${OUTPUT_CANARY}`,
     });
     expect(broken.status).toBe(400);
+
+    const refused = recordsSoFar().filter((r) => r.event === "request" && r.route === "/v1/review-runs");
+    expect(refused.map((r) => [r.method, r.status])).toEqual([
+      ["POST", 400],
+      ["POST", 400],
+      ["POST", 400],
+    ]);
   });
 
   it("logs each request by its route template, so a report link's token never reaches a log", async () => {
@@ -47,19 +80,14 @@ describe("log hygiene canaries", () => {
     const url = ((await link.json()) as { url: string }).url;
     const token = url.split("/").pop()!;
 
-    const lines: string[] = [];
-    const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
-    try {
-      expect((await call(`/v1/report-links/${token}`)).status).toBe(200);
-      expect((await call(`/v1/report-links/${token.slice(0, -3)}xyz`)).status).toBe(404);
-    } finally {
-      spy.mockRestore();
-    }
-    const requests = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "request");
+    logged = [];
+    expect((await call(`/v1/report-links/${token}`)).status).toBe(200);
+    expect((await call(`/v1/report-links/${token.slice(0, -3)}xyz`)).status).toBe(404);
+    const requests = recordsSoFar().filter((line) => line.event === "request");
     expect(requests.map(({ route, status }) => [route, status])).toEqual([
       ["/v1/report-links/:token", 200],
       ["/v1/report-links/:token", 404],
     ]);
-    expect(lines.join("\n")).not.toContain(token.split(".")[1]);
+    expect(logged.join("\n")).not.toContain(token.split(".")[1]);
   });
 });

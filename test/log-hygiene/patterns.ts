@@ -1,6 +1,6 @@
 /**
  * What must never appear in a log line. The canaries are planted in test
- * outputs and sources (see canary.test.ts); the seed texts are the packets most
+ * outputs and sources (see canary.test.ts); the tour texts (README, "A 60-second tour") are the packets most
  * tests send.
  */
 export const OUTPUT_CANARY = "Quillfeather-output-canary-5521";
@@ -14,8 +14,8 @@ export const LEAK_PATTERNS: readonly { name: string; pattern: RegExp }[] = [
   { name: "report link token", pattern: /eyJsaWQiOiJybGlua[0-9A-Za-z_-]*\.[0-9A-Za-z_-]{20,}/ },
   { name: "output canary", pattern: new RegExp(OUTPUT_CANARY) },
   { name: "source canary", pattern: new RegExp(SOURCE_CANARY) },
-  { name: "seed output text", pattern: /refunds for any order within 60 days/ },
-  { name: "seed source text", pattern: /may request a refund within 30 days of purchase/ },
+  { name: "tour output text", pattern: /refunds for any order within 60 days/ },
+  { name: "tour source text", pattern: /may request a refund within 30 days of purchase/ },
 ];
 
 export const LOG_REPORT = new URL("../../test-artifacts/log-hygiene.jsonl", import.meta.url).pathname;

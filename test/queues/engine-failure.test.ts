@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { REVIEW_DLQ_NAME, REVIEW_QUEUE_NAME } from "../../src/queues/review-consumer.ts";
 import { call, seedTenant, type Tenant } from "../helpers/harness.ts";

@@ -2,6 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { base64UrlEncode, hmacSign, utf8 } from "../../src/lib/crypto.ts";
 import { signReportLink, verifyReportLink } from "../../src/services/report/links.ts";
+import { documented } from "../helpers/documented.ts";
+import { ReportLinkListSchema, RevokedReportLinkSchema } from "../../src/routes/report-links/schema.ts";
 import { BASE, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { inspectPage } from "../helpers/html.ts";
 import { SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
@@ -211,7 +213,7 @@ describe("report links", () => {
     expect((await open(first.url)).status).toBe(200);
 
     const revoked = await call(revokePath(run.id, first.id), { method: "POST", key: tenant.apiKey });
-    const revokedBody = (await revoked.json()) as Json;
+    const revokedBody = documented(RevokedReportLinkSchema, await revoked.json());
     expect(revoked.status).toBe(200);
     expect(revokedBody).toMatchObject({ id: first.id, review_run_id: run.id, expires_at: first.expires_at, revoked_at: expect.any(String) });
     expect(JSON.stringify(revokedBody)).not.toContain(first.url.split("/").pop());
@@ -221,7 +223,7 @@ describe("report links", () => {
     expect((await open(second.url)).status).toBe(200);
     // The project can find its links again (never their tokens), revoked ones marked.
     const listed = await call(`/v1/review-runs/${run.id}/report-links`, { key: tenant.apiKey });
-    const list = (await listed.json()) as Json;
+    const list = documented(ReportLinkListSchema, await listed.json());
     expect(list.items).toEqual([
       { id: second.id, review_run_id: run.id, expires_at: second.expires_at, revoked_at: null },
       { id: first.id, review_run_id: run.id, expires_at: first.expires_at, revoked_at: revokedBody.revoked_at },
@@ -229,7 +231,7 @@ describe("report links", () => {
     expect(JSON.stringify(list)).not.toContain(first.url.split("/").pop());
     await expectError(await call(`/v1/review-runs/${run.id}/report-links`, { key: stranger.apiKey }), 404, "not_found");
     // Revoking again is harmless and keeps the first time.
-    const again = (await (await call(revokePath(run.id, first.id), { method: "POST", key: tenant.apiKey })).json()) as Json;
+    const again = documented(RevokedReportLinkSchema, await (await call(revokePath(run.id, first.id), { method: "POST", key: tenant.apiKey })).json());
     expect(again.revoked_at).toBe(revokedBody.revoked_at);
   });
 });

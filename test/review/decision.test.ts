@@ -120,12 +120,6 @@ describe("the learned decision", () => {
   it("turns a rule's flag the model does not back into an open question, not a verdict", () => {
     const features = featuresOf("The Eiffel Tower was completed in 1889 for the World's Fair.");
     const finding = { status: "unsupported" as const, check: "novel_terms" as const, rationale: 'No supplied source mentions "fair".' };
-    const [first] = verifyClaims({
-      ai_output: "The Eiffel Tower was completed in 1889 for the World's Fair.",
-      question: null,
-      sources: [{ id: "s0", title: KNOWLEDGE.title, content: KNOWLEDGE.content, citation_label: null, uri: null, media_type: "text/plain" }],
-    });
-    expect(first).toBeDefined();
     const alignment = { missing: [], novel: [], novelEntities: [], index: null } as unknown as Parameters<typeof decide>[3];
     const decision = decide(features, finding, [finding], alignment, { sourceTitle: "Knowledge", bestText: "…" });
     expect(decision.status).toBe("insufficient_context");

@@ -16,7 +16,7 @@ describe("gate policy table", () => {
     }
   });
 
-  it("matches the SPEC 6 baseline", () => {
+  it("matches BASELINE, the standard-strictness table (src/review/gate-policy.ts)", () => {
     const column = (use: (typeof USES)[number]) => FINDINGS.map((f) => GATE_POLICY_TABLE[use].standard[f]);
     expect(column("internal_draft")).toEqual([
       "verified_for_use", "verified_with_limits", "verified_with_limits", "needs_review", "needs_review", "needs_review", "needs_review", "needs_repair",

@@ -4,7 +4,7 @@ import { ADMIN_GUIDE, REFUND_POLICY, RUN_ID, review, reviewInput } from "./revie
 
 const SEED_OUTPUT = "Customers can request refunds for any order within 60 days, including international orders.";
 
-describe("seed golden: 60-day claim against the 30-day refund policy", () => {
+describe("golden: the README tour's 60-day claim against the 30-day refund policy", () => {
   const result = review(SEED_OUTPUT, [REFUND_POLICY]);
   const [windowClaim, internationalClaim] = result.claims;
 
@@ -55,7 +55,7 @@ describe("seed golden: 60-day claim against the 30-day refund policy", () => {
     expect(result.claim_count).toBe(2);
   });
 
-  it("renders the markdown in the seed's layout", () => {
+  it("renders the markdown report in its fixed layout", () => {
     const claimId = `${RUN_ID}_claim_1`;
     const markdown = result.claim_report.markdown;
     expect(markdown).toBe(
@@ -106,7 +106,7 @@ describe("seed golden: 60-day claim against the 30-day refund policy", () => {
   });
 });
 
-describe("seed golden: admin guide", () => {
+describe("golden: admin guide", () => {
   const result = review("Admins can export audit logs.", [ADMIN_GUIDE]);
 
   it("supports the claim with the exact source span", () => {

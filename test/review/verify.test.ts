@@ -40,7 +40,8 @@ describe("verification checks", () => {
   });
 
   it("reads a double negation as positive", () => {
-    expect(only("It is not true that refunds are not available for digital goods.").support_status).not.toBe("supported");
+    // "not true that … not available" says refunds are available, which the policy denies.
+    expect(only("It is not true that refunds are not available for digital goods.").support_status).toBe("contradicted");
     expect(only("It is not the case that the plan is not cheap and durable.").support_status).toBe("supported");
   });
 
@@ -49,7 +50,9 @@ describe("verification checks", () => {
     const claim = only("The agent reviewed every option with the caller in detail and cannot assure competitive prices for the family.", [transcript]);
     expect(claim.support_status).toBe("contradicted");
     expect(claim.verification_result?.rationale).toContain('"assure"');
-    expect(only("The agent reviewed options in detail, not using a script, and assured competitive prices.", [transcript]).verification_result?.metadata.check).not.toBe("negated_word");
+    const unscripted = only("The agent reviewed options in detail, not using a script, and assured competitive prices.", [transcript]);
+    // "not using a script" negates nothing the transcript says: only the unsourced words are in question.
+    expect([unscripted.support_status, unscripted.verification_result?.metadata.check]).toEqual(["insufficient_context", "novel_terms"]);
   });
 
   it("does not read 'not only … but also' as a negation", () => {
@@ -85,7 +88,8 @@ describe("verification checks", () => {
     const spec: SourceSpec = { title: "Spec sheet", content: "The round weighs 10 kg and leaves the barrel at Mach 7." };
     expect(only("The round weighs 10 kg (23 lb) and leaves the barrel at Mach 7.", [spec]).support_status).toBe("supported");
     // Without the value it restates, a bracketed value is a claim like any other.
-    expect(only("The round weighs (23 lb) and leaves the barrel at Mach 7.", [spec]).support_status).not.toBe("supported");
+    const bracketed = only("The round weighs (23 lb) and leaves the barrel at Mach 7.", [spec]);
+    expect([bracketed.support_status, bracketed.verification_result?.metadata.check]).toEqual(["unsupported", "value_missing"]);
   });
 
   it("does not take a capital after a colon for a name", () => {
@@ -136,7 +140,7 @@ describe("question answering", () => {
     expect(only("Customers request a refund from support via carrier pigeon.", [policy], asked).support_status).toBe("unsupported");
     const longAnswer =
       "Customers can request a refund within 30 days of purchase by contacting the support team through the billing page of their account settings, which is quick.";
-    expect(only(longAnswer, [policy], asked).support_status).not.toBe("unsupported");
+    expect(only(longAnswer, [policy], asked).support_status).toBe("supported");
   });
 
   it("does not pass a bare yes/no", () => {
@@ -177,15 +181,18 @@ describe("alignment to the matching sentence", () => {
   };
 
   it("finds a value written with a glued scale ('$5bn') from the claim's '$5 billion'", () => {
-    expect(only("Moderna expects 2023 sales of $5 billion.", [earnings]).verification_result?.metadata.check).not.toBe("value_missing");
-    expect(only("Moderna expects 2023 sales of $7 billion.", [earnings]).support_status).not.toBe("supported");
+    const found = only("Moderna expects 2023 sales of $5 billion.", [earnings]);
+    // The value is found; only "sales" against "sales contracted for delivery" keeps it partial.
+    expect([found.support_status, found.verification_result?.metadata.check]).toEqual(["partially_supported", "coverage"]);
+    const conflicting = only("Moderna expects 2023 sales of $7 billion.", [earnings]);
+    expect([conflicting.support_status, conflicting.verification_result?.metadata.check]).toEqual(["contradicted", "value_conflict"]);
   });
 
   it("judges an opposite next to the word it modifies, not anywhere in the window", () => {
     const claim = only("The company is decreasing its common dividend to $0.13 per share.", [earnings]);
     expect(claim.support_status).toBe("contradicted");
     expect(claim.verification_result?.rationale).toContain('"increase"');
-    expect(only("The company is increasing its common dividend to $0.13 per share.", [earnings]).support_status).not.toBe("contradicted");
+    expect(only("The company is increasing its common dividend to $0.13 per share.", [earnings]).support_status).toBe("supported");
   });
 
   it("reads irregular past forms as their verb ('lost' against 'earned')", () => {
@@ -203,7 +210,7 @@ describe("alignment to the matching sentence", () => {
   it("reads 'excluding X' and ', but not X' as denying X", () => {
     expect(only("The framework includes the debt reduction and the common dividend, excluding the share repurchase program.", [earnings]).support_status).toBe("contradicted");
     expect(only("The framework includes the debt reduction and the common dividend, but not the share repurchase program.", [earnings]).support_status).toBe("contradicted");
-    expect(only("The framework includes the debt reduction, the common dividend and the share repurchase program.", [earnings]).support_status).not.toBe("contradicted");
+    expect(only("The framework includes the debt reduction, the common dividend and the share repurchase program.", [earnings]).support_status).toBe("supported");
   });
 });
 
@@ -225,9 +232,9 @@ describe("negated phrases aligned on their own", () => {
   });
 
   it("needs two of the governed words in the source, not one", () => {
-    expect(only("The agent does not assure a refund and mentions additional discounts from their referral program.", [call]).verification_result?.metadata.check).not.toBe(
-      "negated_word",
-    );
+    const claim = only("The agent does not assure a refund and mentions additional discounts from their referral program.", [call]);
+    // Only "assure" of the governed words is in the source: the plain negation check decides, not the negated-word one.
+    expect([claim.support_status, claim.verification_result?.metadata.check]).toEqual(["contradicted", "negation"]);
   });
 });
 

@@ -4,7 +4,12 @@ import { SCOPES } from "../../src/services/tenancy/scopes.ts";
 import { addKey, call, expectError, seedTenant } from "../helpers/harness.ts";
 import { createRun, readRun } from "./enterprise-worker/helpers.ts";
 import { artifactsOf, deliver, message, queuedRun } from "../helpers/review-queue.ts";
-import type { Json } from "../helpers/runs.ts";
+import { documented } from "../helpers/documented.ts";
+import { RequestIdSchema } from "../../src/schemas/common.ts";
+import { ReviewRunSummarySchema } from "../../src/schemas/review-run.ts";
+
+/** The cancel's documented answer: the run's summary and the request ID. */
+const CancelledRunSchema = ReviewRunSummarySchema.extend({ request_id: RequestIdSchema });
 
 describe("POST /v1/review-runs/{id}/cancel", () => {
   it("cancels a queued run, which the consumer then skips", async () => {
@@ -12,7 +17,7 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
     const runId = await queuedRun(tenant);
     const response = await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as Json).status).toBe("cancelled");
+    expect(documented(CancelledRunSchema, await response.json()).status).toBe("cancelled");
     await deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]);
     const after = await artifactsOf(tenant, runId);
     expect(after).toMatchObject({ status: "cancelled", stored: 0, claims: [] });
@@ -37,7 +42,7 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
 
     const both = await addKey(tenant, ["review_runs:create", "review_runs:read", "private_worker_runs:create"]);
     const cancelled = await call(`/v1/review-runs/${id}/cancel`, { method: "POST", key: both });
-    expect(((await cancelled.json()) as Json).status).toBe("cancelled");
+    expect(documented(CancelledRunSchema, await cancelled.json()).status).toBe("cancelled");
   });
 
   it("lets a key with only private_worker_runs:create cancel its Enterprise Worker run, and nothing else", async () => {
@@ -49,7 +54,7 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
     const { id } = await createRun(tenant);
     const response = await call(`/v1/review-runs/${id}/cancel`, { method: "POST", key: workerOnly });
     expect(response.status).toBe(200);
-    expect(((await response.json()) as Json).status).toBe("cancelled");
+    expect(documented(CancelledRunSchema, await response.json()).status).toBe("cancelled");
     expect((await readRun(tenant, id)).status).toBe("cancelled");
   });
 
@@ -59,6 +64,6 @@ describe("POST /v1/review-runs/{id}/cancel", () => {
     const noImports = await addKey(tenant, SCOPES.filter((scope) => scope !== "imports:create"));
     await expectError(await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: noImports }), 403, "insufficient_scope");
     const response = await call(`/v1/review-runs/${runId}/cancel`, { method: "POST", key: tenant.apiKey });
-    expect(((await response.json()) as Json).status).toBe("cancelled");
+    expect(documented(CancelledRunSchema, await response.json()).status).toBe("cancelled");
   });
 });

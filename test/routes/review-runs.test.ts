@@ -8,6 +8,11 @@ import { LIMITS, PACKET_BODY_BYTES } from "../../src/schemas/review-run-input.ts
 import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { ADMIN_EXPORT_PACKET, SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
+import { documented } from "../helpers/documented.ts";
+import { ClaimListSchema } from "../../src/routes/review-runs/claims.ts";
+import { ClaimReportResponseSchema } from "../../src/routes/review-runs/claim-report.ts";
+import { VerificationResultListSchema } from "../../src/routes/review-runs/verification-results.ts";
+import { ReviewRunListSchema, ReviewRunSchema } from "../../src/schemas/review-run.ts";
 
 const keysOf = (value: object) => Object.keys(value).sort();
 
@@ -18,8 +23,8 @@ async function storedState(tenant: Tenant) {
   return { runs: runs?.n ?? 0, objects: objects.objects.filter((object) => !object.key.includes("/artifacts/")).length };
 }
 
-describe("the hosted review flow (seed example)", () => {
-  it("queues the run, reviews it through the queue and answers the four reads in the seed's shapes", async () => {
+describe("the hosted review flow (the README tour's packet)", () => {
+  it("queues the run, reviews it through the queue and answers the four reads in their documented shapes", async () => {
     const tenant = await seedTenant();
     const { response, body } = await createRun(tenant, SEED_PACKET);
     expect(response.status).toBe(202);
@@ -63,30 +68,30 @@ describe("the hosted review flow (seed example)", () => {
     expect(JSON.stringify(run.sources)).not.toContain("30 days of purchase");
     expect(run.ai_output).toBe(SEED_PACKET.ai_output);
 
-    const claims = (await (await call(`/v1/review-runs/${runId}/claims`, { key: tenant.apiKey })).json()) as Json;
-    // The seed's claim, plus the appended "including international orders" as its own atomic claim.
+    const claims = documented(ClaimListSchema, await (await call(`/v1/review-runs/${runId}/claims`, { key: tenant.apiKey })).json());
+    // The tour's 60-day claim (README, "A 60-second tour"), plus the appended "including international orders" as its own atomic claim.
     expect(claims.items[0]).toMatchObject({
       id: `${runId}_claim_1`,
       text: "Customers can request refunds for any order within 60 days",
       support_status: "contradicted",
       output_start_offset: 0,
-      // The seed says 60, which takes in the trailing ", "; offsets slice exactly the claim (SPEC §3).
+      // Offsets slice exactly the claim, without the trailing ", " (UTF-16 code units, as README "Using the API" documents).
       output_end_offset: 58,
     });
-    expect(SEED_PACKET.ai_output.slice(0, 58)).toBe(claims.items[0].text);
+    expect(SEED_PACKET.ai_output.slice(0, 58)).toBe(claims.items[0]!.text);
     expect(run.claim_count).toBe(claims.items.length);
     expect(run.unsupported_claim_count).toBe(
-      claims.items.filter((c: Json) => c.support_status === "unsupported" || c.support_status === "contradicted").length,
+      claims.items.filter((c) => c.support_status === "unsupported" || c.support_status === "contradicted").length,
     );
-    expect(claims.items[0].primary_source_span.quote).toBe(SEED_PACKET.sources[0].content);
+    expect(claims.items[0]?.primary_source_span?.quote).toBe(SEED_PACKET.sources[0].content);
 
-    const results = (await (await call(`/v1/review-runs/${runId}/verification-results`, { key: tenant.apiKey })).json()) as Json;
-    expect(results.items[0].rationale).toMatch(/30/);
-    expect(results.items[0].rationale).toMatch(/60/);
+    const results = documented(VerificationResultListSchema, await (await call(`/v1/review-runs/${runId}/verification-results`, { key: tenant.apiKey })).json());
+    expect(results.items[0]?.rationale).toMatch(/30/);
+    expect(results.items[0]?.rationale).toMatch(/60/);
 
-    const report = (await (await call(`/v1/review-runs/${runId}/claim-report`, { key: tenant.apiKey })).json()) as Json;
+    const report = documented(ClaimReportResponseSchema, await (await call(`/v1/review-runs/${runId}/claim-report`, { key: tenant.apiKey })).json());
     expect(report).toMatchObject({ id: `${runId}_claim_report`, review_run_id: runId, safe_use_status: "needs_repair" });
-    expect(report.unsupported_claims[0].suggested_repair).toContain("30 days");
+    expect(report.unsupported_claims[0]?.suggested_repair).toContain("30 days");
 
     for (const request of [
       call(`/v1/review-runs/${runId}/claim-report?format=markdown`, { key: tenant.apiKey }),
@@ -113,9 +118,9 @@ describe("the hosted review flow (seed example)", () => {
     const { body } = await createRun(tenant, ADMIN_EXPORT_PACKET);
     const run = await waitForRun(tenant, body.review_run.id);
     expect(run.safe_use_status).toBe("verified_for_use");
-    const claims = (await (await call(`/v1/review-runs/${run.id}/claims`, { key: tenant.apiKey })).json()) as Json;
-    const span = claims.items[0].primary_source_span;
-    expect(claims.items[0].support_status).toBe("supported");
+    const claims = documented(ClaimListSchema, await (await call(`/v1/review-runs/${run.id}/claims`, { key: tenant.apiKey })).json());
+    const span = claims.items[0]!.primary_source_span!;
+    expect(claims.items[0]?.support_status).toBe("supported");
     expect(ADMIN_EXPORT_PACKET.sources[0].content.slice(span.start_offset, span.end_offset)).toBe(span.quote);
   });
 
@@ -123,9 +128,9 @@ describe("the hosted review flow (seed example)", () => {
     const tenant = await seedTenant();
     const first = await createRun(tenant, { ...ADMIN_EXPORT_PACKET, external_id: "ticket-1" });
     const second = await createRun(tenant, { ...ADMIN_EXPORT_PACKET, external_id: "ticket-2" });
-    const list = (await (await call("/v1/review-runs", { key: tenant.apiKey })).json()) as Json;
+    const list = documented(ReviewRunListSchema, await (await call("/v1/review-runs", { key: tenant.apiKey })).json());
     expect(list.items.map((item: Json) => item.id)).toEqual([second.body.review_run.id, first.body.review_run.id]);
-    const found = (await (await call("/v1/review-runs?external_id=ticket-1", { key: tenant.apiKey })).json()) as Json;
+    const found = documented(ReviewRunListSchema, await (await call("/v1/review-runs?external_id=ticket-1", { key: tenant.apiKey })).json());
     expect(found.items.map((item: Json) => item.id)).toEqual([first.body.review_run.id]);
   });
 });
@@ -273,7 +278,7 @@ describe("Prefer: wait", () => {
     expect(response.headers.get("Preference-Applied")).toBe("wait=5");
     expect(body).toMatchObject({ status: "completed", safe_use_status: "needs_repair" });
     expect(keysOf(body)).toEqual(expect.arrayContaining(keysOf(RUN_EXAMPLE)));
-    const stored = (await (await call(`/v1/review-runs/${body.id}`, { key: tenant.apiKey })).json()) as Json;
+    const stored = documented(ReviewRunSchema, await (await call(`/v1/review-runs/${body.id}`, { key: tenant.apiKey })).json());
     expect({ ...stored, request_id: null }).toEqual({ ...body, request_id: null });
   });
 

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SEED_PACKET, type Json } from "../helpers/runs.ts";

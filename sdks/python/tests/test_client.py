@@ -157,6 +157,55 @@ def test_a_cancel_is_not_repeated_after_a_5xx():
     assert len(script.requests) == 1
 
 
+def test_runs_and_imports_are_deleted_by_id_and_a_delete_is_not_repeated_after_a_5xx():
+    script = Script(
+        answer(200, {"id": "run_1", "deleted": True, "request_id": "r1"}),
+        answer(200, {"id": "import_1", "deleted": True, "deleted_review_run_count": 3, "request_id": "r2"}),
+        kivo_error(502, "service_unavailable"),
+        kivo_error(409, "import_not_deletable"),
+    )
+    kivo = script.client()
+    assert kivo.review_runs.delete("run_1") == {"id": "run_1", "deleted": True, "request_id": "r1"}
+    assert kivo.imports.delete("import_1") == {"id": "import_1", "deleted": True, "deleted_review_run_count": 3, "request_id": "r2"}
+    with pytest.raises(KivoError) as failed:
+        kivo.review_runs.delete("run/2")
+    assert failed.value.status == 502
+    with pytest.raises(KivoError) as refused:
+        kivo.imports.delete("import_2")
+    assert (refused.value.code, refused.value.status) == ("import_not_deletable", 409)
+    assert [(request.method, request.url.raw_path.decode()) for request in script.requests] == [
+        ("DELETE", "/v1/review-runs/run_1"),
+        ("DELETE", "/v1/imports/import_1"),
+        ("DELETE", "/v1/review-runs/run%2F2"),
+        ("DELETE", "/v1/imports/import_2"),
+    ]
+
+
+def test_the_async_client_deletes_runs_and_imports_like_the_sync_one():
+    script = Script(
+        answer(200, {"id": "run_1", "deleted": True, "request_id": "r1"}),
+        kivo_error(502, "service_unavailable"),
+        answer(200, {"id": "import_1", "deleted": True, "deleted_review_run_count": 0, "request_id": "r2"}),
+    )
+
+    async def flow() -> tuple:
+        async with script.async_client() as kivo:
+            run_deleted = await kivo.review_runs.delete("run_1")
+            with pytest.raises(KivoError) as failed:
+                await kivo.imports.delete("import_1")
+            import_deleted = await kivo.imports.delete("import_1")
+            return run_deleted, failed.value, import_deleted
+
+    run_deleted, error, import_deleted = asyncio.run(flow())
+    assert run_deleted["deleted"] is True and import_deleted["deleted_review_run_count"] == 0
+    assert error.status == 502
+    assert [(request.method, request.url.path) for request in script.requests] == [
+        ("DELETE", "/v1/review-runs/run_1"),
+        ("DELETE", "/v1/imports/import_1"),
+        ("DELETE", "/v1/imports/import_1"),
+    ]
+
+
 def test_a_non_kivo_error_page_reads_as_http_status_with_the_header_request_id():
     script = Script(lambda request: httpx.Response(502, text="<h1>Bad gateway</h1>", headers={"X-Request-Id": "req_edge"}))
     with pytest.raises(KivoError) as caught:

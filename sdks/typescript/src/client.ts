@@ -311,6 +311,16 @@ class ReviewRuns {
     });
   }
 
+  /**
+   * `DELETE /v1/review-runs/{reviewRunId}`: the run, its results, source
+   * contents and report links are gone for good, in any status. Not repeated
+   * after a 5xx: the first attempt may have deleted, and a repeat would then
+   * answer 404.
+   */
+  delete(reviewRunId: string, options: CallOptions = {}): Promise<{ id: string; deleted: true; request_id: string }> {
+    return this.client.request({ method: "DELETE", path: `/v1/review-runs/${encodeURIComponent(reviewRunId)}`, retrySafe: false, signal: options.signal });
+  }
+
   /** A link that opens the HTML report without an API key, valid for `expiresInSeconds` (60 s–7 days, default 1 day). */
   createReportLink(reviewRunId: string, options: CallOptions & { expiresInSeconds?: number } = {}): Promise<ReportLink> {
     return this.client.request({
@@ -371,6 +381,15 @@ class Imports {
 
   get(importId: string, options: CallOptions = {}): Promise<Import> {
     return this.client.request({ method: "GET", path: `/v1/imports/${encodeURIComponent(importId)}`, retrySafe: true, signal: options.signal });
+  }
+
+  /**
+   * `DELETE /v1/imports/{importId}`: the import and every run it created.
+   * An import still creating runs answers `409 import_not_deletable` (cancel
+   * it first). Not repeated after a 5xx, which may already have deleted it.
+   */
+  delete(importId: string, options: CallOptions = {}): Promise<{ id: string; deleted: true; deleted_review_run_count: number; request_id: string }> {
+    return this.client.request({ method: "DELETE", path: `/v1/imports/${encodeURIComponent(importId)}`, retrySafe: false, signal: options.signal });
   }
 
   /**

@@ -150,6 +150,26 @@ describe("retries", () => {
     expect(seen).toHaveLength(1);
   });
 
+  it("deletes a run and an import by ID, and does not repeat a delete after a 5xx, which may already have deleted", async () => {
+    const { seen, client } = await standIn([
+      json(200, { id: "run_1", deleted: true, request_id: "r1" }),
+      json(200, { id: "import_1", deleted: true, deleted_review_run_count: 3, request_id: "r2" }),
+      kivoError(502, "service_unavailable"),
+      kivoError(409, "import_not_deletable"),
+    ]);
+    const kivo = client();
+    expect(await kivo.reviewRuns.delete("run_1")).toEqual({ id: "run_1", deleted: true, request_id: "r1" });
+    expect(await kivo.imports.delete("import_1")).toEqual({ id: "import_1", deleted: true, deleted_review_run_count: 3, request_id: "r2" });
+    await expect(kivo.reviewRuns.delete("run/2")).rejects.toMatchObject({ status: 502 });
+    await expect(kivo.imports.delete("import_2")).rejects.toMatchObject({ code: "import_not_deletable", status: 409 });
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      "DELETE /v1/review-runs/run_1",
+      "DELETE /v1/imports/import_1",
+      "DELETE /v1/review-runs/run%2F2",
+      "DELETE /v1/imports/import_2",
+    ]);
+  });
+
   it("reads a non-Kivo error page as http_<status>, with the request ID from the header", async () => {
     const { client } = await standIn([
       (res) => res.writeHead(502, { "Content-Type": "text/html", "X-Request-Id": "req_edge" }).end("<h1>Bad gateway</h1>"),

@@ -3,8 +3,9 @@ import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { authOf } from "../../middleware/auth.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
-import { createEnterpriseWorkerRunOnce } from "../../services/enterprise-worker/runs.ts";
+import { createEnterpriseWorkerRun, sentCreateAnswer, storedCreateAnswer } from "../../services/enterprise-worker/runs.ts";
 import { defineRoute, linksTo } from "../define.ts";
+import { createOnce } from "../idempotent-create.ts";
 import { CREATE_ALLOWED_FIELDS, CreateEnterpriseWorkerRunBodySchema, CreatedEnterpriseWorkerRunSchema } from "../../schemas/enterprise-worker.ts";
 
 export const createEnterpriseWorkerRunRoute = defineRoute({
@@ -37,15 +38,22 @@ export const createEnterpriseWorkerRunRoute = defineRoute({
 
 export function registerCreateEnterpriseWorkerRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(createEnterpriseWorkerRunRoute, async (c) => {
-    const { body, replayed } = await createEnterpriseWorkerRunOnce(c.env, authOf(c), c.req.valid("json"), {
-      origin: new URL(c.req.url).origin,
-      requestId: c.get("requestId"),
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
-    });
-    if (replayed) {
-      c.header("Idempotent-Replayed", "true");
-      c.header("X-Request-Id", body.request_id);
-    }
-    return c.json(body, 201);
+    const auth = authOf(c);
+    const body = c.req.valid("json");
+    const origin = new URL(c.req.url).origin;
+    const requestId = c.get("requestId");
+    let token: string | undefined;
+    const { body: stored, replayed } = await createOnce(
+      c,
+      { operation: "POST /v1/private-worker/review-runs", key: c.req.valid("header")["idempotency-key"], request: body },
+      async (claim) => {
+        const created = await createEnterpriseWorkerRun(c.env, auth, body, origin, (made) => [
+          claim.storeAnswer({ status: 201, body: storedCreateAnswer(made, requestId) }),
+        ]);
+        token = created.credential.token;
+        return { status: 201, body: storedCreateAnswer(created, requestId) };
+      },
+    );
+    return c.json(await sentCreateAnswer(c.env, auth.projectId, stored, replayed ? { replayed } : { token: token! }, origin), 201);
   });
 }

@@ -2,11 +2,11 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, issuesToDetails } from "../../errors.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { withIdempotency } from "../../lib/idempotency.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/imports/rows.ts";
 import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, createImport } from "../../services/imports/create.ts";
 import { MB, defineRoute, linksTo } from "../define.ts";
+import { createOnce } from "../idempotent-create.ts";
 import { CSV_EXAMPLE, IMPORT_EXAMPLE, JSONL_EXAMPLE } from "./examples.ts";
 import { rawImportBody } from "./raw-body.ts";
 import {
@@ -90,7 +90,7 @@ function importRequestOf(body: CreateImportRequest, query: z.infer<typeof Create
     fieldMapping = mapping.data;
   }
   return {
-    // validation guarantees media_type with data; rows without one are JSON rows (the seed's own request).
+    // validation guarantees media_type with data; rows without one are JSON rows, the shape most callers send first.
     media_type: body.media_type ?? "application/json",
     ...(body.rows !== undefined ? { rows: body.rows } : {}),
     ...(body.data !== undefined ? { data: body.data } : {}),
@@ -107,18 +107,14 @@ export function registerCreateImport(app: OpenAPIHono<AppEnv>) {
     const headers = c.req.valid("header");
     const requestId = c.get("requestId");
 
-    const result = await withIdempotency(
-      c.env.DB,
-      { projectId: auth.projectId, operation: "POST /v1/imports", key: headers["idempotency-key"], request },
+    const { body } = await createOnce<ImportResponse>(
+      c,
+      { operation: "POST /v1/imports", key: headers["idempotency-key"], request },
       async (claim) => ({
         status: 202,
         body: await createImport(c.env, auth, request, requestId, (answer) => claim.storeAnswer({ status: 202, body: answer })),
       }),
     );
-
-    if (result.replayed) c.header("Idempotent-Replayed", "true");
-    const body = result.body as ImportResponse;
-    c.header("X-Request-Id", body.request_id);
     return c.json(body, 202);
   });
 }

@@ -2,7 +2,6 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
 import { authOf } from "../../middleware/auth.ts";
-import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
@@ -10,6 +9,7 @@ import { assertJudgeAvailable } from "../../services/judge/config.ts";
 import { reviewBefore } from "../../services/review-runs/process.ts";
 import { completedRunResponse, queuedResponse } from "../../services/review-runs/views.ts";
 import { MB, defineRoute, linksTo } from "../define.ts";
+import { createOnce } from "../idempotent-create.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
@@ -102,9 +102,9 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
     const deadline = Date.now() + (wait ?? 0) * 1000;
     const requestId = c.get("requestId");
 
-    const result = await withIdempotency(
-      c.env.DB,
-      { projectId: auth.projectId, operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
+    const result = await createOnce<{ request_id: string }>(
+      c,
+      { operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
       async (claim) => {
         // Inside the idempotent part: a replay answers what the first request got, whatever the budget is now.
         if (input.semantic_judge === "required") await assertJudgeAvailable(c.env, auth);
@@ -135,10 +135,8 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
       },
     );
 
-    if (result.replayed) c.header("Idempotent-Replayed", "true");
     if (result.status === 200 && wait !== null) c.header("Preference-Applied", `wait=${wait}`);
-    const body = result.body as { request_id: string };
-    c.header("X-Request-Id", body.request_id);
+    const body = result.body;
     return result.status === 200
       ? c.json(body as z.infer<typeof ReviewRunSchema>, 200)
       : c.json(body as z.infer<typeof QueuedReviewRunSchema>, 202);

@@ -7,7 +7,6 @@ import { isoNow, newReviewRunId } from "../../ids.ts";
 import type { CreateEnterpriseWorkerRunBody } from "../../schemas/enterprise-worker.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
-import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
 import { type EnterpriseWorkerRun, type EnterpriseWorkerRunRow, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
 import type { ReviewRunRow } from "../review-runs/store.ts";
@@ -143,52 +142,41 @@ export interface CreatedEnterpriseWorkerRun {
   credential: CredentialView;
 }
 
-type CreatedView = {
+export type CreatedView = {
   review_run: ReturnType<typeof enterpriseWorkerRunView>;
   worker_credential: CredentialView | null;
   request_id: string;
 };
 
 /**
- * Create with `Idempotency-Key` support (README, "Using the API"). The stored first response
- * leaves the token out, because Kivo keeps no token anywhere, and is written
- * in the same batch as the run. A replay answers that first response; while
- * the run can still take events it carries a freshly rotated credential (the
- * lost first token is refused from then on). Once the run has finished or its
- * credentials were revoked it carries none: a retry must never undo a
- * revocation or arm a finished run.
+ * The create's answer as stored for its Idempotency-Key (README, "Using the
+ * API"), written in the same batch as the run. It leaves the token out,
+ * because Kivo keeps no token anywhere.
  */
-export async function createEnterpriseWorkerRunOnce(
+export const storedCreateAnswer = ({ created, credential }: CreatedEnterpriseWorkerRun, requestId: string): CreatedView => ({
+  review_run: enterpriseWorkerRunView(created, created.history),
+  worker_credential: { ...credential, token: "" },
+  request_id: requestId,
+});
+
+/**
+ * The answer sent: the first carries the token just issued. A replay answers
+ * the stored first response; while the run can still take events it carries
+ * a freshly rotated credential (the lost first token is refused from then
+ * on). Once the run has finished or its credentials were revoked it carries
+ * none: a retry must never undo a revocation or arm a finished run.
+ */
+export async function sentCreateAnswer(
   env: Bindings,
-  auth: AuthContext,
-  body: CreateEnterpriseWorkerRunBody,
-  options: { origin: string; requestId: string; idempotencyKey: string | undefined },
-): Promise<{ body: CreatedView; replayed: boolean }> {
-  let token: string | undefined;
-  const storedView = ({ created, credential }: CreatedEnterpriseWorkerRun): CreatedView => ({
-    review_run: enterpriseWorkerRunView(created, created.history),
-    worker_credential: { ...credential, token: "" },
-    request_id: options.requestId,
-  });
-  const result = await withIdempotency(
-    env.DB,
-    { projectId: auth.projectId, operation: "POST /v1/private-worker/review-runs", key: options.idempotencyKey, request: body },
-    async (claim) => {
-      const created = await createEnterpriseWorkerRun(env, auth, body, options.origin, (made) => [
-        claim.storeAnswer({ status: 201, body: storedView(made) }),
-      ]);
-      token = created.credential.token;
-      return { status: 201, body: storedView(created) };
-    },
-  );
-  const answer = result.body as CreatedView;
-  if (!result.replayed) return { body: { ...answer, worker_credential: { ...answer.worker_credential!, token: token! } }, replayed: false };
-  const { run, details } = await requireRun(env, auth.projectId, answer.review_run.id);
-  if (TERMINAL.has(run.status) || details.credentialRevokedAt !== null) {
-    return { body: { ...answer, worker_credential: null }, replayed: true };
-  }
-  const reissued = await rotateWorkerCredential(env, auth.projectId, answer.review_run.id, undefined, options.origin);
-  return { body: { ...answer, worker_credential: reissued }, replayed: true };
+  projectId: string,
+  stored: CreatedView,
+  issued: { token: string } | { replayed: true },
+  origin: string,
+): Promise<CreatedView> {
+  if ("token" in issued) return { ...stored, worker_credential: { ...stored.worker_credential!, token: issued.token } };
+  const { run, details } = await requireRun(env, projectId, stored.review_run.id);
+  if (TERMINAL.has(run.status) || details.credentialRevokedAt !== null) return { ...stored, worker_credential: null };
+  return { ...stored, worker_credential: await rotateWorkerCredential(env, projectId, stored.review_run.id, undefined, origin) };
 }
 
 async function requireRun(env: Bindings, projectId: string, reviewRunId: string): Promise<EnterpriseWorkerRun> {

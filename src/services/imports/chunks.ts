@@ -4,20 +4,12 @@ import { imports, reviewRuns } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
+import { PermanentFailure } from "../../lib/permanent-failure.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { type WriteCondition, resumeReviewRuns } from "../review-runs/create.ts";
 import { announceCancelledRuns, announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
 import { giveBackUncreatedRows } from "./allowance.ts";
 import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys, importStagingKeys } from "./store.ts";
-
-/** A chunk that can never succeed (its staged rows are gone): the import fails closed. */
-export class PermanentImportError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
 
 export type ChunkOutcome = "created" | "skipped";
 
@@ -45,7 +37,7 @@ export async function processImportChunk(env: Bindings, message: ImportQueueMess
 
   const object = await env.SOURCES.get(importChunkKey(row.projectId, row.id, message.chunk));
   if (!object) {
-    throw new PermanentImportError("chunk_unavailable", "Part of the import's staged rows is missing, so its runs cannot be created. Import the file again.");
+    throw new PermanentFailure("chunk_unavailable", "Part of the import's staged rows is missing, so its runs cannot be created. Import the file again.");
   }
   const { rows } = (await object.json()) as { rows: StagedRow[] };
   const created = await resumeReviewRuns(

@@ -4,7 +4,7 @@ import { imports } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
-import { sendInBatches, settleAll } from "../../lib/batches.ts";
+import { putAll, sendInBatches } from "../../lib/batches.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
@@ -253,15 +253,9 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
   try {
     // The cleanup below runs after the last write, failed or not.
     const externalIds = Object.fromEntries(staged.flatMap(({ row, input }) => (input.external_id ? [[String(row), input.external_id]] : [])));
-    await settleAll([
-      ...chunks.map((rows, i) =>
-        env.SOURCES.put(importChunkKey(owner.projectId, importId, i + 1), JSON.stringify({ rows }), {
-          httpMetadata: { contentType: "application/json" },
-        }),
-      ),
-      env.SOURCES.put(importExternalIdsKey(owner.projectId, importId), JSON.stringify(externalIds), {
-        httpMetadata: { contentType: "application/json" },
-      }),
+    await putAll(env.SOURCES, [
+      ...chunks.map((rows, i) => ({ key: importChunkKey(owner.projectId, importId, i + 1), body: JSON.stringify({ rows }), contentType: "application/json" })),
+      { key: importExternalIdsKey(owner.projectId, importId), body: JSON.stringify(externalIds), contentType: "application/json" },
     ]);
     await store.persist(uploaded, answer);
     persisted = true;

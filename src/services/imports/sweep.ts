@@ -4,6 +4,7 @@ import { imports } from "../../db/schema.ts";
 import type { Bindings } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
+import { sweepStale } from "../../lib/stale-sweep.ts";
 import { enqueueChunks } from "./create.ts";
 import { OPEN_IMPORT_STATUSES } from "./store.ts";
 
@@ -22,26 +23,30 @@ export const IMPORT_SWEEP_DEFAULTS = {
 export async function sweepStuckImports(env: Bindings, now: Date, options: Partial<typeof IMPORT_SWEEP_DEFAULTS> = {}) {
   const { staleAfterMs, batchSize } = { ...IMPORT_SWEEP_DEFAULTS, ...options };
   const db = database(env.DB);
-  const staleBefore = isoNow(new Date(now.getTime() - staleAfterMs));
   const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
-  const stuck = await db
-    .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
-    .from(imports)
-    .where(and(active, gt(imports.chunkCount, 0), lt(imports.updatedAt, staleBefore)))
-    .orderBy(asc(imports.updatedAt))
-    .limit(batchSize);
-  const resent: string[] = [];
-  for (const row of stuck) {
-    // The staleness condition makes two overlapping sweeps claim an import once.
-    const claimed = await db
-      .update(imports)
-      .set({ updatedAt: isoNow(now) })
-      .where(and(eq(imports.id, row.id), active, lt(imports.updatedAt, staleBefore)))
-      .returning({ id: imports.id });
-    if (claimed.length === 0) continue;
-    await enqueueChunks(env, row);
-    resent.push(row.id);
-  }
+  const handled = await sweepStale({
+    now,
+    staleAfterMs,
+    batchSize,
+    findStale: (staleBefore, limit) =>
+      db
+        .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
+        .from(imports)
+        .where(and(active, gt(imports.chunkCount, 0), lt(imports.updatedAt, staleBefore)))
+        .orderBy(asc(imports.updatedAt))
+        .limit(limit),
+    handle: async (row, staleBefore) => {
+      const claimed = await db
+        .update(imports)
+        .set({ updatedAt: isoNow(now) })
+        .where(and(eq(imports.id, row.id), active, lt(imports.updatedAt, staleBefore)))
+        .returning({ id: imports.id });
+      if (claimed.length === 0) return null;
+      await enqueueChunks(env, row);
+      return "resent";
+    },
+  });
+  const resent = (handled.get("resent") ?? []).map((row) => row.id);
   if (resent.length > 0) logger.warn("stuck_imports_swept", { imports: resent.length });
   return { resent };
 }

@@ -1,20 +1,30 @@
+import { z } from "zod";
 import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { reportLinks } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import { REPORT_LINK_ID_PATTERN, isoNow, newReportLinkId } from "../../ids.ts";
-import { base64UrlDecode, base64UrlEncode, hmacSign, hmacVerify, utf8 } from "../../lib/crypto.ts";
-import { requireSecret } from "../../lib/secrets.ts";
+import { type TokenPurpose, requireTokenSecret, sign, verify } from "../../lib/signed-token.ts";
 
-// Reviewer links: `<payload>.<signature>`, the payload base64url JSON naming
-// the link ID, the run, its project and the expiry (Unix seconds), signed with
-// HMAC-SHA256 and KIVO_SIGNING_SECRET under its own purpose label, so a list
-// cursor can never pass for a link. The token is never stored: the signature
-// proves issue. The `report_links` row, keyed by the link ID, is what lets the
-// project revoke one link before it expires.
+// Reviewer links: a signed token (lib/signed-token.ts) whose claims name the
+// link ID, the run, its project and the expiry (Unix seconds), under its own
+// purpose label, so a list cursor can never pass for a link. The token is
+// never stored: the signature proves issue. The `report_links` row, keyed by
+// the link ID, is what lets the project revoke one link before it expires.
 
-const PURPOSE = "report-link.v1";
-const MAX_TOKEN_LENGTH = 512;
+const REPORT_LINK_TOKEN: TokenPurpose = {
+  label: "report-link.v1",
+  setting: "KIVO_SIGNING_SECRET",
+  unconfigured: "Report links are not configured on this deployment.",
+  maxLength: 512,
+};
+
+const ReportLinkClaimsSchema = z.object({
+  lid: z.string().regex(REPORT_LINK_ID_PATTERN),
+  run: z.string(),
+  project: z.string(),
+  exp: z.number(),
+});
 
 export const REPORT_LINK_TTL = { min: 60, max: 7 * 24 * 3600, default: 24 * 3600 } as const;
 
@@ -26,33 +36,21 @@ export interface ReportLink {
   expiresAt: number;
 }
 
-export const signingSecret = (secret: string | undefined) =>
-  requireSecret(secret, "KIVO_SIGNING_SECRET", "Report links are not configured on this deployment.");
+/** Checked before anything is written, so a deployment without the secret creates no link it cannot sign. */
+export const signingSecret = (secret: string | undefined) => requireTokenSecret(REPORT_LINK_TOKEN, secret);
 
 export async function signReportLink(secret: string, link: ReportLink): Promise<string> {
   const claims = { lid: link.linkId, run: link.runId, project: link.projectId, exp: Math.floor(link.expiresAt / 1000) };
-  const payload = base64UrlEncode(utf8.encode(JSON.stringify(claims)));
-  return `${payload}.${await hmacSign(secret, PURPOSE, payload)}`;
+  return sign(REPORT_LINK_TOKEN, secret, claims);
 }
 
 /** The link a token names, or null when it is malformed, tampered with or expired. */
 export async function verifyReportLink(secret: string, token: string, now: number): Promise<ReportLink | null> {
-  if (token.length > MAX_TOKEN_LENGTH) return null;
-  const [payload, signature, ...rest] = token.split(".");
-  if (!payload || !signature || rest.length > 0) return null;
-  if (!(await hmacVerify(secret, PURPOSE, payload, signature))) return null;
-  const bytes = base64UrlDecode(payload);
-  if (!bytes) return null;
-  try {
-    const claims = JSON.parse(utf8.decode(bytes)) as { lid?: unknown; run?: unknown; project?: unknown; exp?: unknown };
-    if (typeof claims.lid !== "string" || !REPORT_LINK_ID_PATTERN.test(claims.lid)) return null;
-    if (typeof claims.run !== "string" || typeof claims.project !== "string" || typeof claims.exp !== "number") return null;
-    const expiresAt = claims.exp * 1000;
-    if (now >= expiresAt) return null;
-    return { linkId: claims.lid, runId: claims.run, projectId: claims.project, expiresAt };
-  } catch {
-    return null;
-  }
+  const claims = await verify(REPORT_LINK_TOKEN, secret, token, ReportLinkClaimsSchema);
+  if (!claims) return null;
+  const expiresAt = claims.exp * 1000;
+  if (now >= expiresAt) return null;
+  return { linkId: claims.lid, runId: claims.run, projectId: claims.project, expiresAt };
 }
 
 export interface ReportLinkView {

@@ -10,7 +10,7 @@ import type { CaptureMethod } from "../../schemas/enums.ts";
 import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
-import { sendInBatches, settleAll } from "../../lib/batches.ts";
+import { deleteAll, inGroups, putAll, sendInBatches } from "../../lib/batches.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
 import { type StoredSource, sourceObjectKey } from "./store.ts";
 
@@ -61,7 +61,7 @@ export async function createReviewRuns(
   const writtenObjects: string[] = [];
   const writtenRunIds: string[] = [];
   try {
-    await putSourceObjects(env, planned, writtenObjects);
+    writtenObjects.push(...(await putSourceObjects(env, planned)));
     const commitWith = options.commitWith?.(planned.map(({ run }) => run as typeof reviewRuns.$inferSelect)) ?? [];
     await insertRuns(env, planned, { ignoreExisting: false, commitWith }, writtenRunIds);
     if (options.enqueue !== false) await enqueueRuns(env, planned.map(({ run }) => ({ id: run.id, projectId: run.projectId })));
@@ -99,7 +99,7 @@ export async function resumeReviewRuns(
   const planned = await Promise.all(
     inputs.flatMap((input, i) => (existing.has(runIds[i]!) ? [] : [planRun(owner, input, runIds[i]!, options, now)])),
   );
-  await putSourceObjects(env, planned, []);
+  await putSourceObjects(env, planned, { rollBack: false });
   await insertRuns(env, planned, { ignoreExisting: true, onlyWhile: options.onlyWhile }, []);
   if (options.enqueue !== false) await enqueueRuns(env, runIds.map((id) => ({ id, projectId: owner.projectId })));
   return planned.length;
@@ -107,15 +107,9 @@ export async function resumeReviewRuns(
 
 type PlannedRun = Awaited<ReturnType<typeof planRun>>;
 
-async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: string[]): Promise<void> {
-  await settleAll(
-    planned.flatMap(({ objects }) =>
-      objects.map(async ({ key, content }) => {
-        await env.SOURCES.put(key, content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
-        written.push(key);
-      }),
-    ),
-  );
+function putSourceObjects(env: Bindings, planned: PlannedRun[], options?: { rollBack?: boolean }): Promise<string[]> {
+  const objects = planned.flatMap(({ objects }) => objects.map(({ key, content }) => ({ key, body: content, contentType: "text/plain; charset=utf-8" })));
+  return putAll(env.SOURCES, objects, options);
 }
 
 /**
@@ -172,11 +166,11 @@ const IDS_PER_LOOKUP = 90;
 async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
   const db = database(env.DB);
   const found = new Set<string>();
-  for (let i = 0; i < runIds.length; i += IDS_PER_LOOKUP) {
+  for (const ids of inGroups(runIds, IDS_PER_LOOKUP)) {
     const rows = await db
       .select({ id: reviewRuns.id })
       .from(reviewRuns)
-      .where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, runIds.slice(i, i + IDS_PER_LOOKUP))));
+      .where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, ids)));
     for (const row of rows) found.add(row.id);
   }
   return found;
@@ -242,7 +236,7 @@ async function rollBack(env: Bindings, runIds: string[], objectKeys: string[]): 
     for (const runId of runIds) {
       await env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
     }
-    for (let i = 0; i < objectKeys.length; i += 1000) await env.SOURCES.delete(objectKeys.slice(i, i + 1000));
+    await deleteAll(env.SOURCES, objectKeys);
   } catch (error) {
     // The sweeper fails runs that never got a message, so a half-done rollback still ends visible.
     logger.error("run_creation_rollback_failed", { runs: runIds.length, objects: objectKeys.length, error });

@@ -4,6 +4,7 @@ import { runReview, type ReviewInput, type ReviewResult } from "../../review/ind
 import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
 import type { GateMode, IntendedUse, Strictness } from "../../schemas/enums.ts";
 import { logger, withLogContext } from "../../lib/logger.ts";
+import { PermanentFailure } from "../../lib/permanent-failure.ts";
 import { currentJudgeBudget } from "../judge/budget.ts";
 import { d1JudgeCache } from "../judge/cache.ts";
 import { recordJudgeCall } from "../judge/usage.ts";
@@ -13,16 +14,6 @@ import { OPEN_RUN_STATUS_SQL, type SourceRecord, sourcesOf } from "./store.ts";
 import { artifactObjectKey, deleteRunArtifacts, newArtifactVersion, putRunArtifacts } from "./artifacts.ts";
 import { packGateVerdict } from "./verdict-codec.ts";
 import { announceRun } from "../webhooks/events.ts";
-
-/** A failure that retrying cannot fix: the run is failed at once with this code. */
-export class PermanentProcessingError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = "PermanentProcessingError";
-    this.code = code;
-  }
-}
 
 export type ProcessOutcome =
   | { outcome: "completed"; result: ReviewResult; sources: SourceRecord[] }
@@ -105,7 +96,7 @@ export async function processReviewRun(
   ]);
   const run = (claimed?.results as RunRecord[] | undefined)?.[0];
   if (!run) return { outcome: "skipped" };
-  if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
+  if (run.ai_output === null) throw new PermanentFailure("output_unavailable", "The run has no output to review.");
   const sources = sourcesOf({ id: run.id, projectId: run.project_id, sources: run.sources });
   const project = (projectRows?.results as { gate_mode: GateMode; semantic_judge: string | null }[] | undefined)?.[0];
   const gateMode = project?.gate_mode ?? "advisory";
@@ -115,7 +106,7 @@ export async function processReviewRun(
       const known = knownContents?.[source.position - 1];
       if (known !== undefined) return known;
       const object = await env.SOURCES.get(source.r2_key);
-      if (!object) throw new PermanentProcessingError("source_unavailable", `Source ${source.position} is no longer available.`);
+      if (!object) throw new PermanentFailure("source_unavailable", `Source ${source.position} is no longer available.`);
       return object.text();
     }),
   );
@@ -127,7 +118,7 @@ export async function processReviewRun(
   } catch (error) {
     // The engine is a pure function of the run's text: a retry would throw the same way five times over.
     logger.error("review_engine_failed", { review_run_id: run.id, error });
-    throw new PermanentProcessingError("engine_error", ENGINE_ERROR_MESSAGE);
+    throw new PermanentFailure("engine_error", ENGINE_ERROR_MESSAGE);
   }
   const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, engineResult);
 

@@ -2,6 +2,7 @@ import type { Bindings } from "../../env.ts";
 import { enqueueRuns } from "./create.ts";
 import { failRun } from "./process.ts";
 import { logger } from "../../lib/logger.ts";
+import { sweepStale } from "../../lib/stale-sweep.ts";
 import { OPEN_RUN_STATUS_SQL } from "./store.ts";
 
 export const SWEEP_DEFAULTS = {
@@ -23,31 +24,35 @@ const STALLED_MESSAGE =
  */
 export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<typeof SWEEP_DEFAULTS> = {}) {
   const { staleAfterMs, maxEnqueues, batchSize } = { ...SWEEP_DEFAULTS, ...options };
-  const staleBefore = new Date(now.getTime() - staleAfterMs).toISOString();
-  const { results } = await env.DB.prepare(
-    `SELECT id, project_id, enqueue_count FROM review_runs
+  const handled = await sweepStale({
+    now,
+    staleAfterMs,
+    batchSize,
+    findStale: async (staleBefore, limit) =>
+      (
+        await env.DB.prepare(
+          `SELECT id, project_id, enqueue_count FROM review_runs
      WHERE status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker' AND updated_at < ?
      ORDER BY updated_at LIMIT ?`,
-  )
-    .bind(staleBefore, batchSize)
-    .all<{ id: string; project_id: string; enqueue_count: number }>();
-
-  const requeue: { id: string; projectId: string }[] = [];
-  let failed = 0;
-  for (const run of results) {
-    if (run.enqueue_count >= maxEnqueues) {
-      if (await failRun(env, run.id, "processing_stalled", STALLED_MESSAGE)) failed++;
-      continue;
-    }
-    // The staleness condition makes two overlapping sweeps claim a run once.
-    const claimed = await env.DB.prepare(
-      `UPDATE review_runs SET enqueue_count = enqueue_count + 1, updated_at = ?
+        )
+          .bind(staleBefore, limit)
+          .all<{ id: string; project_id: string; enqueue_count: number }>()
+      ).results,
+    handle: async (run, staleBefore) => {
+      if (run.enqueue_count >= maxEnqueues) {
+        return (await failRun(env, run.id, "processing_stalled", STALLED_MESSAGE)) ? "failed" : null;
+      }
+      const claimed = await env.DB.prepare(
+        `UPDATE review_runs SET enqueue_count = enqueue_count + 1, updated_at = ?
        WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL} AND updated_at < ?`,
-    )
-      .bind(now.toISOString(), run.id, staleBefore)
-      .run();
-    if ((claimed.meta.changes ?? 0) > 0) requeue.push({ id: run.id, projectId: run.project_id });
-  }
+      )
+        .bind(now.toISOString(), run.id, staleBefore)
+        .run();
+      return (claimed.meta.changes ?? 0) > 0 ? "requeued" : null;
+    },
+  });
+  const requeue = (handled.get("requeued") ?? []).map((run) => ({ id: run.id, projectId: run.project_id }));
+  const failed = handled.get("failed")?.length ?? 0;
   if (requeue.length > 0) await enqueueRuns(env, requeue);
   if (requeue.length > 0 || failed > 0) logger.warn("stuck_runs_swept", { requeued: requeue.length, failed });
   return { requeued: requeue.map((run) => run.id), failed };

@@ -1,7 +1,7 @@
 import type { Database } from "../../db/client.ts";
 import type { ReviewResult } from "../../review/index.ts";
 import { loadEnterpriseWorkerDetails } from "../enterprise-worker/store.ts";
-import { loadArtifacts } from "./artifacts.ts";
+import { type RunArtifacts, loadArtifacts } from "./artifacts.ts";
 import { type ReviewRunRow, type SourceRecord, assertHosted, sourceViews, sourcesOf, toSummary } from "./store.ts";
 
 export const RECOMMENDED_POLL_INTERVAL_SECONDS = 2;
@@ -22,22 +22,37 @@ export function queuedResponse(row: ReviewRunRow, origin: string, requestId: str
   };
 }
 
-/** The full run, as RUN_EXAMPLE in routes/review-runs/examples.ts shows it; private-worker runs carry metadata only. */
-export async function runResponse(db: Database, bucket: R2Bucket, row: ReviewRunRow, requestId: string) {
+type ViewedArtifacts = Pick<RunArtifacts, "source_spans" | "verification_results" | "claim_report">;
+type EnterpriseWorkerDetails = Awaited<ReturnType<typeof loadEnterpriseWorkerDetails>>;
+
+/** The full run, as RUN_EXAMPLE in routes/review-runs/examples.ts shows it: the one builder of GET's and the inline create's answer. */
+function runView(
+  row: ReviewRunRow,
+  parts: { sources: SourceRecord[]; artifacts: ViewedArtifacts; enterpriseWorker: EnterpriseWorkerDetails | null },
+  requestId: string,
+) {
   const hosted = row.captureMethod !== "private_worker";
-  const [sources, artifacts, enterpriseWorker] = hosted
-    ? [sourceViews(sourcesOf(row)), await loadArtifacts(db, bucket, row), null]
-    : [[], { claims: [], source_spans: [], verification_results: [], claim_report: null }, await loadEnterpriseWorkerDetails(db, row.id)];
   return {
     ...toSummary(row),
     ai_output: hosted ? row.aiOutput : null,
-    sources,
-    source_spans: artifacts.source_spans,
-    verification_results: artifacts.verification_results,
-    claim_report: artifacts.claim_report,
-    private_worker: enterpriseWorker,
+    sources: sourceViews(parts.sources),
+    source_spans: parts.artifacts.source_spans,
+    verification_results: parts.artifacts.verification_results,
+    claim_report: parts.artifacts.claim_report,
+    private_worker: parts.enterpriseWorker,
     request_id: requestId,
   };
+}
+
+const NO_ARTIFACTS: ViewedArtifacts = { source_spans: [], verification_results: [], claim_report: null };
+
+/** The stored run; private-worker runs carry metadata only. */
+export async function runResponse(db: Database, bucket: R2Bucket, row: ReviewRunRow, requestId: string) {
+  const parts =
+    row.captureMethod !== "private_worker"
+      ? { sources: sourcesOf(row), artifacts: await loadArtifacts(db, bucket, row), enterpriseWorker: null }
+      : { sources: [], artifacts: NO_ARTIFACTS, enterpriseWorker: await loadEnterpriseWorkerDetails(db, row.id) };
+  return runView(row, parts, requestId);
 }
 
 export async function hostedArtifacts(db: Database, bucket: R2Bucket, row: ReviewRunRow) {
@@ -47,14 +62,5 @@ export async function hostedArtifacts(db: Database, bucket: R2Bucket, row: Revie
 
 /** The inline answer, built from what processing has just produced instead of reading it back. */
 export function completedRunResponse(row: ReviewRunRow, sources: SourceRecord[], result: ReviewResult, requestId: string) {
-  return {
-    ...toSummary(row),
-    ai_output: row.aiOutput,
-    sources: sourceViews(sources),
-    source_spans: result.source_spans,
-    verification_results: result.verification_results,
-    claim_report: result.claim_report,
-    private_worker: null,
-    request_id: requestId,
-  };
+  return runView(row, { sources, artifacts: result, enterpriseWorker: null }, requestId);
 }

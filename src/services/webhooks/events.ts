@@ -4,6 +4,7 @@ import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents
 import type { Bindings } from "../../env.ts";
 import { isoNow, newUlidId } from "../../ids.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
+import { inGroups, sendInBatches } from "../../lib/batches.ts";
 import type { WebhookQueueMessage } from "../../schemas/queue-messages.ts";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../schemas/webhooks.ts";
 import type { GateVerdict } from "../../schemas/review-artifacts.ts";
@@ -57,10 +58,10 @@ export async function emitEvents(env: Bindings, projectId: string, type: Webhook
       })),
     );
     const statements = [
-      ...groups(eventRows, EVENTS_PER_INSERT).map((rows) => db.insert(webhookEvents).values(rows)),
-      ...groups(deliveries, DELIVERIES_PER_INSERT).map((rows) => db.insert(webhookDeliveries).values(rows)),
+      ...inGroups(eventRows, EVENTS_PER_INSERT).map((rows) => db.insert(webhookEvents).values(rows)),
+      ...inGroups(deliveries, DELIVERIES_PER_INSERT).map((rows) => db.insert(webhookDeliveries).values(rows)),
     ];
-    for (const batch of groups(statements, STATEMENTS_PER_BATCH)) await db.batch(batch as [(typeof batch)[0], ...typeof batch]);
+    for (const batch of inGroups(statements, STATEMENTS_PER_BATCH)) await db.batch(batch as [(typeof batch)[0], ...typeof batch]);
     await enqueueDeliveries(env, projectId, deliveries.map((delivery) => delivery.id));
     return events.map((event) => event.id);
   } catch (error) {
@@ -69,18 +70,12 @@ export async function emitEvents(env: Bindings, projectId: string, type: Webhook
   }
 }
 
-function groups<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export async function enqueueDeliveries(env: Bindings, projectId: string, deliveryIds: string[]): Promise<void> {
   const messages = deliveryIds.map((id) => ({
     body: { kind: "webhook_delivery", delivery_id: id, project_id: projectId, request_id: currentRequestId() } satisfies WebhookQueueMessage,
     contentType: "json" as const,
   }));
-  for (let i = 0; i < messages.length; i += 100) await env.WEBHOOK_QUEUE.sendBatch(messages.slice(i, i + 100));
+  await sendInBatches(env.WEBHOOK_QUEUE, messages);
 }
 
 const RUN_EVENTS = { completed: "review_run.completed", failed: "review_run.failed", cancelled: "review_run.cancelled" } as const;
@@ -131,7 +126,7 @@ export async function announceCancelledRuns(env: Bindings, projectId: string, ru
   try {
     const db = database(env.DB);
     const runs: (typeof reviewRuns.$inferSelect)[] = [];
-    for (const ids of groups(runIds, RUN_IDS_PER_READ)) {
+    for (const ids of inGroups(runIds, RUN_IDS_PER_READ)) {
       runs.push(...(await db.select().from(reviewRuns).where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, ids)))));
     }
     await emitEvents(env, projectId, RUN_EVENTS.cancelled, runs.filter((run) => run.status === "cancelled").map(runData));

@@ -13,6 +13,8 @@ import {
   storedRows,
   wholeDatabase,
 } from "./helpers.ts";
+import { documented } from "../../helpers/documented.ts";
+import { CreatedEnterpriseWorkerRunSchema } from "../../../src/schemas/enterprise-worker.ts";
 
 const create = async (key: string, json: unknown) => call("/v1/private-worker/review-runs", { method: "POST", key, json });
 
@@ -22,7 +24,7 @@ describe("POST /v1/private-worker/review-runs", () => {
     const json = await createBody({ storage_pointers: ["s3://acme/reports/"], metadata: { team: "support" } });
     const response = await create(tenant.apiKey, json);
     expect(response.status).toBe(201);
-    const body = (await response.json()) as Record<string, any>;
+    const body = documented(CreatedEnterpriseWorkerRunSchema, await response.json());
 
     expect(body.review_run).toMatchObject({
       id: expect.stringMatching(/^run_[0-9a-f-]{36}$/),
@@ -45,7 +47,7 @@ describe("POST /v1/private-worker/review-runs", () => {
         output_hash: json.output_hash,
         storage_pointers: ["s3://acme/reports/"],
         event_count: 0,
-        credential: { credential_id: body.worker_credential.credential_id, revoked: false },
+        credential: { credential_id: body.worker_credential!.credential_id, revoked: false },
       },
     });
     expect(body.worker_credential).toEqual({
@@ -55,7 +57,7 @@ describe("POST /v1/private-worker/review-runs", () => {
       events_url: `http://kivo.test/v1/private-worker/review-runs/${body.review_run.id}/events`,
     });
     // Default TTL: one day.
-    const ttl = Date.parse(body.worker_credential.expires_at) - Date.now();
+    const ttl = Date.parse(body.worker_credential!.expires_at) - Date.now();
     expect(ttl).toBeGreaterThan(86_390_000);
     expect(ttl).toBeLessThanOrEqual(86_400_000);
     expect(body.request_id).toBe(response.headers.get("X-Request-Id"));
@@ -100,7 +102,7 @@ describe("POST /v1/private-worker/review-runs", () => {
     expect(await wholeDatabase()).not.toContain(marker);
   });
 
-  it("names every raw-content field of the SPEC", async () => {
+  it("refuses every raw-content field the route's description names", async () => {
     const tenant = await seedTenant();
     const fields = ["ai_output", "prompt", "messages", "source_text", "source_spans", "retrieved_context", "embeddings", "screenshots", "uploads", "tool_trace"];
     for (const field of fields) {
@@ -260,27 +262,27 @@ describe("POST /v1/private-worker/review-runs", () => {
     const send = (body: unknown) =>
       call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "create-1" }, json: body });
     const first = await send(json);
-    const firstBody = (await first.json()) as Record<string, any>;
+    const firstBody = documented(CreatedEnterpriseWorkerRunSchema, await first.json());
     expect(first.status).toBe(201);
     const again = await send(json);
-    const againBody = (await again.json()) as Record<string, any>;
+    const againBody = documented(CreatedEnterpriseWorkerRunSchema, await again.json());
     expect(again.status).toBe(201);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect(againBody.review_run).toEqual(firstBody.review_run);
     expect(againBody.request_id).toBe(firstBody.request_id);
-    expect(againBody.worker_credential.token).toMatch(/^kivo_wrk_/);
-    expect(againBody.worker_credential.token).not.toBe(firstBody.worker_credential.token);
+    expect(againBody.worker_credential!.token).toMatch(/^kivo_wrk_/);
+    expect(againBody.worker_credential!.token).not.toBe(firstBody.worker_credential!.token);
 
     const list = await call("/v1/review-runs", { key: tenant.apiKey });
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
     // The replayed credential is the run's one; the lost first answer's token no longer is.
     const id = firstBody.review_run.id as string;
-    await expectError(await sendEvent(id, firstBody.worker_credential.token, completedEvent()), 401, "worker_credential_revoked");
-    expect((await sendEvent(id, againBody.worker_credential.token, completedEvent())).status).toBe(200);
+    await expectError(await sendEvent(id, firstBody.worker_credential!.token, completedEvent()), 401, "worker_credential_revoked");
+    expect((await sendEvent(id, againBody.worker_credential!.token, completedEvent())).status).toBe(200);
     // Kivo kept no token, not even in the idempotency record.
     const stored = await wholeDatabase();
-    expect(stored).not.toContain(firstBody.worker_credential.token.split(".")[1]);
-    expect(stored).not.toContain(againBody.worker_credential.token.split(".")[1]);
+    expect(stored).not.toContain(firstBody.worker_credential!.token.split(".")[1]);
+    expect(stored).not.toContain(againBody.worker_credential!.token.split(".")[1]);
 
     await expectError(await send({ ...json, title: "Another title" }), 409, "idempotency_key_reused");
   });
@@ -292,15 +294,15 @@ describe("POST /v1/private-worker/review-runs", () => {
       call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "lost-answer" }, json });
     const first = await withLostAnswerWrite(send);
     expect(first.status).toBe(201);
-    const firstBody = (await first.json()) as Record<string, any>;
+    const firstBody = documented(CreatedEnterpriseWorkerRunSchema, await first.json());
     // The answer is built from what was written: it reads back the same.
     expect(await readRun(tenant, firstBody.review_run.id)).toMatchObject(firstBody.review_run);
     const again = await send();
     expect(again.status).toBe(201);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
-    const againBody = (await again.json()) as Record<string, any>;
+    const againBody = documented(CreatedEnterpriseWorkerRunSchema, await again.json());
     expect(againBody.review_run.id).toBe(firstBody.review_run.id);
-    expect(againBody.worker_credential.token).toMatch(/^kivo_wrk_/);
+    expect(againBody.worker_credential!.token).toMatch(/^kivo_wrk_/);
     const list = await call("/v1/review-runs", { key: tenant.apiKey });
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
@@ -310,19 +312,19 @@ describe("POST /v1/private-worker/review-runs", () => {
     const json = await createBody();
     const send = () =>
       call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "revoke-1" }, json });
-    const first = (await (await send()).json()) as Record<string, any>;
+    const first = documented(CreatedEnterpriseWorkerRunSchema, await (await send()).json());
     const id = first.review_run.id as string;
     const revoked = await call(`/v1/private-worker/review-runs/${id}/credential/revoke`, { method: "POST", key: tenant.apiKey });
     expect(revoked.status).toBe(200);
 
     const replay = await send();
-    const replayBody = (await replay.json()) as Record<string, any>;
+    const replayBody = documented(CreatedEnterpriseWorkerRunSchema, await replay.json());
     expect(replay.status).toBe(201);
     expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
     expect(replayBody.review_run).toEqual(first.review_run);
     expect(replayBody.worker_credential).toBeNull();
-    await expectError(await sendEvent(id, first.worker_credential.token, completedEvent()), 401, "worker_credential_revoked");
-    expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: expect.any(String) });
+    await expectError(await sendEvent(id, first.worker_credential!.token, completedEvent()), 401, "worker_credential_revoked");
+    expect((await readRun(tenant, id)).private_worker!.credential).toMatchObject({ revoked: true, revoked_at: expect.any(String) });
   });
 
   it("answers a replay after the run finished with the first response, not run_already_terminal", async () => {
@@ -330,11 +332,11 @@ describe("POST /v1/private-worker/review-runs", () => {
     const json = await createBody();
     const send = () =>
       call("/v1/private-worker/review-runs", { method: "POST", key: tenant.apiKey, headers: { "Idempotency-Key": "done-1" }, json });
-    const first = (await (await send()).json()) as Record<string, any>;
-    expect((await sendEvent(first.review_run.id, first.worker_credential.token, completedEvent())).status).toBe(200);
+    const first = documented(CreatedEnterpriseWorkerRunSchema, await (await send()).json());
+    expect((await sendEvent(first.review_run.id, first.worker_credential!.token, completedEvent())).status).toBe(200);
 
     const replay = await send();
-    const replayBody = (await replay.json()) as Record<string, any>;
+    const replayBody = documented(CreatedEnterpriseWorkerRunSchema, await replay.json());
     expect(replay.status).toBe(201);
     expect(replayBody).toEqual({ ...first, worker_credential: null });
   });

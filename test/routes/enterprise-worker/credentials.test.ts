@@ -4,16 +4,20 @@ import { describe, expect, it } from "vitest";
 import { issueWorkerCredential } from "../../../src/services/enterprise-worker/credentials.ts";
 import { call, expectError, seedTenant } from "../../helpers/harness.ts";
 import { completedEvent, createRun, listedRun, readRun, sendEvent, statusEvent, storedRows } from "./helpers.ts";
+import type { z } from "zod";
+import { documented } from "../../helpers/documented.ts";
+import { RevokedCredentialSchema, RotatedCredentialSchema, WorkerEventResultSchema } from "../../../src/schemas/enterprise-worker.ts";
 
 const rotate = (runId: string, key: string, json?: unknown) =>
   call(`/v1/private-worker/review-runs/${runId}/credential/rotate`, { method: "POST", key, ...(json ? { json } : {}) });
 const revoke = (runId: string, key: string) =>
   call(`/v1/private-worker/review-runs/${runId}/credential/revoke`, { method: "POST", key });
 
-async function ok(response: Response) {
-  const body = (await response.json()) as Record<string, any>;
-  expect(response.status, JSON.stringify(body)).toBe(200);
-  return body;
+/** A 200 answer, read through the schema that documents it. */
+async function ok<Schema extends z.ZodType>(response: Response, schema: Schema) {
+  const json: unknown = await response.json();
+  expect(response.status, JSON.stringify(json)).toBe(200);
+  return documented(schema, json);
 }
 
 /** Each refused token leaves the run exactly as it was. */
@@ -44,7 +48,7 @@ describe("worker credentials", () => {
     const swapped = btoa(JSON.stringify({ ...decoded, run: other.id })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     await expectRefused(other.id, `kivo_wrk_${swapped}.${signature}`, "invalid_worker_credential");
     // Still works for its own run.
-    await ok(await sendEvent(id, token, statusEvent()));
+    await ok(await sendEvent(id, token, statusEvent()), WorkerEventResultSchema);
   });
 
   it("refuses an API key as a worker credential", async () => {
@@ -69,9 +73,9 @@ describe("worker credentials", () => {
   it("rotation refuses the old token from that instant and the new one works", async () => {
     const tenant = await seedTenant();
     const { id, token, credentialId } = await createRun(tenant);
-    await ok(await sendEvent(id, token, statusEvent()));
+    await ok(await sendEvent(id, token, statusEvent()), WorkerEventResultSchema);
 
-    const rotated = await ok(await rotate(id, tenant.apiKey, { credential_ttl_seconds: 600 }));
+    const rotated = await ok(await rotate(id, tenant.apiKey, { credential_ttl_seconds: 600 }), RotatedCredentialSchema);
     expect(rotated.worker_credential).toMatchObject({
       token: expect.stringMatching(/^kivo_wrk_/),
       credential_id: expect.not.stringMatching(credentialId),
@@ -82,7 +86,7 @@ describe("worker credentials", () => {
     expect(ttl).toBeLessThanOrEqual(600_000);
 
     await expectRefused(id, token, "worker_credential_revoked");
-    await ok(await sendEvent(id, rotated.worker_credential.token, completedEvent()));
+    await ok(await sendEvent(id, rotated.worker_credential.token, completedEvent()), WorkerEventResultSchema);
     expect(await listedRun(tenant, id)).toMatchObject({ status: "completed" });
     expect((await storedRows(id)).details).toMatchObject({ credential_id: rotated.worker_credential.credential_id });
   });
@@ -90,9 +94,9 @@ describe("worker credentials", () => {
   it("revocation makes every later event fail closed, for good", async () => {
     const tenant = await seedTenant();
     const { id, token, credentialId } = await createRun(tenant);
-    await ok(await sendEvent(id, token, statusEvent()));
+    await ok(await sendEvent(id, token, statusEvent()), WorkerEventResultSchema);
 
-    const revoked = await ok(await revoke(id, tenant.apiKey));
+    const revoked = await ok(await revoke(id, tenant.apiKey), RevokedCredentialSchema);
     expect(revoked).toMatchObject({
       review_run_id: id,
       credential: { credential_id: credentialId, revoked: true, revoked_at: expect.any(String) },
@@ -101,7 +105,7 @@ describe("worker credentials", () => {
     await expectError(await sendEvent(id, token, completedEvent()), 401, "worker_credential_revoked");
     expect(await listedRun(tenant, id)).toMatchObject({ status: "processing" });
     // Revoking twice is harmless and keeps the first time.
-    const again = await ok(await revoke(id, tenant.apiKey));
+    const again = await ok(await revoke(id, tenant.apiKey), RevokedCredentialSchema);
     expect(again.credential.revoked_at).toBe(revoked.credential.revoked_at);
 
     // Rotation cannot undo it: no token is issued and the record is unchanged.
@@ -109,19 +113,19 @@ describe("worker credentials", () => {
     await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
     expect(await storedRows(id)).toEqual(before);
     await expectRefused(id, token, "worker_credential_revoked");
-    expect((await readRun(tenant, id)).private_worker.credential).toMatchObject({ revoked: true, revoked_at: revoked.credential.revoked_at });
+    expect((await readRun(tenant, id)).private_worker!.credential).toMatchObject({ revoked: true, revoked_at: revoked.credential.revoked_at });
   });
 
   it("keeps every credential it issued on record: when, until when, and why it ended", async () => {
     const tenant = await seedTenant();
     const { id, credentialId, body } = await createRun(tenant);
     expect(body.review_run.private_worker.credential_history).toEqual([
-      { credential_id: credentialId, issued_at: expect.any(String), expires_at: body.worker_credential.expires_at, ended_at: null, end_reason: null },
+      { credential_id: credentialId, issued_at: expect.any(String), expires_at: body.worker_credential!.expires_at, ended_at: null, end_reason: null },
     ]);
-    const rotated = await ok(await rotate(id, tenant.apiKey));
-    const revoked = await ok(await revoke(id, tenant.apiKey));
+    const rotated = await ok(await rotate(id, tenant.apiKey), RotatedCredentialSchema);
+    const revoked = await ok(await revoke(id, tenant.apiKey), RevokedCredentialSchema);
     await expectError(await rotate(id, tenant.apiKey), 409, "credential_revoked");
-    const history = (await readRun(tenant, id)).private_worker.credential_history as Record<string, unknown>[];
+    const history = (await readRun(tenant, id)).private_worker!.credential_history as Record<string, unknown>[];
     expect(history.map(({ credential_id, end_reason }) => [credential_id, end_reason])).toEqual([
       [credentialId, "rotated"],
       [rotated.worker_credential.credential_id, "revoked"],
@@ -136,7 +140,7 @@ describe("worker credentials", () => {
     const [rotated, revoked] = await Promise.all([rotate(id, tenant.apiKey), revoke(id, tenant.apiKey)]);
     expect(revoked.status).toBe(200);
     if (rotated.status === 200) {
-      const { worker_credential } = (await rotated.json()) as Record<string, any>;
+      const { worker_credential } = documented(RotatedCredentialSchema, await rotated.json());
       await expectRefused(id, worker_credential.token, "worker_credential_revoked");
     } else {
       await expectError(rotated, 409, "credential_revoked");
@@ -146,7 +150,7 @@ describe("worker credentials", () => {
   it("does not issue a credential for a finished run", async () => {
     const tenant = await seedTenant();
     const { id, token } = await createRun(tenant);
-    await ok(await sendEvent(id, token, completedEvent()));
+    await ok(await sendEvent(id, token, completedEvent()), WorkerEventResultSchema);
     await expectError(await rotate(id, tenant.apiKey), 409, "run_already_terminal");
   });
 
@@ -171,7 +175,7 @@ describe("worker credentials", () => {
     await expectError(await rotate(id, tenant.apiKey, { prompt: "x" }), 422, "raw_content_rejected");
     await expectError(await rotate(id, tenant.apiKey, { credential_ttl_seconds: 10 }), 400, "validation_error");
     // None of them rotated anything.
-    await ok(await sendEvent(id, token, statusEvent()));
+    await ok(await sendEvent(id, token, statusEvent()), WorkerEventResultSchema);
   });
 
   it("forgets a run's credential state after every token has expired", async () => {

@@ -12,11 +12,13 @@ import {
   storedRows,
   wholeDatabase,
 } from "./helpers.ts";
+import { documented } from "../../helpers/documented.ts";
+import { WorkerEventResultSchema } from "../../../src/schemas/enterprise-worker.ts";
 
 async function accepted(response: Response) {
-  const body = (await response.json()) as Record<string, any>;
-  expect(response.status, JSON.stringify(body)).toBe(200);
-  return body;
+  const json: unknown = await response.json();
+  expect(response.status, JSON.stringify(json)).toBe(200);
+  return documented(WorkerEventResultSchema, json);
 }
 
 describe("POST /v1/private-worker/review-runs/{id}/events", () => {

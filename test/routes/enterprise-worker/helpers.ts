@@ -1,6 +1,10 @@
+import type { z } from "zod";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { call, type Tenant } from "../../helpers/harness.ts";
+import { documented } from "../../helpers/documented.ts";
+import { ReviewRunListSchema, ReviewRunSchema } from "../../../src/schemas/review-run.ts";
+import { CreatedEnterpriseWorkerRunSchema } from "../../../src/schemas/enterprise-worker.ts";
 
 export const OUTPUT_TEXT = "Customers can request refunds for any order within 60 days, including international orders.";
 export const SOURCE_TEXT = "Customers may request a refund within 30 days of purchase.";
@@ -29,7 +33,7 @@ export interface CreatedRun {
   id: string;
   token: string;
   credentialId: string;
-  body: Record<string, any>;
+  body: z.infer<typeof CreatedEnterpriseWorkerRunSchema>;
 }
 
 export async function createRun(tenant: Tenant, overrides: Record<string, unknown> = {}): Promise<CreatedRun> {
@@ -38,12 +42,13 @@ export async function createRun(tenant: Tenant, overrides: Record<string, unknow
     key: tenant.apiKey,
     json: await createBody(overrides),
   });
-  const body = (await response.json()) as Record<string, any>;
-  expect(response.status, JSON.stringify(body)).toBe(201);
+  const json: unknown = await response.json();
+  expect(response.status, JSON.stringify(json)).toBe(201);
+  const body = documented(CreatedEnterpriseWorkerRunSchema, json);
   return {
     id: body.review_run.id,
-    token: body.worker_credential.token,
-    credentialId: body.worker_credential.credential_id,
+    token: body.worker_credential!.token,
+    credentialId: body.worker_credential!.credential_id,
     body,
   };
 }
@@ -80,7 +85,7 @@ export const completedEvent = (overrides: Record<string, unknown> = {}) => ({
 export async function listedRun(tenant: Tenant, runId: string) {
   const response = await call("/v1/review-runs?limit=100", { key: tenant.apiKey });
   expect(response.status).toBe(200);
-  const { items } = (await response.json()) as { items: Record<string, any>[] };
+  const { items } = documented(ReviewRunListSchema, await response.json());
   return items.find((item) => item.id === runId);
 }
 
@@ -88,7 +93,7 @@ export async function listedRun(tenant: Tenant, runId: string) {
 export async function readRun(tenant: Tenant, runId: string) {
   const response = await call(`/v1/review-runs/${runId}`, { key: tenant.apiKey });
   expect(response.status).toBe(200);
-  return (await response.json()) as Record<string, any>;
+  return documented(ReviewRunSchema, await response.json());
 }
 
 /** Every stored row that mentions the run, for "nothing changed" and "no raw content" checks. */

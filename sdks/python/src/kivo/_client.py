@@ -138,6 +138,16 @@ def _result_lines(text: str) -> List[ImportResultLine]:
     return [json.loads(line) for line in text.split("\n") if line.strip()]
 
 
+def _delete_run(review_run_id: str) -> _Call:
+    # Not repeated after a 5xx: the first attempt may have deleted, and a repeat would then answer 404.
+    return _Call("DELETE", "/" + _path("v1", "review-runs", review_run_id), retry_safe=False)
+
+
+def _delete_import(import_id: str) -> _Call:
+    # Not repeated after a 5xx, for the same reason as a run's delete.
+    return _Call("DELETE", "/" + _path("v1", "imports", import_id), retry_safe=False)
+
+
 def _endpoint(*segments: str) -> str:
     return "/" + _path("v1", "webhook-endpoints", *segments)
 
@@ -404,6 +414,10 @@ class ReviewRuns:
         # Not repeated after a 5xx: the first attempt may have cancelled, and a repeat would then answer 409.
         return self._client._send(_Call("POST", "/" + _path("v1", "review-runs", review_run_id, "cancel"), retry_safe=False))
 
+    def delete(self, review_run_id: str) -> Dict[str, Any]:
+        """Deletes the run for good, in any status: its results, source contents and report links (``404`` afterwards)."""
+        return self._client._send(_delete_run(review_run_id))
+
     def create_report_link(self, review_run_id: str, expires_in_seconds: Optional[int] = None) -> ReportLink:
         """A link that opens the HTML report without an API key (60 s to 7 days, default 1 day)."""
         body = _without_none({"expires_in_seconds": expires_in_seconds})
@@ -434,6 +448,13 @@ class Imports:
 
     def get(self, import_id: str) -> Import:
         return self._client._send(_read("v1", "imports", import_id))
+
+    def delete(self, import_id: str) -> Dict[str, Any]:
+        """Deletes the import and every run it created (``deleted_review_run_count``).
+
+        An import still creating runs answers ``409 import_not_deletable``: cancel it first.
+        """
+        return self._client._send(_delete_import(import_id))
 
     def results(self, import_id: str, *, from_row: Optional[int] = None) -> Iterator[ImportResultLine]:
         """``GET /v1/imports/{importId}/results``: one line per row, in row order.
@@ -623,6 +644,9 @@ class AsyncReviewRuns:
     async def cancel(self, review_run_id: str) -> ReviewRunSummary:
         return await self._client._send(_Call("POST", "/" + _path("v1", "review-runs", review_run_id, "cancel"), retry_safe=False))
 
+    async def delete(self, review_run_id: str) -> Dict[str, Any]:
+        return await self._client._send(_delete_run(review_run_id))
+
     async def create_report_link(self, review_run_id: str, expires_in_seconds: Optional[int] = None) -> ReportLink:
         body = _without_none({"expires_in_seconds": expires_in_seconds})
         return await self._client._send(_Call("POST", "/" + _path("v1", "review-runs", review_run_id, "report-links"), json=body))
@@ -647,6 +671,9 @@ class AsyncImports:
 
     async def get(self, import_id: str) -> Import:
         return await self._client._send(_read("v1", "imports", import_id))
+
+    async def delete(self, import_id: str) -> Dict[str, Any]:
+        return await self._client._send(_delete_import(import_id))
 
     async def results(self, import_id: str, *, from_row: Optional[int] = None) -> AsyncIterator[ImportResultLine]:
         for line in _result_lines(await self._client._send(_import_results(import_id, "jsonl", from_row))):
