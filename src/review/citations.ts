@@ -144,7 +144,8 @@ export interface CitationEvidence {
   supportingSourceTitle: string | null;
 }
 
-// SPEC 5: unknown_source beats wrong_source beats unsupported_citation;
+// One issue per claim, the one a reader fixes first: unknown_source beats
+// wrong_source beats unsupported_citation;
 // missing_citation only in strict runs whose output cites elsewhere.
 export function judgeCitations(
   citations: ReadonlyArray<FoundCitation>,

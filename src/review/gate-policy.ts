@@ -1,6 +1,6 @@
 import type { GateReasonCode, IntendedUse, SafeUseStatus, Strictness } from "../schemas/enums.ts";
 
-// The gate policy of SPEC 6 as data. The baseline (strictness "standard") is
+// The gate policy (docs/engine.md, "Gate policy") as data. The baseline (strictness "standard") is
 // written out per intended use; "strict" and "advisory" are declared
 // transformations of it; the full intended_use × strictness × finding table is
 // materialized once so it can be read, tested and diffed as a whole.

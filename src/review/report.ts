@@ -11,8 +11,9 @@ import type {
   UnsupportedClaimItem,
 } from "../schemas/review-artifacts.ts";
 
-// The reviewer-facing claim report: JSON items plus markdown in the seed's
-// layout, and a leakage check over everything the report quotes.
+// The reviewer-facing claim report: JSON items plus markdown in the layout
+// test/review/golden.test.ts pins, and a leakage check over everything the
+// report quotes.
 
 export const REPORT_COMPILER_VERSION = "claim-report.2026-11-22.v1";
 
