@@ -78,11 +78,116 @@ const PREFIX_LENGTH = 5;
 // is skipped for ranking when the claim has rarer terms.
 const COMMON_TERM_MIN_DF = 64;
 
+// A sentence's keys are materialised on first read: only candidate sentences
+// and their neighbours are ever asked, and a Map per sentence of a large
+// packet was most of the index's allocation and of the garbage collector's work.
+class Sentence implements IndexedSentence {
+  readonly id: number;
+  readonly sourceIndex: number;
+  readonly start: number;
+  readonly end: number;
+  readonly length: number;
+  private readonly owner: SourceIndex;
+  private cachedKeys: ReadonlyMap<string, number> | null = null;
+
+  constructor(owner: SourceIndex, id: number, sourceIndex: number, start: number, end: number, length: number) {
+    this.owner = owner;
+    this.id = id;
+    this.sourceIndex = sourceIndex;
+    this.start = start;
+    this.end = end;
+    this.length = length;
+  }
+
+  get keys(): ReadonlyMap<string, number> {
+    if (this.cachedKeys === null) this.cachedKeys = this.owner.keysOfSentence(this.id);
+    return this.cachedKeys;
+  }
+}
+
+// Distinct spellings of one index, looked up by the characters in place: no
+// substring per word, and the word's key is derived once per spelling.
+// Open addressing over FNV-1a hashes of the UTF-16 code units.
+class SpellingTable {
+  private slots = new Int32Array(1024);
+  private mask = 1023;
+  private readonly hashes: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly texts: string[] = [];
+  // Per spelling: the index's key id, or -1 for a word that is not content.
+  readonly keyIds: number[] = [];
+  readonly isNumberWord: boolean[] = [];
+
+  // The spelling's id, or -1 (with `lastHash` set) when it is new.
+  lastHash = 0;
+  find(text: string, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    this.lastHash = hash;
+    const length = end - start;
+    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = (this.slots[slot] as number) - 1;
+      if (entry < 0) return -1;
+      if (this.hashes[entry] !== hash) continue;
+      const otherStart = this.starts[entry] as number;
+      if ((this.ends[entry] as number) - otherStart !== length) continue;
+      const other = this.texts[entry] as string;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (other.charCodeAt(otherStart + i) !== text.charCodeAt(start + i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return entry;
+    }
+  }
+
+  // Adds the spelling last passed to `find`.
+  add(text: string, start: number, end: number, keyId: number, isNumberWord: boolean): number {
+    const entry = this.hashes.length;
+    this.hashes.push(this.lastHash);
+    this.starts.push(start);
+    this.ends.push(end);
+    this.texts.push(text);
+    this.keyIds.push(keyId);
+    this.isNumberWord.push(isNumberWord);
+    if ((entry + 1) * 2 > this.slots.length) this.grow();
+    else this.place(entry);
+    return entry;
+  }
+
+  private place(entry: number): void {
+    let slot = (this.hashes[entry] as number) & this.mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[slot] = entry + 1;
+  }
+
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    this.mask = this.slots.length - 1;
+    for (let entry = 0; entry < this.hashes.length; entry++) this.place(entry);
+  }
+}
+
 export class SourceIndex {
   readonly sources: ReadonlyArray<IndexedSource>;
   readonly sentences: IndexedSentence[] = [];
-  // key → sentence ids and term frequencies, in sentence order.
-  private readonly postings = new Map<string, { ids: number[]; tfs: number[] }>();
+  // Content keys interned to ids: postings, per-sentence counts and lookups
+  // work on integers in flat typed arrays, not on a Map and two arrays per key.
+  private readonly keyIdOf = new Map<string, number>();
+  private readonly keyNames: string[] = [];
+  // key id → its postings: sentence ids (ascending) and term frequencies at
+  // postingIds/postingTfs[postingStart[id] .. postingStart[id + 1]).
+  private readonly postingStart: Int32Array;
+  private readonly postingIds: Int32Array;
+  private readonly postingTfs: Int32Array;
+  // sentence id → its content keys in first-occurrence order, with counts, at
+  // sentenceKeyIds/sentenceKeyCounts[sentenceKeyStart[id] .. sentenceKeyStart[id + 1]).
+  private readonly sentenceKeyStart: Int32Array;
+  private readonly sentenceKeyIds: Int32Array;
+  private readonly sentenceKeyCounts: Int32Array;
   // Every 5-letter key prefix in any source: with the postings' keys, answers
   // "does this word occur anywhere?" in constant time.
   private readonly keysByPrefix = new Map<string, string[]>();
@@ -92,91 +197,165 @@ export class SourceIndex {
   // Sentences with a written-out number ("twelve"), which posting lists of
   // digit keys cannot find.
   readonly sentencesWithNumberWords: number[] = [];
-  private readonly numberWordSentences = new Set<number>();
+  private readonly numberWordSentences: Uint8Array;
   // Words that start with digits but are not numbers ("5bn", "30-day" is two
   // words, "10m"): their leading number → sentence ids, so a value written
   // "$5bn" in a source is found from a claim's "$5 billion".
   private readonly glued = new Map<string, number[]>();
   private readonly averageLength: number;
-  // Reused score accumulator: one allocation per run, not per claim.
+  // Reused score accumulator and touched list: one allocation per run, not per claim.
   private scratch = new Float64Array(0);
   private lengthNorm = new Float64Array(0);
+  private touched = new Int32Array(0);
 
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
     this.tokenize = tokenize;
+    const spellings = new SpellingTable();
+    // Per key id while a sentence is read: the sentence that last used it and its count there.
+    const lastSentence: number[] = [];
+    const countInSentence: number[] = [];
+    const sentenceOrder: number[] = [];
+    const flatKeyIds: number[] = [];
+    const flatCounts: number[] = [];
+    const keyStarts: number[] = [0];
+    const documentFrequency: number[] = [];
+    const numberWordIds: number[] = [];
     let totalLength = 0;
-    sources.forEach((source, sourceIndex) => {
-      const content = source.content;
-      for (const range of splitSentences(content)) {
-        const id = this.sentences.length;
-        const counts = new Map<string, number>();
-        let length = 0;
-        let hasNumberWord = false;
-        // Keys only: full tokens are built later, for the few candidate sentences.
-        scanWords(content, range.start, range.end, (start, end, isNumber) => {
-          const word = indexWord(content.slice(start, end), isNumber);
-          if (word.isNumberWord) hasNumberWord = true;
-          if (!isNumber && isDigitCode(content.charCodeAt(start))) {
-            let j = start;
-            while (j < end && isDigitCode(content.charCodeAt(j))) j++;
-            const lead = String(Number(content.slice(start, j)));
-            const ids = this.glued.get(lead);
-            if (ids === undefined) this.glued.set(lead, [id]);
-            else if (ids[ids.length - 1] !== id) ids.push(id);
-          }
-          if (word.key === null) return;
-          length++;
-          counts.set(word.key, (counts.get(word.key) ?? 0) + 1);
-        });
-        for (const [key, count] of counts) {
-          let posting = this.postings.get(key);
-          if (!posting) {
-            posting = { ids: [], tfs: [] };
-            this.postings.set(key, posting);
-            if (key.length >= PREFIX_LENGTH) {
-              const prefix = key.slice(0, PREFIX_LENGTH);
+    let id = 0;
+    let length = 0;
+    let hasNumberWord = false;
+    let content = "";
+    const visit = (start: number, end: number, isNumber: boolean): void => {
+      let spelling = spellings.find(content, start, end);
+      if (spelling < 0) {
+        const word = indexWord(content.slice(start, end), isNumber);
+        let keyId = -1;
+        if (word.key !== null) {
+          const known = this.keyIdOf.get(word.key);
+          if (known !== undefined) keyId = known;
+          else {
+            keyId = this.keyNames.length;
+            this.keyIdOf.set(word.key, keyId);
+            this.keyNames.push(word.key);
+            lastSentence.push(-1);
+            countInSentence.push(0);
+            documentFrequency.push(0);
+            if (word.key.length >= PREFIX_LENGTH) {
+              const prefix = word.key.slice(0, PREFIX_LENGTH);
               const keys = this.keysByPrefix.get(prefix);
-              if (keys) keys.push(key);
-              else this.keysByPrefix.set(prefix, [key]);
+              if (keys) keys.push(word.key);
+              else this.keysByPrefix.set(prefix, [word.key]);
             }
           }
-          posting.ids.push(id);
-          posting.tfs.push(count);
         }
+        spelling = spellings.add(content, start, end, keyId, word.isNumberWord);
+      }
+      if (spellings.isNumberWord[spelling]) hasNumberWord = true;
+      if (!isNumber && isDigitCode(content.charCodeAt(start))) {
+        let j = start;
+        while (j < end && isDigitCode(content.charCodeAt(j))) j++;
+        const lead = String(Number(content.slice(start, j)));
+        const ids = this.glued.get(lead);
+        if (ids === undefined) this.glued.set(lead, [id]);
+        else if (ids[ids.length - 1] !== id) ids.push(id);
+      }
+      const keyId = spellings.keyIds[spelling] as number;
+      if (keyId < 0) return;
+      length++;
+      if (lastSentence[keyId] !== id) {
+        lastSentence[keyId] = id;
+        countInSentence[keyId] = 1;
+        sentenceOrder.push(keyId);
+      } else {
+        countInSentence[keyId] = (countInSentence[keyId] as number) + 1;
+      }
+    };
+    sources.forEach((source, sourceIndex) => {
+      content = source.content;
+      for (const range of splitSentences(content)) {
+        id = this.sentences.length;
+        length = 0;
+        hasNumberWord = false;
+        sentenceOrder.length = 0;
+        // Keys only: full tokens are built later, for the few candidate sentences.
+        scanWords(content, range.start, range.end, visit);
+        for (const keyId of sentenceOrder) {
+          flatKeyIds.push(keyId);
+          flatCounts.push(countInSentence[keyId] as number);
+          documentFrequency[keyId] = (documentFrequency[keyId] as number) + 1;
+        }
+        keyStarts.push(flatKeyIds.length);
         if (hasNumberWord) {
           this.sentencesWithNumberWords.push(id);
-          this.numberWordSentences.add(id);
+          numberWordIds.push(id);
         }
         totalLength += length;
-        this.sentences.push({ id, sourceIndex, start: range.start, end: range.end, keys: counts, length });
+        this.sentences.push(new Sentence(this, id, sourceIndex, range.start, range.end, length));
       }
     });
+    this.sentenceKeyStart = Int32Array.from(keyStarts);
+    this.sentenceKeyIds = Int32Array.from(flatKeyIds);
+    this.sentenceKeyCounts = Int32Array.from(flatCounts);
+    this.numberWordSentences = new Uint8Array(this.sentences.length);
+    for (const sentence of numberWordIds) this.numberWordSentences[sentence] = 1;
+    // Postings by counting sort: sentences are visited in id order, so each list ascends.
+    const keyCount = this.keyNames.length;
+    this.postingStart = new Int32Array(keyCount + 1);
+    for (let k = 0; k < keyCount; k++) this.postingStart[k + 1] = (this.postingStart[k] as number) + (documentFrequency[k] as number);
+    this.postingIds = new Int32Array(flatKeyIds.length);
+    this.postingTfs = new Int32Array(flatKeyIds.length);
+    const cursor = this.postingStart.slice(0, keyCount);
+    for (let sentence = 0; sentence < this.sentences.length; sentence++) {
+      for (let at = keyStarts[sentence] as number, stop = keyStarts[sentence + 1] as number; at < stop; at++) {
+        const keyId = flatKeyIds[at] as number;
+        const slot = cursor[keyId] as number;
+        cursor[keyId] = slot + 1;
+        this.postingIds[slot] = sentence;
+        this.postingTfs[slot] = flatCounts[at] as number;
+      }
+    }
     this.averageLength = this.sentences.length === 0 ? 1 : Math.max(1, totalLength / this.sentences.length);
   }
 
+  // The sentence's content keys and counts, in the order they first occur.
+  keysOfSentence(sentenceId: number): ReadonlyMap<string, number> {
+    const keys = new Map<string, number>();
+    const stop = this.sentenceKeyStart[sentenceId + 1] ?? 0;
+    for (let at = this.sentenceKeyStart[sentenceId] ?? 0; at < stop; at++) {
+      keys.set(this.keyNames[this.sentenceKeyIds[at] as number] as string, this.sentenceKeyCounts[at] as number);
+    }
+    return keys;
+  }
+
+  private documentFrequencyOf(keyId: number | undefined): number {
+    return keyId === undefined ? 0 : (this.postingStart[keyId + 1] as number) - (this.postingStart[keyId] as number);
+  }
+
   inverseDocumentFrequency(key: string): number {
-    const df = this.postings.get(key)?.ids.length ?? 0;
+    const df = this.documentFrequencyOf(this.keyIdOf.get(key));
     const n = this.sentences.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   occursAnywhere(key: string): boolean {
-    return this.postings.has(key);
+    return this.keyIdOf.has(key);
   }
 
   occursLoosely(key: string): boolean {
-    if (this.postings.has(key)) return true;
+    if (this.keyIdOf.has(key)) return true;
     if (key.length < PREFIX_LENGTH) return false;
     return (this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH)) ?? []).some((other) => isVariantKey(key, other));
   }
 
   hasNumberWords(sentence: IndexedSentence): boolean {
-    return this.numberWordSentences.has(sentence.id);
+    return this.numberWordSentences[sentence.id] === 1;
   }
 
   sentencesContaining(key: string): ReadonlyArray<number> {
-    return this.postings.get(key)?.ids ?? [];
+    const keyId = this.keyIdOf.get(key);
+    if (keyId === undefined) return [];
+    return Array.from(this.postingIds.subarray(this.postingStart[keyId], this.postingStart[keyId + 1]));
   }
 
   // Sentences with a word that starts with this number and goes on in letters ("5bn").
@@ -219,29 +398,47 @@ export class SourceIndex {
     if (this.scratch.length < n) {
       this.scratch = new Float64Array(n);
       this.lengthNorm = new Float64Array(n);
+      this.touched = new Int32Array(n);
       for (const sentence of this.sentences) this.lengthNorm[sentence.id] = K1 * (1 - B + (B * sentence.length) / this.averageLength);
     }
     const scores = this.scratch;
     const lengthNorm = this.lengthNorm;
-    const touched: number[] = [];
+    const postingIds = this.postingIds;
+    const postingTfs = this.postingTfs;
+    let touched = this.touched;
+    let touchedCount = 0;
     // Common terms barely change the ranking but have the longest posting
     // lists; coverage is judged separately, on the candidates' own words.
-    const terms = [...query].map(([key, weight]) => ({ key, weight, df: this.postings.get(key)?.ids.length ?? 0 })).filter((t) => t.df > 0);
+    const terms: Array<{ key: string; keyId: number; weight: number; df: number }> = [];
+    for (const [key, weight] of query) {
+      const keyId = this.keyIdOf.get(key);
+      const df = this.documentFrequencyOf(keyId);
+      if (df > 0) terms.push({ key, keyId: keyId as number, weight, df });
+    }
     const commonDf = Math.max(COMMON_TERM_MIN_DF, n / 8);
     const hasRareTerm = terms.some((t) => t.df <= commonDf);
-    for (const { key, weight, df } of terms) {
+    for (const { key, keyId, weight, df } of terms) {
       if (hasRareTerm && df > commonDf) continue;
-      const { ids: list, tfs } = this.postings.get(key) as { ids: number[]; tfs: number[] };
       const idf = this.inverseDocumentFrequency(key) * weight;
-      for (let i = 0; i < list.length; i++) {
-        const id = list[i] as number;
-        const tf = tfs[i] as number;
-        if (scores[id] === 0) touched.push(id);
+      for (let at = this.postingStart[keyId] as number, stop = this.postingStart[keyId + 1] as number; at < stop; at++) {
+        const id = postingIds[at] as number;
+        const tf = postingTfs[at] as number;
+        if (scores[id] === 0) {
+          // A term whose contribution rounds to zero can touch a sentence twice.
+          if (touchedCount === touched.length) {
+            const grown = new Int32Array(touched.length * 2 + 16);
+            grown.set(touched);
+            touched = grown;
+            this.touched = grown;
+          }
+          touched[touchedCount++] = id;
+        }
         scores[id] = (scores[id] as number) + (idf * tf * (K1 + 1)) / (tf + (lengthNorm[id] as number));
       }
     }
     const top: Candidate[] = [];
-    for (const id of touched) {
+    for (let t = 0; t < touchedCount; t++) {
+      const id = touched[t] as number;
       const score = scores[id] as number;
       scores[id] = 0;
       const sentence = this.sentences[id] as IndexedSentence;
