@@ -1,5 +1,17 @@
 import { NUMBER_WORDS, extractQuantities, type Quantity } from "./quantities.ts";
-import { isContentWord, keyOfWord, scanWords, splitSentences, type Token, type Tokenizer } from "./text.ts";
+import {
+  newSpellingStamp,
+  scanWords,
+  setSpellingMemo,
+  spellingAt,
+  spellingById,
+  spellingIdAt,
+  spellingMemo,
+  splitSentences,
+  type Spelling,
+  type Token,
+  type Tokenizer,
+} from "./text.ts";
 
 // Evidence retrieval: every source sentence in one inverted index, scored with
 // BM25 over canonical stems. A claim touches only the posting lists of its own
@@ -18,31 +30,6 @@ export function isVariantKey(a: string, b: string): boolean {
   let common = 0;
   while (common < shorter && a[common] === b[common]) common++;
   return common >= Math.max(PREFIX_LENGTH, shorter - 1);
-}
-
-interface IndexWord {
-  // Null for a word that is not content (a stopword, a stray letter).
-  key: string | null;
-  isNumberWord: boolean;
-}
-
-// Per distinct spelling: sources repeat their words, so the lowercasing,
-// stopword test and stemming run once per spelling. Bounded by clearing.
-const INDEX_WORD_CACHE_LIMIT = 100_000;
-const indexWordCache = new Map<string, IndexWord>();
-
-function indexWord(raw: string, isNumber: boolean): IndexWord {
-  let word = indexWordCache.get(raw);
-  if (word === undefined) {
-    const lower = raw.toLowerCase();
-    word = {
-      key: isContentWord(lower, isNumber, raw) ? keyOfWord(lower, isNumber) : null,
-      isNumberWord: NUMBER_WORDS.has(lower),
-    };
-    if (indexWordCache.size >= INDEX_WORD_CACHE_LIMIT) indexWordCache.clear();
-    indexWordCache.set(raw, word);
-  }
-  return word;
 }
 
 function isDigitCode(code: number): boolean {
@@ -105,72 +92,6 @@ class Sentence implements IndexedSentence {
   }
 }
 
-// Distinct spellings of one index, looked up by the characters in place: no
-// substring per word, and the word's key is derived once per spelling.
-// Open addressing over FNV-1a hashes of the UTF-16 code units.
-class SpellingTable {
-  private slots = new Int32Array(1024);
-  private mask = 1023;
-  private readonly hashes: number[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly texts: string[] = [];
-  // Per spelling: the index's key id, or -1 for a word that is not content.
-  readonly keyIds: number[] = [];
-  readonly isNumberWord: boolean[] = [];
-
-  // The spelling's id, or -1 (with `lastHash` set) when it is new.
-  lastHash = 0;
-  find(text: string, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-    this.lastHash = hash;
-    const length = end - start;
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const entry = (this.slots[slot] as number) - 1;
-      if (entry < 0) return -1;
-      if (this.hashes[entry] !== hash) continue;
-      const otherStart = this.starts[entry] as number;
-      if ((this.ends[entry] as number) - otherStart !== length) continue;
-      const other = this.texts[entry] as string;
-      let same = true;
-      for (let i = 0; i < length; i++) {
-        if (other.charCodeAt(otherStart + i) !== text.charCodeAt(start + i)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return entry;
-    }
-  }
-
-  // Adds the spelling last passed to `find`.
-  add(text: string, start: number, end: number, keyId: number, isNumberWord: boolean): number {
-    const entry = this.hashes.length;
-    this.hashes.push(this.lastHash);
-    this.starts.push(start);
-    this.ends.push(end);
-    this.texts.push(text);
-    this.keyIds.push(keyId);
-    this.isNumberWord.push(isNumberWord);
-    if ((entry + 1) * 2 > this.slots.length) this.grow();
-    else this.place(entry);
-    return entry;
-  }
-
-  private place(entry: number): void {
-    let slot = (this.hashes[entry] as number) & this.mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.slots[slot] = entry + 1;
-  }
-
-  private grow(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.mask = this.slots.length - 1;
-    for (let entry = 0; entry < this.hashes.length; entry++) this.place(entry);
-  }
-}
-
 export class SourceIndex {
   readonly sources: ReadonlyArray<IndexedSource>;
   readonly sentences: IndexedSentence[] = [];
@@ -211,7 +132,6 @@ export class SourceIndex {
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
     this.tokenize = tokenize;
-    const spellings = new SpellingTable();
     // Per key id while a sentence is read: the sentence that last used it and its count there.
     const lastSentence: number[] = [];
     const countInSentence: number[] = [];
@@ -226,32 +146,43 @@ export class SourceIndex {
     let length = 0;
     let hasNumberWord = false;
     let content = "";
-    const visit = (start: number, end: number, isNumber: boolean): void => {
-      let spelling = spellings.find(content, start, end);
-      if (spelling < 0) {
-        const word = indexWord(content.slice(start, end), isNumber);
-        let keyId = -1;
-        if (word.key !== null) {
-          const known = this.keyIdOf.get(word.key);
-          if (known !== undefined) keyId = known;
-          else {
-            keyId = this.keyNames.length;
-            this.keyIdOf.set(word.key, keyId);
-            this.keyNames.push(word.key);
-            lastSentence.push(-1);
-            countInSentence.push(0);
-            documentFrequency.push(0);
-            if (word.key.length >= PREFIX_LENGTH) {
-              const prefix = word.key.slice(0, PREFIX_LENGTH);
-              const keys = this.keysByPrefix.get(prefix);
-              if (keys) keys.push(word.key);
-              else this.keysByPrefix.set(prefix, [word.key]);
-            }
+    // Per spelling, this index's key id (-1 when the word is not content) and
+    // whether it is a written-out number, packed as keyId * 2 + flag.
+    const stamp = newSpellingStamp();
+    const spellingValue = (spelling: Spelling): number => {
+      let keyId = -1;
+      if (spelling.isContent) {
+        const known = this.keyIdOf.get(spelling.key);
+        if (known !== undefined) keyId = known;
+        else {
+          keyId = this.keyNames.length;
+          this.keyIdOf.set(spelling.key, keyId);
+          this.keyNames.push(spelling.key);
+          lastSentence.push(-1);
+          countInSentence.push(0);
+          documentFrequency.push(0);
+          if (spelling.key.length >= PREFIX_LENGTH) {
+            const prefix = spelling.key.slice(0, PREFIX_LENGTH);
+            const keys = this.keysByPrefix.get(prefix);
+            if (keys) keys.push(spelling.key);
+            else this.keysByPrefix.set(prefix, [spelling.key]);
           }
         }
-        spelling = spellings.add(content, start, end, keyId, word.isNumberWord);
       }
-      if (spellings.isNumberWord[spelling]) hasNumberWord = true;
+      return keyId * 2 + (NUMBER_WORDS.has(spelling.lower) ? 1 : 0);
+    };
+    const visit = (start: number, end: number, isNumber: boolean): void => {
+      const spellingId = spellingIdAt(content, start, end, isNumber);
+      let value: number | undefined;
+      if (spellingId < 0) value = spellingValue(spellingAt(content, start, end, isNumber));
+      else {
+        value = spellingMemo(spellingId, stamp);
+        if (value === undefined) {
+          value = spellingValue(spellingById(spellingId));
+          setSpellingMemo(spellingId, stamp, value);
+        }
+      }
+      if ((value & 1) === 1) hasNumberWord = true;
       if (!isNumber && isDigitCode(content.charCodeAt(start))) {
         let j = start;
         while (j < end && isDigitCode(content.charCodeAt(j))) j++;
@@ -260,7 +191,7 @@ export class SourceIndex {
         if (ids === undefined) this.glued.set(lead, [id]);
         else if (ids[ids.length - 1] !== id) ids.push(id);
       }
-      const keyId = spellings.keyIds[spelling] as number;
+      const keyId = value >> 1;
       if (keyId < 0) return;
       length++;
       if (lastSentence[keyId] !== id) {
