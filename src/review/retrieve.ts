@@ -64,10 +64,75 @@ const PREFIX_LENGTH = 5;
 // A term in more than an eighth of all sentences (and in at least this many)
 // is skipped for ranking when the claim has rarer terms.
 const COMMON_TERM_MIN_DF = 64;
+// Sentences at least this long keep their tokens for the run (tokensOf).
+const CACHED_SENTENCE_CHARS = 400;
 
-// A sentence's keys are materialised on first read: only candidate sentences
-// and their neighbours are ever asked, and a Map per sentence of a large
-// packet was most of the index's allocation and of the garbage collector's work.
+// A sentence's content keys and counts, read in place from the index's flat
+// arrays (first-occurrence order, as a Map built from them would iterate): a
+// Map per sentence was most of the index's allocation and, alive for the
+// whole run, much of the garbage collector's work.
+class SentenceKeys implements ReadonlyMap<string, number> {
+  private readonly keyIdOf: ReadonlyMap<string, number>;
+  private readonly keyNames: ReadonlyArray<string>;
+  private readonly ids: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly from: number;
+  private readonly to: number;
+
+  constructor(keyIdOf: ReadonlyMap<string, number>, keyNames: ReadonlyArray<string>, ids: Int32Array, counts: Int32Array, from: number, to: number) {
+    this.keyIdOf = keyIdOf;
+    this.keyNames = keyNames;
+    this.ids = ids;
+    this.counts = counts;
+    this.from = from;
+    this.to = to;
+  }
+
+  get size(): number {
+    return this.to - this.from;
+  }
+
+  private indexOf(key: string): number {
+    const keyId = this.keyIdOf.get(key);
+    if (keyId === undefined) return -1;
+    for (let at = this.from; at < this.to; at++) if (this.ids[at] === keyId) return at;
+    return -1;
+  }
+
+  has(key: string): boolean {
+    return this.indexOf(key) >= 0;
+  }
+
+  get(key: string): number | undefined {
+    const at = this.indexOf(key);
+    return at < 0 ? undefined : this.counts[at];
+  }
+
+  forEach(callback: (value: number, key: string, map: ReadonlyMap<string, number>) => void, thisArg?: unknown): void {
+    for (let at = this.from; at < this.to; at++) callback.call(thisArg, this.counts[at] as number, this.keyNames[this.ids[at] as number] as string, this);
+  }
+
+  keys(): MapIterator<string> {
+    const keys: string[] = [];
+    for (let at = this.from; at < this.to; at++) keys.push(this.keyNames[this.ids[at] as number] as string);
+    return keys.values() as unknown as MapIterator<string>;
+  }
+
+  values(): MapIterator<number> {
+    return Array.from(this.counts.subarray(this.from, this.to)).values() as unknown as MapIterator<number>;
+  }
+
+  entries(): MapIterator<[string, number]> {
+    const entries: Array<[string, number]> = [];
+    for (let at = this.from; at < this.to; at++) entries.push([this.keyNames[this.ids[at] as number] as string, this.counts[at] as number]);
+    return entries.values() as unknown as MapIterator<[string, number]>;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+}
+
 class Sentence implements IndexedSentence {
   readonly id: number;
   readonly sourceIndex: number;
@@ -251,12 +316,9 @@ export class SourceIndex {
 
   // The sentence's content keys and counts, in the order they first occur.
   keysOfSentence(sentenceId: number): ReadonlyMap<string, number> {
-    const keys = new Map<string, number>();
-    const stop = this.sentenceKeyStart[sentenceId + 1] ?? 0;
-    for (let at = this.sentenceKeyStart[sentenceId] ?? 0; at < stop; at++) {
-      keys.set(this.keyNames[this.sentenceKeyIds[at] as number] as string, this.sentenceKeyCounts[at] as number);
-    }
-    return keys;
+    const from = this.sentenceKeyStart[sentenceId] ?? 0;
+    const to = this.sentenceKeyStart[sentenceId + 1] ?? from;
+    return new SentenceKeys(this.keyIdOf, this.keyNames, this.sentenceKeyIds, this.sentenceKeyCounts, from, to);
   }
 
   private documentFrequencyOf(keyId: number | undefined): number {
@@ -294,10 +356,17 @@ export class SourceIndex {
     return this.glued.get(key) ?? [];
   }
 
+  // A short sentence is tokenised again each time it is asked for: that costs
+  // less than keeping its tokens alive for the rest of the run, where the
+  // garbage collector copies and promotes every one of them (measured: caching
+  // all made a large packet ~10% slower). A long one is kept, so claims that
+  // keep aligning to one page-long "sentence" cannot make the cost quadratic.
   tokensOf(sentence: IndexedSentence): Token[] {
+    const content = this.sources[sentence.sourceIndex]?.content ?? "";
+    if (sentence.end - sentence.start < CACHED_SENTENCE_CHARS) return this.tokenize(content, sentence.start, sentence.end);
     let tokens = this.tokenCache.get(sentence.id);
     if (!tokens) {
-      tokens = this.tokenize(this.sources[sentence.sourceIndex]?.content ?? "", sentence.start, sentence.end);
+      tokens = this.tokenize(content, sentence.start, sentence.end);
       this.tokenCache.set(sentence.id, tokens);
     }
     return tokens;
