@@ -67,6 +67,30 @@ const COMMON_TERM_MIN_DF = 64;
 // Sentences at least this long keep their tokens for the run (tokensOf).
 const CACHED_SENTENCE_CHARS = 400;
 
+// A growable list of 32-bit integers: the index's working lists, kept off the
+// JS heap so building them leaves nothing for the garbage collector to copy.
+class IntBuffer {
+  values: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.values = new Int32Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  trimmed(): Int32Array {
+    return this.values.slice(0, this.length);
+  }
+}
+
 // A sentence's content keys and counts, read in place from the index's flat
 // arrays (first-occurrence order, as a Map built from them would iterate): a
 // Map per sentence was most of the index's allocation and, alive for the
@@ -197,14 +221,17 @@ export class SourceIndex {
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
     this.tokenize = tokenize;
-    // Per key id while a sentence is read: the sentence that last used it and its count there.
-    const lastSentence: number[] = [];
-    const countInSentence: number[] = [];
-    const sentenceOrder: number[] = [];
-    const flatKeyIds: number[] = [];
-    const flatCounts: number[] = [];
-    const keyStarts: number[] = [0];
-    const documentFrequency: number[] = [];
+    let totalChars = 0;
+    for (const source of sources) totalChars += source.content.length;
+    // Per key id: the sentence that last used it and where its count sits in flatCounts.
+    const lastSentence = new IntBuffer(1024);
+    const countAt = new IntBuffer(1024);
+    const documentFrequency = new IntBuffer(1024);
+    // Each sentence's keys in first-occurrence order, with counts; keyStarts[id] is where sentence id begins.
+    const flatKeyIds = new IntBuffer(totalChars >> 3);
+    const flatCounts = new IntBuffer(totalChars >> 3);
+    const keyStarts = new IntBuffer(totalChars >> 6);
+    keyStarts.push(0);
     const numberWordIds: number[] = [];
     let totalLength = 0;
     let id = 0;
@@ -224,7 +251,7 @@ export class SourceIndex {
           this.keyIdOf.set(spelling.key, keyId);
           this.keyNames.push(spelling.key);
           lastSentence.push(-1);
-          countInSentence.push(0);
+          countAt.push(0);
           documentFrequency.push(0);
           if (spelling.key.length >= PREFIX_LENGTH) {
             const prefix = spelling.key.slice(0, PREFIX_LENGTH);
@@ -259,12 +286,15 @@ export class SourceIndex {
       const keyId = value >> 1;
       if (keyId < 0) return;
       length++;
-      if (lastSentence[keyId] !== id) {
-        lastSentence[keyId] = id;
-        countInSentence[keyId] = 1;
-        sentenceOrder.push(keyId);
+      if (lastSentence.values[keyId] !== id) {
+        lastSentence.values[keyId] = id;
+        countAt.values[keyId] = flatKeyIds.length;
+        documentFrequency.values[keyId] = (documentFrequency.values[keyId] as number) + 1;
+        flatKeyIds.push(keyId);
+        flatCounts.push(1);
       } else {
-        countInSentence[keyId] = (countInSentence[keyId] as number) + 1;
+        const at = countAt.values[keyId] as number;
+        flatCounts.values[at] = (flatCounts.values[at] as number) + 1;
       }
     };
     sources.forEach((source, sourceIndex) => {
@@ -273,14 +303,8 @@ export class SourceIndex {
         id = this.sentences.length;
         length = 0;
         hasNumberWord = false;
-        sentenceOrder.length = 0;
         // Keys only: full tokens are built later, for the few candidate sentences.
         scanWords(content, range.start, range.end, visit);
-        for (const keyId of sentenceOrder) {
-          flatKeyIds.push(keyId);
-          flatCounts.push(countInSentence[keyId] as number);
-          documentFrequency[keyId] = (documentFrequency[keyId] as number) + 1;
-        }
         keyStarts.push(flatKeyIds.length);
         if (hasNumberWord) {
           this.sentencesWithNumberWords.push(id);
@@ -290,25 +314,26 @@ export class SourceIndex {
         this.sentences.push(new Sentence(this, id, sourceIndex, range.start, range.end, length));
       }
     });
-    this.sentenceKeyStart = Int32Array.from(keyStarts);
-    this.sentenceKeyIds = Int32Array.from(flatKeyIds);
-    this.sentenceKeyCounts = Int32Array.from(flatCounts);
+    this.sentenceKeyStart = keyStarts.trimmed();
+    this.sentenceKeyIds = flatKeyIds.trimmed();
+    this.sentenceKeyCounts = flatCounts.trimmed();
     this.numberWordSentences = new Uint8Array(this.sentences.length);
     for (const sentence of numberWordIds) this.numberWordSentences[sentence] = 1;
     // Postings by counting sort: sentences are visited in id order, so each list ascends.
     const keyCount = this.keyNames.length;
     this.postingStart = new Int32Array(keyCount + 1);
-    for (let k = 0; k < keyCount; k++) this.postingStart[k + 1] = (this.postingStart[k] as number) + (documentFrequency[k] as number);
-    this.postingIds = new Int32Array(flatKeyIds.length);
-    this.postingTfs = new Int32Array(flatKeyIds.length);
+    for (let k = 0; k < keyCount; k++) this.postingStart[k + 1] = (this.postingStart[k] as number) + (documentFrequency.values[k] as number);
+    const pairs = this.sentenceKeyIds.length;
+    this.postingIds = new Int32Array(pairs);
+    this.postingTfs = new Int32Array(pairs);
     const cursor = this.postingStart.slice(0, keyCount);
     for (let sentence = 0; sentence < this.sentences.length; sentence++) {
-      for (let at = keyStarts[sentence] as number, stop = keyStarts[sentence + 1] as number; at < stop; at++) {
-        const keyId = flatKeyIds[at] as number;
+      for (let at = this.sentenceKeyStart[sentence] as number, stop = this.sentenceKeyStart[sentence + 1] as number; at < stop; at++) {
+        const keyId = this.sentenceKeyIds[at] as number;
         const slot = cursor[keyId] as number;
         cursor[keyId] = slot + 1;
         this.postingIds[slot] = sentence;
-        this.postingTfs[slot] = flatCounts[at] as number;
+        this.postingTfs[slot] = this.sentenceKeyCounts[at] as number;
       }
     }
     this.averageLength = this.sentences.length === 0 ? 1 : Math.max(1, totalLength / this.sentences.length);
