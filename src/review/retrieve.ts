@@ -5,9 +5,11 @@ import {
   setSpellingMemo,
   spellingAt,
   spellingById,
+  spellingGeneration,
   spellingIdAt,
   spellingMemo,
   splitSentences,
+  tokenOfSpelling,
   type Spelling,
   type Token,
   type Tokenizer,
@@ -203,6 +205,13 @@ export class SourceIndex {
   private readonly keysByPrefix = new Map<string, string[]>();
   private readonly quantityCache = new Map<number, Quantity[]>();
   private readonly tokenCache = new Map<number, Token[]>();
+  // Per word of every sentence (sentence id → sentenceWordStart[id] ..): its
+  // spelling id under spellingGeneration, start and end.
+  private readonly spellingGeneration: number;
+  private readonly wordSpellings: Int32Array;
+  private readonly wordStarts: Int32Array;
+  private readonly wordEnds: Int32Array;
+  private readonly sentenceWordStart: Int32Array;
   private readonly tokenize: Tokenizer;
   // Sentences with a written-out number ("twelve"), which posting lists of
   // digit keys cannot find.
@@ -232,6 +241,14 @@ export class SourceIndex {
     const flatCounts = new IntBuffer(totalChars >> 3);
     const keyStarts = new IntBuffer(totalChars >> 6);
     keyStarts.push(0);
+    // Every word's spelling id and place, so tokensOf reads a sentence back
+    // without scanning and hashing it again.
+    const wordSpellings = new IntBuffer(totalChars >> 3);
+    const wordStarts = new IntBuffer(totalChars >> 3);
+    const wordEnds = new IntBuffer(totalChars >> 3);
+    const wordsStart = new IntBuffer(totalChars >> 6);
+    wordsStart.push(0);
+    const generationAtStart = spellingGeneration();
     const numberWordIds: number[] = [];
     let totalLength = 0;
     let id = 0;
@@ -265,6 +282,9 @@ export class SourceIndex {
     };
     const visit = (start: number, end: number, isNumber: boolean): void => {
       const spellingId = spellingIdAt(content, start, end, isNumber);
+      wordSpellings.push(spellingId >= 0 ? spellingId : isNumber ? -2 : -1);
+      wordStarts.push(start);
+      wordEnds.push(end);
       let value: number | undefined;
       if (spellingId < 0) value = spellingValue(spellingAt(content, start, end, isNumber));
       else {
@@ -306,6 +326,7 @@ export class SourceIndex {
         // Keys only: full tokens are built later, for the few candidate sentences.
         scanWords(content, range.start, range.end, visit);
         keyStarts.push(flatKeyIds.length);
+        wordsStart.push(wordSpellings.length);
         if (hasNumberWord) {
           this.sentencesWithNumberWords.push(id);
           numberWordIds.push(id);
@@ -314,6 +335,12 @@ export class SourceIndex {
         this.sentences.push(new Sentence(this, id, sourceIndex, range.start, range.end, length));
       }
     });
+    // Ids recorded across a clearing of the spelling cache are void: tokensOf then tokenises.
+    this.spellingGeneration = spellingGeneration() === generationAtStart ? generationAtStart : -1;
+    this.wordSpellings = wordSpellings.trimmed();
+    this.wordStarts = wordStarts.trimmed();
+    this.wordEnds = wordEnds.trimmed();
+    this.sentenceWordStart = wordsStart.trimmed();
     this.sentenceKeyStart = keyStarts.trimmed();
     this.sentenceKeyIds = flatKeyIds.trimmed();
     this.sentenceKeyCounts = flatCounts.trimmed();
@@ -388,11 +415,25 @@ export class SourceIndex {
   // keep aligning to one page-long "sentence" cannot make the cost quadratic.
   tokensOf(sentence: IndexedSentence): Token[] {
     const content = this.sources[sentence.sourceIndex]?.content ?? "";
-    if (sentence.end - sentence.start < CACHED_SENTENCE_CHARS) return this.tokenize(content, sentence.start, sentence.end);
+    if (sentence.end - sentence.start < CACHED_SENTENCE_CHARS) return this.readTokens(sentence, content);
     let tokens = this.tokenCache.get(sentence.id);
     if (!tokens) {
-      tokens = this.tokenize(content, sentence.start, sentence.end);
+      tokens = this.readTokens(sentence, content);
       this.tokenCache.set(sentence.id, tokens);
+    }
+    return tokens;
+  }
+
+  // The sentence's tokens from the words recorded while indexing: what the
+  // tokenizer gives for the sentence's range, without scanning it again.
+  private readTokens(sentence: IndexedSentence, content: string): Token[] {
+    if (this.spellingGeneration !== spellingGeneration() || this.sentences[sentence.id] !== sentence) {
+      return this.tokenize(content, sentence.start, sentence.end);
+    }
+    const tokens: Token[] = [];
+    const stop = this.sentenceWordStart[sentence.id + 1] as number;
+    for (let at = this.sentenceWordStart[sentence.id] as number; at < stop; at++) {
+      tokens.push(tokenOfSpelling(this.wordSpellings[at] as number, content, this.wordStarts[at] as number, this.wordEnds[at] as number));
     }
     return tokens;
   }

@@ -332,8 +332,15 @@ let entryStamp = new Int32Array(2048);
 let entryValue = new Int32Array(2048);
 let spellings: Spelling[] = [];
 let lastStamp = 0;
+// Counts clearings: an id read under one generation means nothing under another.
+let generation = 0;
+
+export function spellingGeneration(): number {
+  return generation;
+}
 
 function clearSpellings(): void {
+  generation++;
   slots = new Int32Array(2 * 4096);
   slotMask = 4096 - 1;
   poolUsed = 0;
@@ -435,6 +442,21 @@ export function spellingMemo(id: number, stamp: number): number | undefined {
 export function setSpellingMemo(id: number, stamp: number, value: number): void {
   entryStamp[id] = stamp;
   entryValue[id] = value;
+}
+
+// The token for a word whose spelling id (spellingIdAt) was recorded earlier
+// in the same generation; -1 and -2 stand for a long word and a long number.
+export function tokenOfSpelling(id: number, text: string, start: number, end: number): Token {
+  const spelling = id < 0 ? spellingOf(text.slice(start, end), id === -2) : (spellings[id] as Spelling);
+  return {
+    raw: spelling.raw,
+    lower: spelling.lower,
+    key: spelling.key,
+    start,
+    end,
+    isNumber: spelling.isNumber,
+    isCapitalized: spelling.isCapitalized,
+  };
 }
 
 export function createTokenizer(): Tokenizer {
