@@ -138,10 +138,16 @@ class SentenceKeys implements ReadonlyMap<string, number> {
     for (let at = this.from; at < this.to; at++) callback.call(thisArg, this.counts[at] as number, this.keyNames[this.ids[at] as number] as string, this);
   }
 
+  // Alignment walks a candidate's keys once per claim word it lacks, so the
+  // list is built once.
+  private keyList: string[] | null = null;
+
   keys(): MapIterator<string> {
-    const keys: string[] = [];
-    for (let at = this.from; at < this.to; at++) keys.push(this.keyNames[this.ids[at] as number] as string);
-    return keys.values() as unknown as MapIterator<string>;
+    if (this.keyList === null) {
+      this.keyList = [];
+      for (let at = this.from; at < this.to; at++) this.keyList.push(this.keyNames[this.ids[at] as number] as string);
+    }
+    return this.keyList.values() as unknown as MapIterator<string>;
   }
 
   values(): MapIterator<number> {
