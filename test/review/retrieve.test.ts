@@ -66,4 +66,17 @@ describe("source index", () => {
       expect(withLong.tokensOf(sentence)).toEqual(expected);
     }
   });
+
+  it("reads tokens right when the spelling cache was cleared while indexing", () => {
+    // 70,000 distinct words overflow the tokenizer's spelling cache mid-index,
+    // so the spelling ids recorded before the clearing mean nothing.
+    const words = Array.from({ length: 70_000 }, (_, i) => `V${i.toString(36)}z`);
+    const content = `Refunds take 30 days. ${words.join(" ")}. Store credit never expires.`;
+    const big = indexOf(content);
+    expect(big.sentences).toHaveLength(3);
+    for (const sentence of [big.sentences[0]!, big.sentences[2]!]) {
+      expect(big.tokensOf(sentence)).toEqual(tokenize(content, sentence.start, sentence.end));
+    }
+    expect([...big.sentences[2]!.keys.keys()]).toEqual(tokenize("Store credit never expires.").filter(isContentToken).map((t) => t.key));
+  });
 });
