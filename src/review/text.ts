@@ -286,14 +286,193 @@ export function keyOfWord(lower: string, isNumber: boolean): string {
   return lower.includes(".") ? lower.replace(/\./g, "") : keyOf(lower);
 }
 
+// One distinct spelling of a word and what every reader derives from it.
+export interface Spelling {
+  raw: string;
+  lower: string;
+  key: string;
+  isNumber: boolean;
+  isCapitalized: boolean;
+  // Not a stopword or a stray letter (isContentWord).
+  isContent: boolean;
+}
+
+function spellingOf(raw: string, isNumber: boolean): Spelling {
+  const lower = raw.toLowerCase();
+  const initial = raw[0] ?? "";
+  return {
+    raw,
+    lower,
+    key: keyOfWord(lower, isNumber),
+    isNumber,
+    isCapitalized: initial !== initial.toLowerCase(),
+    isContent: isContentWord(lower, isNumber, raw),
+  };
+}
+
+// Sources and outputs repeat their words, so each word is looked up by its
+// characters in place: no substring, lowercasing or stemming per occurrence,
+// only per distinct spelling. Open addressing over FNV-1a hashes of the UTF-16
+// code units; slots hold [hash, id + 1] and the spellings' characters sit in
+// one pool, so a lookup touches two small arrays, not objects. A pure
+// function's cache, bounded by clearing; words longer than
+// SPELLING_MAX_LENGTH are not kept, so a hostile packet cannot make it hold
+// much text.
+const SPELLING_LIMIT = 65_536;
+const SPELLING_MAX_LENGTH = 48;
+let slots = new Int32Array(2 * 4096);
+let slotMask = 4096 - 1;
+let pool = new Uint16Array(32_768);
+let poolUsed = 0;
+let entryStart = new Int32Array(2048);
+let entryLength = new Int32Array(2048);
+// A per-run memo for one reader at a time (SourceIndex keeps its key ids here):
+// a value counts only while its stamp is the reader's.
+let entryStamp = new Int32Array(2048);
+let entryValue = new Int32Array(2048);
+let spellings: Spelling[] = [];
+let lastStamp = 0;
+// Counts clearings: an id read under one generation means nothing under another.
+let generation = 0;
+
+export function spellingGeneration(): number {
+  return generation;
+}
+
+function clearSpellings(): void {
+  generation++;
+  slots = new Int32Array(2 * 4096);
+  slotMask = 4096 - 1;
+  poolUsed = 0;
+  spellings = [];
+  entryStamp.fill(0);
+}
+
+function growEntries(): void {
+  const grow = (from: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+    const to = new Int32Array(from.length * 2);
+    to.set(from);
+    return to;
+  };
+  entryStart = grow(entryStart);
+  entryLength = grow(entryLength);
+  entryStamp = grow(entryStamp);
+  entryValue = grow(entryValue);
+}
+
+function growSlots(): void {
+  const old = slots;
+  slots = new Int32Array(old.length * 2);
+  slotMask = slots.length / 2 - 1;
+  for (let at = 0; at < old.length; at += 2) {
+    if (old[at + 1] === 0) continue;
+    let slot = (old[at] as number) & slotMask;
+    while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & slotMask;
+    slots[2 * slot] = old[at] as number;
+    slots[2 * slot + 1] = old[at + 1] as number;
+  }
+}
+
+// The id of the word at text[start, end), or -1 for a word too long to keep
+// (read it with spellingOf instead). Ids last until the next call.
+export function spellingIdAt(text: string, start: number, end: number, isNumber: boolean): number {
+  const length = end - start;
+  if (length > SPELLING_MAX_LENGTH) return -1;
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash |= 0;
+  let slot = hash & slotMask;
+  for (;;) {
+    const entry = (slots[2 * slot + 1] as number) - 1;
+    if (entry < 0) break;
+    if (slots[2 * slot] === hash && entryLength[entry] === length) {
+      const at = (entryStart[entry] as number) - start;
+      let i = start;
+      while (i < end && pool[at + i] === text.charCodeAt(i)) i++;
+      if (i === end) return entry;
+    }
+    slot = (slot + 1) & slotMask;
+  }
+  if (spellings.length >= SPELLING_LIMIT) {
+    clearSpellings();
+    slot = hash & slotMask;
+  }
+  const entry = spellings.length;
+  if (entry === entryStart.length) growEntries();
+  if (poolUsed + length > pool.length) {
+    const grown = new Uint16Array(Math.max(pool.length * 2, poolUsed + length));
+    grown.set(pool.subarray(0, poolUsed));
+    pool = grown;
+  }
+  for (let i = start; i < end; i++) pool[poolUsed + i - start] = text.charCodeAt(i);
+  entryStart[entry] = poolUsed;
+  entryLength[entry] = length;
+  entryStamp[entry] = 0;
+  poolUsed += length;
+  spellings.push(spellingOf(text.slice(start, end), isNumber));
+  slots[2 * slot] = hash;
+  slots[2 * slot + 1] = entry + 1;
+  if (spellings.length * 2 > slotMask + 1) growSlots();
+  return entry;
+}
+
+export function spellingById(id: number): Spelling {
+  return spellings[id] as Spelling;
+}
+
+export function spellingAt(text: string, start: number, end: number, isNumber: boolean): Spelling {
+  const id = spellingIdAt(text, start, end, isNumber);
+  return id < 0 ? spellingOf(text.slice(start, end), isNumber) : (spellings[id] as Spelling);
+}
+
+// A stamp no reader has used: a SourceIndex takes one per construction.
+export function newSpellingStamp(): number {
+  if (lastStamp === 0x7fffffff) {
+    entryStamp.fill(0);
+    lastStamp = 0;
+  }
+  return ++lastStamp;
+}
+
+// The value a reader memoised for a spelling under its stamp, or undefined.
+export function spellingMemo(id: number, stamp: number): number | undefined {
+  return entryStamp[id] === stamp ? entryValue[id] : undefined;
+}
+
+export function setSpellingMemo(id: number, stamp: number, value: number): void {
+  entryStamp[id] = stamp;
+  entryValue[id] = value;
+}
+
+// The token for a word whose spelling id (spellingIdAt) was recorded earlier
+// in the same generation; -1 and -2 stand for a long word and a long number.
+export function tokenOfSpelling(id: number, text: string, start: number, end: number): Token {
+  const spelling = id < 0 ? spellingOf(text.slice(start, end), id === -2) : (spellings[id] as Spelling);
+  return {
+    raw: spelling.raw,
+    lower: spelling.lower,
+    key: spelling.key,
+    start,
+    end,
+    isNumber: spelling.isNumber,
+    isCapitalized: spelling.isCapitalized,
+  };
+}
+
 export function createTokenizer(): Tokenizer {
   return (text, offset = 0, end = text.length) => {
     const tokens: Token[] = [];
     scanWords(text, offset, end, (start, stop, isNumber) => {
-      const raw = text.slice(start, stop);
-      const lower = raw.toLowerCase();
-      const initial = raw[0] ?? "";
-      tokens.push({ raw, lower, key: keyOfWord(lower, isNumber), start, end: stop, isNumber, isCapitalized: initial !== initial.toLowerCase() });
+      const spelling = spellingAt(text, start, stop, isNumber);
+      tokens.push({
+        raw: spelling.raw,
+        lower: spelling.lower,
+        key: spelling.key,
+        start,
+        end: stop,
+        isNumber: spelling.isNumber,
+        isCapitalized: spelling.isCapitalized,
+      });
     });
     return tokens;
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractClaims } from "../../src/review/extract-claims.ts";
 import { findCitationMarkers } from "../../src/review/citations.ts";
-import { createTokenizer, splitSentences } from "../../src/review/text.ts";
+import { createTokenizer, keyOfWord, scanWords, splitSentences, type Token } from "../../src/review/text.ts";
 
 function sentences(text: string): string[] {
   return splitSentences(text).map((s) => text.slice(s.start, s.end));
@@ -142,5 +142,37 @@ describe("tokens", () => {
     expect(keys("refunds requested purchase")).toEqual(keys("refund request buy"));
     expect(keys("utilizing")).toEqual(keys("use"));
     expect(keys("7,585")).toEqual(["7585"]);
+  });
+});
+
+describe("the tokenizer's spelling cache", () => {
+  // What a token is, computed from scratch for every word: the cached
+  // tokenizer must agree with it whether a spelling is new, already cached,
+  // too long to cache, or the cache was just cleared.
+  function tokensFromScratch(text: string): Token[] {
+    const tokens: Token[] = [];
+    scanWords(text, 0, text.length, (start, end, isNumber) => {
+      const raw = text.slice(start, end);
+      const lower = raw.toLowerCase();
+      const initial = raw[0] ?? "";
+      tokens.push({ raw, lower, key: keyOfWord(lower, isNumber), start, end, isNumber, isCapitalized: initial !== initial.toLowerCase() });
+    });
+    return tokens;
+  }
+
+  it("gives every occurrence the token computed from scratch", () => {
+    const tokenize = createTokenizer();
+    const text = "Refunds take 30 days; refunds TAKE 1,500 dollars. Don't café Über U.S. naïve 𝐀lpha " + `${"x".repeat(60)} ${"X".repeat(60)} `.repeat(2);
+    expect(tokenize(text)).toEqual(tokensFromScratch(text));
+    expect(tokenize(text)).toEqual(tokensFromScratch(text));
+    expect(tokenize(text, 8, 40)).toEqual(tokensFromScratch(text).filter((t) => t.start >= 8 && t.end <= 40));
+  });
+
+  it("stays right after more distinct words than it keeps", () => {
+    const tokenize = createTokenizer();
+    // 70,000 distinct words overflow the cache, so it is cleared mid-text.
+    const words = Array.from({ length: 70_000 }, (_, i) => `w${i.toString(36)}Q`);
+    const text = `${words.join(" ")} Refunds refunds ${words.slice(0, 500).join(" ")}`;
+    expect(tokenize(text)).toEqual(tokensFromScratch(text));
   });
 });
