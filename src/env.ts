@@ -3,10 +3,14 @@ import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
 import type { ImportQueueMessage, ReviewQueueMessage, WebhookQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
+import type { TenantEnv } from "./db/shards.ts";
 import type { AiBinding } from "./services/judge/workers-ai.ts";
 
 export interface Bindings {
+  /** The primary database: the control plane, and the shard of every organization without a placement (src/db/shards.ts). */
   DB: D1Database;
+  /** Further shards are bindings named DB_SHARD_<n>; `KIVO_D1_PLACEMENT` lists those new organizations are placed on. */
+  KIVO_D1_PLACEMENT?: string;
   SOURCES: R2Bucket;
   REVIEW_QUEUE: Queue<ReviewQueueMessage>;
   IMPORT_QUEUE: Queue<ImportQueueMessage>;
@@ -56,6 +60,8 @@ export interface Variables {
   /** The API version the request is served with (`Kivo-Version`, src/api-versions.ts). */
   apiVersion: string;
   auth: AuthContext | undefined;
+  /** The bindings scoped to the authenticated organization: its shard, as a read-replica session (src/middleware/auth.ts). */
+  tenant?: TenantEnv;
   /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
   workerCredential?: WorkerCredentialClaims;
 }

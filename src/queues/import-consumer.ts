@@ -1,4 +1,5 @@
 import type { Bindings } from "../env.ts";
+import { tenantEnvOfProject } from "../db/shards.ts";
 import { PermanentImportError, failImport, processImportChunk } from "../services/imports/chunks.ts";
 import { logger, withLogContext } from "../lib/logger.ts";
 import { ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
@@ -25,12 +26,13 @@ export async function consumeImportBatch(batch: MessageBatch<unknown>, env: Bind
     const chunk = parsed.data;
     await withLogContext({ ...sentBy(chunk), import_id: chunk.import_id }, async () => {
       try {
-        if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
-        else await processImportChunk(env, chunk);
+        const tenant = await tenantEnvOfProject(env, chunk.project_id);
+        if (deadLetters) await failImport(tenant, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
+        else await processImportChunk(tenant, chunk);
         message.ack();
       } catch (error) {
         if (error instanceof PermanentImportError) {
-          await failImport(env, chunk, error.code, error.message);
+          await failImport(await tenantEnvOfProject(env, chunk.project_id), chunk, error.code, error.message);
           message.ack();
           return;
         }

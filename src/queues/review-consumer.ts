@@ -1,4 +1,5 @@
 import type { Bindings } from "../env.ts";
+import { tenantEnvOfProject } from "../db/shards.ts";
 import { logger, withLogContext } from "../lib/logger.ts";
 import { PermanentProcessingError, failRun, processReviewRun } from "../services/review-runs/process.ts";
 import { ReviewQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
@@ -38,12 +39,13 @@ async function consumeReviewMessage(message: Message<unknown>, env: Bindings): P
   const { review_run_id: runId, project_id: projectId } = parsed.data;
   await withLogContext({ ...sentBy(parsed.data), review_run_id: runId }, async () => {
     try {
-      const { outcome } = await processReviewRun(env, runId, projectId);
+      const tenant = await tenantEnvOfProject(env, projectId);
+      const { outcome } = await processReviewRun(tenant, runId, projectId);
       logger.info("review_message_processed", { outcome, attempts: message.attempts });
       message.ack();
     } catch (error) {
       if (error instanceof PermanentProcessingError) {
-        await failRun(env, runId, error.code, error.message);
+        await failRun(await tenantEnvOfProject(env, projectId), runId, error.code, error.message);
         message.ack();
         return;
       }
@@ -59,7 +61,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
     const parsed = ReviewQueueMessageSchema.safeParse(message.body);
     if (parsed.success) {
       try {
-        await failRun(env, parsed.data.review_run_id, "processing_failed", PROCESSING_FAILED_MESSAGE);
+        await failRun(await tenantEnvOfProject(env, parsed.data.project_id), parsed.data.review_run_id, "processing_failed", PROCESSING_FAILED_MESSAGE);
       } catch (error) {
         logger.error("dead_letter_record_failed", { review_run_id: parsed.data.review_run_id, error });
         message.retry();

@@ -1,4 +1,5 @@
 import type { Bindings } from "../env.ts";
+import { tenantEnvOfProject } from "../db/shards.ts";
 import { logger, withLogContext } from "../lib/logger.ts";
 import { WebhookQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { RetryableDeliveryError, attemptDelivery, giveUpDelivery } from "../services/webhooks/deliver.ts";
@@ -24,8 +25,9 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Bin
     const { delivery_id: deliveryId, project_id: projectId } = parsed.data;
     await withLogContext({ ...sentBy(parsed.data), delivery_id: deliveryId }, async () => {
       try {
-        if (deadLetters) await giveUpDelivery(env, deliveryId, projectId);
-        else await attemptDelivery(env, deliveryId, projectId);
+        const tenant = await tenantEnvOfProject(env, projectId);
+        if (deadLetters) await giveUpDelivery(tenant, deliveryId, projectId);
+        else await attemptDelivery(tenant, deliveryId, projectId);
         message.ack();
       } catch (error) {
         if (!(error instanceof RetryableDeliveryError)) logger.warn("webhook_delivery_error", { error });

@@ -9,6 +9,7 @@ import { importRequestKey } from "../../src/services/imports/store.ts";
 import { addKey, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 // The seed's status table (000_…txt) made observable: every status an import
 // can be in, how it gets there, and who may read it.
@@ -100,7 +101,7 @@ describe("a large import's statuses", () => {
       statusWhileQueueing.push((await readImport(tenant, importId)).status);
       return hold(messages);
     };
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     expect(statusWhileQueueing).toEqual(["uploaded"]);
     expect(created.status).toBe("queued");
     expect((await readImport(tenant, created.id)).status).toBe("queued");
@@ -116,7 +117,7 @@ describe("POST /v1/imports/{importId}/cancel", () => {
     const tenant = await seedTenant();
     const { testEnv: chunkEnv, held } = withHeldChunks();
     const testEnv = withHeldReviews(chunkEnv);
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     expect(await runStatuses(created.id)).toEqual(["queued:100"]);
 
@@ -140,10 +141,10 @@ describe("POST /v1/imports/{importId}/cancel", () => {
     const tenant = await seedTenant();
     const { testEnv: chunkEnv, held } = withHeldChunks();
     const testEnv = withHeldReviews(chunkEnv);
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     // The cancel lands once the chunk's runs are written, just before their review messages go out.
     testEnv.REVIEW_QUEUE.sendBatch = async () => {
-      await cancelImport(testEnv, tenant.projectId, created.id);
+      await cancelImport(onPrimary(testEnv), tenant.projectId, created.id);
       return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as unknown as QueueSendBatchResponse;
     };
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0] as ImportQueueMessage]);

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
+import { placeNewOrganization } from "../../services/tenancy/placement.ts";
 import { createOrganization, newestFirst, olderThan, organizationView, pageOf, updateOrganization } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import {
@@ -64,6 +65,7 @@ export const updateOrganizationRoute = defineRoute({
 export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(createOrganizationRoute, async (c) => {
     const row = await createOrganization(database(c.env.DB), c.req.valid("json"));
+    await placeNewOrganization(c.env, row.id);
     return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 201);
   });
 

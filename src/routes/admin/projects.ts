@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { projects } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
+import { copyProjectToShard } from "../../services/tenancy/placement.ts";
 import { createProject, newestFirst, olderThan, pageOf, projectView, updateProject } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { CreateProjectBodySchema, IdParamSchema, ListQuerySchema, ProjectSchema, UpdateProjectBodySchema, listOf, withRequestId } from "./schema.ts";
@@ -54,7 +55,7 @@ export const updateProjectRoute = defineRoute({
 
 export function registerAdminProjects(app: OpenAPIHono<AppEnv>) {
   app.openapi(createProjectRoute, async (c) => {
-    const row = await createProject(database(c.env.DB), c.req.valid("json"));
+    const row = await createProject(database(c.env.DB), c.req.valid("json"), (project) => copyProjectToShard(c.env, project));
     return c.json({ ...projectView(row), request_id: c.get("requestId") }, 201);
   });
 

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { createEnterpriseWorkerRunOnce } from "../../services/enterprise-worker/runs.ts";
 import { defineRoute, linksTo } from "../define.ts";
@@ -37,7 +37,7 @@ export const createEnterpriseWorkerRunRoute = defineRoute({
 
 export function registerCreateEnterpriseWorkerRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(createEnterpriseWorkerRunRoute, async (c) => {
-    const { body, replayed } = await createEnterpriseWorkerRunOnce(c.env, authOf(c), c.req.valid("json"), {
+    const { body, replayed } = await createEnterpriseWorkerRunOnce(tenantOf(c), authOf(c), c.req.valid("json"), {
       origin: new URL(c.req.url).origin,
       requestId: c.get("requestId"),
       idempotencyKey: c.req.valid("header")["idempotency-key"],

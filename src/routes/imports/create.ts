@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, issuesToDetails } from "../../errors.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/imports/rows.ts";
@@ -108,11 +108,11 @@ export function registerCreateImport(app: OpenAPIHono<AppEnv>) {
     const requestId = c.get("requestId");
 
     const result = await withIdempotency(
-      c.env.DB,
+      tenantOf(c).TENANT_DB,
       { projectId: auth.projectId, operation: "POST /v1/imports", key: headers["idempotency-key"], request },
       async (claim) => ({
         status: 202,
-        body: await createImport(c.env, auth, request, requestId, (answer) => claim.storeAnswer({ status: 202, body: answer })),
+        body: await createImport(tenantOf(c), auth, request, requestId, (answer) => claim.storeAnswer({ status: 202, body: answer })),
       }),
     );
 

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { asStatement, database } from "../../db/client.ts";
 import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../db/shards.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId } from "../../ids.ts";
 import type { CreateEnterpriseWorkerRunBody } from "../../schemas/enterprise-worker.ts";
@@ -43,7 +43,7 @@ const credentialView = (issued: IssuedWorkerCredential, origin: string, reviewRu
  * stored answer), so the run never exists without them.
  */
 export async function createEnterpriseWorkerRun(
-  env: Bindings,
+  env: TenantEnv,
   auth: AuthContext,
   body: CreateEnterpriseWorkerRunBody,
   origin: string,
@@ -117,7 +117,7 @@ export async function createEnterpriseWorkerRun(
       { credential_id: issued.credentialId, issued_at: at, expires_at: issued.expiresAt, ended_at: null, end_reason: null },
     ];
     const created: CreatedEnterpriseWorkerRun = { created: { run, details, history }, credential: credentialView(issued, origin, reviewRunId) };
-    const db = database(env.DB);
+    const db = database(env.TENANT_DB);
     const inserts = [
       db.insert(reviewRuns).values(run),
       db.insert(enterpriseWorkerRuns).values(details),
@@ -128,8 +128,8 @@ export async function createEnterpriseWorkerRun(
         issuedAt: at,
         expiresAt: issued.expiresAt,
       }),
-    ].map((query) => asStatement(env.DB, query));
-    await env.DB.batch([...inserts, ...commitWith(created).filter((statement) => statement !== null)]);
+    ].map((query) => asStatement(env.TENANT_DB, query));
+    await env.TENANT_DB.batch([...inserts, ...commitWith(created).filter((statement) => statement !== null)]);
     logger.info("private_worker_run_created", { review_run_id: reviewRunId, project_id: auth.projectId, credential_id: issued.credentialId });
     return created;
   } catch (error) {
@@ -159,7 +159,7 @@ type CreatedView = {
  * revocation or arm a finished run.
  */
 export async function createEnterpriseWorkerRunOnce(
-  env: Bindings,
+  env: TenantEnv,
   auth: AuthContext,
   body: CreateEnterpriseWorkerRunBody,
   options: { origin: string; requestId: string; idempotencyKey: string | undefined },
@@ -171,7 +171,7 @@ export async function createEnterpriseWorkerRunOnce(
     request_id: options.requestId,
   });
   const result = await withIdempotency(
-    env.DB,
+    env.TENANT_DB,
     { projectId: auth.projectId, operation: "POST /v1/private-worker/review-runs", key: options.idempotencyKey, request: body },
     async (claim) => {
       const created = await createEnterpriseWorkerRun(env, auth, body, options.origin, (made) => [
@@ -191,8 +191,8 @@ export async function createEnterpriseWorkerRunOnce(
   return { body: { ...answer, worker_credential: reissued }, replayed: true };
 }
 
-async function requireRun(env: Bindings, projectId: string, reviewRunId: string): Promise<EnterpriseWorkerRun> {
-  const found = await findEnterpriseWorkerRun(database(env.DB), projectId, reviewRunId);
+async function requireRun(env: TenantEnv, projectId: string, reviewRunId: string): Promise<EnterpriseWorkerRun> {
+  const found = await findEnterpriseWorkerRun(database(env.TENANT_DB), projectId, reviewRunId);
   if (!found) throw new ApiError("not_found", { message: "No private-worker run with this ID exists in the key's project." });
   return found;
 }
@@ -206,7 +206,7 @@ async function requireRun(env: Bindings, projectId: string, reviewRunId: string)
  * so a rotate racing a revoke cannot win).
  */
 export async function rotateWorkerCredential(
-  env: Bindings,
+  env: TenantEnv,
   projectId: string,
   reviewRunId: string,
   ttlSeconds: number | undefined,
@@ -221,7 +221,7 @@ export async function rotateWorkerCredential(
   }
   const issued = await issueWorkerCredential(env, { reviewRunId, projectId }, ttlSeconds ?? details.credentialTtlSeconds);
   const now = isoNow();
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   await db.batch([
     db
       .update(enterpriseWorkerRuns)
@@ -242,11 +242,11 @@ export async function rotateWorkerCredential(
 }
 
 /** Every token of the run is refused from now on, for good (fail closed). Revoking twice keeps the first time. */
-export async function revokeWorkerCredential(env: Bindings, projectId: string, reviewRunId: string) {
+export async function revokeWorkerCredential(env: TenantEnv, projectId: string, reviewRunId: string) {
   const { details } = await requireRun(env, projectId, reviewRunId);
   await revokeWorkerCredentials(env, reviewRunId);
   const revokedAt = details.credentialRevokedAt ?? isoNow();
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   await db.batch([
     db
       .update(enterpriseWorkerRuns)

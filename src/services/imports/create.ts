@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { asStatement, database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../db/shards.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
 import { sendInBatches, settleAll } from "../../lib/batches.ts";
@@ -62,7 +62,7 @@ export function planChunks<T extends { input: { sources: unknown[] } }>(rows: T[
  * A request-level failure at any step (bad request, 402, storage) leaves no
  * import, run, R2 object or queue message behind.
  */
-export async function createImport(env: Bindings, owner: RunOwner, request: ImportRequest, requestId: string, commitWith: AnswerStatement = () => null) {
+export async function createImport(env: TenantEnv, owner: RunOwner, request: ImportRequest, requestId: string, commitWith: AnswerStatement = () => null) {
   const now = isoNow();
   const base: ImportRow = {
     id: newImportId(),
@@ -92,11 +92,11 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     if (!mapping) throw error;
     return holdForMapping(env, base, request, mapping, requestId, commitWith);
   }
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   return startImport(env, owner, base, validated, requestId, {
     persist: async (row, answer) => {
       const extra = answer ? commitWith(answer) : null;
-      await env.DB.batch([asStatement(env.DB, db.insert(imports).values(row)), ...(extra ? [extra] : [])]);
+      await env.TENANT_DB.batch([asStatement(env.TENANT_DB, db.insert(imports).values(row)), ...(extra ? [extra] : [])]);
     },
     commitWith,
     undo: (row, stagedChunks) => deleteImport(env, row, stagedChunks),
@@ -110,13 +110,13 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
  * `mapping_required` (with what is still missing) and the answer is 422.
  */
 export async function applyFieldMapping(
-  env: Bindings,
+  env: TenantEnv,
   owner: RunOwner,
   importId: string,
   change: Pick<ImportRequest, "intended_use" | "strictness"> & { field_mapping: Record<string, string> },
   requestId: string,
 ) {
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   const waiting = await findImport(db, owner.projectId, importId);
   if (waiting.status !== "mapping_required") {
     throw new ApiError("mapping_not_required", { message: `Only a mapping_required import takes a field mapping; ${waiting.id} is ${waiting.status}.` });
@@ -188,7 +188,7 @@ interface Persistence {
   undo: (row: ImportRow, stagedChunks: number) => Promise<void>;
 }
 
-async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, validated: ValidatedImport, requestId: string, store: Persistence) {
+async function startImport(env: TenantEnv, owner: RunOwner, base: ImportRow, validated: ValidatedImport, requestId: string, store: Persistence) {
   const importId = base.id;
   const now = isoNow();
   const staged: StagedRow[] = await Promise.all(
@@ -202,7 +202,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     validationErrors: JSON.stringify(validated.errors),
     updatedAt: now,
   };
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
 
   if (staged.length === 0) {
     const failed = {
@@ -283,7 +283,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
 
 /** Stores a request whose columns map to nothing, to be replayed by applyFieldMapping. Creates no run. */
 async function holdForMapping(
-  env: Bindings,
+  env: TenantEnv,
   base: ImportRow,
   request: ImportRequest,
   mapping: ImportMapping,
@@ -296,7 +296,7 @@ async function holdForMapping(
   try {
     await env.SOURCES.put(key, JSON.stringify(request), { httpMetadata: { contentType: "application/json" } });
     const stored = commitWith(answer);
-    await env.DB.batch([asStatement(env.DB, database(env.DB).insert(imports).values(waiting)), ...(stored ? [stored] : [])]);
+    await env.TENANT_DB.batch([asStatement(env.TENANT_DB, database(env.TENANT_DB).insert(imports).values(waiting)), ...(stored ? [stored] : [])]);
   } catch (error) {
     await env.SOURCES.delete(key).catch(() => undefined);
     throw storageFailure(error, waiting);
@@ -314,7 +314,7 @@ function mappingOf(error: unknown): ImportMapping | null {
   };
 }
 
-export async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
+export async function enqueueChunks(env: TenantEnv, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
   const messages = Array.from({ length: row.chunkCount }, (_, i) => ({
     body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1, request_id: currentRequestId() } satisfies ImportQueueMessage,
     contentType: "json" as const,
@@ -330,16 +330,16 @@ function storageFailure(error: unknown, row: ImportRow): ApiError {
 }
 
 /** Undoes a create that failed: the import row and any staged chunks (deleting what was never written is harmless). */
-async function deleteImport(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
+async function deleteImport(env: TenantEnv, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
-    await env.DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
+    await env.TENANT_DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
   } catch (error) {
     logger.error("import_cleanup_failed", { import_id: row.id, error });
   }
   await dropChunks(env, row, stagedChunks);
 }
 
-async function dropChunks(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
+async function dropChunks(env: TenantEnv, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
     if (stagedChunks > 0) await env.SOURCES.delete(importStagingKeys(row, stagedChunks));
   } catch (error) {

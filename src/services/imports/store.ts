@@ -1,3 +1,4 @@
+import type { TenantDatabase } from "../../db/shards.ts";
 import { type SQL, and, desc, eq, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
@@ -140,9 +141,9 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
  * The import's runs that no consumer has picked up yet end `cancelled`; runs
  * already under review finish. Returns the IDs of the runs it cancelled.
  */
-export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
+export async function cancelQueuedRuns(env: { TENANT_DB: TenantDatabase }, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
   const now = new Date().toISOString();
-  const { results } = await env.DB.prepare(
+  const { results } = await env.TENANT_DB.prepare(
     "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued' RETURNING id",
   )
     .bind(now, now, row.projectId, row.id)

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../db/shards.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { asStatement, database } from "../../db/client.ts";
 import { ApiError } from "../../errors.ts";
@@ -47,7 +47,7 @@ const RUNS_PER_BATCH = 20;
  * allowance back, so a failed request leaves no partial run behind.
  */
 export async function createReviewRuns(
-  env: Bindings,
+  env: TenantEnv,
   auth: RunOwner,
   inputs: ReviewRunInput[],
   options: CreateOptions,
@@ -87,7 +87,7 @@ export async function createReviewRuns(
  * Returns how many runs this call created.
  */
 export async function resumeReviewRuns(
-  env: Bindings,
+  env: TenantEnv,
   owner: RunOwner,
   inputs: ReviewRunInput[],
   runIds: readonly string[],
@@ -107,7 +107,7 @@ export async function resumeReviewRuns(
 
 type PlannedRun = Awaited<ReturnType<typeof planRun>>;
 
-async function putSourceObjects(env: Bindings, planned: PlannedRun[], written: string[]): Promise<void> {
+async function putSourceObjects(env: TenantEnv, planned: PlannedRun[], written: string[]): Promise<void> {
   await settleAll(
     planned.flatMap(({ objects }) =>
       objects.map(async ({ key, content }) => {
@@ -131,23 +131,23 @@ export interface WriteCondition {
 const INSERT_VALUES = /^(insert into "\w+" \([^)]*\)) values (.*) on conflict do nothing$/s;
 
 /** `INSERT … VALUES …` as `INSERT … SELECT * FROM (VALUES …) WHERE <condition>`, same parameters plus the condition's. */
-function insertOnlyWhile(env: Bindings, query: { toSQL(): { sql: string; params: unknown[] } }, condition: WriteCondition) {
+function insertOnlyWhile(env: TenantEnv, query: { toSQL(): { sql: string; params: unknown[] } }, condition: WriteCondition) {
   const { sql, params } = query.toSQL();
   const match = INSERT_VALUES.exec(sql);
   if (!match) throw new Error("unexpected insert shape for a conditional write");
-  return env.DB.prepare(`${match[1]} select * from (values ${match[2]}) where ${condition.sql} on conflict do nothing`).bind(
+  return env.TENANT_DB.prepare(`${match[1]} select * from (values ${match[2]}) where ${condition.sql} on conflict do nothing`).bind(
     ...params,
     ...condition.params,
   );
 }
 
 async function insertRuns(
-  env: Bindings,
+  env: TenantEnv,
   planned: PlannedRun[],
   options: { ignoreExisting: boolean; commitWith?: D1PreparedStatement[]; onlyWhile?: WriteCondition },
   written: string[],
 ) {
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
     const group = planned.slice(i, i + RUNS_PER_BATCH);
     const statements = group.map(({ run }) =>
@@ -156,9 +156,9 @@ async function insertRuns(
     const last = i + RUNS_PER_BATCH >= planned.length;
     if (options.onlyWhile) {
       const condition = options.onlyWhile;
-      await env.DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
+      await env.TENANT_DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
     } else if (last && options.commitWith?.length) {
-      await env.DB.batch([...statements.map((statement) => asStatement(env.DB, statement)), ...options.commitWith]);
+      await env.TENANT_DB.batch([...statements.map((statement) => asStatement(env.TENANT_DB, statement)), ...options.commitWith]);
     } else {
       await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
     }
@@ -169,8 +169,8 @@ async function insertRuns(
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_LOOKUP = 90;
 
-async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
-  const db = database(env.DB);
+async function existingRunIds(env: TenantEnv, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
+  const db = database(env.TENANT_DB);
   const found = new Set<string>();
   for (let i = 0; i < runIds.length; i += IDS_PER_LOOKUP) {
     const rows = await db
@@ -182,7 +182,7 @@ async function existingRunIds(env: Bindings, projectId: string, runIds: readonly
   return found;
 }
 
-export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: string }[]): Promise<void> {
+export async function enqueueRuns(env: TenantEnv, runs: { id: string; projectId: string }[]): Promise<void> {
   const messages = runs.map(({ id, projectId }) => ({
     body: { kind: "review_run", review_run_id: id, project_id: projectId, request_id: currentRequestId() } satisfies ReviewQueueMessage,
     contentType: "json" as const,
@@ -237,10 +237,10 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
   return { run, objects };
 }
 
-async function rollBack(env: Bindings, runIds: string[], objectKeys: string[]): Promise<void> {
+async function rollBack(env: TenantEnv, runIds: string[], objectKeys: string[]): Promise<void> {
   try {
     for (const runId of runIds) {
-      await env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
+      await env.TENANT_DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
     }
     for (let i = 0; i < objectKeys.length; i += 1000) await env.SOURCES.delete(objectKeys.slice(i, i + 1000));
   } catch (error) {

@@ -85,6 +85,8 @@ export async function updateOrganization(db: Database, organizationId: string, c
 export async function createProject(
   db: Database,
   input: { organization_id: string; name: string; gate_mode: "advisory" | "enforcing"; semantic_judge?: ProjectRow["semanticJudge"] | undefined },
+  /** Runs before the project exists on the primary (its copy on the organization's shard). */
+  beforeInsert: (row: ProjectRow) => Promise<void> = async () => undefined,
 ) {
   const [organization] = await db.select().from(organizations).where(eq(organizations.id, input.organization_id));
   if (!organization) {
@@ -100,6 +102,7 @@ export async function createProject(
     semanticJudge: input.semantic_judge ?? null,
     createdAt: isoNow(),
   };
+  await beforeInsert(row);
   await db.insert(projects).values(row);
   return row;
 }
