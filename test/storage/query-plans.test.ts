@@ -8,19 +8,34 @@ import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
+type Queryable = Pick<D1Database, "prepare" | "batch">;
+
+/** Applies `spy` to the database and to every read-replica session opened on it (API requests query in one). */
+function onDatabaseAndSessions(spy: (target: Queryable) => void) {
+  spy(env.DB);
+  const withSession = env.DB.withSession.bind(env.DB);
+  vi.spyOn(env.DB, "withSession").mockImplementation((start) => {
+    const session = withSession(start);
+    spy(session);
+    return session;
+  });
+}
+
 /** Every SQL statement the Worker prepares while `work` runs, with the values it was last bound to. */
 async function statementsOf(work: () => Promise<unknown>): Promise<Map<string, unknown[]>> {
   const seen = new Map<string, unknown[]>();
-  const prepare = env.DB.prepare.bind(env.DB);
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-    const statement = prepare(sql);
-    const bind = statement.bind.bind(statement);
-    seen.set(sql, []);
-    statement.bind = (...values: unknown[]) => {
-      seen.set(sql, values);
-      return bind(...values);
-    };
-    return statement;
+  onDatabaseAndSessions((target) => {
+    const prepare = target.prepare.bind(target);
+    vi.spyOn(target, "prepare").mockImplementation((sql: string) => {
+      const statement = prepare(sql);
+      const bind = statement.bind.bind(statement);
+      seen.set(sql, []);
+      statement.bind = (...values: unknown[]) => {
+        seen.set(sql, values);
+        return bind(...values);
+      };
+      return statement;
+    });
   });
   await work();
   vi.restoreAllMocks();
@@ -77,7 +92,7 @@ describe("query plans", () => {
     const statements = await statementsOf(() =>
       worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 400 * 24 * 3_600_000, cron: "*/5 * * * *" }), env),
     );
-    // Retention walks the organizations and their projects, then seeks each project's expired runs.
+    // Retention walks the organizations and their projects on the primary, then seeks each project's expired runs on the shard.
     // The two work lists (prefixes to delete, legacy artifact rows to move) are read from their
     // start up to the LIMIT, and shrink as they are worked off.
     expect(await offenders(statements, /^SCAN (o|p|organizations|projects|object_deletions|review_artifacts)\b/)).toEqual([]);
@@ -87,8 +102,6 @@ describe("query plans", () => {
 /** D1 round trips (a query or a batch) and R2 reads that `request` makes. */
 async function roundTrips(request: () => Promise<Response>) {
   let d1 = 0;
-  const prepare = env.DB.prepare.bind(env.DB);
-  const batch = env.DB.batch.bind(env.DB);
   const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
     for (const method of ["first", "all", "run", "raw"] as const) {
       const original = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
@@ -101,10 +114,14 @@ async function roundTrips(request: () => Promise<Response>) {
     statement.bind = (...values: unknown[]) => counted(bind(...values));
     return statement;
   };
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
-  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
-    d1 += 1;
-    return batch(statements);
+  onDatabaseAndSessions((target) => {
+    const prepare = target.prepare.bind(target);
+    const batch = target.batch.bind(target);
+    vi.spyOn(target, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
+    vi.spyOn(target, "batch").mockImplementation((statements) => {
+      d1 += 1;
+      return batch(statements);
+    });
   });
   const r2 = vi.spyOn(env.SOURCES, "get");
   const response = await request();

@@ -34,14 +34,14 @@ export const RETENTION_CUTOFFS_SQL = `SELECT p.id AS project, strftime('%Y-%m-%d
  * {project, cutoff}), on the shard, through the (project_id, created_at)
  * index: a seek per project, never a scan of runs. CROSS JOIN fixes that loop order.
  */
-export const EXPIRED_RUNS_SQL = `SELECT r.project_id, r.id FROM json_each(?1) j
-  CROSS JOIN review_runs r ON r.project_id = j.value ->> 'project' AND r.created_at < j.value ->> 'cutoff'
+export const EXPIRED_RUNS_SQL = `SELECT r.project_id, r.id FROM json_each(?1)
+  CROSS JOIN review_runs r ON r.project_id = json_each.value ->> 'project' AND r.created_at < json_each.value ->> 'cutoff'
   LIMIT ?2`;
 
 const OPEN_IMPORTS_SQL = `(${OPEN_IMPORT_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
-export const EXPIRED_IMPORTS_SQL = `SELECT i.project_id, i.id FROM json_each(?1) j
-  CROSS JOIN imports i ON i.project_id = j.value ->> 'project' AND i.created_at < j.value ->> 'cutoff'
+export const EXPIRED_IMPORTS_SQL = `SELECT i.project_id, i.id FROM json_each(?1)
+  CROSS JOIN imports i ON i.project_id = json_each.value ->> 'project' AND i.created_at < json_each.value ->> 'cutoff'
   WHERE i.status NOT IN ${OPEN_IMPORTS_SQL}
   LIMIT ?2`;
 
