@@ -3,7 +3,7 @@ import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
 import type { ImportQueueMessage, ReviewQueueMessage, WebhookQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
-import type { TenantEnv } from "./db/shards.ts";
+import type { D1Queryable } from "./db/client.ts";
 import type { AiBinding } from "./services/judge/workers-ai.ts";
 
 export interface Bindings {
@@ -65,6 +65,14 @@ export interface Variables {
   /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
   workerCredential?: WorkerCredentialClaims;
 }
+
+/**
+ * The bindings a tenant-scoped service works with: everything the Worker is
+ * bound to, `DB` still the control plane, and `TENANT_DB` the one database
+ * that holds this organization's data (src/db/shards.ts), a read-replica
+ * session of it on API requests.
+ */
+export type TenantEnv = Bindings & { TENANT_DB: D1Queryable };
 
 export interface AppEnv {
   Bindings: Bindings;

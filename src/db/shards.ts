@@ -1,4 +1,4 @@
-import type { Bindings } from "../env.ts";
+import type { Bindings, TenantEnv } from "../env.ts";
 import { isoNow } from "../ids.ts";
 import type { D1Queryable } from "./client.ts";
 
@@ -15,13 +15,6 @@ const SHARD_BINDING = /^DB_SHARD_[1-9][0-9]*$/;
 
 /** The database of one organization: its shard, or a read-replica session of it. */
 export type TenantDatabase = D1Queryable;
-
-/**
- * The bindings a tenant-scoped service works with: everything the Worker is
- * bound to, `DB` still the control plane, and `TENANT_DB` the one database
- * that holds this organization's data (a session of it on API requests).
- */
-export type TenantEnv = Bindings & { TENANT_DB: TenantDatabase };
 
 export function tenantEnv(env: Bindings, database: TenantDatabase): TenantEnv {
   return { ...env, TENANT_DB: database };

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { database } from "../db/client.ts";
 import { BOOKMARK_HEADER, openSession } from "../db/sessions.ts";
-import { PRIMARY_SHARD, type TenantEnv, shardDatabase, tenantEnv } from "../db/shards.ts";
-import type { AppEnv } from "../env.ts";
+import { PRIMARY_SHARD, shardDatabase, tenantEnv } from "../db/shards.ts";
+import type { AppEnv, TenantEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/tenancy/auth.ts";
 import { secretsEqual } from "../lib/crypto.ts";

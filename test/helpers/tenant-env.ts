@@ -1,5 +1,5 @@
-import { type TenantEnv, tenantEnv } from "../../src/db/shards.ts";
-import type { Bindings } from "../../src/env.ts";
+import { tenantEnv } from "../../src/db/shards.ts";
+import type { Bindings, TenantEnv } from "../../src/env.ts";
 
 /**
  * Bindings for calling a tenant-scoped service directly. The harness creates

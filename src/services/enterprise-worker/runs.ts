@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { asStatement, database } from "../../db/client.ts";
 import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId } from "../../ids.ts";
 import type { CreateEnterpriseWorkerRunBody } from "../../schemas/enterprise-worker.ts";

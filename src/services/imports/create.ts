@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { asStatement, database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
 import { sendInBatches, settleAll } from "../../lib/batches.ts";

@@ -1,5 +1,5 @@
 import { database } from "../../db/client.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { logger } from "../../lib/logger.ts";
 import { drainObjectDeletions, recordObjectDeletions } from "../retention/object-deletions.ts";

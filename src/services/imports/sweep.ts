@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import { enqueueChunks } from "./create.ts";

@@ -1,4 +1,5 @@
-import { PRIMARY_SHARD, type TenantEnv } from "../../db/shards.ts";
+import { PRIMARY_SHARD } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { logger } from "../../lib/logger.ts";
 import { PLANS, PLAN_NAMES } from "../billing/plans.ts";
 import { eraseImport } from "../imports/delete.ts";

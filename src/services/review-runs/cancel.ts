@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import type { CaptureMethod } from "../../schemas/enums.ts";

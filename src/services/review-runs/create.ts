@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { asStatement, database } from "../../db/client.ts";
 import { ApiError } from "../../errors.ts";

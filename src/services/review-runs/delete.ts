@@ -1,5 +1,5 @@
 import { database } from "../../db/client.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { logger } from "../../lib/logger.ts";
 import type { CaptureMethod } from "../../schemas/enums.ts";
 import { drainObjectDeletions, recordObjectDeletions } from "../retention/object-deletions.ts";

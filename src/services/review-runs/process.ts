@@ -1,4 +1,4 @@
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { runReview, type ReviewInput, type ReviewResult } from "../../review/index.ts";
 import { recordJudgeUnavailable } from "../../review/judge-merge.ts";

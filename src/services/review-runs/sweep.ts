@@ -1,4 +1,4 @@
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { enqueueRuns } from "./create.ts";
 import { failRun } from "./process.ts";
 import { logger } from "../../lib/logger.ts";

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
-import type { TenantEnv } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow, newUlidId } from "../../ids.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
 import type { WebhookQueueMessage } from "../../schemas/queue-messages.ts";
