@@ -3,7 +3,8 @@ import { database } from "../../db/client.ts";
 import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
 import { placeNewOrganization } from "../../services/tenancy/placement.ts";
-import { createOrganization, newestFirst, olderThan, organizationView, pageOf, updateOrganization } from "../../services/tenancy/tenancy.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { createOrganization, organizationView, updateOrganization } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import {
   CreateOrganizationBodySchema,
@@ -77,7 +78,7 @@ export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(listOrganizationsRoute, async (c) => {
     const db = database(c.env.DB);
     const { limit, cursor } = c.req.valid("query");
-    const { page, hasMore, nextCursor } = await pageOf(
+    const { page, hasMore, nextCursor } = await keysetPage(
       (after, n) =>
         db
           .select()

@@ -10,7 +10,7 @@ import type { AuthContext } from "../tenancy/auth.ts";
 import { withIdempotency } from "../../lib/idempotency.ts";
 import { logger } from "../../lib/logger.ts";
 import { type EnterpriseWorkerRun, type EnterpriseWorkerRunRow, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
-import type { ReviewRunRow } from "../review-runs/store.ts";
+import { newRunRow } from "../review-runs/store.ts";
 import type { CredentialRecord } from "../../schemas/enterprise-worker-details.ts";
 import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./credentials.ts";
 
@@ -55,12 +55,10 @@ export async function createEnterpriseWorkerRun(
     const now = new Date();
     const at = isoNow(now);
     const issued = await issueWorkerCredential(env, { reviewRunId, projectId: auth.projectId }, body.credential_ttl_seconds, now);
-    // Every column spelled out, defaults included, so the answer is built from what is written, not read back.
-    const run: ReviewRunRow = {
+    const run = newRunRow({
       id: reviewRunId,
       organizationId: auth.organizationId,
       projectId: auth.projectId,
-      status: "queued",
       intendedUse: body.intended_use,
       strictness: body.strictness,
       semanticJudge: "auto",
@@ -76,20 +74,10 @@ export async function createEnterpriseWorkerRun(
       sourceCount: body.source_count ?? body.source_hashes?.length ?? 0,
       // The sources stay with the customer: only their hashes are kept, in the run's details.
       sources: null,
-      claimCount: 0,
-      unsupportedClaimCount: 0,
-      safeUseStatus: null,
-      gateVerdict: null,
-      artifactVersion: null,
-      errorCode: null,
-      errorMessage: null,
       // Never handed to the review queue: the customer's worker reviews it.
       enqueueCount: 0,
       createdAt: at,
-      updatedAt: at,
-      startedAt: null,
-      completedAt: null,
-    };
+    });
     const details: EnterpriseWorkerRunRow = {
       reviewRunId,
       projectId: auth.projectId,

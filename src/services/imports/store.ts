@@ -1,12 +1,12 @@
 import type { TenantDatabase } from "../../db/shards.ts";
-import { type SQL, and, desc, eq, lt, or } from "drizzle-orm";
+import { type SQL, and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
-import { ApiError } from "../../errors.ts";
 import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { ImportMediaType, RowError } from "./rows.ts";
 import { parseJson } from "../review-runs/store.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { findInProject } from "../../db/project-scoped.ts";
 import { type ReviewProgress, emptyProgress, reviewProgress } from "./progress.ts";
 
 export type ImportRow = typeof imports.$inferSelect;
@@ -58,15 +58,8 @@ export const importStagingKeys = (row: Pick<ImportRow, "id" | "projectId">, chun
 ];
 
 /** Reads an import by ID *and* project: another project's import is indistinguishable from a missing one. */
-export async function findImport(db: Database, projectId: string, importId: string): Promise<ImportRow> {
-  const [row] = await db
-    .select()
-    .from(imports)
-    .where(and(eq(imports.id, importId), eq(imports.projectId, projectId)))
-    .limit(1);
-  if (!row) throw new ApiError("not_found", { message: "No import with this ID exists in this project." });
-  return row;
-}
+export const findImport = (db: Database, projectId: string, importId: string): Promise<ImportRow> =>
+  findInProject(db, imports, projectId, importId, "import");
 
 /**
  * A run's ID is derived from its import and row: SHA-256 of both, shaped as
@@ -173,21 +166,15 @@ export async function listImports(db: Database, projectId: string, query: ListIm
   const scope = JSON.stringify([projectId, "imports", query.status ?? null]);
   const conditions: SQL[] = [eq(imports.projectId, projectId)];
   if (query.status) conditions.push(eq(imports.status, query.status));
-  if (query.cursor) {
-    const position = await decodeCursor(signingSecret, scope, query.cursor);
-    conditions.push(
-      or(lt(imports.createdAt, position.createdAt), and(eq(imports.createdAt, position.createdAt), lt(imports.id, position.id)))!,
-    );
-  }
-  const rows = await db
-    .select()
-    .from(imports)
-    .where(and(...conditions))
-    .orderBy(desc(imports.createdAt), desc(imports.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const hasMore = rows.length > query.limit;
-  const last = page.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor(signingSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  const { page, hasMore, nextCursor } = await keysetPage(
+    (after, limit) =>
+      db
+        .select()
+        .from(imports)
+        .where(and(...conditions, olderThan(imports, after)))
+        .orderBy(...newestFirst(imports))
+        .limit(limit),
+    { limit: query.limit, cursor: query.cursor, secret: signingSecret, scope },
+  );
   return { items: page.map(importSummary), next_cursor: nextCursor, has_more: hasMore };
 }

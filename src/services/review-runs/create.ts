@@ -12,9 +12,8 @@ import type { AuthContext } from "../tenancy/auth.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { sendInBatches, settleAll } from "../../lib/batches.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
-import { type StoredSource, sourceObjectKey } from "./store.ts";
+import { type StoredSource, newRunRow, sourceObjectKey } from "./store.ts";
 
-type RunRow = typeof reviewRuns.$inferInsert;
 
 export interface CreatedRun {
   run: typeof reviewRuns.$inferSelect;
@@ -205,11 +204,10 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
       content_length: source.content.length,
     });
   }
-  const run: RunRow = {
+  const run = newRunRow({
     id: runId,
     organizationId: auth.organizationId,
     projectId: auth.projectId,
-    status: "queued",
     intendedUse: input.intended_use,
     strictness: input.strictness,
     semanticJudge: input.semantic_judge,
@@ -222,18 +220,9 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
     importId: options.importId ?? null,
     sourceCount: input.sources.length,
     sources: JSON.stringify(sources),
-    claimCount: 0,
-    unsupportedClaimCount: 0,
-    safeUseStatus: null,
-    gateVerdict: null,
-    errorCode: null,
-    errorMessage: null,
     enqueueCount: options.enqueue === false ? 0 : 1,
     createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    completedAt: null,
-  };
+  });
   return { run, objects };
 }
 

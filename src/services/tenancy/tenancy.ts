@@ -1,11 +1,9 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
-import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { apiKeys, organizations, projects } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUuid } from "../../ids.ts";
 import { type KeyEnvironment, buildApiKey } from "./auth.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import type { Scope } from "./scopes.ts";
 
 type OrganizationRow = typeof organizations.$inferSelect;
@@ -157,29 +155,3 @@ export async function revokeApiKey(db: Database, keyId: string) {
   const [updated] = await db.update(apiKeys).set({ revokedAt: isoNow() }).where(eq(apiKeys.id, keyId)).returning();
   return updated!;
 }
-
-/** Keyset pagination shared by the admin lists (newest first). */
-export async function pageOf<T extends { id: string; createdAt: string }>(
-  fetchPage: (after: { createdAt: string; id: string } | null, limit: number) => Promise<T[]>,
-  options: { limit: number; cursor: string | undefined; secret: string | undefined; scope: string },
-) {
-  const after = options.cursor ? await decodeCursor(options.secret, options.scope, options.cursor) : null;
-  const rows = await fetchPage(after, options.limit + 1);
-  const page = rows.slice(0, options.limit);
-  const hasMore = rows.length > options.limit;
-  const last = page.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor(options.secret, options.scope, last) : null;
-  return { page, hasMore, nextCursor };
-}
-
-interface KeysetTable {
-  createdAt: AnySQLiteColumn;
-  id: AnySQLiteColumn;
-}
-
-export function olderThan(table: KeysetTable, after: { createdAt: string; id: string } | null) {
-  if (!after) return undefined;
-  return or(lt(table.createdAt, after.createdAt), and(eq(table.createdAt, after.createdAt), lt(table.id, after.id)));
-}
-
-export const newestFirst = (table: KeysetTable) => [desc(table.createdAt), desc(table.id)];

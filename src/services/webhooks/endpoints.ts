@@ -1,11 +1,12 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { webhookDeliveries, webhookEndpoints } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUlidId } from "../../ids.ts";
 import { randomBase62 } from "../../lib/crypto.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { findInProject } from "../../db/project-scoped.ts";
 import { requireSecret } from "../../lib/secrets.ts";
 import { openSecret, sealSecret } from "../../lib/secret-box.ts";
 import { type AddressPolicy, webhookAddressProblem } from "../../lib/webhook-address.ts";
@@ -113,15 +114,8 @@ export async function createEndpoint(env: TenantEnv, owner: { organizationId: st
   return { endpoint: row, secret };
 }
 
-export async function findEndpoint(env: TenantEnv, projectId: string, endpointId: string): Promise<EndpointRow> {
-  const [row] = await database(env.TENANT_DB)
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.projectId, projectId)))
-    .limit(1);
-  if (!row) throw new ApiError("not_found", { message: "No webhook endpoint with this ID exists in this project." });
-  return row;
-}
+export const findEndpoint = (env: TenantEnv, projectId: string, endpointId: string): Promise<EndpointRow> =>
+  findInProject(database(env.TENANT_DB), webhookEndpoints, projectId, endpointId, "webhook endpoint");
 
 export async function listEndpoints(env: TenantEnv, projectId: string): Promise<EndpointRow[]> {
   return database(env.TENANT_DB)
@@ -185,26 +179,16 @@ export async function listDeliveries(
 ) {
   const endpoint = await findEndpoint(env, projectId, endpointId);
   const scope = JSON.stringify([projectId, "webhook-deliveries", endpoint.id]);
-  const conditions = [eq(webhookDeliveries.projectId, projectId), eq(webhookDeliveries.endpointId, endpoint.id)];
-  if (query.cursor) {
-    const position = await decodeCursor(env.KIVO_SIGNING_SECRET, scope, query.cursor);
-    conditions.push(
-      or(
-        lt(webhookDeliveries.createdAt, position.createdAt),
-        and(eq(webhookDeliveries.createdAt, position.createdAt), lt(webhookDeliveries.id, position.id)),
-      )!,
-    );
-  }
-  const rows = await database(env.TENANT_DB)
-    .select()
-    .from(webhookDeliveries)
-    .where(and(...conditions))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const hasMore = rows.length > query.limit;
-  const last = page.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor(env.KIVO_SIGNING_SECRET, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  const { page, hasMore, nextCursor } = await keysetPage(
+    (after, limit) =>
+      database(env.TENANT_DB)
+        .select()
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.projectId, projectId), eq(webhookDeliveries.endpointId, endpoint.id), olderThan(webhookDeliveries, after)))
+        .orderBy(...newestFirst(webhookDeliveries))
+        .limit(limit),
+    { limit: query.limit, cursor: query.cursor, secret: env.KIVO_SIGNING_SECRET, scope },
+  );
   return { items: page.map(deliveryView), next_cursor: nextCursor, has_more: hasMore };
 }
 
