@@ -5,6 +5,8 @@ import worker from "../../src/index.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
 import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { deliver, message, queuedRun } from "../helpers/review-queue.ts";
+import { REVIEW_QUEUE_NAME } from "../../src/queues/review-consumer.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -101,6 +103,16 @@ describe("query plans", () => {
 
 /** D1 round trips (a query or a batch) and R2 reads that `request` makes. */
 async function roundTrips(request: () => Promise<Response>) {
+  const counted = await countRoundTrips(async () => {
+    const response = await request();
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+  });
+  return { d1: counted.d1, r2: counted.r2 };
+}
+
+/** D1 statements run (alone or in a batch, each batch once), and R2 reads, while `work` runs. */
+async function countRoundTrips(work: () => Promise<unknown>) {
   let d1 = 0;
   const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
     for (const method of ["first", "all", "run", "raw"] as const) {
@@ -124,9 +136,7 @@ async function roundTrips(request: () => Promise<Response>) {
     });
   });
   const r2 = vi.spyOn(env.SOURCES, "get");
-  const response = await request();
-  expect(response.status).toBe(200);
-  await response.arrayBuffer();
+  await work();
   const counts = { d1, r2: r2.mock.calls.length };
   vi.restoreAllMocks();
   return counts;
@@ -151,6 +161,14 @@ describe("round trips", () => {
       claim_report: { d1: 2, r2: 1 },
       list: { d1: 2, r2: 0 },
     });
+  });
+
+  it("a review in the queue consumer is six D1 queries: the shard, the claim and the project, the completion, the announcement", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const counted = await countRoundTrips(() => deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]));
+    // The claim and the project read run at the same time: five round trips' wait. One source, read once from R2.
+    expect(counted).toEqual({ d1: 6, r2: 1 });
   });
 });
 

@@ -207,7 +207,7 @@ async function startImport(env: TenantEnv, owner: RunOwner, base: ImportRow, val
   if (staged.length === 0) {
     const failed = {
       ...record,
-      status: "failed",
+      status: "failed" as const,
       errorCode: "no_rows_accepted",
       errorMessage: "No row passed validation; see validation_errors. Nothing was created.",
       completedAt: now,
@@ -224,7 +224,7 @@ async function startImport(env: TenantEnv, owner: RunOwner, base: ImportRow, val
   if (chunks.length === 1) {
     // Written as completed before the runs: nobody can see the import's runs
     // before this answer, and if creating them fails the write is undone.
-    const completed = { ...record, status: "completed", completedAt: now };
+    const completed = { ...record, status: "completed" as const, completedAt: now };
     const runIds = staged.map(({ review_run_id }) => review_run_id);
     const answer = importResponse(completed, runIds, newRunsProgress(runIds.length, true), requestId);
     await store.persist(completed).catch((error: unknown) => {
@@ -246,7 +246,7 @@ async function startImport(env: TenantEnv, owner: RunOwner, base: ImportRow, val
 
   // `uploaded` until the chunk messages are sent: if the request dies in between, the sweep sends them.
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
-  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length, allowancePeriodStart: reservation.periodStart };
+  const uploaded = { ...record, status: "uploaded" as const, chunkCount: chunks.length, allowancePeriodStart: reservation.periodStart };
   // Once its row is written the import proceeds (the sweep sends lost chunk messages), so that is when it is answered.
   const answer = importResponse({ ...uploaded, status: "queued" }, [], newRunsProgress(0, false), requestId);
   let persisted = false;

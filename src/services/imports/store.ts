@@ -1,3 +1,4 @@
+import type { ImportStatus } from "../../schemas/enums.ts";
 import type { TenantDatabase } from "../../db/shards.ts";
 import { type SQL, and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
@@ -11,9 +12,6 @@ import { type ReviewProgress, emptyProgress, reviewProgress } from "./progress.t
 
 export type ImportRow = typeof imports.$inferSelect;
 
-/** Every status of the README's import status table; each one is stored and reachable. */
-export const IMPORT_STATUSES = ["uploaded", "mapping_required", "queued", "processing", "completed", "failed", "cancelled"] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const TERMINAL_IMPORT_STATUSES: readonly string[] = ["completed", "failed", "cancelled"];
 /** An import in one of these has staged chunks whose runs are still to be created. */
 export const OPEN_IMPORT_STATUSES = ["uploaded", "queued", "processing"] as const satisfies readonly ImportStatus[];
@@ -111,7 +109,7 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
   return {
     id: row.id,
     project_id: row.projectId,
-    status: row.status as ImportStatus,
+    status: row.status,
     capture_method: "upload" as const,
     media_type: row.mediaType as ImportMediaType,
     row_count: row.rowCount,

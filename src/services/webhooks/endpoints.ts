@@ -66,7 +66,7 @@ export function deliveryView(row: DeliveryRow) {
     endpoint_id: row.endpointId,
     event_id: row.eventId,
     event_type: row.eventType as WebhookEventType,
-    status: row.status as "pending" | "succeeded" | "failed",
+    status: row.status,
     attempts: row.attempts,
     response_status: row.responseStatus,
     response_excerpt: row.responseExcerpt,

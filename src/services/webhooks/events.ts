@@ -50,7 +50,7 @@ export async function emitEvents(env: TenantEnv, projectId: string, type: Webhoo
         endpointId: endpoint.id,
         eventId: event.id,
         eventType: type,
-        status: "pending",
+        status: "pending" as const,
         attempts: 0,
         createdAt: now,
         updatedAt: now,
