@@ -1,6 +1,7 @@
 import type { Bindings, TenantEnv } from "../env.ts";
-import { isoNow } from "../ids.ts";
-import type { D1Queryable } from "./client.ts";
+import { eq } from "drizzle-orm";
+import { type D1Queryable, database } from "./client.ts";
+import { organizationPlacements, projects } from "./schema.ts";
 
 // Where an organization's data lives (docs/scale.md, "Shards"). The primary
 // database (binding `DB`) holds the control plane (organizations, projects,
@@ -13,11 +14,9 @@ import type { D1Queryable } from "./client.ts";
 export const PRIMARY_SHARD = "DB";
 const SHARD_BINDING = /^DB_SHARD_[1-9][0-9]*$/;
 
-/** The database of one organization: its shard, or a read-replica session of it. */
-export type TenantDatabase = D1Queryable;
-
-export function tenantEnv(env: Bindings, database: TenantDatabase): TenantEnv {
-  return { ...env, TENANT_DB: database };
+/** The bindings scoped to one organization's database: its shard, or a read-replica session of it. */
+export function tenantEnv(env: Bindings, organizationDb: D1Queryable): TenantEnv {
+  return { ...env, TENANT_DB: organizationDb };
 }
 
 /** Every declared shard, the primary first: what the cron sweeps walk. */
@@ -67,25 +66,18 @@ export function shardForNewOrganization(organizationId: string, open: readonly s
   return open[hash % open.length]!;
 }
 
-/** The placement row for a new organization, or null for the primary (no row means the primary). */
-export function placementRow(organizationId: string, shard: string) {
-  return shard === PRIMARY_SHARD ? null : { organizationId, shard, placedAt: isoNow() };
-}
-
 /**
  * The shard of the organization that owns a project, for work that starts
  * from a project rather than an API key (queue messages, report links,
  * worker credentials). One primary-key lookup on the control plane.
  */
 export async function shardOfProject(primary: D1Database, projectId: string): Promise<string> {
-  const row = await primary
-    .prepare(
-      `SELECT pl.shard FROM projects p
-       JOIN organization_placements pl ON pl.organization_id = p.organization_id
-       WHERE p.id = ?`,
-    )
-    .bind(projectId)
-    .first<{ shard: string }>();
+  const [row] = await database(primary)
+    .select({ shard: organizationPlacements.shard })
+    .from(projects)
+    .innerJoin(organizationPlacements, eq(organizationPlacements.organizationId, projects.organizationId))
+    .where(eq(projects.id, projectId))
+    .limit(1);
   return row?.shard ?? PRIMARY_SHARD;
 }
 

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
+import { openShards } from "../../db/shards.ts";
 import { placeNewOrganization } from "../../services/tenancy/placement.ts";
 import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
 import { createOrganization, organizationView, updateOrganization } from "../../services/tenancy/tenancy.ts";
@@ -65,6 +66,8 @@ export const updateOrganizationRoute = defineRoute({
 
 export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(createOrganizationRoute, async (c) => {
+    // A placement list naming a shard this deployment does not bind fails here, before anything is created.
+    openShards(c.env);
     const row = await createOrganization(database(c.env.DB), c.req.valid("json"));
     await placeNewOrganization(c.env, row.id);
     return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 201);

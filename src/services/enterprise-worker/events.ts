@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
+import { projectSettings } from "../tenancy/tenancy.ts";
 import { database } from "../../db/client.ts";
-import { projects } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
@@ -90,11 +89,7 @@ function consistencyProblems(found: EnterpriseWorkerRun, event: WorkerEventBody)
 
 async function gateVerdictFor(env: TenantEnv, found: EnterpriseWorkerRun, event: WorkerEventBody, receivedAt: string): Promise<GateVerdict> {
   const { run, details } = found;
-  const [project] = await database(env.DB)
-    .select({ gateMode: projects.gateMode })
-    .from(projects)
-    .where(eq(projects.id, run.projectId))
-    .limit(1);
+  const project = await projectSettings(database(env.DB), run.projectId);
   return gateVerdictOf({
     reviewRunId: run.id,
     safeUseStatus: SAFE_USE_FOR_VERDICT[event.gate_verdict!],

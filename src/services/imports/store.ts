@@ -1,5 +1,5 @@
 import type { ImportStatus } from "../../schemas/enums.ts";
-import type { TenantDatabase } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { type SQL, and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
@@ -132,7 +132,7 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
  * The import's runs that no consumer has picked up yet end `cancelled`; runs
  * already under review finish. Returns the IDs of the runs it cancelled.
  */
-export async function cancelQueuedRuns(env: { TENANT_DB: TenantDatabase }, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
+export async function cancelQueuedRuns(env: Pick<TenantEnv, "TENANT_DB">, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
   const now = new Date().toISOString();
   const { results } = await env.TENANT_DB.prepare(
     "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued' RETURNING id",

@@ -1,4 +1,4 @@
-import type { TenantDatabase } from "../../db/shards.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 
@@ -26,7 +26,7 @@ export function recordObjectDeletions(db: Pick<D1Database, "prepare" | "batch">,
  * a cron pass. A failure leaves the prefixes for the next pass. Answers how
  * many prefixes were emptied.
  */
-export async function drainObjectDeletions(env: { TENANT_DB: TenantDatabase; SOURCES: R2Bucket }, limit: number, prefixes?: readonly string[]): Promise<number> {
+export async function drainObjectDeletions(env: Pick<TenantEnv, "TENANT_DB" | "SOURCES">, limit: number, prefixes?: readonly string[]): Promise<number> {
   const pending = (
     prefixes ??
     (await env.TENANT_DB.prepare("SELECT prefix FROM object_deletions LIMIT ?").bind(limit).all<{ prefix: string }>()).results.map(

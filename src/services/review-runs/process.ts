@@ -13,6 +13,8 @@ import { OPEN_RUN_STATUS_SQL, type SourceRecord, sourcesOf } from "./store.ts";
 import { artifactObjectKey, deleteRunArtifacts, newArtifactVersion, putRunArtifacts } from "./artifacts.ts";
 import { packGateVerdict } from "./verdict-codec.ts";
 import { announceRun } from "../webhooks/events.ts";
+import { projectSettings } from "../tenancy/tenancy.ts";
+import { database } from "../../db/client.ts";
 
 /** A failure that retrying cannot fix: the run is failed at once with this code. */
 export class PermanentProcessingError extends Error {
@@ -104,13 +106,13 @@ export async function processReviewRun(
     )
       .bind(now, runId, projectId)
       .all<RunRecord>(),
-    env.DB.prepare("SELECT gate_mode, semantic_judge FROM projects WHERE id = ?").bind(projectId).first<{ gate_mode: GateMode; semantic_judge: string | null }>(),
+    projectSettings(database(env.DB), projectId),
   ]);
   const run = claimed.results[0];
   if (!run) return { outcome: "skipped" };
   if (run.ai_output === null) throw new PermanentProcessingError("output_unavailable", "The run has no output to review.");
   const sources = sourcesOf({ id: run.id, projectId: run.project_id, sources: run.sources });
-  const gateMode = project?.gate_mode ?? "advisory";
+  const gateMode = project?.gateMode ?? "advisory";
 
   const contents = await Promise.all(
     sources.map(async (source) => {
@@ -131,7 +133,7 @@ export async function processReviewRun(
     logger.error("review_engine_failed", { review_run_id: run.id, error });
     throw new PermanentProcessingError("engine_error", ENGINE_ERROR_MESSAGE);
   }
-  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, engineResult);
+  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semanticJudge ?? null, input, engineResult);
 
   if (!(await storeResult(env, run, result, isoNow()))) return { outcome: "skipped" };
   await announceRun(env, run.id);

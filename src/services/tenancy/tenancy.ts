@@ -105,6 +105,16 @@ export async function createProject(
   return row;
 }
 
+/** The project settings a review reads: its gate mode and its semantic-judge override (null: none, or no such project). */
+export async function projectSettings(db: Database, projectId: string): Promise<Pick<ProjectRow, "gateMode" | "semanticJudge"> | null> {
+  const [row] = await db
+    .select({ gateMode: projects.gateMode, semanticJudge: projects.semanticJudge })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Changes only the fields given; runs already reviewed keep the verdicts they have. */
 export async function updateProject(
   db: Database,
