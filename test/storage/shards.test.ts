@@ -5,8 +5,9 @@ import worker from "../../src/index.ts";
 import { openShards, shardForNewOrganization, shardNames } from "../../src/db/shards.ts";
 import { placeNewOrganization } from "../../src/services/tenancy/placement.ts";
 import { BASE, admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { postImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
-import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
+import { createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
+import { completedEvent, createRun as createWorkerRun, sendEvent } from "../routes/enterprise-worker/helpers.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -94,6 +95,24 @@ describe("shards", () => {
     });
     expect(onPrimaryDb.length).toBeGreaterThan(0); // the key, the link's project
     expect(onPrimaryDb.filter((sql) => /\b(review_runs|imports|report_links|idempotency_keys)\b/.test(sql))).toEqual([]);
+  });
+
+  it("routes the work that starts without an API key to the shard: the review queue, worker events, report pages", async () => {
+    const tenant = await seedTenant({ shard: "DB_SHARD_1" });
+    // Imported runs are reviewed by the queue consumer, which finds the shard from the message's project.
+    const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    await waitForImport(tenant, imported.id as string);
+    const runIds = (await runsOfImport(tenant, imported.id as string)).map((run) => run.id as string);
+    expect(runIds).toHaveLength(SAMPLE_ROWS.length);
+    for (const runId of runIds) expect((await waitForRun(tenant, runId)).status).toBe("completed");
+
+    // An enterprise-worker run's events carry only the run's credential.
+    const workerRun = await createWorkerRun(tenant);
+    const event = await sendEvent(workerRun.id, workerRun.token, completedEvent());
+    expect(event.status).toBe(200);
+    const stored = await env.DB_SHARD_1.prepare("SELECT status FROM review_runs WHERE id = ?").bind(workerRun.id).first<{ status: string }>();
+    expect(stored?.status).toBe("completed");
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE id = ?").bind(workerRun.id).first<{ n: number }>()).toEqual({ n: 0 });
   });
 
   it("runs the cron's sweeps on every shard: retention erases expired runs on the shard that holds them", async () => {
