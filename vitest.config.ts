@@ -28,6 +28,10 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        // A second shard beside the primary DB (src/db/shards.ts): test/storage/shards.test.ts
+        // places organizations on it. KIVO_D1_PLACEMENT stays unset, so the harness's
+        // organizations are all on the primary.
+        d1Databases: { DB_SHARD_1: "kivo-shard-1" },
         bindings: {
           KIVO_ENVIRONMENT: "test",
           KIVO_ADMIN_TOKEN: "test-admin-token",

@@ -4,7 +4,7 @@ import { handleError, notFoundHandler, validationHook } from "./middleware/error
 import { apiVersion } from "./middleware/api-version.ts";
 import { corsAllowlist } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
-import { buildOpenApiDocument, registerApiVersionComponents, registerSecuritySchemes } from "./openapi.ts";
+import { buildOpenApiDocument, registerApiVersionComponents, registerBookmarkComponents, registerSecuritySchemes } from "./openapi.ts";
 import { registerAdminApiKeys } from "./routes/admin/api-keys.ts";
 import { registerAdminOrganizations } from "./routes/admin/organizations.ts";
 import { registerAdminProjects } from "./routes/admin/projects.ts";
@@ -41,6 +41,7 @@ export function createApp() {
 
   registerSecuritySchemes(app);
   registerApiVersionComponents(app);
+  registerBookmarkComponents(app);
   registerHealth(app);
   registerCreateReviewRun(app);
   registerListReviewRuns(app);

@@ -3,10 +3,14 @@ import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
 import type { ImportQueueMessage, ReviewQueueMessage, WebhookQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
+import type { D1Queryable } from "./db/client.ts";
 import type { AiBinding } from "./services/judge/workers-ai.ts";
 
 export interface Bindings {
+  /** The primary database: the control plane, and the shard of every organization without a placement (src/db/shards.ts). */
   DB: D1Database;
+  /** Further shards are bindings named DB_SHARD_<n>; `KIVO_D1_PLACEMENT` lists those new organizations are placed on. */
+  KIVO_D1_PLACEMENT?: string;
   SOURCES: R2Bucket;
   REVIEW_QUEUE: Queue<ReviewQueueMessage>;
   IMPORT_QUEUE: Queue<ImportQueueMessage>;
@@ -56,9 +60,19 @@ export interface Variables {
   /** The API version the request is served with (`Kivo-Version`, src/api-versions.ts). */
   apiVersion: string;
   auth: AuthContext | undefined;
+  /** The bindings scoped to the authenticated organization: its shard, as a read-replica session (src/middleware/auth.ts). */
+  tenant?: TenantEnv;
   /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
   workerCredential?: WorkerCredentialClaims;
 }
+
+/**
+ * The bindings a tenant-scoped service works with: everything the Worker is
+ * bound to, `DB` still the control plane, and `TENANT_DB` the one database
+ * that holds this organization's data (src/db/shards.ts), a read-replica
+ * session of it on API requests.
+ */
+export type TenantEnv = Bindings & { TENANT_DB: D1Queryable };
 
 export interface AppEnv {
   Bindings: Bindings;

@@ -12,6 +12,7 @@ import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
 import { moveLegacyArtifacts } from "./services/review-runs/artifacts.ts";
 import { purgeExpiredIdempotencyKeys } from "./lib/idempotency.ts";
 import { database } from "./db/client.ts";
+import { shardDatabase, shardNames, tenantEnv } from "./db/shards.ts";
 import { enforceRetention } from "./services/retention/sweep.ts";
 import { logger } from "./lib/logger.ts";
 
@@ -35,23 +36,29 @@ export default {
   },
   async scheduled(controller, env) {
     const now = new Date(controller.scheduledTime);
-    const sweeps: Record<string, () => Promise<unknown>> = {
-      stuck_runs: () => sweepStuckRuns(env, now),
-      stuck_imports: () => sweepStuckImports(env, now),
-      judge_cache: () => sweepJudgeCache(env.DB, now),
-      idempotency_keys: () => purgeExpiredIdempotencyKeys(env.DB, now),
-      legacy_artifacts: () => moveLegacyArtifacts(database(env.DB), env.DB, env.SOURCES),
-      retention: () => enforceRetention(env, now),
+    // Every sweep works on one shard's tables; a pass runs them all on each declared shard.
+    const sweepsOf = (shard: string): Record<string, () => Promise<unknown>> => {
+      const onShard = tenantEnv(env, shardDatabase(env, shard));
+      return {
+        stuck_runs: () => sweepStuckRuns(onShard, now),
+        stuck_imports: () => sweepStuckImports(onShard, now),
+        judge_cache: () => sweepJudgeCache(onShard.TENANT_DB, now),
+        idempotency_keys: () => purgeExpiredIdempotencyKeys(onShard.TENANT_DB, now),
+        legacy_artifacts: () => moveLegacyArtifacts(database(onShard.TENANT_DB), onShard.TENANT_DB, env.SOURCES),
+        retention: () => enforceRetention(onShard, shard, now),
+      };
     };
     await withLogContext({ request_id: newRequestId(), trigger: "cron" }, async () => {
       // Each sweep runs even when one before it fails; the pass still fails afterwards, so the failure shows.
       const failures: unknown[] = [];
-      for (const [sweep, run] of Object.entries(sweeps)) {
-        try {
-          await run();
-        } catch (error) {
-          logger.error("cron_sweep_failed", { sweep, error });
-          failures.push(error);
+      for (const shard of shardNames(env)) {
+        for (const [sweep, run] of Object.entries(sweepsOf(shard))) {
+          try {
+            await run();
+          } catch (error) {
+            logger.error("cron_sweep_failed", { sweep, shard, error });
+            failures.push(error);
+          }
         }
       }
       if (failures.length > 0) throw failures[0];

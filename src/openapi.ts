@@ -3,7 +3,8 @@ import type { AppEnv } from "./env.ts";
 import { API_VERSIONS, API_VERSION_HEADER, DOCUMENT_VERSION, LATEST_API_VERSION } from "./api-versions.ts";
 import { DOCUMENT_DESCRIPTION, TAG_DESCRIPTIONS } from "./guides/index.ts";
 import { plainRefs } from "./lib/plain-refs.ts";
-import { ADMIN_TOKEN_SCHEME, API_KEY_SCHEME, API_VERSION_PARAMETER, WORKER_CREDENTIAL_SCHEME } from "./routes/define.ts";
+import { BOOKMARK_HEADER } from "./db/sessions.ts";
+import { ADMIN_TOKEN_SCHEME, API_KEY_SCHEME, API_VERSION_PARAMETER, BOOKMARK_PARAMETER, WORKER_CREDENTIAL_SCHEME } from "./routes/define.ts";
 
 export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", API_KEY_SCHEME, {
@@ -37,6 +38,22 @@ export function registerApiVersionComponents(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("headers", API_VERSION_PARAMETER, {
     description: "The API version this response was served with.",
     schema: { type: "string", enum: versions },
+  });
+}
+
+/** The `Kivo-Bookmark` request header and its answer on API-key operations (db/sessions.ts). */
+export function registerBookmarkComponents(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent("parameters", BOOKMARK_PARAMETER, {
+    name: BOOKMARK_HEADER,
+    in: "header",
+    required: false,
+    description:
+      "The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database.",
+    schema: { type: "string", maxLength: 256 },
+  });
+  app.openAPIRegistry.registerComponent("headers", BOOKMARK_PARAMETER, {
+    description: "The database position this response reflects: send it as `Kivo-Bookmark` with your next request to read at least this fresh.",
+    schema: { type: "string" },
   });
 }
 

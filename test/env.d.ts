@@ -8,6 +8,8 @@ declare global {
     }
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
+      /** The second shard of the tests (vitest.config.ts). */
+      DB_SHARD_1: D1Database;
       KIVO_ADMIN_TOKEN: string;
       FUZZ_RUNS?: string;
       FUZZ_SEED?: string;

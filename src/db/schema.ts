@@ -8,3 +8,4 @@ export * from "./tables/semantic-judge-usage.ts";
 export * from "./tables/webhooks.ts";
 export * from "./tables/report-links.ts";
 export * from "./tables/object-deletions.ts";
+export * from "./tables/placements.ts";

@@ -66,7 +66,7 @@ export interface IdempotencyClaim {
  * and a retry replays that stored answer.
  */
 export async function withIdempotency(
-  db: D1Database,
+  db: Pick<D1Database, "prepare" | "batch">,
   options: { projectId: string; operation: string; key: string | undefined; request: unknown },
   create: (claim: IdempotencyClaim) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
@@ -139,7 +139,7 @@ export async function withIdempotency(
  * the cron runs it every few minutes, so each pass stays a short write even
  * after a burst of keyed creates.
  */
-export async function purgeExpiredIdempotencyKeys(db: D1Database, now: Date, limit = 1000): Promise<number> {
+export async function purgeExpiredIdempotencyKeys(db: Pick<D1Database, "prepare" | "batch">, now: Date, limit = 1000): Promise<number> {
   const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString();
   const result = await db
     .prepare("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ?)")

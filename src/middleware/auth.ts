@@ -1,6 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { database } from "../db/client.ts";
-import type { AppEnv } from "../env.ts";
+import { BOOKMARK_HEADER, openSession } from "../db/sessions.ts";
+import { PRIMARY_SHARD, shardDatabase, tenantEnv } from "../db/shards.ts";
+import type { AppEnv, TenantEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/tenancy/auth.ts";
 import { secretsEqual } from "../lib/crypto.ts";
@@ -16,7 +18,13 @@ export const requireApiKey = (scope: Scope | readonly Scope[]) =>
     await enforceKeyRateLimit(c, auth);
     requireScope(auth, scope);
     c.set("auth", auth);
+    // Everything the route reads or writes of the organization goes to its
+    // shard, in one session that starts after the client's last bookmark.
+    const session = openSession(shardDatabase(c.env, auth.shard ?? PRIMARY_SHARD), c.req.method, c.req.header(BOOKMARK_HEADER));
+    c.set("tenant", tenantEnv(c.env, session.database));
     await next();
+    const bookmark = session.bookmark();
+    if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
   });
 
 /** The admin API does not exist (404) unless KIVO_ADMIN_TOKEN is configured. */
@@ -30,6 +38,13 @@ export const requireAdminToken = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** The bindings of the authenticated organization: `TENANT_DB` is its shard. */
+export function tenantOf(c: { get(key: "tenant"): TenantEnv | undefined }): TenantEnv {
+  const tenant = c.get("tenant");
+  if (!tenant) throw new Error("route reached without authentication middleware");
+  return tenant;
+}
 
 export function authOf(c: { get(key: "auth"): AuthContext | undefined }): AuthContext {
   const auth = c.get("auth");

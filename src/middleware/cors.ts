@@ -16,7 +16,7 @@ export const corsAllowlist = createMiddleware<AppEnv>(async (c, next) => {
   return cors({
     origin: (origin) => (allowed.includes(origin) ? origin : null),
     allowMethods: ["GET", "POST", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Prefer", "Kivo-Version"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Prefer", "Kivo-Version", "Kivo-Bookmark"],
     exposeHeaders: [
       "X-Request-Id",
       "RateLimit-Limit",
@@ -27,6 +27,7 @@ export const corsAllowlist = createMiddleware<AppEnv>(async (c, next) => {
       "Idempotent-Replayed",
       "Preference-Applied",
       "Kivo-Version",
+      "Kivo-Bookmark",
       "Deprecation",
       "Sunset",
     ],

@@ -1,4 +1,5 @@
 import type { Bindings } from "../env.ts";
+import { tenantEnvOfProject } from "../db/shards.ts";
 import { failImport, processImportChunk } from "../services/imports/chunks.ts";
 import { logger } from "../lib/logger.ts";
 import { ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
@@ -21,11 +22,12 @@ export async function consumeImportBatch(batch: MessageBatch<unknown>, env: Bind
     poisonedEvent: "import_message_poisoned",
     logContext: (chunk) => ({ ...sentBy(chunk), import_id: chunk.import_id }),
     process: async (chunk) => {
-      if (deadLetters) await failImport(env, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
-      else await processImportChunk(env, chunk);
+      const tenant = await tenantEnvOfProject(env, chunk.project_id);
+      if (deadLetters) await failImport(tenant, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
+      else await processImportChunk(tenant, chunk);
     },
     failPermanently: async (chunk, failure) => {
-      await failImport(env, chunk, failure.code, failure.message);
+      await failImport(await tenantEnvOfProject(env, chunk.project_id), chunk, failure.code, failure.message);
     },
     retryDelaySeconds: (chunk, attempts, error) => {
       logger.warn("import_message_retry", { chunk: chunk.chunk, attempts, error });

@@ -1,4 +1,5 @@
 import type { Bindings } from "../env.ts";
+import { tenantEnvOfProject } from "../db/shards.ts";
 import { logger } from "../lib/logger.ts";
 import { WebhookQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { RetryableDeliveryError, attemptDelivery, giveUpDelivery } from "../services/webhooks/deliver.ts";
@@ -20,8 +21,9 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Bin
     poisonedEvent: "webhook_message_poisoned",
     logContext: (message) => ({ ...sentBy(message), delivery_id: message.delivery_id }),
     process: async ({ delivery_id: deliveryId, project_id: projectId }) => {
-      if (deadLetters) await giveUpDelivery(env, deliveryId, projectId);
-      else await attemptDelivery(env, deliveryId, projectId);
+      const tenant = await tenantEnvOfProject(env, projectId);
+      if (deadLetters) await giveUpDelivery(tenant, deliveryId, projectId);
+      else await attemptDelivery(tenant, deliveryId, projectId);
     },
     retryDelaySeconds: (_message, attempts, error) => {
       if (!(error instanceof RetryableDeliveryError)) logger.warn("webhook_delivery_error", { error });

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
 import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
+import { BOOKMARK_HEADER } from "../db/sessions.ts";
 import { withRateLimitHeaders } from "../middleware/rate-limit.ts";
 import { wellFormedJsonBody } from "../middleware/well-formed-body.ts";
 import type { Scope } from "../services/tenancy/scopes.ts";
@@ -11,6 +12,7 @@ export const API_KEY_SCHEME = "ApiKey";
 export const ADMIN_TOKEN_SCHEME = "AdminToken";
 export const WORKER_CREDENTIAL_SCHEME = "WorkerCredential";
 export const API_VERSION_PARAMETER = "KivoVersion";
+export const BOOKMARK_PARAMETER = "KivoBookmark";
 
 export const MB = 1024 * 1024;
 
@@ -103,6 +105,16 @@ export function defineRoute<const R extends RouteInput>(
 
   let responses = { ...route.responses, ...(errorResponses(codes) as {}) };
   if ("apiKey" in auth) responses = withRateLimitHeaders(responses);
+  // An API-key operation reads in a session of the organization's database and returns its bookmark (db/sessions.ts).
+  const bookmarkRef = { $ref: `#/components/headers/${BOOKMARK_PARAMETER}` };
+  if ("apiKey" in auth) {
+    responses = Object.fromEntries(
+      Object.entries(responses).map(([status, response]) => [
+        status,
+        status.startsWith("2") ? { ...response, headers: { ...(response as { headers?: object }).headers, [BOOKMARK_HEADER]: bookmarkRef } } : response,
+      ]),
+    ) as typeof responses;
+  }
   // Every operation takes `Kivo-Version` and names the version on its answer (middleware/api-version.ts).
   const versionRef = { $ref: `#/components/headers/${API_VERSION_PARAMETER}` };
   responses = Object.fromEntries(
@@ -117,6 +129,10 @@ export function defineRoute<const R extends RouteInput>(
     security,
     middleware,
     responses,
-    parameters: [...(route.parameters ?? []), { $ref: `#/components/parameters/${API_VERSION_PARAMETER}` }],
+    parameters: [
+      ...(route.parameters ?? []),
+      { $ref: `#/components/parameters/${API_VERSION_PARAMETER}` },
+      ...("apiKey" in auth ? [{ $ref: `#/components/parameters/${BOOKMARK_PARAMETER}` }] : []),
+    ],
   } as unknown as R & { middleware: MiddlewareHandler[] });
 }

@@ -58,6 +58,11 @@ export const GATE_REASON_CODES = [
 export type IntendedUse = (typeof INTENDED_USES)[number];
 export type Strictness = (typeof STRICTNESS_LEVELS)[number];
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Every status of the README's import status table; each one is stored and reachable. */
+export const IMPORT_STATUSES = ["uploaded", "mapping_required", "queued", "processing", "completed", "failed", "cancelled"] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+/** A webhook delivery: `pending` → `succeeded` | `failed`. */
+export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
 /** A run in one of these can still change: be processed, cancelled, failed by the sweeper or completed by worker events. */
 export const OPEN_RUN_STATUSES = ["queued", "processing"] as const satisfies readonly RunStatus[];
 export type CaptureMethod = (typeof CAPTURE_METHODS)[number];

@@ -9,6 +9,7 @@ import { createImport } from "../../src/services/imports/create.ts";
 import { ROW_MAX_DEPTH } from "../../src/services/imports/rows.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { deliver, row, withHeldChunks } from "../helpers/imports.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 const RUNS = Number(env.FUZZ_RUNS ?? "150");
 const SEED = Number(env.FUZZ_SEED ?? "20261122");
@@ -95,10 +96,10 @@ describe("the allowance of a queued import", () => {
         const { testEnv: chunkEnv, held } = withHeldChunks();
         const testEnv = { ...chunkEnv, REVIEW_QUEUE: { send: async () => undefined, sendBatch: async () => undefined } } as unknown as Bindings;
         const owner = { organizationId: tenant.organizationId, projectId: tenant.projectId };
-        const created = await createImport(testEnv, owner, { media_type: "application/json", rows: Array.from({ length: rows }, (_, i) => row(i + 1)) }, "req_fuzz");
+        const created = await createImport(onPrimary(testEnv), owner, { media_type: "application/json", rows: Array.from({ length: rows }, (_, i) => row(i + 1)) }, "req_fuzz");
         for (const { chunk, action } of steps) {
           const message = held[chunk % held.length]!;
-          if (action === "cancel") await cancelImport(testEnv, tenant.projectId, created.id).catch(() => undefined);
+          if (action === "cancel") await cancelImport(onPrimary(testEnv), tenant.projectId, created.id).catch(() => undefined);
           else await deliver(testEnv, action === "deliver" ? IMPORT_QUEUE_NAME : IMPORT_DLQ_NAME, [message]);
         }
         const runs = await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE import_id = ?").bind(created.id).first<{ n: number }>();

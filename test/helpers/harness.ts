@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { placeOrganization } from "../../src/services/tenancy/placement.ts";
 import { SCOPES, type Scope } from "../../src/services/tenancy/scopes.ts";
 
 export const BASE = "http://kivo.test";
@@ -36,13 +37,15 @@ export async function admin(path: string, json?: unknown, method = json === unde
 
 /** A fresh organization, project and key, created through the admin API. */
 export async function seedTenant(
-  options: { scopes?: Scope[]; plan?: "free" | "pro" | "enterprise"; monthlyRunLimit?: number; rateLimitPerMinute?: number } = {},
+  options: { scopes?: Scope[]; plan?: "free" | "pro" | "enterprise"; monthlyRunLimit?: number; rateLimitPerMinute?: number; shard?: string } = {},
 ): Promise<Tenant> {
   const organization = await admin("/admin/v1/organizations", {
     name: "Test organization",
     plan: options.plan ?? "enterprise",
     ...(options.monthlyRunLimit !== undefined ? { monthly_run_limit: options.monthlyRunLimit } : {}),
   });
+  // Placed by hand before it has a project, as an operator places an organization (docs/scale.md).
+  if (options.shard) await placeOrganization(env, organization.id as string, options.shard);
   const project = await admin("/admin/v1/projects", { organization_id: organization.id, name: "Test project" });
   const key = await admin("/admin/v1/api-keys", {
     project_id: project.id,

@@ -6,6 +6,7 @@ import { REVIEW_QUEUE_NAME } from "../../src/queues/review-consumer.ts";
 import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
 import { createReviewRuns } from "../../src/services/review-runs/create.ts";
 import type { Tenant } from "./harness.ts";
+import { onPrimary } from "./tenant-env.ts";
 
 /** What the judge was sent: the chat request as the endpoint received it, and the claims inside it. */
 export interface JudgeCall {
@@ -77,7 +78,7 @@ export async function queuedRunOf(tenant: Tenant, packet: unknown): Promise<stri
     plan: "enterprise" as const,
     rateLimitPerMinute: null,
   };
-  const [run] = await createReviewRuns(env, auth, [ReviewRunInputSchema.parse(packet)], { captureMethod: "api", enqueue: false });
+  const [run] = await createReviewRuns(onPrimary(env), auth, [ReviewRunInputSchema.parse(packet)], { captureMethod: "api", enqueue: false });
   return run!.id;
 }
 

@@ -7,6 +7,7 @@ import { createReviewRuns } from "../../src/services/review-runs/create.ts";
 import type { AuthContext } from "../../src/services/tenancy/auth.ts";
 import { call, type Tenant } from "./harness.ts";
 import { SEED_PACKET, type Json } from "./runs.ts";
+import { onPrimary } from "./tenant-env.ts";
 
 const authOf = (tenant: Tenant): AuthContext => ({
   keyId: tenant.apiKeyId,
@@ -15,11 +16,12 @@ const authOf = (tenant: Tenant): AuthContext => ({
   scopes: [],
   plan: "enterprise",
   rateLimitPerMinute: null,
+  shard: null,
 });
 
 /** A stored, queued run whose message we deliver by hand. */
 export async function queuedRun(tenant: Tenant, captureMethod: "api" | "upload" = "api"): Promise<string> {
-  const [run] = await createReviewRuns(env, authOf(tenant), [ReviewRunInputSchema.parse(SEED_PACKET)], {
+  const [run] = await createReviewRuns(onPrimary(env), authOf(tenant), [ReviewRunInputSchema.parse(SEED_PACKET)], {
     captureMethod,
     enqueue: false,
   });

@@ -10,6 +10,7 @@ import { createImport } from "../../src/services/imports/create.ts";
 import { call, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { deliver, row, storedState, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 async function readImport(tenant: Tenant, importId: string): Promise<Json> {
   return (await (await call(`/v1/imports/${importId}`, { key: tenant.apiKey })).json()) as Json;
@@ -29,7 +30,7 @@ describe("an asynchronous import", () => {
   it("resumes after a crash part-way through a chunk, and duplicate deliveries create no duplicate runs", async () => {
     const tenant = await seedTenant();
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
     expect(created).toMatchObject({ status: "queued", accepted_count: 250, review_run_ids: [] });
     expect(held.map((m) => m.chunk)).toEqual([1, 2, 3]);
     const [first, second, third] = held;
@@ -82,7 +83,7 @@ describe("an asynchronous import", () => {
   it("fails closed when a chunk's staged rows are gone, keeping the runs already created", async () => {
     const tenant = await seedTenant();
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     await env.SOURCES.delete(importChunkKey(tenant.projectId, created.id, 2));
     const result = await deliver(testEnv, IMPORT_QUEUE_NAME, held);
     expect(result.explicitAcks).toHaveLength(2);
@@ -95,7 +96,7 @@ describe("an asynchronous import", () => {
   it("fails the import when a chunk exhausted its retries, and ignores a late dead letter after completion", async () => {
     const tenant = await seedTenant();
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     await deliver(testEnv, IMPORT_DLQ_NAME, [held[1]]);
     const failed = await readImport(tenant, created.id);
@@ -105,7 +106,7 @@ describe("an asynchronous import", () => {
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[1]]);
     expect(await runCount(created.id)).toBe(100);
 
-    const other = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const other = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, held.slice(2));
     await deliver(testEnv, IMPORT_DLQ_NAME, held.slice(2));
     expect(await readImport(tenant, other.id)).toMatchObject({ status: "completed" });
@@ -126,7 +127,7 @@ describe("an asynchronous import", () => {
     testEnv.IMPORT_QUEUE.sendBatch = async () => {
       throw new Error("queue unavailable");
     };
-    await expect(createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test")).rejects.toMatchObject({
+    await expect(createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test")).rejects.toMatchObject({
       code: "service_unavailable",
     });
     expect(await storedState(tenant)).toEqual({ imports: 0, runs: 0, objects: 0 });
@@ -136,10 +137,10 @@ describe("an asynchronous import", () => {
   it("reserves the allowance for every accepted row before answering", async () => {
     const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 200 });
     const { testEnv } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: [...rows(150), "bad"] }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: [...rows(150), "bad"] }, "req_test");
     expect(created).toMatchObject({ status: "queued", accepted_count: 150 });
     expect((await readUsage(env, tenant.organizationId)).used).toBe(150);
-    await expect(createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(51) }, "req_test")).rejects.toMatchObject({
+    await expect(createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(51) }, "req_test")).rejects.toMatchObject({
       code: "usage_limit_exceeded",
     });
   });
@@ -151,7 +152,7 @@ describe("the allowance of an import that ends early", () => {
   it("keeps only the runs a failed import created, so the rest of the month stays usable", async () => {
     const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 150 });
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     expect(await used(tenant)).toBe(150);
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     await deliver(testEnv, IMPORT_DLQ_NAME, [held[1]]);
@@ -162,16 +163,16 @@ describe("the allowance of an import that ends early", () => {
     await deliver(testEnv, IMPORT_DLQ_NAME, [held[1]]);
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[1]]);
     expect(await used(tenant)).toBe(100);
-    const next = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(50) }, "req_test");
+    const next = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(50) }, "req_test");
     expect(next).toMatchObject({ status: "completed", accepted_count: 50 });
   });
 
   it("gives back the rows a cancelled import never created, and keeps its cancelled runs", async () => {
     const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 300 });
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
-    await cancelImport(testEnv, tenant.projectId, created.id);
+    await cancelImport(onPrimary(testEnv), tenant.projectId, created.id);
     expect(await used(tenant)).toBe(100);
     await deliver(testEnv, IMPORT_QUEUE_NAME, held.slice(1));
     expect(await runCount(created.id)).toBe(100);
@@ -181,14 +182,14 @@ describe("the allowance of an import that ends early", () => {
   it("creates no run once a cancel lands while a chunk is writing, so nothing runs uncounted", async () => {
     const tenant = await seedTenant({ plan: "free", monthlyRunLimit: 300 });
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     // The cancel lands after the chunk read the import as open and wrote its first source object.
     const realPut = env.SOURCES.put.bind(env.SOURCES);
     let cancelled = false;
     vi.spyOn(env.SOURCES, "put").mockImplementation(async (...args: Parameters<typeof env.SOURCES.put>) => {
       if (!cancelled) {
         cancelled = true;
-        await cancelImport(testEnv, tenant.projectId, created.id);
+        await cancelImport(onPrimary(testEnv), tenant.projectId, created.id);
       }
       return realPut(...args);
     });
@@ -210,7 +211,7 @@ describe("a small import", () => {
       if (++puts === 5) throw new Error("R2 is having a moment");
       return realPut(...args);
     });
-    await expect(createImport(env, owner(tenant), { media_type: "application/json", rows: rows(10) }, "req_test")).rejects.toMatchObject({
+    await expect(createImport(onPrimary(env), owner(tenant), { media_type: "application/json", rows: rows(10) }, "req_test")).rejects.toMatchObject({
       code: "service_unavailable",
     });
     vi.restoreAllMocks();
@@ -228,7 +229,7 @@ describe("a large import whose staging fails", () => {
       if (String(args[0]).endsWith("/chunks/2.json")) throw new Error("R2 is having a moment");
       return realPut(...args);
     });
-    await expect(createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(300) }, "req_test")).rejects.toMatchObject({
+    await expect(createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(300) }, "req_test")).rejects.toMatchObject({
       code: "service_unavailable",
     });
     vi.restoreAllMocks();
@@ -240,10 +241,10 @@ describe("the scheduled sweep", () => {
   it("sends the chunks of an import stuck without progress again, which then completes", async () => {
     const tenant = await seedTenant();
     const { testEnv, held } = withHeldChunks();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     held.length = 0; // chunk 2's message was lost
-    const fresh = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const fresh = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     const stale = new Date(Date.now() - 30 * 60_000).toISOString();
     await env.DB.prepare("UPDATE imports SET updated_at = ? WHERE id = ?").bind(stale, created.id).run();
     held.length = 0;

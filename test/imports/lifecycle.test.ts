@@ -11,6 +11,7 @@ import { deliver, postImport, row, runsOfImport, storedState, waitForImport, wit
 import { type Json, waitForRun } from "../helpers/runs.ts";
 import { documented } from "../helpers/documented.ts";
 import { ImportListSchema } from "../../src/routes/imports/schema.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 // The import statuses of README "Imports" made observable: every status an import
 // can be in, how it gets there, and who may read it.
@@ -106,7 +107,7 @@ describe("a large import's statuses", () => {
       statusWhileQueueing.push((await readImport(tenant, importId)).status);
       return hold(messages);
     };
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     expect(statusWhileQueueing).toEqual(["uploaded"]);
     expect(created.status).toBe("queued");
     expect((await readImport(tenant, created.id)).status).toBe("queued");
@@ -122,7 +123,7 @@ describe("POST /v1/imports/{importId}/cancel", () => {
     const tenant = await seedTenant();
     const { testEnv: chunkEnv, held } = withHeldChunks();
     const testEnv = withHeldReviews(chunkEnv);
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(250) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     expect(await runStatuses(created.id)).toEqual(["queued:100"]);
 
@@ -146,10 +147,10 @@ describe("POST /v1/imports/{importId}/cancel", () => {
     const tenant = await seedTenant();
     const { testEnv: chunkEnv, held } = withHeldChunks();
     const testEnv = withHeldReviews(chunkEnv);
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: rows(150) }, "req_test");
     // The cancel lands once the chunk's runs are written, just before their review messages go out.
     testEnv.REVIEW_QUEUE.sendBatch = async () => {
-      await cancelImport(testEnv, tenant.projectId, created.id);
+      await cancelImport(onPrimary(testEnv), tenant.projectId, created.id);
       return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } } as unknown as QueueSendBatchResponse;
     };
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0] as ImportQueueMessage]);

@@ -8,6 +8,7 @@ import { createImport } from "../../src/services/imports/create.ts";
 import { addKey, call, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SAMPLE_JSONL, deliver, postImport, row, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 // Review progress on the import, and the results file a support team joins
 // back into its own system by external_id.
@@ -39,11 +40,11 @@ describe("review progress", () => {
   it("counts the runs created, pending and reviewed, by safe_use_status, until the batch is truly done", async () => {
     const tenant = await seedTenant();
     const { testEnv, held } = heldEnv();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: Array.from({ length: 150 }, (_, i) => row(i + 1)) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: Array.from({ length: 150 }, (_, i) => row(i + 1)) }, "req_test");
     expect(created.review_progress).toMatchObject({ runs_created: 0, pending: 0, all_reviewed: false });
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
     expect((await readImport(tenant, created.id)).review_progress).toMatchObject({ runs_created: 100, pending: 100, reviewed: 0, all_reviewed: false });
-    await cancelImport(testEnv, tenant.projectId, created.id);
+    await cancelImport(onPrimary(testEnv), tenant.projectId, created.id);
     expect((await readImport(tenant, created.id)).review_progress).toMatchObject({ runs_created: 100, pending: 0, cancelled: 100, all_reviewed: true });
   });
 
@@ -138,9 +139,9 @@ describe("GET /v1/imports/{importId}/results", () => {
   it("streams every row of a large import across lookup windows, marks rows whose runs were never created, and resumes from_row", async () => {
     const tenant = await seedTenant();
     const { testEnv, held } = heldEnv();
-    const created = await createImport(testEnv, owner(tenant), { media_type: "application/json", rows: Array.from({ length: 250 }, (_, i) => row(i + 1)) }, "req_test");
+    const created = await createImport(onPrimary(testEnv), owner(tenant), { media_type: "application/json", rows: Array.from({ length: 250 }, (_, i) => row(i + 1)) }, "req_test");
     await deliver(testEnv, IMPORT_QUEUE_NAME, [held[0]]);
-    await cancelImport(testEnv, tenant.projectId, created.id);
+    await cancelImport(onPrimary(testEnv), tenant.projectId, created.id);
     const lines = jsonLines(await textOf(await results(tenant, created.id)));
     expect(lines.map((line) => line.row)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
     expect(lines.filter((line) => line.status === "cancelled")).toHaveLength(100);

@@ -10,7 +10,7 @@ async function insertRuns(tenant: Tenant, count: number, createdAt: (i: number) 
     id: `run_${crypto.randomUUID()}`,
     organizationId: tenant.organizationId,
     projectId: tenant.projectId,
-    status: "queued",
+    status: "queued" as const,
     intendedUse: "customer_facing",
     strictness: "standard",
     captureMethod: "api",

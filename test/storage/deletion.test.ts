@@ -7,6 +7,7 @@ import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/ha
 import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
 import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 import { createRun as createWorkerRun } from "../routes/enterprise-worker/helpers.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 const DAY = 24 * 3_600_000;
 const cron = (at = Date.now()) => worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env);
@@ -187,10 +188,10 @@ describe("retention", () => {
     const tenant = await seedTenant({ plan: "free" });
     const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
     await env.DB.prepare("UPDATE review_runs SET created_at = ? WHERE project_id = ?").bind(new Date(Date.now() - 40 * DAY).toISOString(), tenant.projectId).run();
-    const first = await enforceRetention(env, new Date(), { runsPerPass: 1, prefixesPerPass: 1 });
+    const first = await enforceRetention(onPrimary(env), "DB", new Date(), { runsPerPass: 1, prefixesPerPass: 1 });
     expect(first).toMatchObject({ runs: 1, prefixes: 1 });
     expect((await stored(tenant)).review_runs).toBe(SAMPLE_ROWS.length - 1);
-    await enforceRetention(env, new Date(), { runsPerPass: 1, prefixesPerPass: 1 });
+    await enforceRetention(onPrimary(env), "DB", new Date(), { runsPerPass: 1, prefixesPerPass: 1 });
     await cron();
     expect(await stored(tenant)).toMatchObject({ review_runs: 0, r2_objects: 0, object_deletions: 0, imports: 1 });
     expect((await call(`/v1/imports/${body.id}`, { key: tenant.apiKey })).status).toBe(200);

@@ -5,22 +5,39 @@ import worker from "../../src/index.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
 import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { deliver, message, queuedRun } from "../helpers/review-queue.ts";
+import { REVIEW_QUEUE_NAME } from "../../src/queues/review-consumer.ts";
 
 afterEach(() => vi.restoreAllMocks());
+
+type Queryable = Pick<D1Database, "prepare" | "batch">;
+
+/** Applies `spy` to the database and to every read-replica session opened on it (API requests query in one). */
+function onDatabaseAndSessions(spy: (target: Queryable) => void) {
+  spy(env.DB);
+  const withSession = env.DB.withSession.bind(env.DB);
+  vi.spyOn(env.DB, "withSession").mockImplementation((start) => {
+    const session = withSession(start);
+    spy(session);
+    return session;
+  });
+}
 
 /** Every SQL statement the Worker prepares while `work` runs, with the values it was last bound to. */
 async function statementsOf(work: () => Promise<unknown>): Promise<Map<string, unknown[]>> {
   const seen = new Map<string, unknown[]>();
-  const prepare = env.DB.prepare.bind(env.DB);
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => {
-    const statement = prepare(sql);
-    const bind = statement.bind.bind(statement);
-    seen.set(sql, []);
-    statement.bind = (...values: unknown[]) => {
-      seen.set(sql, values);
-      return bind(...values);
-    };
-    return statement;
+  onDatabaseAndSessions((target) => {
+    const prepare = target.prepare.bind(target);
+    vi.spyOn(target, "prepare").mockImplementation((sql: string) => {
+      const statement = prepare(sql);
+      const bind = statement.bind.bind(statement);
+      seen.set(sql, []);
+      statement.bind = (...values: unknown[]) => {
+        seen.set(sql, values);
+        return bind(...values);
+      };
+      return statement;
+    });
   });
   await work();
   vi.restoreAllMocks();
@@ -77,7 +94,7 @@ describe("query plans", () => {
     const statements = await statementsOf(() =>
       worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 400 * 24 * 3_600_000, cron: "*/5 * * * *" }), env),
     );
-    // Retention walks the organizations and their projects, then seeks each project's expired runs.
+    // Retention walks the organizations and their projects on the primary, then seeks each project's expired runs on the shard.
     // The two work lists (prefixes to delete, legacy artifact rows to move) are read from their
     // start up to the LIMIT, and shrink as they are worked off.
     expect(await offenders(statements, /^SCAN (o|p|organizations|projects|object_deletions|review_artifacts)\b/)).toEqual([]);
@@ -86,9 +103,17 @@ describe("query plans", () => {
 
 /** D1 round trips (a query or a batch) and R2 reads that `request` makes. */
 async function roundTrips(request: () => Promise<Response>) {
+  const counted = await countRoundTrips(async () => {
+    const response = await request();
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+  });
+  return { d1: counted.d1, r2: counted.r2 };
+}
+
+/** D1 statements run (alone or in a batch, each batch once), and R2 reads, while `work` runs. */
+async function countRoundTrips(work: () => Promise<unknown>) {
   let d1 = 0;
-  const prepare = env.DB.prepare.bind(env.DB);
-  const batch = env.DB.batch.bind(env.DB);
   const counted = (statement: D1PreparedStatement): D1PreparedStatement => {
     for (const method of ["first", "all", "run", "raw"] as const) {
       const original = (statement[method] as (...args: unknown[]) => unknown).bind(statement);
@@ -101,15 +126,17 @@ async function roundTrips(request: () => Promise<Response>) {
     statement.bind = (...values: unknown[]) => counted(bind(...values));
     return statement;
   };
-  vi.spyOn(env.DB, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
-  vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
-    d1 += 1;
-    return batch(statements);
+  onDatabaseAndSessions((target) => {
+    const prepare = target.prepare.bind(target);
+    const batch = target.batch.bind(target);
+    vi.spyOn(target, "prepare").mockImplementation((sql: string) => counted(prepare(sql)));
+    vi.spyOn(target, "batch").mockImplementation((statements) => {
+      d1 += 1;
+      return batch(statements);
+    });
   });
   const r2 = vi.spyOn(env.SOURCES, "get");
-  const response = await request();
-  expect(response.status).toBe(200);
-  await response.arrayBuffer();
+  await work();
   const counts = { d1, r2: r2.mock.calls.length };
   vi.restoreAllMocks();
   return counts;
@@ -134,6 +161,14 @@ describe("round trips", () => {
       claim_report: { d1: 2, r2: 1 },
       list: { d1: 2, r2: 0 },
     });
+  });
+
+  it("a review in the queue consumer is six D1 queries: the shard, the claim and the project, the completion, the announcement", async () => {
+    const tenant = await seedTenant();
+    const runId = await queuedRun(tenant);
+    const counted = await countRoundTrips(() => deliver(REVIEW_QUEUE_NAME, [message(tenant, runId)]));
+    // The claim and the project read run at the same time: five round trips' wait. One source, read once from R2.
+    expect(counted).toEqual({ d1: 6, r2: 1 });
   });
 });
 

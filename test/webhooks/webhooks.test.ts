@@ -13,6 +13,7 @@ import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
 import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import type { Json } from "../helpers/runs.ts";
+import { onPrimary } from "../helpers/tenant-env.ts";
 
 // Webhooks end to end inside workerd: a stand-in receiver at the HTTP
 // boundary (fetch, as the Stripe tests do) records what Kivo sends and
@@ -147,7 +148,7 @@ describe("delivery", () => {
     const tenant = await seedTenant();
     const { body: endpoint } = await createEndpoint(tenant);
     const { testEnv, held } = withHeldDeliveries();
-    await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_x" });
+    await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_x" });
     expect(held).toHaveLength(1);
 
     let answer = () => new Response("x".repeat(5000), { status: 500 });
@@ -185,7 +186,7 @@ describe("delivery", () => {
     const tenant = await seedTenant();
     await createEndpoint(tenant);
     const { testEnv, held } = withHeldDeliveries();
-    await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_x" });
+    await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_x" });
     let mode = "redirect";
     receiver(() => {
       if (mode === "redirect") return new Response(null, { status: 302, headers: { Location: "https://169.254.169.254/" } });
@@ -207,7 +208,7 @@ describe("delivery", () => {
     const { testEnv, held } = withHeldDeliveries();
     const received = receiver();
     const { secret: second } = await rotate({});
-    await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_x" });
+    await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_x" });
     await deliver(testEnv, WEBHOOK_QUEUE_NAME, held.splice(0));
     const overlapping = received.at(-1)!;
     expect(overlapping.headers.get("Kivo-Signature")!.match(/v1=/g)).toHaveLength(2);
@@ -215,7 +216,7 @@ describe("delivery", () => {
     expect(await verifySignature(overlapping.headers.get("Kivo-Signature"), overlapping.body, [second])).toBe(true);
 
     const { secret: third } = await rotate({ previous_secret_valid_for_seconds: 0 });
-    await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_y" });
+    await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_y" });
     await deliver(testEnv, WEBHOOK_QUEUE_NAME, held.splice(0));
     const alone = received.at(-1)!;
     expect(alone.headers.get("Kivo-Signature")!.match(/v1=/g)).toHaveLength(1);
@@ -228,19 +229,19 @@ describe("delivery", () => {
     const received = receiver();
     const { body: endpoint } = await createEndpoint(tenant);
     const { testEnv, held } = withHeldDeliveries();
-    await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_x" });
+    await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_x" });
     await env.DB.prepare("UPDATE webhook_endpoints SET url = 'https://10.0.0.5/hook' WHERE id = ?").bind(endpoint.id).run();
     expect((await deliver(testEnv, WEBHOOK_QUEUE_NAME, held.splice(0))).explicitAcks).toHaveLength(1);
     expect((await deliveriesOf(tenant, endpoint.id))[0]).toMatchObject({ status: "failed", error: expect.stringContaining("private") });
 
-    await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_y" });
+    await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_y" });
     await call(`/v1/webhook-endpoints/${endpoint.id}`, { method: "DELETE", key: tenant.apiKey });
     await deliver(testEnv, WEBHOOK_QUEUE_NAME, held.splice(0));
     const rows = (await env.DB.prepare("SELECT status, error FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY created_at").bind(endpoint.id).all<Json>()).results;
     expect(rows.at(-1)).toEqual({ status: "failed", error: "The endpoint was deleted." });
 
     const { body: disabled } = await createEndpoint(tenant, { enabled: false });
-    expect(await emitEvent(testEnv, tenant.projectId, "import.completed", { object: "import", id: "import_z" })).toBeNull();
+    expect(await emitEvent(onPrimary(testEnv), tenant.projectId, "import.completed", { object: "import", id: "import_z" })).toBeNull();
     expect(await deliveriesOf(tenant, disabled.id)).toEqual([]);
     expect(received).toEqual([]);
   });
@@ -252,7 +253,7 @@ describe("delivery", () => {
     const cancelled = await queuedRun(tenant);
     await call(`/v1/review-runs/${cancelled}/cancel`, { method: "POST", key: tenant.apiKey });
     const failed = await queuedRun(tenant);
-    await failRun(env, failed, "source_unavailable", "Source 1 is no longer available.");
+    await failRun(onPrimary(env), failed, "source_unavailable", "Source 1 is no longer available.");
     const events = (await env.DB.prepare("SELECT type, body FROM webhook_events WHERE project_id = ? ORDER BY created_at").bind(tenant.projectId).all<{ type: string; body: string }>()).results;
     expect(events.map((e) => [e.type, JSON.parse(e.body).data.id])).toEqual([
       ["review_run.cancelled", cancelled],
@@ -274,9 +275,9 @@ describe("delivery", () => {
     const bothEnv = { ...chunkEnv, WEBHOOK_QUEUE: testEnv.WEBHOOK_QUEUE, REVIEW_QUEUE: { send: async () => undefined, sendBatch: async () => undefined } } as unknown as Bindings;
     const { body: endpoint } = await createEndpoint(tenant, { event_types: ["review_run.cancelled"] });
     const rows = Array.from({ length: 150 }, (_, i) => row(i + 1));
-    const created = await createImport(bothEnv, { organizationId: tenant.organizationId, projectId: tenant.projectId }, { media_type: "application/json", rows }, "req_test");
+    const created = await createImport(onPrimary(bothEnv), { organizationId: tenant.organizationId, projectId: tenant.projectId }, { media_type: "application/json", rows }, "req_test");
     await deliver(bothEnv, IMPORT_QUEUE_NAME, [chunks[0]]);
-    await cancelImport(bothEnv, tenant.projectId, created.id);
+    await cancelImport(onPrimary(bothEnv), tenant.projectId, created.id);
 
     const events = (await env.DB.prepare("SELECT type, body FROM webhook_events WHERE project_id = ?").bind(tenant.projectId).all<{ type: string; body: string }>()).results;
     expect(events).toHaveLength(100);

@@ -100,6 +100,27 @@ def test_a_create_is_repeated_after_a_503_with_the_same_idempotency_key():
     assert script.sleeps == [0.375]  # 0.5 s step, jitter factor 0.5 + 0.5/2
 
 
+def test_the_bookmark_of_each_answer_is_sent_with_the_next_request_so_reads_see_own_writes():
+    script = Script(
+        answer(202, QUEUED, {"Kivo-Bookmark": "00000001-00000002-00000003-aa"}),
+        answer(200, run("queued"), {"Kivo-Bookmark": "00000001-00000002-00000004-bb"}),
+        kivo_error(404, "not_found"),
+        answer(200, run("queued")),
+    )
+    kivo = script.client()
+    assert kivo.bookmark is None
+    kivo.review_runs.create(**BODY)
+    kivo.review_runs.get("run_1")
+    try:
+        kivo.review_runs.get("run_2")
+    except KivoError:
+        pass
+    kivo.review_runs.get("run_1")
+    sent = [request.headers.get("Kivo-Bookmark") for request in script.requests]
+    # An answer without a bookmark (an error before the database was read) keeps the last one.
+    assert sent == [None, "00000001-00000002-00000003-aa", "00000001-00000002-00000004-bb", "00000001-00000002-00000004-bb"]
+
+
 def test_each_create_gets_its_own_key_and_a_chosen_key_is_kept():
     script = Script(answer(202, QUEUED), answer(202, QUEUED), answer(202, QUEUED))
     kivo = script.client()

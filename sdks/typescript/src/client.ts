@@ -114,6 +114,11 @@ export class Kivo {
   private readonly fetchImpl: (input: string, init: RequestInit) => Promise<Response>;
   readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  /**
+   * The `Kivo-Bookmark` of the latest answer, sent back with the next request
+   * so that reads served by a nearby replica still see this client's own writes.
+   */
+  bookmark: string | null = null;
 
   constructor(options: KivoOptions) {
     if (!options.apiKey) throw new TypeError("Kivo: apiKey is required");
@@ -142,6 +147,7 @@ export class Kivo {
       Authorization: `Bearer ${this.apiKey}`,
       Accept: request.accept ?? "application/json",
       "Kivo-Version": KIVO_VERSION,
+      ...(this.bookmark ? { "Kivo-Bookmark": this.bookmark } : {}),
       ...clientHeaders(),
       ...request.headers,
     };
@@ -166,6 +172,7 @@ export class Kivo {
         await this.sleep(this.backoff(attempt));
         continue;
       }
+      this.bookmark = response.headers.get("Kivo-Bookmark") ?? this.bookmark;
       if (response.ok) {
         if (!request.accept || request.accept === "application/json") return (await response.json()) as T;
         // Decoded by hand: workerd warns on .text() for a body whose type is not text/* (JSON Lines).

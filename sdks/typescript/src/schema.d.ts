@@ -2217,11 +2217,15 @@ export interface components {
     parameters: {
         /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
         KivoVersion: "2026-11-22";
+        /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+        KivoBookmark: string;
     };
     requestBodies: never;
     headers: {
         /** @description The API version this response was served with. */
         KivoVersion: "2026-11-22";
+        /** @description The database position this response reflects: send it as `Kivo-Bookmark` with your next request to read at least this fresh. */
+        KivoBookmark: string;
     };
     pathItems: never;
 }
@@ -2283,6 +2287,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -2300,6 +2306,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -2407,6 +2414,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
                 /** @description `wait=N` (N ≤ 10, RFC 7240): review inline and answer 200 with the completed run when it finishes within N seconds; otherwise the usual 202. */
@@ -2433,6 +2442,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -2589,6 +2599,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -2840,6 +2851,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -2859,6 +2872,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -3122,6 +3136,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -3141,6 +3157,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -3272,6 +3289,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -3291,6 +3310,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -3477,6 +3497,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -3496,6 +3518,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -3666,6 +3689,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -3685,6 +3710,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -3904,6 +3930,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -3923,6 +3951,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -4074,6 +4103,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -4091,6 +4122,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -4205,6 +4237,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -4240,6 +4274,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -4477,6 +4512,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 importId: string;
@@ -4496,6 +4533,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -4661,6 +4699,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 importId: string;
@@ -4680,6 +4720,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -4835,6 +4876,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 importId: string;
@@ -4854,6 +4897,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -4989,6 +5033,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 importId: string;
@@ -5008,6 +5054,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -5151,6 +5198,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 importId: string;
@@ -5174,6 +5223,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -5407,6 +5457,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -5424,6 +5476,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -5513,6 +5566,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -5534,6 +5589,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -5695,6 +5751,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 endpointId: string;
@@ -5714,6 +5772,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -5839,6 +5898,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 endpointId: string;
@@ -5858,6 +5919,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -5989,6 +6051,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 endpointId: string;
@@ -6012,6 +6076,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -6173,6 +6238,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 endpointId: string;
@@ -6196,6 +6263,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -6378,6 +6446,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 endpointId: string;
@@ -6397,6 +6467,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -6522,6 +6593,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 endpointId: string;
@@ -6542,6 +6615,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -6670,6 +6744,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -6689,6 +6765,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -6814,6 +6891,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -6837,6 +6916,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -7034,6 +7114,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -7054,6 +7136,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -7246,6 +7329,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
             };
@@ -7269,6 +7354,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -7484,6 +7570,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -7507,6 +7595,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -7722,6 +7811,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
                 reviewRunId: string;
@@ -7741,6 +7832,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -8014,6 +8106,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -8031,6 +8125,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -8120,6 +8215,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -8141,6 +8238,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -8302,6 +8400,8 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
             cookie?: never;
@@ -8323,6 +8423,7 @@ export interface operations {
                     "RateLimit-Reset"?: number;
                     /** @description When the window resets (ISO-8601 UTC). */
                     "X-RateLimit-Reset"?: string;
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };

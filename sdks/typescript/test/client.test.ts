@@ -79,6 +79,28 @@ describe("retries", () => {
     expect(sleeps).toEqual([375]);
   });
 
+  it("sends the bookmark of each answer with the next request, so reads see the client's own writes", async () => {
+    const { seen, client } = await standIn([
+      json(202, {}, { "Kivo-Bookmark": "00000001-00000002-00000003-aa" }),
+      json(200, run("queued"), { "Kivo-Bookmark": "00000001-00000002-00000004-bb" }),
+      kivoError(404, "not_found"),
+      json(200, run("queued")),
+    ]);
+    const kivo = client();
+    expect(kivo.bookmark).toBeNull();
+    await kivo.reviewRuns.create(body);
+    await kivo.reviewRuns.get("run_1");
+    await kivo.reviewRuns.get("run_2").catch(() => undefined);
+    await kivo.reviewRuns.get("run_1");
+    // An answer without a bookmark (an error before the database was read) keeps the last one.
+    expect(seen.map((request) => request.headers["kivo-bookmark"] ?? null)).toEqual([
+      null,
+      "00000001-00000002-00000003-aa",
+      "00000001-00000002-00000004-bb",
+      "00000001-00000002-00000004-bb",
+    ]);
+  });
+
   it("gives each create its own key, and keeps a key the caller chose", async () => {
     const { seen, client } = await standIn([json(202, {}), json(202, {}), json(202, {})]);
     const kivo = client();

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { IMPORT_STATUSES } from "../../schemas/enums.ts";
 import { projects } from "./tenancy.ts";
 
 /**
@@ -16,7 +17,7 @@ export const imports = sqliteTable(
       .notNull()
       .references(() => projects.id),
     /** `uploaded` → `queued` → `processing` → `completed` | `failed`; `mapping_required`; `cancelled` (see src/routes/imports/schema.ts). */
-    status: text("status").notNull(),
+    status: text("status", { enum: IMPORT_STATUSES }).notNull(),
     /** The format the rows arrived in: application/json, application/x-ndjson or text/csv. */
     mediaType: text("media_type").notNull(),
     rowCount: integer("row_count").notNull(),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { RUN_STATUSES } from "../../schemas/enums.ts";
 import { projects } from "./tenancy.ts";
 
 export const reviewRuns = sqliteTable(
@@ -10,7 +11,7 @@ export const reviewRuns = sqliteTable(
     projectId: text("project_id")
       .notNull()
       .references(() => projects.id),
-    status: text("status").notNull(),
+    status: text("status", { enum: RUN_STATUSES }).notNull(),
     intendedUse: text("intended_use").notNull(),
     strictness: text("strictness").notNull(),
     /** The caller's choice for the semantic judge: `auto` (the project's setting), `off` or `required`. */

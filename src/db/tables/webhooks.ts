@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { DELIVERY_STATUSES } from "../../schemas/enums.ts";
 import { projects } from "./tenancy.ts";
 
 /** Where a project wants its events sent (README "Webhooks"). */
@@ -49,7 +50,7 @@ export const webhookDeliveries = sqliteTable(
     eventId: text("event_id").notNull(),
     eventType: text("event_type").notNull(),
     /** `pending` → `succeeded` | `failed` (address refused, or retries exhausted: the dead-letter record). */
-    status: text("status").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     responseStatus: integer("response_status"),
     /** At most the first 200 characters of the receiver's answer. */

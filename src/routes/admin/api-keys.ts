@@ -3,7 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { apiKeys } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { apiKeyView, createApiKey, newestFirst, olderThan, pageOf, revokeApiKey } from "../../services/tenancy/tenancy.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { apiKeyView, createApiKey, revokeApiKey } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { ApiKeySchema, CreateApiKeyBodySchema, IdParamSchema, ListQuerySchema, listOf, withRequestId } from "./schema.ts";
 
@@ -66,7 +67,7 @@ export function registerAdminApiKeys(app: OpenAPIHono<AppEnv>) {
   app.openapi(listApiKeysRoute, async (c) => {
     const db = database(c.env.DB);
     const { limit, cursor, project_id } = c.req.valid("query");
-    const { page, hasMore, nextCursor } = await pageOf(
+    const { page, hasMore, nextCursor } = await keysetPage(
       (after, n) =>
         db
           .select()

@@ -2,7 +2,10 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { createOrganization, newestFirst, olderThan, organizationView, pageOf, updateOrganization } from "../../services/tenancy/tenancy.ts";
+import { openShards } from "../../db/shards.ts";
+import { placeNewOrganization } from "../../services/tenancy/placement.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { createOrganization, organizationView, updateOrganization } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import {
   CreateOrganizationBodySchema,
@@ -63,7 +66,10 @@ export const updateOrganizationRoute = defineRoute({
 
 export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(createOrganizationRoute, async (c) => {
+    // A placement list naming a shard this deployment does not bind fails here, before anything is created.
+    openShards(c.env);
     const row = await createOrganization(database(c.env.DB), c.req.valid("json"));
+    await placeNewOrganization(c.env, row.id);
     return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 201);
   });
 
@@ -75,7 +81,7 @@ export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(listOrganizationsRoute, async (c) => {
     const db = database(c.env.DB);
     const { limit, cursor } = c.req.valid("query");
-    const { page, hasMore, nextCursor } = await pageOf(
+    const { page, hasMore, nextCursor } = await keysetPage(
       (after, n) =>
         db
           .select()

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { createEnterpriseWorkerRun, sentCreateAnswer, storedCreateAnswer } from "../../services/enterprise-worker/runs.ts";
 import { defineRoute, linksTo } from "../define.ts";
@@ -47,13 +47,13 @@ export function registerCreateEnterpriseWorkerRun(app: OpenAPIHono<AppEnv>) {
       c,
       { operation: "POST /v1/private-worker/review-runs", key: c.req.valid("header")["idempotency-key"], request: body },
       async (claim) => {
-        const created = await createEnterpriseWorkerRun(c.env, auth, body, origin, (made) => [
+        const created = await createEnterpriseWorkerRun(tenantOf(c), auth, body, origin, (made) => [
           claim.storeAnswer({ status: 201, body: storedCreateAnswer(made, requestId) }),
         ]);
         token = created.credential.token;
         return { status: 201, body: storedCreateAnswer(created, requestId) };
       },
     );
-    return c.json(await sentCreateAnswer(c.env, auth.projectId, stored, replayed ? { replayed } : { token: token! }, origin), 201);
+    return c.json(await sentCreateAnswer(tenantOf(c), auth.projectId, stored, replayed ? { replayed } : { token: token! }, origin), 201);
   });
 }

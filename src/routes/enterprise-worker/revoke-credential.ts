@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { revokeWorkerCredential } from "../../services/enterprise-worker/runs.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 import { defineRoute } from "../define.ts";
@@ -26,7 +26,7 @@ export function registerRevokeWorkerCredential(app: OpenAPIHono<AppEnv>) {
   app.openapi(revokeWorkerCredentialRoute, async (c) => {
     const auth = authOf(c);
     const { reviewRunId } = c.req.valid("param");
-    const credential = await revokeWorkerCredential(c.env, auth.projectId, reviewRunId);
+    const credential = await revokeWorkerCredential(tenantOf(c), auth.projectId, reviewRunId);
     return c.json({ review_run_id: reviewRunId, credential, request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { rotateWorkerCredential } from "../../services/enterprise-worker/runs.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
@@ -33,7 +33,7 @@ export function registerRotateWorkerCredential(app: OpenAPIHono<AppEnv>) {
     const auth = authOf(c);
     const { reviewRunId } = c.req.valid("param");
     const { credential_ttl_seconds } = c.req.valid("json");
-    const credential = await rotateWorkerCredential(c.env, auth.projectId, reviewRunId, credential_ttl_seconds, new URL(c.req.url).origin);
+    const credential = await rotateWorkerCredential(tenantOf(c), auth.projectId, reviewRunId, credential_ttl_seconds, new URL(c.req.url).origin);
     return c.json({ review_run_id: reviewRunId, worker_credential: credential, request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, issuesToDetails } from "../../errors.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 import { MAX_IMPORT_ROWS, type ImportRequest } from "../../services/imports/rows.ts";
 import { CHUNK_MAX_ROWS, CHUNK_MAX_SOURCES, createImport } from "../../services/imports/create.ts";
@@ -112,7 +112,7 @@ export function registerCreateImport(app: OpenAPIHono<AppEnv>) {
       { operation: "POST /v1/imports", key: headers["idempotency-key"], request },
       async (claim) => ({
         status: 202,
-        body: await createImport(c.env, auth, request, requestId, (answer) => claim.storeAnswer({ status: 202, body: answer })),
+        body: await createImport(tenantOf(c), auth, request, requestId, (answer) => claim.storeAnswer({ status: 202, body: answer })),
       }),
     );
     return c.json(body, 202);

@@ -1,6 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { deleteImport } from "../../services/imports/delete.ts";
 import { defineRoute } from "../define.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
@@ -37,7 +37,7 @@ export const deleteImportRoute = defineRoute({
 export function registerDeleteImport(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteImportRoute, async (c) => {
     const { importId } = c.req.valid("param");
-    const runs = await deleteImport(c.env, authOf(c).projectId, importId);
+    const runs = await deleteImport(tenantOf(c), authOf(c).projectId, importId);
     return c.json({ id: importId, deleted: true as const, deleted_review_run_count: runs, request_id: c.get("requestId") }, 200);
   });
 }

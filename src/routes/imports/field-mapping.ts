@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { applyFieldMapping } from "../../services/imports/create.ts";
 import { defineRoute } from "../define.ts";
 import { FieldMappingRequestSchema, ImportIdParamSchema, ImportSchema } from "./schema.ts";
@@ -27,7 +27,7 @@ export const mapImportFieldsRoute = defineRoute({
 export function registerMapImportFields(app: OpenAPIHono<AppEnv>) {
   app.openapi(mapImportFieldsRoute, async (c) => {
     const auth = authOf(c);
-    const body = await applyFieldMapping(c.env, auth, c.req.valid("param").importId, c.req.valid("json"), c.get("requestId"));
+    const body = await applyFieldMapping(tenantOf(c), auth, c.req.valid("param").importId, c.req.valid("json"), c.get("requestId"));
     return c.json(body, 202);
   });
 }

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { listImports } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { ImportListSchema, ListImportsQuerySchema } from "./schema.ts";
@@ -25,7 +25,7 @@ export const listImportsRoute = defineRoute({
 
 export function registerListImports(app: OpenAPIHono<AppEnv>) {
   app.openapi(listImportsRoute, async (c) => {
-    const page = await listImports(database(c.env.DB), authOf(c).projectId, c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
+    const page = await listImports(database(tenantOf(c).TENANT_DB), authOf(c).projectId, c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
     return c.json({ ...page, request_id: c.get("requestId") }, 200);
   });
 }

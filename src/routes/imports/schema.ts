@@ -4,7 +4,7 @@ import { GateVerdictValueSchema, IntendedUseSchema, RUN_STATUSES, SafeUseStatusS
 import type { ResultLine } from "../../services/imports/results.ts";
 import { CSV_FIELDS, IMPORT_MEDIA_TYPES, MAX_IMPORT_ROWS, NUMBERED_SOURCE_COLUMN, ROW_ERROR_CODES, ROW_MAX_DEPTH, isMappableField } from "../../services/imports/rows.ts";
 import { jsonDepthExceeds } from "../../lib/json-depth.ts";
-import { IMPORT_STATUSES } from "../../services/imports/store.ts";
+import { IMPORT_STATUSES } from "../../schemas/enums.ts";
 import { ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 import { CREATE_IMPORT_EXAMPLE, IMPORT_EXAMPLE } from "./examples.ts";

@@ -1,10 +1,11 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
+import { tenantEnvOfProject } from "../../db/shards.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { reportPageHeaders } from "../../services/report/html.ts";
 import { reportPage } from "../../services/report/page.ts";
-import { openableReportLink, signingSecret } from "../../services/report/links.ts";
+import { isOnRecord, signingSecret, verifyReportLink } from "../../services/report/links.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { ReportLinkTokenParamSchema } from "./schema.ts";
@@ -31,9 +32,10 @@ export const openReportLinkRoute = defineRoute({
 export function registerOpenReportLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(openReportLinkRoute, async (c) => {
     const secret = signingSecret(c.env.KIVO_SIGNING_SECRET);
-    const db = database(c.env.DB);
-    const link = await openableReportLink(db, secret, c.req.valid("param").token, Date.now());
-    if (!link) throw new ApiError("not_found", { message: "This report link is invalid, expired or revoked. Ask for a new one." });
+    // The signed token names the project, which names the shard that holds the link and the run.
+    const link = await verifyReportLink(secret, c.req.valid("param").token, Date.now());
+    const db = link ? database((await tenantEnvOfProject(c.env, link.projectId)).TENANT_DB) : null;
+    if (!link || !db || !(await isOnRecord(db, link))) throw new ApiError("not_found", { message: "This report link is invalid, expired or revoked. Ask for a new one." });
     const row = await findRun(db, link.projectId, link.runId);
     const page = await reportPage(db, c.env.SOURCES, row, { expires_at: new Date(link.expiresAt).toISOString() });
     return c.body(page, 200, await reportPageHeaders());

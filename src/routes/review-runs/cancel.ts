@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { CANCEL_SCOPES, cancelReviewRun } from "../../services/review-runs/cancel.ts";
 import { toSummary } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
@@ -28,7 +28,7 @@ export const cancelReviewRunRoute = defineRoute({
 
 export function registerCancelReviewRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(cancelReviewRunRoute, async (c) => {
-    const cancelled = await cancelReviewRun(c.env, authOf(c), c.req.valid("param").reviewRunId);
+    const cancelled = await cancelReviewRun(tenantOf(c), authOf(c), c.req.valid("param").reviewRunId);
     return c.json({ ...toSummary(cancelled), request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,7 +1,7 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
@@ -107,9 +107,9 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
       { operation: "POST /v1/review-runs", key: headers["idempotency-key"], request: input },
       async (claim) => {
         // Inside the idempotent part: a replay answers what the first request got, whatever the budget is now.
-        if (input.semantic_judge === "required") await assertJudgeAvailable(c.env, auth);
+        if (input.semantic_judge === "required") await assertJudgeAvailable(tenantOf(c), auth);
         const origin = new URL(c.req.url).origin;
-        const [created] = await createReviewRuns(c.env, auth, [input], {
+        const [created] = await createReviewRuns(tenantOf(c), auth, [input], {
           captureMethod: "api",
           commitWith: ([run]) => [claim.storeAnswer({ status: 202, body: queuedResponse(run!, origin, requestId) })].filter((s) => s !== null),
         });
@@ -117,13 +117,13 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
         if (wait !== null) {
           try {
             const processed = await reviewBefore(
-              c.env,
+              tenantOf(c),
               (work) => c.executionCtx.waitUntil(work),
               { id: row.id, projectId: auth.projectId, contents: input.sources.map((s) => s.content) },
               deadline,
             );
             if (processed?.outcome === "completed") {
-              const completed = await findRun(database(c.env.DB), auth.projectId, row.id);
+              const completed = await findRun(database(tenantOf(c).TENANT_DB), auth.projectId, row.id);
               return { status: 200, body: completedRunResponse(completed, processed.sources, processed.result, requestId) };
             }
           } catch (error) {

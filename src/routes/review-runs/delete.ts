@@ -1,6 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { deleteReviewRun } from "../../services/review-runs/delete.ts";
 import { defineRoute } from "../define.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
@@ -28,7 +28,7 @@ export const deleteReviewRunRoute = defineRoute({
 export function registerDeleteReviewRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteReviewRunRoute, async (c) => {
     const { reviewRunId } = c.req.valid("param");
-    await deleteReviewRun(c.env, authOf(c), reviewRunId);
+    await deleteReviewRun(tenantOf(c), authOf(c), reviewRunId);
     return c.json({ id: reviewRunId, deleted: true as const, request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { MAX_ENDPOINTS_PER_PROJECT, createEndpoint, endpointView } from "../../services/webhooks/endpoints.ts";
 import { defineRoute, linksTo } from "../define.ts";
 import { CreateEndpointRequestSchema, EndpointWithSecretSchema } from "./schema.ts";
@@ -28,7 +28,7 @@ export const createEndpointRoute = defineRoute({
 
 export function registerCreateEndpoint(app: OpenAPIHono<AppEnv>) {
   app.openapi(createEndpointRoute, async (c) => {
-    const { endpoint, secret } = await createEndpoint(c.env, authOf(c), c.req.valid("json"));
+    const { endpoint, secret } = await createEndpoint(tenantOf(c), authOf(c), c.req.valid("json"));
     return c.json({ ...endpointView(endpoint), secret, request_id: c.get("requestId") }, 201);
   });
 }

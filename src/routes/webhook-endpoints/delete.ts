@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
 import { deleteEndpoint } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
@@ -28,7 +28,7 @@ export const deleteEndpointRoute = defineRoute({
 export function registerDeleteEndpoint(app: OpenAPIHono<AppEnv>) {
   app.openapi(deleteEndpointRoute, async (c) => {
     const { endpointId } = c.req.valid("param");
-    await deleteEndpoint(c.env, authOf(c).projectId, endpointId);
+    await deleteEndpoint(tenantOf(c), authOf(c).projectId, endpointId);
     return c.json({ id: endpointId, deleted: true as const, request_id: c.get("requestId") }, 200);
   });
 }

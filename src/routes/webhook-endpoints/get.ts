@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { endpointView, findEndpoint } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
 import { EndpointIdParamSchema, EndpointResponseSchema } from "./schema.ts";
@@ -20,7 +20,7 @@ export const getEndpointRoute = defineRoute({
 
 export function registerGetEndpoint(app: OpenAPIHono<AppEnv>) {
   app.openapi(getEndpointRoute, async (c) => {
-    const row = await findEndpoint(c.env, authOf(c).projectId, c.req.valid("param").endpointId);
+    const row = await findEndpoint(tenantOf(c), authOf(c).projectId, c.req.valid("param").endpointId);
     return c.json({ ...endpointView(row), request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { listDeliveries } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
 import { DeliveryListSchema, EndpointIdParamSchema, ListDeliveriesQuerySchema } from "./schema.ts";
@@ -20,7 +20,7 @@ export const listDeliveriesRoute = defineRoute({
 
 export function registerListDeliveries(app: OpenAPIHono<AppEnv>) {
   app.openapi(listDeliveriesRoute, async (c) => {
-    const page = await listDeliveries(c.env, authOf(c).projectId, c.req.valid("param").endpointId, c.req.valid("query"));
+    const page = await listDeliveries(tenantOf(c), authOf(c).projectId, c.req.valid("param").endpointId, c.req.valid("query"));
     return c.json({ ...page, request_id: c.get("requestId") }, 200);
   });
 }

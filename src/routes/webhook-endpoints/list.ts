@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { endpointView, listEndpoints } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
 import { EndpointListSchema } from "./schema.ts";
@@ -18,7 +18,7 @@ export const listEndpointsRoute = defineRoute({
 
 export function registerListEndpoints(app: OpenAPIHono<AppEnv>) {
   app.openapi(listEndpointsRoute, async (c) => {
-    const rows = await listEndpoints(c.env, authOf(c).projectId);
+    const rows = await listEndpoints(tenantOf(c), authOf(c).projectId);
     return c.json({ items: rows.map(endpointView), request_id: c.get("requestId") }, 200);
   });
 }

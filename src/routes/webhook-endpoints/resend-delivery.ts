@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { RequestIdSchema } from "../../schemas/common.ts";
 import { deliveryView, resendDelivery } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
@@ -24,7 +24,7 @@ export const resendDeliveryRoute = defineRoute({
 export function registerResendDelivery(app: OpenAPIHono<AppEnv>) {
   app.openapi(resendDeliveryRoute, async (c) => {
     const { endpointId, deliveryId } = c.req.valid("param");
-    const row = await resendDelivery(c.env, authOf(c).projectId, endpointId, deliveryId);
+    const row = await resendDelivery(tenantOf(c), authOf(c).projectId, endpointId, deliveryId);
     return c.json({ ...deliveryView(row), request_id: c.get("requestId") }, 202);
   });
 }

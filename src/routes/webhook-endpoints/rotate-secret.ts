@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { endpointView, rotateEndpointSecret } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
 import { EndpointIdParamSchema, EndpointWithSecretSchema, RotateSecretRequestSchema } from "./schema.ts";
@@ -27,7 +27,7 @@ export const rotateSecretRoute = defineRoute({
 export function registerRotateSecret(app: OpenAPIHono<AppEnv>) {
   app.openapi(rotateSecretRoute, async (c) => {
     const overlap = c.req.valid("json").previous_secret_valid_for_seconds;
-    const { endpoint, secret } = await rotateEndpointSecret(c.env, authOf(c).projectId, c.req.valid("param").endpointId, overlap);
+    const { endpoint, secret } = await rotateEndpointSecret(tenantOf(c), authOf(c).projectId, c.req.valid("param").endpointId, overlap);
     return c.json({ ...endpointView(endpoint), secret, request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { RequestIdSchema, TimestampSchema } from "../../schemas/common.ts";
 import { WebhookEventTypeSchema } from "../../schemas/webhooks.ts";
+import { DELIVERY_STATUSES } from "../../schemas/enums.ts";
 
 export const EndpointIdParamSchema = z.object({
   endpointId: z
@@ -77,7 +78,7 @@ export const DeliverySchema = z
     endpoint_id: z.string(),
     event_id: z.string().openapi({ example: "evt_01jdx3v8z0y2x4w6v8u0t2s4r6" }),
     event_type: WebhookEventTypeSchema,
-    status: z.enum(["pending", "succeeded", "failed"]).openapi({
+    status: z.enum(DELIVERY_STATUSES).openapi({
       description: "`pending` while attempts remain; `succeeded` on a 2xx; `failed` when the retries ran out (about a day) or the endpoint was deleted, disabled or refused.",
     }),
     attempts: z.number().int(),

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf } from "../../middleware/auth.ts";
+import { authOf, tenantOf } from "../../middleware/auth.ts";
 import { endpointView, updateEndpoint } from "../../services/webhooks/endpoints.ts";
 import { defineRoute } from "../define.ts";
 import { EndpointIdParamSchema, EndpointResponseSchema, UpdateEndpointRequestSchema } from "./schema.ts";
@@ -23,7 +23,7 @@ export const updateEndpointRoute = defineRoute({
 
 export function registerUpdateEndpoint(app: OpenAPIHono<AppEnv>) {
   app.openapi(updateEndpointRoute, async (c) => {
-    const row = await updateEndpoint(c.env, authOf(c).projectId, c.req.valid("param").endpointId, c.req.valid("json"));
+    const row = await updateEndpoint(tenantOf(c), authOf(c).projectId, c.req.valid("param").endpointId, c.req.valid("json"));
     return c.json({ ...endpointView(row), request_id: c.get("requestId") }, 200);
   });
 }

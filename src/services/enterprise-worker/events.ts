@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
+import { projectSettings } from "../tenancy/tenancy.ts";
 import { database } from "../../db/client.ts";
-import { projects } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { SAFE_USE_FOR_VERDICT, gateVerdictOf } from "../../review/gate-verdict.ts";
@@ -34,8 +33,8 @@ interface EventRow {
   result_status: RunStatus;
 }
 
-async function findEvent(env: Bindings, reviewRunId: string, eventId: string): Promise<EventRow | null> {
-  return env.DB.prepare(
+async function findEvent(env: TenantEnv, reviewRunId: string, eventId: string): Promise<EventRow | null> {
+  return env.TENANT_DB.prepare(
     "SELECT event_type, body_hash, received_at, result_status FROM private_worker_events WHERE review_run_id = ? AND event_id = ?",
   )
     .bind(reviewRunId, eventId)
@@ -88,13 +87,9 @@ function consistencyProblems(found: EnterpriseWorkerRun, event: WorkerEventBody)
   return problems;
 }
 
-async function gateVerdictFor(env: Bindings, found: EnterpriseWorkerRun, event: WorkerEventBody, receivedAt: string): Promise<GateVerdict> {
+async function gateVerdictFor(env: TenantEnv, found: EnterpriseWorkerRun, event: WorkerEventBody, receivedAt: string): Promise<GateVerdict> {
   const { run, details } = found;
-  const [project] = await database(env.DB)
-    .select({ gateMode: projects.gateMode })
-    .from(projects)
-    .where(eq(projects.id, run.projectId))
-    .limit(1);
+  const project = await projectSettings(database(env.DB), run.projectId);
   return gateVerdictOf({
     reviewRunId: run.id,
     safeUseStatus: SAFE_USE_FOR_VERDICT[event.gate_verdict!],
@@ -120,12 +115,12 @@ async function gateVerdictFor(env: Bindings, found: EnterpriseWorkerRun, event: 
  * that this request (not a concurrent retry) claimed the event_id.
  */
 export async function applyWorkerEvent(
-  env: Bindings,
+  env: TenantEnv,
   claims: WorkerCredentialClaims,
   event: WorkerEventBody,
   requestId: string,
 ): Promise<EventOutcome> {
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   const found = await findEnterpriseWorkerRun(db, claims.projectId, claims.reviewRunId);
   if (!found) throw new ApiError("not_found", { message: "The run of this credential does not exist." });
   const runId = found.run.id;
@@ -151,13 +146,13 @@ export async function applyWorkerEvent(
 
   const claimed = `EXISTS (SELECT 1 FROM private_worker_events WHERE review_run_id = ?1 AND event_id = ?2 AND request_id = ?3)`;
   const statements = [
-    env.DB.prepare(
+    env.TENANT_DB.prepare(
       `INSERT INTO private_worker_events (review_run_id, event_id, event_type, body_hash, request_id, occurred_at, received_at, result_status)
        SELECT ?1, ?2, ?4, ?5, ?3, ?6, ?7, ?8
        WHERE EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status IN ${OPEN_RUN_STATUS_SQL})
        ON CONFLICT DO NOTHING`,
     ).bind(runId, event.event_id, requestId, event.event_type, bodyHash, event.occurred_at ?? null, receivedAt, status),
-    env.DB.prepare(
+    env.TENANT_DB.prepare(
       `UPDATE private_worker_runs SET
          source_hashes = ?4, output_hash = COALESCE(?5, output_hash), worker_version = COALESCE(?6, worker_version),
          policy_version = COALESCE(?7, policy_version), redacted_failure_categories = ?8, artifact_summaries = ?9,
@@ -175,7 +170,7 @@ export async function applyWorkerEvent(
       JSON.stringify(summaries),
       receivedAt,
     ),
-    env.DB.prepare(
+    env.TENANT_DB.prepare(
       `UPDATE review_runs SET
          status = ?4,
          source_count = CASE WHEN source_count = 0 THEN ?5 ELSE source_count END,
@@ -205,7 +200,7 @@ export async function applyWorkerEvent(
       event.event_type === "failed" ? `The Enterprise Worker reported a failure: ${categories.join(", ")}.` : null,
     ),
   ];
-  const [inserted] = await env.DB.batch(statements);
+  const [inserted] = await env.TENANT_DB.batch(statements);
 
   if ((inserted?.meta.changes ?? 0) === 0) {
     // Lost a race: a concurrent retry claimed the event_id, or another event ended the run.

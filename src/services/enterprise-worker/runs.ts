@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { asStatement, database } from "../../db/client.ts";
 import { enterpriseWorkerCredentials, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newReviewRunId } from "../../ids.ts";
 import type { CreateEnterpriseWorkerRunBody } from "../../schemas/enterprise-worker.ts";
@@ -9,7 +9,7 @@ import { reserveReviewRuns } from "../billing/allowance.ts";
 import type { AuthContext } from "../tenancy/auth.ts";
 import { logger } from "../../lib/logger.ts";
 import { type EnterpriseWorkerRun, type EnterpriseWorkerRunRow, findEnterpriseWorkerRun, enterpriseWorkerRunView } from "./store.ts";
-import type { ReviewRunRow } from "../review-runs/store.ts";
+import { newRunRow } from "../review-runs/store.ts";
 import type { CredentialRecord } from "../../schemas/enterprise-worker-details.ts";
 import { type IssuedWorkerCredential, issueWorkerCredential, revokeWorkerCredentials } from "./credentials.ts";
 
@@ -42,7 +42,7 @@ const credentialView = (issued: IssuedWorkerCredential, origin: string, reviewRu
  * stored answer), so the run never exists without them.
  */
 export async function createEnterpriseWorkerRun(
-  env: Bindings,
+  env: TenantEnv,
   auth: AuthContext,
   body: CreateEnterpriseWorkerRunBody,
   origin: string,
@@ -54,12 +54,10 @@ export async function createEnterpriseWorkerRun(
     const now = new Date();
     const at = isoNow(now);
     const issued = await issueWorkerCredential(env, { reviewRunId, projectId: auth.projectId }, body.credential_ttl_seconds, now);
-    // Every column spelled out, defaults included, so the answer is built from what is written, not read back.
-    const run: ReviewRunRow = {
+    const run = newRunRow({
       id: reviewRunId,
       organizationId: auth.organizationId,
       projectId: auth.projectId,
-      status: "queued",
       intendedUse: body.intended_use,
       strictness: body.strictness,
       semanticJudge: "auto",
@@ -75,20 +73,10 @@ export async function createEnterpriseWorkerRun(
       sourceCount: body.source_count ?? body.source_hashes?.length ?? 0,
       // The sources stay with the customer: only their hashes are kept, in the run's details.
       sources: null,
-      claimCount: 0,
-      unsupportedClaimCount: 0,
-      safeUseStatus: null,
-      gateVerdict: null,
-      artifactVersion: null,
-      errorCode: null,
-      errorMessage: null,
       // Never handed to the review queue: the customer's worker reviews it.
       enqueueCount: 0,
       createdAt: at,
-      updatedAt: at,
-      startedAt: null,
-      completedAt: null,
-    };
+    });
     const details: EnterpriseWorkerRunRow = {
       reviewRunId,
       projectId: auth.projectId,
@@ -116,7 +104,7 @@ export async function createEnterpriseWorkerRun(
       { credential_id: issued.credentialId, issued_at: at, expires_at: issued.expiresAt, ended_at: null, end_reason: null },
     ];
     const created: CreatedEnterpriseWorkerRun = { created: { run, details, history }, credential: credentialView(issued, origin, reviewRunId) };
-    const db = database(env.DB);
+    const db = database(env.TENANT_DB);
     const inserts = [
       db.insert(reviewRuns).values(run),
       db.insert(enterpriseWorkerRuns).values(details),
@@ -127,8 +115,8 @@ export async function createEnterpriseWorkerRun(
         issuedAt: at,
         expiresAt: issued.expiresAt,
       }),
-    ].map((query) => asStatement(env.DB, query));
-    await env.DB.batch([...inserts, ...commitWith(created).filter((statement) => statement !== null)]);
+    ].map((query) => asStatement(env.TENANT_DB, query));
+    await env.TENANT_DB.batch([...inserts, ...commitWith(created).filter((statement) => statement !== null)]);
     logger.info("private_worker_run_created", { review_run_id: reviewRunId, project_id: auth.projectId, credential_id: issued.credentialId });
     return created;
   } catch (error) {
@@ -167,7 +155,7 @@ export const storedCreateAnswer = ({ created, credential }: CreatedEnterpriseWor
  * none: a retry must never undo a revocation or arm a finished run.
  */
 export async function sentCreateAnswer(
-  env: Bindings,
+  env: TenantEnv,
   projectId: string,
   stored: CreatedView,
   issued: { token: string } | { replayed: true },
@@ -179,8 +167,8 @@ export async function sentCreateAnswer(
   return { ...stored, worker_credential: await rotateWorkerCredential(env, projectId, stored.review_run.id, undefined, origin) };
 }
 
-async function requireRun(env: Bindings, projectId: string, reviewRunId: string): Promise<EnterpriseWorkerRun> {
-  const found = await findEnterpriseWorkerRun(database(env.DB), projectId, reviewRunId);
+async function requireRun(env: TenantEnv, projectId: string, reviewRunId: string): Promise<EnterpriseWorkerRun> {
+  const found = await findEnterpriseWorkerRun(database(env.TENANT_DB), projectId, reviewRunId);
   if (!found) throw new ApiError("not_found", { message: "No private-worker run with this ID exists in the key's project." });
   return found;
 }
@@ -194,7 +182,7 @@ async function requireRun(env: Bindings, projectId: string, reviewRunId: string)
  * so a rotate racing a revoke cannot win).
  */
 export async function rotateWorkerCredential(
-  env: Bindings,
+  env: TenantEnv,
   projectId: string,
   reviewRunId: string,
   ttlSeconds: number | undefined,
@@ -209,7 +197,7 @@ export async function rotateWorkerCredential(
   }
   const issued = await issueWorkerCredential(env, { reviewRunId, projectId }, ttlSeconds ?? details.credentialTtlSeconds);
   const now = isoNow();
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   await db.batch([
     db
       .update(enterpriseWorkerRuns)
@@ -230,11 +218,11 @@ export async function rotateWorkerCredential(
 }
 
 /** Every token of the run is refused from now on, for good (fail closed). Revoking twice keeps the first time. */
-export async function revokeWorkerCredential(env: Bindings, projectId: string, reviewRunId: string) {
+export async function revokeWorkerCredential(env: TenantEnv, projectId: string, reviewRunId: string) {
   const { details } = await requireRun(env, projectId, reviewRunId);
   await revokeWorkerCredentials(env, reviewRunId);
   const revokedAt = details.credentialRevokedAt ?? isoNow();
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   await db.batch([
     db
       .update(enterpriseWorkerRuns)

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
@@ -17,8 +17,8 @@ import { CANCELLABLE_IMPORT_STATUSES, type ImportRow, cancelQueuedRuns, findImpo
  * runs that exist keep counting (cancelled ones too, as for a cancelled run),
  * and rows that never got a run are given back.
  */
-export async function cancelImport(env: Bindings, projectId: string, importId: string): Promise<ImportRow> {
-  const db = database(env.DB);
+export async function cancelImport(env: TenantEnv, projectId: string, importId: string): Promise<ImportRow> {
+  const db = database(env.TENANT_DB);
   const now = isoNow();
   // The status condition makes the cancel atomic against a chunk completing the import.
   const [[cancelled]] = await db.batch([

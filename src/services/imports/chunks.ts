@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import { PermanentFailure } from "../../lib/permanent-failure.ts";
@@ -19,8 +19,8 @@ export type ChunkOutcome = "created" | "skipped";
  * (see resumeReviewRuns). The last chunk to finish sees every accepted row
  * with a run and completes the import.
  */
-export async function processImportChunk(env: Bindings, message: ImportQueueMessage): Promise<ChunkOutcome> {
-  const db = database(env.DB);
+export async function processImportChunk(env: TenantEnv, message: ImportQueueMessage): Promise<ChunkOutcome> {
+  const db = database(env.TENANT_DB);
   const [row] = await db
     .select()
     .from(imports)
@@ -60,8 +60,8 @@ const importStillOpen = (row: ImportRow): WriteCondition => ({
   params: [row.id, row.projectId, ...OPEN_IMPORT_STATUSES],
 });
 
-async function cancelledMeanwhile(env: Bindings, row: ImportRow): Promise<boolean> {
-  const [now] = await database(env.DB)
+async function cancelledMeanwhile(env: TenantEnv, row: ImportRow): Promise<boolean> {
+  const [now] = await database(env.TENANT_DB)
     .select({ status: imports.status })
     .from(imports)
     .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)))
@@ -71,8 +71,8 @@ async function cancelledMeanwhile(env: Bindings, row: ImportRow): Promise<boolea
   return true;
 }
 
-async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
-  const db = database(env.DB);
+async function completeIfDone(env: TenantEnv, row: ImportRow): Promise<void> {
+  const db = database(env.TENANT_DB);
   const [runs] = await db
     .select({ n: count() })
     .from(reviewRuns)
@@ -100,8 +100,8 @@ async function completeIfDone(env: Bindings, row: ImportRow): Promise<void> {
  * created stay (they are listed in `review_run_ids` and reviewed as usual);
  * the allowance reserved for the rows that got no run is given back.
  */
-export async function failImport(env: Bindings, message: ImportQueueMessage, code: string, errorMessage: string): Promise<boolean> {
-  const db = database(env.DB);
+export async function failImport(env: TenantEnv, message: ImportQueueMessage, code: string, errorMessage: string): Promise<boolean> {
+  const db = database(env.TENANT_DB);
   const now = isoNow();
   const [[row]] = await db.batch([
     db
@@ -121,7 +121,7 @@ export async function failImport(env: Bindings, message: ImportQueueMessage, cod
 }
 
 /** Drops the staged rows; the external IDs too once every row has a run (see importExternalIdsKey). */
-export async function dropStagedChunks(env: Bindings, row: ImportRow, options: { externalIds?: boolean } = {}): Promise<void> {
+export async function dropStagedChunks(env: TenantEnv, row: ImportRow, options: { externalIds?: boolean } = {}): Promise<void> {
   try {
     if (row.chunkCount > 0) await env.SOURCES.delete(options.externalIds ? importStagingKeys(row, row.chunkCount) : importChunkKeys(row, row.chunkCount));
   } catch (error) {

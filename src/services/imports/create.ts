@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { asStatement, database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newImportId } from "../../ids.ts";
 import { putAll, sendInBatches } from "../../lib/batches.ts";
@@ -62,7 +62,7 @@ export function planChunks<T extends { input: { sources: unknown[] } }>(rows: T[
  * A request-level failure at any step (bad request, 402, storage) leaves no
  * import, run, R2 object or queue message behind.
  */
-export async function createImport(env: Bindings, owner: RunOwner, request: ImportRequest, requestId: string, commitWith: AnswerStatement = () => null) {
+export async function createImport(env: TenantEnv, owner: RunOwner, request: ImportRequest, requestId: string, commitWith: AnswerStatement = () => null) {
   const now = isoNow();
   const base: ImportRow = {
     id: newImportId(),
@@ -92,11 +92,11 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
     if (!mapping) throw error;
     return holdForMapping(env, base, request, mapping, requestId, commitWith);
   }
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   return startImport(env, owner, base, validated, requestId, {
     persist: async (row, answer) => {
       const extra = answer ? commitWith(answer) : null;
-      await env.DB.batch([asStatement(env.DB, db.insert(imports).values(row)), ...(extra ? [extra] : [])]);
+      await env.TENANT_DB.batch([asStatement(env.TENANT_DB, db.insert(imports).values(row)), ...(extra ? [extra] : [])]);
     },
     commitWith,
     undo: (row, stagedChunks) => deleteImport(env, row, stagedChunks),
@@ -110,13 +110,13 @@ export async function createImport(env: Bindings, owner: RunOwner, request: Impo
  * `mapping_required` (with what is still missing) and the answer is 422.
  */
 export async function applyFieldMapping(
-  env: Bindings,
+  env: TenantEnv,
   owner: RunOwner,
   importId: string,
   change: Pick<ImportRequest, "intended_use" | "strictness"> & { field_mapping: Record<string, string> },
   requestId: string,
 ) {
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   const waiting = await findImport(db, owner.projectId, importId);
   if (waiting.status !== "mapping_required") {
     throw new ApiError("mapping_not_required", { message: `Only a mapping_required import takes a field mapping; ${waiting.id} is ${waiting.status}.` });
@@ -188,7 +188,7 @@ interface Persistence {
   undo: (row: ImportRow, stagedChunks: number) => Promise<void>;
 }
 
-async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, validated: ValidatedImport, requestId: string, store: Persistence) {
+async function startImport(env: TenantEnv, owner: RunOwner, base: ImportRow, validated: ValidatedImport, requestId: string, store: Persistence) {
   const importId = base.id;
   const now = isoNow();
   const staged: StagedRow[] = await Promise.all(
@@ -202,12 +202,12 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
     validationErrors: JSON.stringify(validated.errors),
     updatedAt: now,
   };
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
 
   if (staged.length === 0) {
     const failed = {
       ...record,
-      status: "failed",
+      status: "failed" as const,
       errorCode: "no_rows_accepted",
       errorMessage: "No row passed validation; see validation_errors. Nothing was created.",
       completedAt: now,
@@ -224,7 +224,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
   if (chunks.length === 1) {
     // Written as completed before the runs: nobody can see the import's runs
     // before this answer, and if creating them fails the write is undone.
-    const completed = { ...record, status: "completed", completedAt: now };
+    const completed = { ...record, status: "completed" as const, completedAt: now };
     const runIds = staged.map(({ review_run_id }) => review_run_id);
     const answer = importResponse(completed, runIds, newRunsProgress(runIds.length, true), requestId);
     await store.persist(completed).catch((error: unknown) => {
@@ -246,7 +246,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
 
   // `uploaded` until the chunk messages are sent: if the request dies in between, the sweep sends them.
   const reservation = await reserveReviewRuns(env, owner.organizationId, staged.length);
-  const uploaded = { ...record, status: "uploaded", chunkCount: chunks.length, allowancePeriodStart: reservation.periodStart };
+  const uploaded = { ...record, status: "uploaded" as const, chunkCount: chunks.length, allowancePeriodStart: reservation.periodStart };
   // Once its row is written the import proceeds (the sweep sends lost chunk messages), so that is when it is answered.
   const answer = importResponse({ ...uploaded, status: "queued" }, [], newRunsProgress(0, false), requestId);
   let persisted = false;
@@ -277,7 +277,7 @@ async function startImport(env: Bindings, owner: RunOwner, base: ImportRow, vali
 
 /** Stores a request whose columns map to nothing, to be replayed by applyFieldMapping. Creates no run. */
 async function holdForMapping(
-  env: Bindings,
+  env: TenantEnv,
   base: ImportRow,
   request: ImportRequest,
   mapping: ImportMapping,
@@ -290,7 +290,7 @@ async function holdForMapping(
   try {
     await env.SOURCES.put(key, JSON.stringify(request), { httpMetadata: { contentType: "application/json" } });
     const stored = commitWith(answer);
-    await env.DB.batch([asStatement(env.DB, database(env.DB).insert(imports).values(waiting)), ...(stored ? [stored] : [])]);
+    await env.TENANT_DB.batch([asStatement(env.TENANT_DB, database(env.TENANT_DB).insert(imports).values(waiting)), ...(stored ? [stored] : [])]);
   } catch (error) {
     await env.SOURCES.delete(key).catch(() => undefined);
     throw storageFailure(error, waiting);
@@ -308,7 +308,7 @@ function mappingOf(error: unknown): ImportMapping | null {
   };
 }
 
-export async function enqueueChunks(env: Bindings, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
+export async function enqueueChunks(env: TenantEnv, row: Pick<ImportRow, "id" | "projectId" | "chunkCount">): Promise<void> {
   const messages = Array.from({ length: row.chunkCount }, (_, i) => ({
     body: { kind: "import_chunk", import_id: row.id, project_id: row.projectId, chunk: i + 1, request_id: currentRequestId() } satisfies ImportQueueMessage,
     contentType: "json" as const,
@@ -324,16 +324,16 @@ function storageFailure(error: unknown, row: ImportRow): ApiError {
 }
 
 /** Undoes a create that failed: the import row and any staged chunks (deleting what was never written is harmless). */
-async function deleteImport(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
+async function deleteImport(env: TenantEnv, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
-    await env.DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
+    await env.TENANT_DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
   } catch (error) {
     logger.error("import_cleanup_failed", { import_id: row.id, error });
   }
   await dropChunks(env, row, stagedChunks);
 }
 
-async function dropChunks(env: Bindings, row: ImportRow, stagedChunks: number): Promise<void> {
+async function dropChunks(env: TenantEnv, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
     if (stagedChunks > 0) await env.SOURCES.delete(importStagingKeys(row, stagedChunks));
   } catch (error) {

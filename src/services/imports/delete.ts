@@ -1,5 +1,5 @@
 import { database } from "../../db/client.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { logger } from "../../lib/logger.ts";
 import { drainObjectDeletions, recordObjectDeletions } from "../retention/object-deletions.ts";
@@ -15,15 +15,15 @@ export const importObjectPrefix = (projectId: string, importId: string) => `impo
  * that a repeated delete (or the retention sweep) finishes. Answers the
  * number of runs erased and the object prefixes still to drain.
  */
-export async function eraseImport(env: Pick<Bindings, "DB">, projectId: string, importId: string): Promise<{ runs: number; prefixes: string[] }> {
-  const { results } = await env.DB.prepare("SELECT id FROM review_runs WHERE project_id = ? AND import_id = ?")
+export async function eraseImport(env: Pick<TenantEnv, "TENANT_DB">, projectId: string, importId: string): Promise<{ runs: number; prefixes: string[] }> {
+  const { results } = await env.TENANT_DB.prepare("SELECT id FROM review_runs WHERE project_id = ? AND import_id = ?")
     .bind(projectId, importId)
     .all<{ id: string }>();
   const prefixes = await eraseRuns(env, projectId, results.map((row) => row.id));
   const own = importObjectPrefix(projectId, importId);
-  await env.DB.batch([
-    recordObjectDeletions(env.DB, [own]),
-    env.DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(importId, projectId),
+  await env.TENANT_DB.batch([
+    recordObjectDeletions(env.TENANT_DB, [own]),
+    env.TENANT_DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(importId, projectId),
   ]);
   return { runs: results.length, prefixes: [...prefixes, own] };
 }
@@ -33,8 +33,8 @@ export async function eraseImport(env: Pick<Bindings, "DB">, projectId: string, 
  * a chunk in flight would create runs after the delete. Answers the number of
  * runs deleted with it.
  */
-export async function deleteImport(env: Bindings, projectId: string, importId: string): Promise<number> {
-  const row = await findImport(database(env.DB), projectId, importId);
+export async function deleteImport(env: TenantEnv, projectId: string, importId: string): Promise<number> {
+  const row = await findImport(database(env.TENANT_DB), projectId, importId);
   if ((OPEN_IMPORT_STATUSES as readonly string[]).includes(row.status)) {
     throw new ApiError("import_not_deletable", {
       message: `${row.id} is ${row.status}: it is still creating its runs. Cancel it first, or wait until it completes.`,

@@ -1,18 +1,17 @@
-import { type SQL, and, desc, eq, lt, or } from "drizzle-orm";
+import type { ImportStatus } from "../../schemas/enums.ts";
+import type { TenantEnv } from "../../env.ts";
+import { type SQL, and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
-import { ApiError } from "../../errors.ts";
 import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { ImportMediaType, RowError } from "./rows.ts";
 import { parseJson } from "../review-runs/store.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { findInProject } from "../../db/project-scoped.ts";
 import { type ReviewProgress, emptyProgress, reviewProgress } from "./progress.ts";
 
 export type ImportRow = typeof imports.$inferSelect;
 
-/** Every status of the README's import status table; each one is stored and reachable. */
-export const IMPORT_STATUSES = ["uploaded", "mapping_required", "queued", "processing", "completed", "failed", "cancelled"] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const TERMINAL_IMPORT_STATUSES: readonly string[] = ["completed", "failed", "cancelled"];
 /** An import in one of these has staged chunks whose runs are still to be created. */
 export const OPEN_IMPORT_STATUSES = ["uploaded", "queued", "processing"] as const satisfies readonly ImportStatus[];
@@ -57,15 +56,8 @@ export const importStagingKeys = (row: Pick<ImportRow, "id" | "projectId">, chun
 ];
 
 /** Reads an import by ID *and* project: another project's import is indistinguishable from a missing one. */
-export async function findImport(db: Database, projectId: string, importId: string): Promise<ImportRow> {
-  const [row] = await db
-    .select()
-    .from(imports)
-    .where(and(eq(imports.id, importId), eq(imports.projectId, projectId)))
-    .limit(1);
-  if (!row) throw new ApiError("not_found", { message: "No import with this ID exists in this project." });
-  return row;
-}
+export const findImport = (db: Database, projectId: string, importId: string): Promise<ImportRow> =>
+  findInProject(db, imports, projectId, importId, "import");
 
 /**
  * A run's ID is derived from its import and row: SHA-256 of both, shaped as
@@ -117,7 +109,7 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
   return {
     id: row.id,
     project_id: row.projectId,
-    status: row.status as ImportStatus,
+    status: row.status,
     capture_method: "upload" as const,
     media_type: row.mediaType as ImportMediaType,
     row_count: row.rowCount,
@@ -140,9 +132,9 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
  * The import's runs that no consumer has picked up yet end `cancelled`; runs
  * already under review finish. Returns the IDs of the runs it cancelled.
  */
-export async function cancelQueuedRuns(env: { DB: D1Database }, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
+export async function cancelQueuedRuns(env: Pick<TenantEnv, "TENANT_DB">, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
   const now = new Date().toISOString();
-  const { results } = await env.DB.prepare(
+  const { results } = await env.TENANT_DB.prepare(
     "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued' RETURNING id",
   )
     .bind(now, now, row.projectId, row.id)
@@ -172,21 +164,15 @@ export async function listImports(db: Database, projectId: string, query: ListIm
   const scope = JSON.stringify([projectId, "imports", query.status ?? null]);
   const conditions: SQL[] = [eq(imports.projectId, projectId)];
   if (query.status) conditions.push(eq(imports.status, query.status));
-  if (query.cursor) {
-    const position = await decodeCursor(signingSecret, scope, query.cursor);
-    conditions.push(
-      or(lt(imports.createdAt, position.createdAt), and(eq(imports.createdAt, position.createdAt), lt(imports.id, position.id)))!,
-    );
-  }
-  const rows = await db
-    .select()
-    .from(imports)
-    .where(and(...conditions))
-    .orderBy(desc(imports.createdAt), desc(imports.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const hasMore = rows.length > query.limit;
-  const last = page.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor(signingSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  const { page, hasMore, nextCursor } = await keysetPage(
+    (after, limit) =>
+      db
+        .select()
+        .from(imports)
+        .where(and(...conditions, olderThan(imports, after)))
+        .orderBy(...newestFirst(imports))
+        .limit(limit),
+    { limit: query.limit, cursor: query.cursor, secret: signingSecret, scope },
+  );
   return { items: page.map(importSummary), next_cursor: nextCursor, has_more: hasMore };
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import { sweepStale } from "../../lib/stale-sweep.ts";
@@ -20,9 +20,9 @@ export const IMPORT_SWEEP_DEFAULTS = {
  * messages again. Chunks are idempotent, so finished ones create nothing new,
  * and a chunk whose staged rows are gone fails the import closed.
  */
-export async function sweepStuckImports(env: Bindings, now: Date, options: Partial<typeof IMPORT_SWEEP_DEFAULTS> = {}) {
+export async function sweepStuckImports(env: TenantEnv, now: Date, options: Partial<typeof IMPORT_SWEEP_DEFAULTS> = {}) {
   const { staleAfterMs, batchSize } = { ...IMPORT_SWEEP_DEFAULTS, ...options };
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   const active = inArray(imports.status, OPEN_IMPORT_STATUSES);
   const handled = await sweepStale({
     now,

@@ -56,7 +56,7 @@ export function fromPositions(request: JudgeRequest, verdicts: ReadonlyArray<Jud
 }
 
 /** D1-backed; a cache that cannot be read or written is a miss, never a failed run. */
-export function d1JudgeCache(db: D1Database, now: () => string): JudgeCache {
+export function d1JudgeCache(db: Pick<D1Database, "prepare" | "batch">, now: () => string): JudgeCache {
   return {
     async get(key) {
       try {
@@ -80,7 +80,7 @@ export function d1JudgeCache(db: D1Database, now: () => string): JudgeCache {
   };
 }
 
-export async function sweepJudgeCache(db: D1Database, now: Date): Promise<number> {
+export async function sweepJudgeCache(db: Pick<D1Database, "prepare" | "batch">, now: Date): Promise<number> {
   const before = new Date(now.getTime() - CACHE_RETENTION_MS).toISOString();
   const result = await db.prepare("DELETE FROM semantic_judge_cache WHERE created_at < ?").bind(before).run();
   return result.meta.changes ?? 0;

@@ -1,3 +1,5 @@
+import { database } from "../../db/client.ts";
+import { projectSettings } from "../tenancy/tenancy.ts";
 import type { Bindings } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import type { JudgeSelection } from "../../review/judge-merge.ts";
@@ -40,8 +42,8 @@ export function judgeOptionsFrom(env: Pick<Bindings, "KIVO_JUDGE_SELECTION" | "K
  * budget for the period is used up (a judge that would be skipped anyway).
  */
 export async function assertJudgeAvailable(env: Bindings, owner: { projectId: string; organizationId: string }): Promise<void> {
-  const row = await env.DB.prepare("SELECT semantic_judge FROM projects WHERE id = ?").bind(owner.projectId).first<{ semantic_judge: string | null }>();
-  if (resolveJudge(env, row?.semantic_judge ?? null).kind !== "judge") throw new ApiError("semantic_judge_unavailable");
+  const project = await projectSettings(database(env.DB), owner.projectId);
+  if (resolveJudge(env, project?.semanticJudge ?? null).kind !== "judge") throw new ApiError("semantic_judge_unavailable");
   const { period, budget } = await currentJudgeBudget(env, owner.organizationId);
   if (budget.exhausted) {
     throw new ApiError("semantic_judge_budget_exhausted", {

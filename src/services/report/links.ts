@@ -85,18 +85,16 @@ export async function issueReportLink(
 }
 
 /**
- * The link a token opens, or null: besides a valid signature and expiry, the
- * link must still be on record for its project and run, and not revoked.
+ * Whether a link whose token verified still opens: it must be on record for
+ * its project and run, and not revoked.
  */
-export async function openableReportLink(db: Database, secret: string, token: string, now: number): Promise<ReportLink | null> {
-  const link = await verifyReportLink(secret, token, now);
-  if (!link) return null;
+export async function isOnRecord(db: Database, link: ReportLink): Promise<boolean> {
   const [row] = await db
     .select({ revokedAt: reportLinks.revokedAt })
     .from(reportLinks)
     .where(and(eq(reportLinks.id, link.linkId), eq(reportLinks.projectId, link.projectId), eq(reportLinks.reviewRunId, link.runId)))
     .limit(1);
-  return row && row.revokedAt === null ? link : null;
+  return row !== undefined && row.revokedAt === null;
 }
 
 /** Stops one link from opening the page, from the next request on. Revoking twice keeps the first time. */

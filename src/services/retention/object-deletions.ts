@@ -1,3 +1,4 @@
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 
@@ -8,7 +9,7 @@ const KEYS_PER_CALL = 1000;
  * The statement that records `prefixes` for deletion, to be committed in the
  * same D1 batch that deletes the rows pointing into them.
  */
-export function recordObjectDeletions(db: D1Database, prefixes: readonly string[], now = isoNow()): D1PreparedStatement {
+export function recordObjectDeletions(db: Pick<D1Database, "prepare" | "batch">, prefixes: readonly string[], now = isoNow()): D1PreparedStatement {
   const bad = prefixes.find((prefix) => !prefix.endsWith("/"));
   if (bad !== undefined) throw new Error(`an object prefix ends with "/": ${bad}`);
   // `WHERE true` lets SQLite read the upsert clause as one, after a SELECT.
@@ -25,10 +26,10 @@ export function recordObjectDeletions(db: D1Database, prefixes: readonly string[
  * a cron pass. A failure leaves the prefixes for the next pass. Answers how
  * many prefixes were emptied.
  */
-export async function drainObjectDeletions(env: { DB: D1Database; SOURCES: R2Bucket }, limit: number, prefixes?: readonly string[]): Promise<number> {
+export async function drainObjectDeletions(env: Pick<TenantEnv, "TENANT_DB" | "SOURCES">, limit: number, prefixes?: readonly string[]): Promise<number> {
   const pending = (
     prefixes ??
-    (await env.DB.prepare("SELECT prefix FROM object_deletions LIMIT ?").bind(limit).all<{ prefix: string }>()).results.map(
+    (await env.TENANT_DB.prepare("SELECT prefix FROM object_deletions LIMIT ?").bind(limit).all<{ prefix: string }>()).results.map(
       (row) => row.prefix,
     )
   ).slice(0, limit);
@@ -42,7 +43,7 @@ export async function drainObjectDeletions(env: { DB: D1Database; SOURCES: R2Buc
       if (!page.truncated) emptied.push(prefix);
     }
     for (let i = 0; i < keys.length; i += KEYS_PER_CALL) await env.SOURCES.delete(keys.slice(i, i + KEYS_PER_CALL));
-    await env.DB.prepare("DELETE FROM object_deletions WHERE prefix IN (SELECT value FROM json_each(?))").bind(JSON.stringify(emptied)).run();
+    await env.TENANT_DB.prepare("DELETE FROM object_deletions WHERE prefix IN (SELECT value FROM json_each(?))").bind(JSON.stringify(emptied)).run();
     return emptied.length;
   } catch (error) {
     logger.warn("object_deletion_deferred", { prefixes: pending.length, error });

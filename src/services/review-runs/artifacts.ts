@@ -113,7 +113,7 @@ export async function loadLegacyArtifacts(db: Database, runId: string): Promise<
  * results. Rows of runs that never completed are only deleted. Run by the cron
  * until the table is empty.
  */
-export async function moveLegacyArtifacts(db: Database, d1: D1Database, bucket: R2Bucket, limit = 50): Promise<number> {
+export async function moveLegacyArtifacts(db: Database, d1: Pick<D1Database, "prepare" | "batch">, bucket: R2Bucket, limit = 50): Promise<number> {
   const { results } = await d1
     .prepare(
       `SELECT r.id, r.project_id, r.status, r.artifact_version FROM review_runs r

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import type { CaptureMethod } from "../../schemas/enums.ts";
@@ -25,8 +25,8 @@ export const CANCEL_SCOPE: Record<CaptureMethod, Scope> = {
 /** The route admits a key with any of them; the run's own scope is checked once the run is read. */
 export const CANCEL_SCOPES = [...new Set(Object.values(CANCEL_SCOPE))];
 
-export async function cancelReviewRun(env: Bindings, auth: AuthContext, reviewRunId: string): Promise<ReviewRunRow> {
-  const db = database(env.DB);
+export async function cancelReviewRun(env: TenantEnv, auth: AuthContext, reviewRunId: string): Promise<ReviewRunRow> {
+  const db = database(env.TENANT_DB);
   const existing = await findRun(db, auth.projectId, reviewRunId);
   requireScope(auth, CANCEL_SCOPE[existing.captureMethod as CaptureMethod] ?? "review_runs:create");
   const now = isoNow();

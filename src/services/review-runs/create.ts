@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { asStatement, database } from "../../db/client.ts";
 import { ApiError } from "../../errors.ts";
@@ -12,9 +12,8 @@ import type { AuthContext } from "../tenancy/auth.ts";
 import { sha256Hex } from "../../lib/crypto.ts";
 import { deleteAll, inGroups, putAll, sendInBatches } from "../../lib/batches.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
-import { type StoredSource, sourceObjectKey } from "./store.ts";
+import { type StoredSource, newRunRow, sourceObjectKey } from "./store.ts";
 
-type RunRow = typeof reviewRuns.$inferInsert;
 
 export interface CreatedRun {
   run: typeof reviewRuns.$inferSelect;
@@ -47,7 +46,7 @@ const RUNS_PER_BATCH = 20;
  * allowance back, so a failed request leaves no partial run behind.
  */
 export async function createReviewRuns(
-  env: Bindings,
+  env: TenantEnv,
   auth: RunOwner,
   inputs: ReviewRunInput[],
   options: CreateOptions,
@@ -87,7 +86,7 @@ export async function createReviewRuns(
  * Returns how many runs this call created.
  */
 export async function resumeReviewRuns(
-  env: Bindings,
+  env: TenantEnv,
   owner: RunOwner,
   inputs: ReviewRunInput[],
   runIds: readonly string[],
@@ -107,7 +106,7 @@ export async function resumeReviewRuns(
 
 type PlannedRun = Awaited<ReturnType<typeof planRun>>;
 
-function putSourceObjects(env: Bindings, planned: PlannedRun[], options?: { rollBack?: boolean }): Promise<string[]> {
+function putSourceObjects(env: TenantEnv, planned: PlannedRun[], options?: { rollBack?: boolean }): Promise<string[]> {
   const objects = planned.flatMap(({ objects }) => objects.map(({ key, content }) => ({ key, body: content, contentType: "text/plain; charset=utf-8" })));
   return putAll(env.SOURCES, objects, options);
 }
@@ -125,23 +124,23 @@ export interface WriteCondition {
 const INSERT_VALUES = /^(insert into "\w+" \([^)]*\)) values (.*) on conflict do nothing$/s;
 
 /** `INSERT … VALUES …` as `INSERT … SELECT * FROM (VALUES …) WHERE <condition>`, same parameters plus the condition's. */
-function insertOnlyWhile(env: Bindings, query: { toSQL(): { sql: string; params: unknown[] } }, condition: WriteCondition) {
+function insertOnlyWhile(env: TenantEnv, query: { toSQL(): { sql: string; params: unknown[] } }, condition: WriteCondition) {
   const { sql, params } = query.toSQL();
   const match = INSERT_VALUES.exec(sql);
   if (!match) throw new Error("unexpected insert shape for a conditional write");
-  return env.DB.prepare(`${match[1]} select * from (values ${match[2]}) where ${condition.sql} on conflict do nothing`).bind(
+  return env.TENANT_DB.prepare(`${match[1]} select * from (values ${match[2]}) where ${condition.sql} on conflict do nothing`).bind(
     ...params,
     ...condition.params,
   );
 }
 
 async function insertRuns(
-  env: Bindings,
+  env: TenantEnv,
   planned: PlannedRun[],
   options: { ignoreExisting: boolean; commitWith?: D1PreparedStatement[]; onlyWhile?: WriteCondition },
   written: string[],
 ) {
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   for (let i = 0; i < planned.length; i += RUNS_PER_BATCH) {
     const group = planned.slice(i, i + RUNS_PER_BATCH);
     const statements = group.map(({ run }) =>
@@ -150,9 +149,9 @@ async function insertRuns(
     const last = i + RUNS_PER_BATCH >= planned.length;
     if (options.onlyWhile) {
       const condition = options.onlyWhile;
-      await env.DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
+      await env.TENANT_DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
     } else if (last && options.commitWith?.length) {
-      await env.DB.batch([...statements.map((statement) => asStatement(env.DB, statement)), ...options.commitWith]);
+      await env.TENANT_DB.batch([...statements.map((statement) => asStatement(env.TENANT_DB, statement)), ...options.commitWith]);
     } else {
       await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
     }
@@ -163,8 +162,8 @@ async function insertRuns(
 /** D1 binds at most 100 parameters per statement. */
 const IDS_PER_LOOKUP = 90;
 
-async function existingRunIds(env: Bindings, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
-  const db = database(env.DB);
+async function existingRunIds(env: TenantEnv, projectId: string, runIds: readonly string[]): Promise<Set<string>> {
+  const db = database(env.TENANT_DB);
   const found = new Set<string>();
   for (const ids of inGroups(runIds, IDS_PER_LOOKUP)) {
     const rows = await db
@@ -176,7 +175,7 @@ async function existingRunIds(env: Bindings, projectId: string, runIds: readonly
   return found;
 }
 
-export async function enqueueRuns(env: Bindings, runs: { id: string; projectId: string }[]): Promise<void> {
+export async function enqueueRuns(env: TenantEnv, runs: { id: string; projectId: string }[]): Promise<void> {
   const messages = runs.map(({ id, projectId }) => ({
     body: { kind: "review_run", review_run_id: id, project_id: projectId, request_id: currentRequestId() } satisfies ReviewQueueMessage,
     contentType: "json" as const,
@@ -199,11 +198,10 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
       content_length: source.content.length,
     });
   }
-  const run: RunRow = {
+  const run = newRunRow({
     id: runId,
     organizationId: auth.organizationId,
     projectId: auth.projectId,
-    status: "queued",
     intendedUse: input.intended_use,
     strictness: input.strictness,
     semanticJudge: input.semantic_judge,
@@ -216,25 +214,16 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
     importId: options.importId ?? null,
     sourceCount: input.sources.length,
     sources: JSON.stringify(sources),
-    claimCount: 0,
-    unsupportedClaimCount: 0,
-    safeUseStatus: null,
-    gateVerdict: null,
-    errorCode: null,
-    errorMessage: null,
     enqueueCount: options.enqueue === false ? 0 : 1,
     createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    completedAt: null,
-  };
+  });
   return { run, objects };
 }
 
-async function rollBack(env: Bindings, runIds: string[], objectKeys: string[]): Promise<void> {
+async function rollBack(env: TenantEnv, runIds: string[], objectKeys: string[]): Promise<void> {
   try {
     for (const runId of runIds) {
-      await env.DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
+      await env.TENANT_DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
     }
     await deleteAll(env.SOURCES, objectKeys);
   } catch (error) {

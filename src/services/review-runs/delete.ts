@@ -1,5 +1,5 @@
 import { database } from "../../db/client.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { logger } from "../../lib/logger.ts";
 import type { CaptureMethod } from "../../schemas/enums.ts";
 import { drainObjectDeletions, recordObjectDeletions } from "../retention/object-deletions.ts";
@@ -38,18 +38,18 @@ export const INLINE_OBJECT_PREFIXES = 20;
  * prefixes for deletion, in one batch per group: a run is either still whole
  * or gone with its objects on record. Answers the prefixes recorded.
  */
-export async function eraseRuns(env: Pick<Bindings, "DB">, projectId: string, runIds: readonly string[]): Promise<string[]> {
+export async function eraseRuns(env: Pick<TenantEnv, "TENANT_DB">, projectId: string, runIds: readonly string[]): Promise<string[]> {
   const prefixes: string[] = [];
   for (let i = 0; i < runIds.length; i += RUNS_PER_BATCH) {
     const ids = JSON.stringify(runIds.slice(i, i + RUNS_PER_BATCH));
     const owned = "SELECT id FROM review_runs WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2))";
-    const { results } = await env.DB.prepare(owned).bind(projectId, ids).all<{ id: string }>();
+    const { results } = await env.TENANT_DB.prepare(owned).bind(projectId, ids).all<{ id: string }>();
     if (results.length === 0) continue;
     const group = results.map((row) => runObjectPrefix(projectId, row.id));
-    await env.DB.batch([
-      ...RUN_CHILD_TABLES.map((table) => env.DB.prepare(`DELETE FROM ${table} WHERE review_run_id IN (${owned})`).bind(projectId, ids)),
-      recordObjectDeletions(env.DB, group),
-      env.DB.prepare("DELETE FROM review_runs WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(projectId, ids),
+    await env.TENANT_DB.batch([
+      ...RUN_CHILD_TABLES.map((table) => env.TENANT_DB.prepare(`DELETE FROM ${table} WHERE review_run_id IN (${owned})`).bind(projectId, ids)),
+      recordObjectDeletions(env.TENANT_DB, group),
+      env.TENANT_DB.prepare("DELETE FROM review_runs WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(projectId, ids),
     ]);
     prefixes.push(...group);
   }
@@ -60,8 +60,8 @@ export async function eraseRuns(env: Pick<Bindings, "DB">, projectId: string, ru
  * `DELETE /v1/review-runs/{id}`. Like cancelling, it takes the scope that
  * could have created the run. The usage the run counted stays counted.
  */
-export async function deleteReviewRun(env: Bindings, auth: AuthContext, runId: string): Promise<void> {
-  const run = await findRun(database(env.DB), auth.projectId, runId);
+export async function deleteReviewRun(env: TenantEnv, auth: AuthContext, runId: string): Promise<void> {
+  const run = await findRun(database(env.TENANT_DB), auth.projectId, runId);
   requireScope(auth, CANCEL_SCOPE[run.captureMethod as CaptureMethod] ?? "review_runs:create");
   const prefixes = await eraseRuns(env, auth.projectId, [run.id]);
   await drainObjectDeletions(env, INLINE_OBJECT_PREFIXES, prefixes);

@@ -1,4 +1,4 @@
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { runReview, type ReviewInput, type ReviewResult } from "../../review/index.ts";
 import { recordJudgeUnavailable } from "../../review/judge-merge.ts";
@@ -14,6 +14,8 @@ import { OPEN_RUN_STATUS_SQL, type SourceRecord, sourcesOf } from "./store.ts";
 import { artifactObjectKey, deleteRunArtifacts, newArtifactVersion, putRunArtifacts } from "./artifacts.ts";
 import { packGateVerdict } from "./verdict-codec.ts";
 import { announceRun } from "../webhooks/events.ts";
+import { projectSettings } from "../tenancy/tenancy.ts";
+import { database } from "../../db/client.ts";
 
 export type ProcessOutcome =
   | { outcome: "completed"; result: ReviewResult; sources: SourceRecord[] }
@@ -49,7 +51,7 @@ const MIN_INLINE_BUDGET_MS = 250;
  * be interrupted, so its CPU bound is what limits the overshoot.
  */
 export async function reviewBefore(
-  env: Bindings,
+  env: TenantEnv,
   waitUntil: (work: Promise<unknown>) => void,
   run: { id: string; projectId: string; contents: readonly string[] },
   deadline: number,
@@ -79,27 +81,29 @@ export async function reviewBefore(
  * from R2 what it has just written there.
  */
 export async function processReviewRun(
-  env: Bindings,
+  env: TenantEnv,
   runId: string,
   projectId: string,
   knownContents?: readonly string[],
 ): Promise<ProcessOutcome> {
   const now = isoNow();
-  // One round trip: claim the run (its sources come with it), and read its project alongside.
-  const [claimed, projectRows] = await env.DB.batch([
-    env.DB.prepare(
+  // Claim the run (its sources come with it) on the organization's shard and
+  // read its project from the control plane, at the same time.
+  const [claimed, project] = await Promise.all([
+    env.TENANT_DB.prepare(
       `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
        WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
        RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, sources, started_at, artifact_version`,
-    ).bind(now, runId, projectId),
-    env.DB.prepare("SELECT gate_mode, semantic_judge FROM projects WHERE id = ?").bind(projectId),
+    )
+      .bind(now, runId, projectId)
+      .all<RunRecord>(),
+    projectSettings(database(env.DB), projectId),
   ]);
-  const run = (claimed?.results as RunRecord[] | undefined)?.[0];
+  const run = claimed.results[0];
   if (!run) return { outcome: "skipped" };
   if (run.ai_output === null) throw new PermanentFailure("output_unavailable", "The run has no output to review.");
   const sources = sourcesOf({ id: run.id, projectId: run.project_id, sources: run.sources });
-  const project = (projectRows?.results as { gate_mode: GateMode; semantic_judge: string | null }[] | undefined)?.[0];
-  const gateMode = project?.gate_mode ?? "advisory";
+  const gateMode = project?.gateMode ?? "advisory";
 
   const contents = await Promise.all(
     sources.map(async (source) => {
@@ -120,7 +124,7 @@ export async function processReviewRun(
     logger.error("review_engine_failed", { review_run_id: run.id, error });
     throw new PermanentFailure("engine_error", ENGINE_ERROR_MESSAGE);
   }
-  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semantic_judge ?? null, input, engineResult);
+  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semanticJudge ?? null, input, engineResult);
 
   if (!(await storeResult(env, run, result, isoNow()))) return { outcome: "skipped" };
   await announceRun(env, run.id);
@@ -155,7 +159,7 @@ function reviewInputOf(run: RunRecord & { ai_output: string }, sources: SourceRe
  * off nothing is sent anywhere and the engine's result is stored untouched.
  */
 async function withSemanticJudge(
-  env: Bindings,
+  env: TenantEnv,
   projectId: string,
   organizationId: string,
   runChoice: RunRecord["semantic_judge"],
@@ -176,7 +180,7 @@ async function withSemanticJudge(
     return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
   }
   const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
-    cache: { store: d1JudgeCache(env.DB, isoNow), scope: projectId },
+    cache: { store: d1JudgeCache(env.TENANT_DB, isoNow), scope: projectId },
     admit: async () => !(await currentJudgeBudget(env, organizationId)).budget.exhausted,
     onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
   });
@@ -195,7 +199,7 @@ async function withSemanticJudge(
  * A crash between the two leaves an object no row names, under the run's
  * prefix, where deleting the run removes it.
  */
-async function storeResult(env: Bindings, run: RunRecord, result: ReviewResult, completedAt: string): Promise<boolean> {
+async function storeResult(env: TenantEnv, run: RunRecord, result: ReviewResult, completedAt: string): Promise<boolean> {
   const version = newArtifactVersion();
   const key = artifactObjectKey(run.project_id, run.id, version);
   await putRunArtifacts(env.SOURCES, key, {
@@ -204,7 +208,7 @@ async function storeResult(env: Bindings, run: RunRecord, result: ReviewResult, 
     verification_results: result.verification_results,
     claim_report: result.claim_report,
   });
-  const completed = await env.DB.prepare(
+  const completed = await env.TENANT_DB.prepare(
     `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
        gate_verdict = ?, artifact_version = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
      WHERE id = ? AND status = 'processing'`,
@@ -243,9 +247,9 @@ async function storeResult(env: Bindings, run: RunRecord, result: ReviewResult, 
  * allowance of the period it was created in. The conditional update lets
  * exactly one caller make the transition, so the run is given back once.
  */
-export async function failRun(env: Bindings, runId: string, code: string, message: string): Promise<boolean> {
+export async function failRun(env: TenantEnv, runId: string, code: string, message: string): Promise<boolean> {
   const now = isoNow();
-  const failed = await env.DB.prepare(
+  const failed = await env.TENANT_DB.prepare(
     `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
      WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}
      RETURNING organization_id, created_at`,
@@ -256,7 +260,7 @@ export async function failRun(env: Bindings, runId: string, code: string, messag
   logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
   await announceRun(env, runId);
   try {
-    await env.DB.prepare(
+    await env.TENANT_DB.prepare(
       "UPDATE usage_counters SET used = max(used - 1, 0) WHERE organization_id = ? AND period_start <= ? AND period_end > ?",
     )
       .bind(failed.organization_id, failed.created_at, failed.created_at)

@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { type SQL, and, eq, gt, lt } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { sourceIdFor } from "../../ids.ts";
@@ -6,7 +6,8 @@ import { ApiError } from "../../errors.ts";
 import type { ListReviewRunsQuery, ReviewRunSummary } from "../../schemas/review-run.ts";
 import { unpackGateVerdict } from "./verdict-codec.ts";
 import { OPEN_RUN_STATUSES } from "../../schemas/enums.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { findInProject } from "../../db/project-scoped.ts";
 
 export type ReviewRunRow = typeof reviewRuns.$inferSelect;
 
@@ -70,44 +71,51 @@ export async function listReviewRuns(
   if (query.import_id) conditions.push(eq(reviewRuns.importId, query.import_id));
   if (query.created_after) conditions.push(gt(reviewRuns.createdAt, new Date(query.created_after).toISOString()));
   if (query.created_before) conditions.push(lt(reviewRuns.createdAt, new Date(query.created_before).toISOString()));
-  if (query.cursor) {
-    const position = await decodeCursor(signingSecret, scope, query.cursor);
-    conditions.push(
-      or(
-        lt(reviewRuns.createdAt, position.createdAt),
-        and(eq(reviewRuns.createdAt, position.createdAt), lt(reviewRuns.id, position.id)),
-      )!,
-    );
-  }
-
-  const rows = await db
-    .select()
-    .from(reviewRuns)
-    .where(and(...conditions))
-    .orderBy(desc(reviewRuns.createdAt), desc(reviewRuns.id))
-    .limit(query.limit + 1);
-
-  const page = rows.slice(0, query.limit);
-  const hasMore = rows.length > query.limit;
-  const last = page.at(-1);
-  const nextCursor =
-    hasMore && last ? await encodeCursor(signingSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  const { page, hasMore, nextCursor } = await keysetPage(
+    (after, limit) =>
+      db
+        .select()
+        .from(reviewRuns)
+        .where(and(...conditions, olderThan(reviewRuns, after)))
+        .orderBy(...newestFirst(reviewRuns))
+        .limit(limit),
+    { limit: query.limit, cursor: query.cursor, secret: signingSecret, scope },
+  );
   return { items: page.map(toSummary), next_cursor: nextCursor, has_more: hasMore };
 }
 
+/** What a create decides about a new run; every other column starts where every run starts. */
+export type NewRun = Pick<
+  ReviewRunRow,
+  | "id" | "organizationId" | "projectId" | "intendedUse" | "strictness" | "semanticJudge" | "captureMethod" | "title" | "question"
+  | "aiOutput" | "metadata" | "externalId" | "importId" | "sourceCount" | "sources" | "enqueueCount" | "createdAt"
+>;
+
 /**
- * The one way to read a run: by ID *and* the caller's project. A run of another
- * project is indistinguishable from a missing one, by the same single query.
+ * A new run's row, every column spelled out, so that the answer to a create is
+ * built from what is written rather than read back. Hosted, imported and
+ * enterprise-worker runs all start here: queued, nothing reviewed.
  */
-export async function findRun(db: Database, projectId: string, runId: string): Promise<ReviewRunRow> {
-  const [row] = await db
-    .select()
-    .from(reviewRuns)
-    .where(and(eq(reviewRuns.id, runId), eq(reviewRuns.projectId, projectId)))
-    .limit(1);
-  if (!row) throw new ApiError("not_found", { message: "No review run with this ID exists in this project." });
-  return row;
+export function newRunRow(run: NewRun): ReviewRunRow {
+  return {
+    ...run,
+    status: "queued",
+    claimCount: 0,
+    unsupportedClaimCount: 0,
+    safeUseStatus: null,
+    gateVerdict: null,
+    artifactVersion: null,
+    errorCode: null,
+    errorMessage: null,
+    updatedAt: run.createdAt,
+    startedAt: null,
+    completedAt: null,
+  };
 }
+
+/** A run by ID in the caller's project, or 404 (db/project-scoped.ts). */
+export const findRun = (db: Database, projectId: string, runId: string): Promise<ReviewRunRow> =>
+  findInProject(db, reviewRuns, projectId, runId, "review run");
 
 /** One element of `review_runs.sources`, in the API's field names. */
 export interface StoredSource {

@@ -1,4 +1,4 @@
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { enqueueRuns } from "./create.ts";
 import { failRun } from "./process.ts";
 import { logger } from "../../lib/logger.ts";
@@ -22,7 +22,7 @@ const STALLED_MESSAGE =
  * re-enqueues hosted runs stuck in queued/processing, and fails those that
  * have already been handed over too often.
  */
-export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<typeof SWEEP_DEFAULTS> = {}) {
+export async function sweepStuckRuns(env: TenantEnv, now: Date, options: Partial<typeof SWEEP_DEFAULTS> = {}) {
   const { staleAfterMs, maxEnqueues, batchSize } = { ...SWEEP_DEFAULTS, ...options };
   const handled = await sweepStale({
     now,
@@ -30,7 +30,7 @@ export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<
     batchSize,
     findStale: async (staleBefore, limit) =>
       (
-        await env.DB.prepare(
+        await env.TENANT_DB.prepare(
           `SELECT id, project_id, enqueue_count FROM review_runs
      WHERE status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker' AND updated_at < ?
      ORDER BY updated_at LIMIT ?`,
@@ -42,7 +42,7 @@ export async function sweepStuckRuns(env: Bindings, now: Date, options: Partial<
       if (run.enqueue_count >= maxEnqueues) {
         return (await failRun(env, run.id, "processing_stalled", STALLED_MESSAGE)) ? "failed" : null;
       }
-      const claimed = await env.DB.prepare(
+      const claimed = await env.TENANT_DB.prepare(
         `UPDATE review_runs SET enqueue_count = enqueue_count + 1, updated_at = ?
        WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL} AND updated_at < ?`,
       )

@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { apiKeys, organizations } from "../../db/schema.ts";
+import { apiKeys, organizationPlacements, organizations } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUuid } from "../../ids.ts";
 import { randomBase62, sha256Hex } from "../../lib/crypto.ts";
@@ -13,6 +13,8 @@ export interface AuthContext {
   scopes: Scope[];
   plan: "free" | "pro" | "enterprise";
   rateLimitPerMinute: number | null;
+  /** The D1 binding that holds the organization's data; null: the primary (src/db/shards.ts). */
+  shard: string | null;
 }
 
 export type KeyEnvironment = "live" | "test";
@@ -53,9 +55,11 @@ export async function authenticateApiKey(
       lastUsedAt: apiKeys.lastUsedAt,
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
       plan: organizations.plan,
+      shard: organizationPlacements.shard,
     })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
+    .leftJoin(organizationPlacements, eq(organizationPlacements.organizationId, apiKeys.organizationId))
     .where(eq(apiKeys.keyHash, keyHash))
     .limit(1);
   if (!row || row.revokedAt) throw new ApiError("invalid_api_key");
@@ -81,6 +85,7 @@ export async function authenticateApiKey(
     scopes: parseScopes(row.scopes),
     plan: row.plan,
     rateLimitPerMinute: row.rateLimitPerMinute,
+    shard: row.shard ?? null,
   };
 }
 

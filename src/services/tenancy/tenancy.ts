@@ -1,11 +1,9 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
-import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { apiKeys, organizations, projects } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUuid } from "../../ids.ts";
 import { type KeyEnvironment, buildApiKey } from "./auth.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
 import type { Scope } from "./scopes.ts";
 
 type OrganizationRow = typeof organizations.$inferSelect;
@@ -85,6 +83,8 @@ export async function updateOrganization(db: Database, organizationId: string, c
 export async function createProject(
   db: Database,
   input: { organization_id: string; name: string; gate_mode: "advisory" | "enforcing"; semantic_judge?: ProjectRow["semanticJudge"] | undefined },
+  /** Runs before the project exists on the primary (its copy on the organization's shard). */
+  beforeInsert: (row: ProjectRow) => Promise<void> = async () => undefined,
 ) {
   const [organization] = await db.select().from(organizations).where(eq(organizations.id, input.organization_id));
   if (!organization) {
@@ -100,8 +100,19 @@ export async function createProject(
     semanticJudge: input.semantic_judge ?? null,
     createdAt: isoNow(),
   };
+  await beforeInsert(row);
   await db.insert(projects).values(row);
   return row;
+}
+
+/** The project settings a review reads: its gate mode and its semantic-judge override (null: none, or no such project). */
+export async function projectSettings(db: Database, projectId: string): Promise<Pick<ProjectRow, "gateMode" | "semanticJudge"> | null> {
+  const [row] = await db
+    .select({ gateMode: projects.gateMode, semanticJudge: projects.semanticJudge })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  return row ?? null;
 }
 
 /** Changes only the fields given; runs already reviewed keep the verdicts they have. */
@@ -154,29 +165,3 @@ export async function revokeApiKey(db: Database, keyId: string) {
   const [updated] = await db.update(apiKeys).set({ revokedAt: isoNow() }).where(eq(apiKeys.id, keyId)).returning();
   return updated!;
 }
-
-/** Keyset pagination shared by the admin lists (newest first). */
-export async function pageOf<T extends { id: string; createdAt: string }>(
-  fetchPage: (after: { createdAt: string; id: string } | null, limit: number) => Promise<T[]>,
-  options: { limit: number; cursor: string | undefined; secret: string | undefined; scope: string },
-) {
-  const after = options.cursor ? await decodeCursor(options.secret, options.scope, options.cursor) : null;
-  const rows = await fetchPage(after, options.limit + 1);
-  const page = rows.slice(0, options.limit);
-  const hasMore = rows.length > options.limit;
-  const last = page.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor(options.secret, options.scope, last) : null;
-  return { page, hasMore, nextCursor };
-}
-
-interface KeysetTable {
-  createdAt: AnySQLiteColumn;
-  id: AnySQLiteColumn;
-}
-
-export function olderThan(table: KeysetTable, after: { createdAt: string; id: string } | null) {
-  if (!after) return undefined;
-  return or(lt(table.createdAt, after.createdAt), and(eq(table.createdAt, after.createdAt), lt(table.id, after.id)));
-}
-
-export const newestFirst = (table: KeysetTable) => [desc(table.createdAt), desc(table.id)];

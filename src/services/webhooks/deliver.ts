@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
 import { SIGNATURE_HEADER, signatureHeader } from "../../lib/webhook-signature.ts";
@@ -22,8 +22,8 @@ export type DeliveryOutcome = "succeeded" | "skipped" | "refused";
  * without following redirects, and record the outcome. A 2xx is success;
  * anything else, a timeout or a network error is retried by the caller.
  */
-export async function attemptDelivery(env: Bindings, deliveryId: string, projectId: string, now = new Date()): Promise<DeliveryOutcome> {
-  const db = database(env.DB);
+export async function attemptDelivery(env: TenantEnv, deliveryId: string, projectId: string, now = new Date()): Promise<DeliveryOutcome> {
+  const db = database(env.TENANT_DB);
   const [delivery] = await db
     .select()
     .from(webhookDeliveries)
@@ -91,8 +91,8 @@ export async function attemptDelivery(env: Bindings, deliveryId: string, project
 }
 
 /** Retries exhausted: the delivery's dead-letter record. */
-export async function giveUpDelivery(env: Bindings, deliveryId: string, projectId: string): Promise<void> {
-  const db = database(env.DB);
+export async function giveUpDelivery(env: TenantEnv, deliveryId: string, projectId: string): Promise<void> {
+  const db = database(env.TENANT_DB);
   await db
     .update(webhookDeliveries)
     .set({ status: "failed", updatedAt: isoNow() })

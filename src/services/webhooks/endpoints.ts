@@ -1,11 +1,12 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { webhookDeliveries, webhookEndpoints } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUlidId } from "../../ids.ts";
 import { randomBase62 } from "../../lib/crypto.ts";
-import { decodeCursor, encodeCursor } from "../../lib/cursor.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
+import { findInProject } from "../../db/project-scoped.ts";
 import { requireSecret } from "../../lib/secrets.ts";
 import { openSecret, sealSecret } from "../../lib/secret-box.ts";
 import { type AddressPolicy, webhookAddressProblem } from "../../lib/webhook-address.ts";
@@ -22,20 +23,20 @@ export const MAX_ENDPOINTS_PER_PROJECT = 20;
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
 
 /** Plain-HTTP loopback receivers only where a non-production deployment asks for them. */
-export function addressPolicy(env: Bindings): AddressPolicy {
+export function addressPolicy(env: TenantEnv): AddressPolicy {
   return { allowLoopback: env.KIVO_ENVIRONMENT !== "production" && env.KIVO_WEBHOOK_ALLOW_LOOPBACK === "true" };
 }
 
-const masterSecret = (env: Bindings) =>
+const masterSecret = (env: TenantEnv) =>
   requireSecret(env.KIVO_SIGNING_SECRET, "KIVO_SIGNING_SECRET", "Webhooks are not configured on this deployment.");
 
-function checkAddress(env: Bindings, url: string): void {
+function checkAddress(env: TenantEnv, url: string): void {
   const problem = webhookAddressProblem(url, addressPolicy(env));
   if (problem) throw new ApiError("validation_error", { message: "The webhook URL is not allowed.", details: [{ path: "url", message: problem }] });
 }
 
 /** The secrets that sign right now: the current one, and the previous one until its overlap ends. */
-export async function endpointSecrets(env: Bindings, endpoint: EndpointRow, now = new Date()): Promise<string[]> {
+export async function endpointSecrets(env: TenantEnv, endpoint: EndpointRow, now = new Date()): Promise<string[]> {
   const secrets = [await openSecret(masterSecret(env), endpoint.secretSealed)];
   if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > isoNow(now)) {
     secrets.push(await openSecret(masterSecret(env), endpoint.previousSecretSealed));
@@ -65,7 +66,7 @@ export function deliveryView(row: DeliveryRow) {
     endpoint_id: row.endpointId,
     event_id: row.eventId,
     event_type: row.eventType as WebhookEventType,
-    status: row.status as "pending" | "succeeded" | "failed",
+    status: row.status,
     attempts: row.attempts,
     response_status: row.responseStatus,
     response_excerpt: row.responseExcerpt,
@@ -83,9 +84,9 @@ export interface EndpointInput {
   enabled?: boolean | undefined;
 }
 
-export async function createEndpoint(env: Bindings, owner: { organizationId: string; projectId: string }, input: EndpointInput) {
+export async function createEndpoint(env: TenantEnv, owner: { organizationId: string; projectId: string }, input: EndpointInput) {
   checkAddress(env, input.url);
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   const existing = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.projectId, owner.projectId));
   if (existing.length >= MAX_ENDPOINTS_PER_PROJECT) {
     throw new ApiError("validation_error", {
@@ -113,18 +114,11 @@ export async function createEndpoint(env: Bindings, owner: { organizationId: str
   return { endpoint: row, secret };
 }
 
-export async function findEndpoint(env: Bindings, projectId: string, endpointId: string): Promise<EndpointRow> {
-  const [row] = await database(env.DB)
-    .select()
-    .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.projectId, projectId)))
-    .limit(1);
-  if (!row) throw new ApiError("not_found", { message: "No webhook endpoint with this ID exists in this project." });
-  return row;
-}
+export const findEndpoint = (env: TenantEnv, projectId: string, endpointId: string): Promise<EndpointRow> =>
+  findInProject(database(env.TENANT_DB), webhookEndpoints, projectId, endpointId, "webhook endpoint");
 
-export async function listEndpoints(env: Bindings, projectId: string): Promise<EndpointRow[]> {
-  return database(env.DB)
+export async function listEndpoints(env: TenantEnv, projectId: string): Promise<EndpointRow[]> {
+  return database(env.TENANT_DB)
     .select()
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.projectId, projectId))
@@ -132,14 +126,14 @@ export async function listEndpoints(env: Bindings, projectId: string): Promise<E
 }
 
 export async function updateEndpoint(
-  env: Bindings,
+  env: TenantEnv,
   projectId: string,
   endpointId: string,
   change: Partial<Omit<EndpointInput, "description">> & { description?: string | null | undefined },
 ) {
   const current = await findEndpoint(env, projectId, endpointId);
   if (change.url !== undefined) checkAddress(env, change.url);
-  const [row] = await database(env.DB)
+  const [row] = await database(env.TENANT_DB)
     .update(webhookEndpoints)
     .set({
       ...(change.url !== undefined ? { url: change.url } : {}),
@@ -154,17 +148,17 @@ export async function updateEndpoint(
 }
 
 /** Pending deliveries to a deleted endpoint fail on their next attempt. */
-export async function deleteEndpoint(env: Bindings, projectId: string, endpointId: string): Promise<void> {
+export async function deleteEndpoint(env: TenantEnv, projectId: string, endpointId: string): Promise<void> {
   const current = await findEndpoint(env, projectId, endpointId);
-  await database(env.DB).delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, current.id), eq(webhookEndpoints.projectId, projectId)));
+  await database(env.TENANT_DB).delete(webhookEndpoints).where(and(eq(webhookEndpoints.id, current.id), eq(webhookEndpoints.projectId, projectId)));
 }
 
 /** A new secret, shown once; the old one keeps signing alongside it for `overlapSeconds` (0 ends it now). */
-export async function rotateEndpointSecret(env: Bindings, projectId: string, endpointId: string, overlapSeconds = DEFAULT_ROTATION_OVERLAP_SECONDS) {
+export async function rotateEndpointSecret(env: TenantEnv, projectId: string, endpointId: string, overlapSeconds = DEFAULT_ROTATION_OVERLAP_SECONDS) {
   const current = await findEndpoint(env, projectId, endpointId);
   const secret = newSecret();
   const now = new Date();
-  const [row] = await database(env.DB)
+  const [row] = await database(env.TENANT_DB)
     .update(webhookEndpoints)
     .set({
       secretSealed: await sealSecret(masterSecret(env), secret),
@@ -178,40 +172,30 @@ export async function rotateEndpointSecret(env: Bindings, projectId: string, end
 }
 
 export async function listDeliveries(
-  env: Bindings,
+  env: TenantEnv,
   projectId: string,
   endpointId: string,
   query: { limit: number; cursor?: string | undefined },
 ) {
   const endpoint = await findEndpoint(env, projectId, endpointId);
   const scope = JSON.stringify([projectId, "webhook-deliveries", endpoint.id]);
-  const conditions = [eq(webhookDeliveries.projectId, projectId), eq(webhookDeliveries.endpointId, endpoint.id)];
-  if (query.cursor) {
-    const position = await decodeCursor(env.KIVO_SIGNING_SECRET, scope, query.cursor);
-    conditions.push(
-      or(
-        lt(webhookDeliveries.createdAt, position.createdAt),
-        and(eq(webhookDeliveries.createdAt, position.createdAt), lt(webhookDeliveries.id, position.id)),
-      )!,
-    );
-  }
-  const rows = await database(env.DB)
-    .select()
-    .from(webhookDeliveries)
-    .where(and(...conditions))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const hasMore = rows.length > query.limit;
-  const last = page.at(-1);
-  const nextCursor = hasMore && last ? await encodeCursor(env.KIVO_SIGNING_SECRET, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  const { page, hasMore, nextCursor } = await keysetPage(
+    (after, limit) =>
+      database(env.TENANT_DB)
+        .select()
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.projectId, projectId), eq(webhookDeliveries.endpointId, endpoint.id), olderThan(webhookDeliveries, after)))
+        .orderBy(...newestFirst(webhookDeliveries))
+        .limit(limit),
+    { limit: query.limit, cursor: query.cursor, secret: env.KIVO_SIGNING_SECRET, scope },
+  );
   return { items: page.map(deliveryView), next_cursor: nextCursor, has_more: hasMore };
 }
 
 /** Sends the delivery's event to its endpoint again, as a new delivery, whatever became of the first. */
-export async function resendDelivery(env: Bindings, projectId: string, endpointId: string, deliveryId: string): Promise<DeliveryRow> {
+export async function resendDelivery(env: TenantEnv, projectId: string, endpointId: string, deliveryId: string): Promise<DeliveryRow> {
   const endpoint = await findEndpoint(env, projectId, endpointId);
-  const db = database(env.DB);
+  const db = database(env.TENANT_DB);
   const [original] = await db
     .select()
     .from(webhookDeliveries)

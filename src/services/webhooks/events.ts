@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
-import type { Bindings } from "../../env.ts";
+import type { TenantEnv } from "../../env.ts";
 import { isoNow, newUlidId } from "../../ids.ts";
 import { currentRequestId, logger } from "../../lib/logger.ts";
 import { inGroups, sendInBatches } from "../../lib/batches.ts";
@@ -16,7 +16,7 @@ import { parseJson } from "../review-runs/store.ts";
  * throws: a run or import must not fail because its announcement could not
  * be stored; the failure is logged and the event is lost.
  */
-export async function emitEvent(env: Bindings, projectId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<string | null> {
+export async function emitEvent(env: TenantEnv, projectId: string, type: WebhookEventType, data: Record<string, unknown>): Promise<string | null> {
   return (await emitEvents(env, projectId, type, [data]))[0] ?? null;
 }
 
@@ -31,10 +31,10 @@ const STATEMENTS_PER_BATCH = 50;
  * batches, so a thousand events cost a handful of subrequests. Returns the
  * event IDs, none when no endpoint subscribes or the events could not be stored.
  */
-export async function emitEvents(env: Bindings, projectId: string, type: WebhookEventType, items: Record<string, unknown>[]): Promise<string[]> {
+export async function emitEvents(env: TenantEnv, projectId: string, type: WebhookEventType, items: Record<string, unknown>[]): Promise<string[]> {
   if (items.length === 0) return [];
   try {
-    const db = database(env.DB);
+    const db = database(env.TENANT_DB);
     const endpoints = await db
       .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
       .from(webhookEndpoints)
@@ -51,7 +51,7 @@ export async function emitEvents(env: Bindings, projectId: string, type: Webhook
         endpointId: endpoint.id,
         eventId: event.id,
         eventType: type,
-        status: "pending",
+        status: "pending" as const,
         attempts: 0,
         createdAt: now,
         updatedAt: now,
@@ -70,7 +70,7 @@ export async function emitEvents(env: Bindings, projectId: string, type: Webhook
   }
 }
 
-export async function enqueueDeliveries(env: Bindings, projectId: string, deliveryIds: string[]): Promise<void> {
+export async function enqueueDeliveries(env: TenantEnv, projectId: string, deliveryIds: string[]): Promise<void> {
   const messages = deliveryIds.map((id) => ({
     body: { kind: "webhook_delivery", delivery_id: id, project_id: projectId, request_id: currentRequestId() } satisfies WebhookQueueMessage,
     contentType: "json" as const,
@@ -103,9 +103,9 @@ function runData(run: typeof reviewRuns.$inferSelect) {
  * Announces a run that reached a terminal status, and its import's
  * completion when this was the import's last pending run.
  */
-export async function announceRun(env: Bindings, runId: string): Promise<void> {
+export async function announceRun(env: TenantEnv, runId: string): Promise<void> {
   try {
-    const db = database(env.DB);
+    const db = database(env.TENANT_DB);
     const [run] = await db.select().from(reviewRuns).where(eq(reviewRuns.id, runId)).limit(1);
     if (!run || !(run.status in RUN_EVENTS)) return;
     await emitEvent(env, run.projectId, RUN_EVENTS[run.status as keyof typeof RUN_EVENTS], runData(run));
@@ -122,9 +122,9 @@ const RUN_IDS_PER_READ = 90;
  * `review_run.cancelled` for the runs of one project cancelled together (an
  * import's queued runs when the import is cancelled), emitted in bulk.
  */
-export async function announceCancelledRuns(env: Bindings, projectId: string, runIds: string[]): Promise<void> {
+export async function announceCancelledRuns(env: TenantEnv, projectId: string, runIds: string[]): Promise<void> {
   try {
-    const db = database(env.DB);
+    const db = database(env.TENANT_DB);
     const runs: (typeof reviewRuns.$inferSelect)[] = [];
     for (const ids of inGroups(runIds, RUN_IDS_PER_READ)) {
       runs.push(...(await db.select().from(reviewRuns).where(and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, ids)))));
@@ -136,22 +136,22 @@ export async function announceCancelledRuns(env: Bindings, projectId: string, ru
 }
 
 /** `import.completed` once every row is reviewed; the conditional update makes concurrent last runs announce it once. */
-export async function announceImportIfReviewed(env: Bindings, projectId: string, importId: string): Promise<void> {
-  const db = database(env.DB);
+export async function announceImportIfReviewed(env: TenantEnv, projectId: string, importId: string): Promise<void> {
+  const db = database(env.TENANT_DB);
   const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.projectId, projectId))).limit(1);
   if (!row || row.status !== "completed" || row.reviewedAnnouncedAt) return;
   const progress = await reviewProgress(db, row, true);
   if (!progress.all_reviewed) return;
-  const claimed = await env.DB.prepare("UPDATE imports SET reviewed_announced_at = ? WHERE id = ? AND project_id = ? AND reviewed_announced_at IS NULL")
+  const claimed = await env.TENANT_DB.prepare("UPDATE imports SET reviewed_announced_at = ? WHERE id = ? AND project_id = ? AND reviewed_announced_at IS NULL")
     .bind(isoNow(), importId, projectId)
     .run();
   if ((claimed.meta.changes ?? 0) === 0) return;
   await emitEvent(env, projectId, "import.completed", importData(row, progress));
 }
 
-export async function announceImportFailed(env: Bindings, projectId: string, importId: string): Promise<void> {
+export async function announceImportFailed(env: TenantEnv, projectId: string, importId: string): Promise<void> {
   try {
-    const db = database(env.DB);
+    const db = database(env.TENANT_DB);
     const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.projectId, projectId))).limit(1);
     if (!row || row.status !== "failed") return;
     await emitEvent(env, projectId, "import.failed", importData(row, await reviewProgress(db, row, true)));

@@ -223,6 +223,10 @@ class _BaseClient:
         # once, so a caller is never parked for minutes without knowing.
         self.max_retry_delay = max_retry_delay
         self._random = random or _random.random
+        # The Kivo-Bookmark of the latest answer, sent back with the next
+        # request so that reads served by a nearby replica still see this
+        # client's own writes.
+        self.bookmark: Optional[str] = None
 
     def _request_args(self, call: _Call) -> Dict[str, Any]:
         headers = {
@@ -230,6 +234,7 @@ class _BaseClient:
             "Accept": call.accept,
             "User-Agent": USER_AGENT,
             "Kivo-Version": KIVO_VERSION,
+            **({"Kivo-Bookmark": self.bookmark} if self.bookmark else {}),
             **call.headers,
         }
         args: Dict[str, Any] = {"method": call.method, "url": self.base_url + call.path, "headers": headers, "params": call.params}
@@ -251,6 +256,9 @@ class _BaseClient:
 
     def _on_response(self, call: _Call, response: httpx.Response, attempt: int) -> Optional[float]:
         """None when the answer is a success; otherwise the delay before the next attempt, or raises."""
+        bookmark = response.headers.get("Kivo-Bookmark")
+        if bookmark:
+            self.bookmark = bookmark
         if response.is_success:
             return None
         retry_after = _retry_after(response.headers.get("Retry-After"))

@@ -1,0 +1,50 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { sessionStart } from "../../src/db/sessions.ts";
+import { call, seedTenant } from "../helpers/harness.ts";
+import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+/** Where each D1 session of the primary started, in order. */
+function sessionStarts(): string[] {
+  const starts: string[] = [];
+  const withSession = env.DB.withSession.bind(env.DB);
+  vi.spyOn(env.DB, "withSession").mockImplementation((start) => {
+    starts.push(start ?? "(none)");
+    return withSession(start);
+  });
+  return starts;
+}
+
+describe("read-your-writes bookmarks", () => {
+  it("answers a write with a bookmark, and a read sent with it starts no older than that bookmark", async () => {
+    const tenant = await seedTenant();
+    const starts = sessionStarts();
+    const { response: created, body } = await createRun(tenant, SEED_PACKET);
+    const written = created.headers.get("Kivo-Bookmark");
+    expect(written).toEqual(expect.any(String));
+
+    const read = await call(`/v1/review-runs/${body.review_run.id}`, { key: tenant.apiKey, headers: { "Kivo-Bookmark": written! } });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as Json).id).toBe(body.review_run.id);
+    const readBookmark = read.headers.get("Kivo-Bookmark");
+    expect(readBookmark).toEqual(expect.any(String));
+    expect(readBookmark! >= written!).toBe(true);
+
+    // A read without one may start anywhere; one with a malformed header reads the primary.
+    await call("/v1/review-runs", { key: tenant.apiKey });
+    const odd = await call("/v1/review-runs", { key: tenant.apiKey, headers: { "Kivo-Bookmark": "not a bookmark" } });
+    expect(odd.status).toBe(200);
+    expect(starts).toEqual(["first-primary", written, "first-unconstrained", "first-primary"]);
+  });
+
+  it("starts writes at the primary, reads after the client's bookmark or anywhere", () => {
+    const bookmark = "0000000a-00000002-00004e8e-0123456789abcdef0123456789abcdef";
+    expect(sessionStart("POST", bookmark)).toBe("first-primary");
+    expect(sessionStart("DELETE", undefined)).toBe("first-primary");
+    expect(sessionStart("GET", bookmark)).toBe(bookmark);
+    expect(sessionStart("GET", undefined)).toBe("first-unconstrained");
+    expect(sessionStart("GET", "'; DROP TABLE review_runs; --")).toBe("first-primary");
+  });
+});
