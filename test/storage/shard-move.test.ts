@@ -149,6 +149,12 @@ describe("moving an organization between shards", () => {
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE id = ?").bind(created.id).first<{ n: number }>()).toEqual({ n: 0 });
     const deleted = await call(`/v1/review-runs/${data.runId}`, { method: "DELETE", key: tenant.apiKey });
     expect(deleted.status).toBeLessThan(300);
+    // Worker events run in a D1 session of the new shard, and answer its bookmark as API-key requests do.
+    const workerRun = await createWorkerRun(tenant);
+    const event = await sendEvent(workerRun.id, workerRun.token, statusEvent());
+    expect(event.status).toBe(200);
+    expect(event.headers.get("Kivo-Bookmark")).toMatch(/^[0-9a-f]{8}-/);
+    expect(await env.DB_SHARD_1.prepare("SELECT status FROM review_runs WHERE id = ?").bind(workerRun.id).first<{ status: string }>()).toEqual({ status: "processing" });
   });
 
   it("resumes a copy that crashed mid-page, before or after the target's write, and loses nothing", async () => {
@@ -189,6 +195,37 @@ describe("moving an organization between shards", () => {
     expect(await rowsOn(env.DB_SHARD_1, tenant)).toEqual(onSource);
     expect(total(await rowsOn(env.DB, tenant))).toBe(0);
     expect(await reads(tenant, data)).toEqual(before);
+  });
+
+  it("loses no write that reached the source after the drain: the copy counts both sides and starts over", async () => {
+    const tenant = await seedTenant();
+    const data = await populate(tenant);
+    const onSource = await rowsOn(env.DB, tenant);
+    await startMove(env, tenant.organizationId, "DB_SHARD_1", { drainSeconds: 0 });
+    const cursorTable = async () => {
+      const row = await env.DB.prepare("SELECT cursor FROM organization_moves WHERE organization_id = ?").bind(tenant.organizationId).first<{ cursor: string | null }>();
+      return row?.cursor ? (JSON.parse(row.cursor) as { table?: string }).table : undefined;
+    };
+    await stepUntil(tenant.organizationId, (phase) => phase === "copying");
+    while ((await cursorTable()) !== "private_worker_runs") await stepMove(env, tenant.organizationId, { pageRows: 50 });
+
+    // Runs and imports are copied. Now a create that passed authentication before the pause
+    // lands on the source, and the retention pass deletes the import there.
+    const lateRunId = crypto.randomUUID();
+    const now = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO review_runs (id, organization_id, project_id, status, intended_use, strictness, capture_method, created_at, updated_at) VALUES (?, ?, ?, 'queued', 'internal_reference', 'standard', 'api', ?, ?)",
+      ).bind(lateRunId, tenant.organizationId, tenant.projectId, now, now),
+      env.DB.prepare("DELETE FROM imports WHERE id = ?").bind(data.importId),
+    ]);
+
+    await advanceMove(env, tenant.organizationId, { maxSteps: 1000, pageRows: 50 });
+    expect(await moveState(env, tenant.organizationId)).toMatchObject({ shard: "DB_SHARD_1", move: null });
+    expect(await rowsOn(env.DB_SHARD_1, tenant)).toEqual({ ...onSource, review_runs: onSource.review_runs! + 1, imports: 0 });
+    expect(total(await rowsOn(env.DB, tenant))).toBe(0);
+    expect((await call(`/v1/review-runs/${lateRunId}`, { key: tenant.apiKey })).status).toBe(200);
+    await expectError(await call(`/v1/imports/${data.importId}`, { key: tenant.apiKey }), 404, "not_found");
   });
 
   it("moves back through the admin API, drains before copying, and removes the old shard's copies of the organization", async () => {

@@ -19,7 +19,8 @@ import { DeferredWork } from "../../lib/deferred-work.ts";
 //             the row. Upserts make a repeated page harmless, so a step that
 //             crashed is simply taken again (the move resumes; it never
 //             needs undoing). The copy ends by counting the rows on both
-//             sides; a difference starts it over.
+//             sides; a difference (a write that reached the source after the
+//             drain) empties the target's rows and starts the copy over.
 //   flip      one primary batch: the placement names the target and the move
 //             becomes `cleaning`. The next request reads and writes there.
 //   cleaning  the source's rows of the organization are deleted a page at a
@@ -245,7 +246,12 @@ export async function stepMove(env: Bindings, organizationId: string, options: {
   }
 
   if (move.phase === "copying") {
-    const cursor = move.cursor ? (JSON.parse(move.cursor) as CopyCursor) : null;
+    const cursor = move.cursor ? (JSON.parse(move.cursor) as CopyCursor | typeof WIPE_TARGET) : null;
+    if (cursor && "wipe" in cursor) {
+      const deleted = await deletePage(target, projectIds, pageRows);
+      await save(deleted > 0 ? {} : { cursor: null, rowsDone: 0 });
+      return "more";
+    }
     const next = nextPage(projectIds, cursor);
     if (next) {
       const { spec, projectId, after } = next;
@@ -259,12 +265,15 @@ export async function stepMove(env: Bindings, organizationId: string, options: {
       await save({ cursor: JSON.stringify(nextCursor), rowsDone: move.rowsDone + rows.length });
       return "more";
     }
-    // Every page is copied. Rows that a write which started before the pause
-    // added afterwards would differ in count: copy again rather than flip.
+    // Every page is copied. A write that still reached the source after the
+    // drain (a request slower than it, the cron's retention) shows as a
+    // difference in count: empty the target and copy again rather than flip.
     if (!(await sameCounts(source, target, projectIds))) {
-      await save({ cursor: null, rowsDone: 0 });
+      await save({ cursor: JSON.stringify(WIPE_TARGET), rowsDone: 0 });
       return "more";
     }
+    // A project created since the drain has its copy on the source only.
+    await copyControlRows(env, organizationId, move.target);
     // The flip: one transaction on the primary.
     await primary.batch([
       primary
@@ -279,19 +288,10 @@ export async function stepMove(env: Bindings, organizationId: string, options: {
     return "more";
   }
 
-  // Cleaning: children before parents, one page of the first table that still has rows.
-  for (const spec of [...TENANT_TABLES].reverse()) {
-    for (const projectId of projectIds) {
-      const result = await source
-        .prepare(`DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${spec.where} LIMIT ?)`)
-        .bind(...spec.params(projectId), pageRows)
-        .run();
-      const deleted = result.meta.changes ?? 0;
-      if (deleted > 0) {
-        await save({ rowsDone: move.rowsDone + deleted });
-        return "more";
-      }
-    }
+  const deleted = await deletePage(source, projectIds, pageRows);
+  if (deleted > 0) {
+    await save({ rowsDone: move.rowsDone + deleted });
+    return "more";
   }
   // The source's copies of the organization and its projects, unless the source is the control plane itself.
   if (move.source !== PRIMARY_SHARD) {
@@ -327,6 +327,24 @@ async function copyControlRows(env: Bindings, organizationId: string, targetShar
   for (const project of await primary.select().from(projects).where(eq(projects.organizationId, organizationId))) {
     await target.insert(projects).values(project).onConflictDoNothing();
   }
+}
+
+/** The copy's cursor while it empties the target before copying again. */
+const WIPE_TARGET = { wipe: true } as const;
+
+/** Deletes one page of the organization's rows from `d1`: children before parents, the first table that still has rows. */
+async function deletePage(d1: D1Database, projectIds: string[], pageRows: number): Promise<number> {
+  for (const spec of [...TENANT_TABLES].reverse()) {
+    for (const projectId of projectIds) {
+      const result = await d1
+        .prepare(`DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${spec.where} LIMIT ?)`)
+        .bind(...spec.params(projectId), pageRows)
+        .run();
+      const deleted = result.meta.changes ?? 0;
+      if (deleted > 0) return deleted;
+    }
+  }
+  return 0;
 }
 
 /** The page the copy takes next: where the cursor stopped, or the next (table, project) after a finished one. */
