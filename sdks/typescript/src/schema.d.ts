@@ -8211,6 +8211,7 @@ export interface operations {
             /** @description The event was applied (or replayed). */
             200: {
                 headers: {
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };

@@ -127,6 +127,7 @@ export function registerAdminPlacements(app: OpenAPIHono<AppEnv>) {
 
 function invalidShard(shard: string) {
   return new ApiError("validation_error", {
+    message: `This deployment declares no D1 binding named ${shard}.`,
     details: [{ path: "shard", message: `This deployment declares no D1 binding named ${shard}.` }],
   });
 }

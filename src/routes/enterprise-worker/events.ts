@@ -7,7 +7,7 @@ import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { WORKER_CREDENTIAL_ERRORS, requireWorkerCredential, workerCredentialOf } from "../../middleware/worker-credential.ts";
 import { applyWorkerEvent } from "../../services/enterprise-worker/events.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
-import { WORKER_CREDENTIAL_SCHEME, defineRoute } from "../define.ts";
+import { BOOKMARK_PARAMETER, WORKER_CREDENTIAL_SCHEME, defineRoute } from "../define.ts";
 import { EVENT_ALLOWED_FIELDS, WorkerEventBodySchema, WorkerEventResultSchema } from "../../schemas/enterprise-worker.ts";
 
 export const workerEventRoute = defineRoute({
@@ -27,7 +27,11 @@ export const workerEventRoute = defineRoute({
     body: { required: true, content: { "application/json": { schema: WorkerEventBodySchema } } },
   },
   responses: {
-    200: { description: "The event was applied (or replayed).", content: { "application/json": { schema: WorkerEventResultSchema } } },
+    200: {
+      description: "The event was applied (or replayed).",
+      headers: { [BOOKMARK_HEADER]: { $ref: `#/components/headers/${BOOKMARK_PARAMETER}` } },
+      content: { "application/json": { schema: WorkerEventResultSchema } },
+    },
   },
 });
 
