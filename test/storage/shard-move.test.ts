@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TENANT_TABLES, advanceMove, moveState, startMove, stepMove } from "../../src/services/tenancy/shard-move.ts";
-import { BASE, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
+import { SCOPES } from "../../src/services/tenancy/scopes.ts";
+import { BASE, admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
 import { deliver, message, queuedRun } from "../helpers/review-queue.ts";
 import { createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
@@ -233,6 +234,12 @@ describe("moving an organization between shards", () => {
     const data = await populate(tenant);
     const before = await reads(tenant, data);
     const onSource = await rowsOn(env.DB_SHARD_1, tenant);
+    // A second project of the organization, with a run of its own.
+    const project = await admin("/admin/v1/projects", { organization_id: tenant.organizationId, name: "Second project" });
+    const key = await admin("/admin/v1/api-keys", { project_id: project.id, name: "second", environment: "test", scopes: [...SCOPES] });
+    const second: Tenant = { ...tenant, projectId: project.id as string, apiKey: key.secret as string, apiKeyId: key.id as string };
+    const { body: secondRun } = await createRun(second, SEED_PACKET, { Prefer: "wait=10" });
+    const secondRead = await (await call(`/v1/review-runs/${secondRun.id}`, { key: second.apiKey })).text();
     const path = `/admin/v1/organizations/${tenant.organizationId}/placement`;
 
     await expectError(await call(path, { method: "POST", headers: ADMIN, json: { shard: "DB_SHARD_9" } }), 400, "validation_error");
@@ -255,6 +262,10 @@ describe("moving an organization between shards", () => {
     expect(await moveState(env, tenant.organizationId)).toMatchObject({ shard: "DB", move: null });
     expect(await rowsOn(env.DB, tenant)).toEqual(onSource);
     expect(total(await rowsOn(env.DB_SHARD_1, tenant))).toBe(0);
+    expect((await rowsOn(env.DB, second)).review_runs).toBe(1);
+    expect(total(await rowsOn(env.DB_SHARD_1, second))).toBe(0);
+    const secondAfter = await (await call(`/v1/review-runs/${secondRun.id}`, { key: second.apiKey })).text();
+    expect(secondAfter.replace(/"request_id":"[^"]+"/, "")).toBe(secondRead.replace(/"request_id":"[^"]+"/, ""));
     for (const table of ["projects", "organizations"]) {
       const column = table === "projects" ? "organization_id" : "id";
       expect(await env.DB_SHARD_1.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ?`).bind(tenant.organizationId).first<{ n: number }>()).toEqual({ n: 0 });

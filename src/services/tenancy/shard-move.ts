@@ -246,10 +246,10 @@ export async function stepMove(env: Bindings, organizationId: string, options: {
   }
 
   if (move.phase === "copying") {
-    const cursor = move.cursor ? (JSON.parse(move.cursor) as CopyCursor | typeof WIPE_TARGET) : null;
+    const cursor = move.cursor ? (JSON.parse(move.cursor) as CopyCursor | WipeCursor) : null;
     if (cursor && "wipe" in cursor) {
-      const deleted = await deletePage(target, projectIds, pageRows);
-      await save(deleted > 0 ? {} : { cursor: null, rowsDone: 0 });
+      const { next } = await deletePage(target, projectIds, cursor.at, pageRows);
+      await save({ cursor: next ? JSON.stringify({ wipe: true, at: next } satisfies WipeCursor) : null, rowsDone: 0 });
       return "more";
     }
     const next = nextPage(projectIds, cursor);
@@ -269,7 +269,7 @@ export async function stepMove(env: Bindings, organizationId: string, options: {
     // drain (a request slower than it, the cron's retention) shows as a
     // difference in count: empty the target and copy again rather than flip.
     if (!(await sameCounts(source, target, projectIds))) {
-      await save({ cursor: JSON.stringify(WIPE_TARGET), rowsDone: 0 });
+      await save({ cursor: JSON.stringify({ wipe: true, at: null } satisfies WipeCursor), rowsDone: 0 });
       return "more";
     }
     // A project created since the drain has its copy on the source only.
@@ -288,9 +288,9 @@ export async function stepMove(env: Bindings, organizationId: string, options: {
     return "more";
   }
 
-  const deleted = await deletePage(source, projectIds, pageRows);
-  if (deleted > 0) {
-    await save({ rowsDone: move.rowsDone + deleted });
+  const { deleted, next } = await deletePage(source, projectIds, move.cursor ? (JSON.parse(move.cursor) as UnitCursor) : null, pageRows);
+  if (next) {
+    await save({ cursor: JSON.stringify(next), rowsDone: move.rowsDone + deleted });
     return "more";
   }
   // The source's copies of the organization and its projects, unless the source is the control plane itself.
@@ -329,22 +329,39 @@ async function copyControlRows(env: Bindings, organizationId: string, targetShar
   }
 }
 
-/** The copy's cursor while it empties the target before copying again. */
-const WIPE_TARGET = { wipe: true } as const;
+/** The (table, project) a clean-up step deletes from. */
+interface UnitCursor {
+  table: string;
+  project: string;
+}
 
-/** Deletes one page of the organization's rows from `d1`: children before parents, the first table that still has rows. */
-async function deletePage(d1: D1Database, projectIds: string[], pageRows: number): Promise<number> {
-  for (const spec of [...TENANT_TABLES].reverse()) {
-    for (const projectId of projectIds) {
-      const result = await d1
-        .prepare(`DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${spec.where} LIMIT ?)`)
-        .bind(...spec.params(projectId), pageRows)
-        .run();
-      const deleted = result.meta.changes ?? 0;
-      if (deleted > 0) return deleted;
-    }
-  }
-  return 0;
+/** The copy's cursor while it empties the target before copying again. */
+interface WipeCursor {
+  wipe: true;
+  at: UnitCursor | null;
+}
+
+/**
+ * Deletes one page of the organization's rows from `d1`, at the (table,
+ * project) the cursor names, children's tables before their parents'. One
+ * statement a step, so a step's cost does not grow with the number of
+ * projects. Returns where the next step deletes, or null when all are gone.
+ */
+async function deletePage(d1: D1Database, projectIds: string[], at: UnitCursor | null, pageRows: number) {
+  const units = [...TENANT_TABLES].reverse().flatMap((spec) => projectIds.map((projectId) => ({ spec, projectId })));
+  // A cursor naming a project that is gone (or none) starts from the first unit; deleting is idempotent.
+  const index = Math.max(0, at ? units.findIndex((unit) => unit.spec.table === at.table && unit.projectId === at.project) : 0);
+  const unit = units[index];
+  if (!unit) return { deleted: 0, next: null };
+  const { spec, projectId } = unit;
+  const result = await d1
+    .prepare(`DELETE FROM ${spec.table} WHERE rowid IN (SELECT rowid FROM ${spec.table} WHERE ${spec.where} LIMIT ?)`)
+    .bind(...spec.params(projectId), pageRows)
+    .run();
+  const deleted = result.meta.changes ?? 0;
+  // A short page emptied the unit: the next step moves on.
+  const following = deleted === pageRows ? unit : units[index + 1];
+  return { deleted, next: following ? { table: following.spec.table, project: following.projectId } : null };
 }
 
 /** The page the copy takes next: where the cursor stopped, or the next (table, project) after a finished one. */
