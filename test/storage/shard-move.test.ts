@@ -277,6 +277,39 @@ describe("moving an organization between shards", () => {
     expect(await again.json()).toMatchObject({ shard: "DB", move: null });
   });
 
+  it("reads, counts and deletes each page through an index, so a step costs the same however large the organization", async () => {
+    const tenant = await seedTenant();
+    await populate(tenant);
+    const statements = new Map<string, unknown[]>();
+    for (const d1 of [env.DB, env.DB_SHARD_1]) {
+      const prepare = d1.prepare.bind(d1);
+      vi.spyOn(d1, "prepare").mockImplementation((sql: string) => {
+        const statement = prepare(sql);
+        const bind = statement.bind.bind(statement);
+        statements.set(sql, []);
+        statement.bind = (...values: unknown[]) => {
+          statements.set(sql, values);
+          return bind(...values);
+        };
+        return statement;
+      });
+    }
+    await startMove(env, tenant.organizationId, "DB_SHARD_1", { drainSeconds: 0 });
+    await advanceMove(env, tenant.organizationId, { maxSteps: 1000, pageRows: 2 });
+    vi.restoreAllMocks();
+    expect((await moveState(env, tenant.organizationId)).move).toBeNull();
+
+    const scans: { sql: string; steps: string[] }[] = [];
+    for (const [sql, values] of statements) {
+      if (!/\bselect\b|^\s*(update|delete)\b/i.test(sql)) continue;
+      const { results } = await env.DB_SHARD_1.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...values).all<{ detail: string }>();
+      const steps = results.map((row) => row.detail).filter((detail) => /^SCAN /.test(detail));
+      if (steps.length > 0) scans.push({ sql: sql.slice(0, 200), steps });
+    }
+    expect(statements.size).toBeGreaterThan(TENANT_TABLES.length * 3);
+    expect(scans).toEqual([]);
+  });
+
   it("holds queued reviews of a moving organization back without spending their retries, and reviews them on the new shard", async () => {
     const tenant = await seedTenant();
     const runId = await queuedRun(tenant);
