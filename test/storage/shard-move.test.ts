@@ -1,4 +1,6 @@
 import { env } from "cloudflare:workers";
+import { createScheduledController } from "cloudflare:test";
+import worker from "../../src/index.ts";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TENANT_TABLES, advanceMove, moveState, startMove, stepMove } from "../../src/services/tenancy/shard-move.ts";
 import { SCOPES } from "../../src/services/tenancy/scopes.ts";
@@ -275,6 +277,25 @@ describe("moving an organization between shards", () => {
     const again = await call(path, { method: "POST", headers: ADMIN, json: { shard: "DB" } });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ shard: "DB", move: null });
+  });
+
+  it("lets the cron finish a move its operator left, so writes are not paused for good", async () => {
+    const tenant = await seedTenant();
+    const data = await populate(tenant);
+    const before = await reads(tenant, data);
+    await startMove(env, tenant.organizationId, "DB_SHARD_1", { drainSeconds: 0 });
+    await stepMove(env, tenant.organizationId);
+    await stepMove(env, tenant.organizationId);
+    // A pass right away leaves a move that is being driven alone.
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env);
+    expect((await moveState(env, tenant.organizationId)).move?.rowsDone).toBe(1);
+    for (let pass = 1; pass <= 5 && (await moveState(env, tenant.organizationId)).move; pass++) {
+      await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + pass * 5 * 60_000, cron: "*/5 * * * *" }), env);
+    }
+    expect(await moveState(env, tenant.organizationId)).toMatchObject({ shard: "DB_SHARD_1", move: null });
+    expect(total(await rowsOn(env.DB, tenant))).toBe(0);
+    expect(await reads(tenant, data)).toEqual(before);
+    expect((await createRun(tenant, SEED_PACKET)).response.status).toBe(202);
   });
 
   it("reads, counts and deletes each page through an index, so a step costs the same however large the organization", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { organizationMoves, organizationPlacements, organizations, projects } from "../../db/schema.ts";
 import { PRIMARY_SHARD, shardDatabase, tenantEnv } from "../../db/shards.ts";
@@ -310,6 +310,35 @@ export async function advanceMove(env: Bindings, organizationId: string, options
     if (outcome !== "more") break;
   }
   return moveState(env, organizationId);
+}
+
+/** Steps the cron gives moves per pass: a safety net, small beside its other sweeps' queries. */
+export const CRON_MOVE_STEPS = 20;
+/** A move nobody stepped for this long was left by its operator (a closed terminal, a crashed call). */
+export const ABANDONED_AFTER_SECONDS = 60;
+
+/**
+ * Continues the moves nobody is driving, so that an organization whose move
+ * its operator started and left does not keep its writes paused: the cron
+ * steps each a little per pass until it is done. A move that is being driven
+ * is left alone, so two callers do not take the same steps.
+ */
+export async function continueAbandonedMoves(env: Bindings, now: Date): Promise<number> {
+  const idleSince = isoNow(new Date(now.getTime() - ABANDONED_AFTER_SECONDS * 1000));
+  const moves = await database(env.DB)
+    .select({ organizationId: organizationMoves.organizationId })
+    .from(organizationMoves)
+    .where(lt(organizationMoves.updatedAt, idleSince))
+    .orderBy(asc(organizationMoves.updatedAt))
+    .limit(5);
+  let budget = CRON_MOVE_STEPS;
+  for (const { organizationId } of moves) {
+    while (budget > 0) {
+      budget--;
+      if ((await stepMove(env, organizationId, { now })) !== "more") break;
+    }
+  }
+  return moves.length;
 }
 
 /**
