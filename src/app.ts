@@ -7,6 +7,7 @@ import { requestContext } from "./middleware/request-context.ts";
 import { buildOpenApiDocument, registerApiVersionComponents, registerBookmarkComponents, registerSecuritySchemes } from "./openapi.ts";
 import { registerAdminApiKeys } from "./routes/admin/api-keys.ts";
 import { registerAdminOrganizations } from "./routes/admin/organizations.ts";
+import { registerAdminPlacements } from "./routes/admin/placements.ts";
 import { registerAdminProjects } from "./routes/admin/projects.ts";
 import { registerCreateCheckout } from "./routes/billing/checkout.ts";
 import { registerCreatePortal } from "./routes/billing/portal.ts";
@@ -63,6 +64,7 @@ export function createApp() {
   registerCreatePortal(app);
   registerStripeWebhook(app);
   registerAdminOrganizations(app);
+  registerAdminPlacements(app);
   registerAdminProjects(app);
   registerAdminApiKeys(app);
 

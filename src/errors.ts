@@ -167,6 +167,16 @@ export const ERRORS = {
     message: "Billing is not configured on this deployment.",
     fix: "An operator must set the Stripe secrets and price IDs on this deployment.",
   },
+  organization_moving: {
+    status: 503,
+    message: "The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working.",
+    fix: "Wait the seconds in `Retry-After`, then send the same request again (with the same `Idempotency-Key` for creates); nothing of this request was stored.",
+  },
+  shard_move_in_progress: {
+    status: 409,
+    message: "The organization is already moving to another shard.",
+    fix: "Continue the move in progress (send its `target` as `shard`) until it completes, then move the organization again.",
+  },
   service_unavailable: {
     status: 503,
     message: "The service is temporarily unavailable.",

@@ -14,6 +14,7 @@ import { purgeExpiredIdempotencyKeys } from "./lib/idempotency.ts";
 import { database } from "./db/client.ts";
 import { shardDatabase, shardNames, tenantEnv } from "./db/shards.ts";
 import { enforceRetention } from "./services/retention/sweep.ts";
+import { continueAbandonedMoves } from "./services/tenancy/shard-move.ts";
 import { logger } from "./lib/logger.ts";
 
 export { RateLimiter } from "./durable-objects/rate-limiter.ts";
@@ -60,6 +61,13 @@ export default {
             failures.push(error);
           }
         }
+      }
+      // Moves between shards are control plane: once a pass, not per shard.
+      try {
+        await continueAbandonedMoves(env, now);
+      } catch (error) {
+        logger.error("cron_sweep_failed", { sweep: "shard_moves", error });
+        failures.push(error);
       }
       if (failures.length > 0) throw failures[0];
     });

@@ -14,6 +14,9 @@ const BOOKMARK_SHAPE = /^[0-9a-f]{8}(-[0-9a-f]{8,64}){1,7}$/i;
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
+/** Requests that only read: they may start at a replica, and they go on while an organization's writes are paused. */
+export const isReadMethod = (method: string) => READ_METHODS.has(method);
+
 /**
  * Where a request's session starts: after the client's bookmark for reads
  * that send one, at any replica for other reads, at the primary for writes.
@@ -21,7 +24,7 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
  * client asked for its writes and the primary has them all.
  */
 export function sessionStart(method: string, bookmark: string | undefined): D1SessionBookmark | D1SessionConstraint {
-  if (!READ_METHODS.has(method)) return "first-primary";
+  if (!isReadMethod(method)) return "first-primary";
   if (bookmark === undefined || bookmark === "") return "first-unconstrained";
   return BOOKMARK_SHAPE.test(bookmark) ? bookmark : "first-primary";
 }

@@ -1,11 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import { database } from "../db/client.ts";
-import { BOOKMARK_HEADER, openSession } from "../db/sessions.ts";
+import { BOOKMARK_HEADER, isReadMethod, openSession } from "../db/sessions.ts";
 import { PRIMARY_SHARD, shardDatabase, tenantEnv } from "../db/shards.ts";
 import type { AppEnv, TenantEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/tenancy/auth.ts";
 import { secretsEqual } from "../lib/crypto.ts";
+import { organizationMoving } from "../services/tenancy/shard-move.ts";
 import type { Scope } from "../services/tenancy/scopes.ts";
 import { enforceKeyRateLimit, limitFailedAuthentication } from "./rate-limit.ts";
 
@@ -17,6 +18,9 @@ export const requireApiKey = (scope: Scope | readonly Scope[]) =>
     ).catch((error: unknown) => limitFailedAuthentication(c, error));
     await enforceKeyRateLimit(c, auth);
     requireScope(auth, scope);
+    // While the organization moves between shards its reads are served from the
+    // old one; a write could land after the copy and be lost, so it waits.
+    if (auth.writesPaused && !isReadMethod(c.req.method)) throw organizationMoving();
     c.set("auth", auth);
     // Everything the route reads or writes of the organization goes to its
     // shard, in one session that starts after the client's last bookmark.

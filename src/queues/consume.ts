@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type LogFields, logger, withLogContext } from "../lib/logger.ts";
+import { DeferredWork } from "../lib/deferred-work.ts";
 import { PermanentFailure } from "../lib/permanent-failure.ts";
 
 /**
@@ -21,6 +22,12 @@ export interface QueueConsumer<Body> {
   failPermanently?: (body: Body, failure: PermanentFailure) => Promise<void>;
   /** Logs a failed attempt and says how long to wait before the next (undefined: the queue's own delay). */
   retryDelaySeconds: (body: Body, attempts: number, error: unknown) => number | undefined;
+  /**
+   * Sends the message again to run after `delaySeconds` (DeferredWork): a wait
+   * that is nobody's failure does not spend the delivery's retries. Without
+   * it the delivery is retried after that delay instead.
+   */
+  defer?: (body: Body, delaySeconds: number) => Promise<unknown>;
   /**
    * Messages of one batch worked on at once. Work that mostly waits on D1 and
    * R2 gets through more per invocation overlapped; the bound keeps a batch
@@ -51,6 +58,14 @@ async function consumeMessage<Body>(queue: string, message: Message<unknown>, co
       await consumer.process(body, message.attempts);
       message.ack();
     } catch (error) {
+      if (error instanceof DeferredWork) {
+        logger.info("queue_message_deferred", { reason: error.message, delay_seconds: error.delaySeconds });
+        if (consumer.defer) {
+          await consumer.defer(body, error.delaySeconds);
+          message.ack();
+        } else message.retry({ delaySeconds: error.delaySeconds });
+        return;
+      }
       if (error instanceof PermanentFailure && consumer.failPermanently) {
         await consumer.failPermanently(body, error);
         message.ack();

@@ -1,8 +1,8 @@
 import type { Bindings } from "../env.ts";
-import { tenantEnvOfProject } from "../db/shards.ts";
+import { writableTenantEnvOfProject } from "../services/tenancy/shard-move.ts";
 import { failImport, processImportChunk } from "../services/imports/chunks.ts";
 import { logger } from "../lib/logger.ts";
-import { ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
+import { type ImportQueueMessage, ImportQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { consumeMessages } from "./consume.ts";
 import { retryDelaySeconds } from "./review-consumer.ts";
 
@@ -22,13 +22,15 @@ export async function consumeImportBatch(batch: MessageBatch<unknown>, env: Bind
     poisonedEvent: "import_message_poisoned",
     logContext: (chunk) => ({ ...sentBy(chunk), import_id: chunk.import_id }),
     process: async (chunk) => {
-      const tenant = await tenantEnvOfProject(env, chunk.project_id);
+      const tenant = await writableTenantEnvOfProject(env, chunk.project_id);
       if (deadLetters) await failImport(tenant, chunk, "processing_failed", CHUNK_FAILED_MESSAGE);
       else await processImportChunk(tenant, chunk);
     },
     failPermanently: async (chunk, failure) => {
-      await failImport(await tenantEnvOfProject(env, chunk.project_id), chunk, failure.code, failure.message);
+      await failImport(await writableTenantEnvOfProject(env, chunk.project_id), chunk, failure.code, failure.message);
     },
+    // A dead letter deferred goes back to the dead-letter queue's own retry, with the delay.
+    ...(deadLetters ? {} : { defer: (chunk: ImportQueueMessage, delaySeconds: number) => env.IMPORT_QUEUE.send(chunk, { contentType: "json", delaySeconds }) }),
     retryDelaySeconds: (chunk, attempts, error) => {
       logger.warn("import_message_retry", { chunk: chunk.chunk, attempts, error });
       return retryDelaySeconds(attempts);

@@ -1,5 +1,5 @@
 import type { Bindings } from "../env.ts";
-import { tenantEnvOfProject } from "../db/shards.ts";
+import { writableTenantEnvOfProject } from "../services/tenancy/shard-move.ts";
 import { logger } from "../lib/logger.ts";
 import { failRun, processReviewRun } from "../services/review-runs/process.ts";
 import { type ReviewQueueMessage, ReviewQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
@@ -31,13 +31,14 @@ export async function consumeReviewBatch(batch: MessageBatch<unknown>, env: Bind
     logContext: runContext,
     concurrency: CONCURRENT_REVIEWS,
     process: async (message, attempts) => {
-      const tenant = await tenantEnvOfProject(env, message.project_id);
+      const tenant = await writableTenantEnvOfProject(env, message.project_id);
       const { outcome } = await processReviewRun(tenant, message.review_run_id, message.project_id);
       logger.info("review_message_processed", { outcome, attempts });
     },
     failPermanently: async (message, failure) => {
-      await failRun(await tenantEnvOfProject(env, message.project_id), message.review_run_id, failure.code, failure.message);
+      await failRun(await writableTenantEnvOfProject(env, message.project_id), message.review_run_id, failure.code, failure.message);
     },
+    defer: (message, delaySeconds) => env.REVIEW_QUEUE.send(message, { contentType: "json", delaySeconds }),
     retryDelaySeconds: (_message, attempts, error) => {
       logger.warn("review_message_retry", { attempts, error });
       return retryDelaySeconds(attempts);
@@ -52,7 +53,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Bind
     poisonedEvent: "dead_letter_poisoned",
     logContext: runContext,
     process: async (message) => {
-      await failRun(await tenantEnvOfProject(env, message.project_id), message.review_run_id, "processing_failed", PROCESSING_FAILED_MESSAGE);
+      await failRun(await writableTenantEnvOfProject(env, message.project_id), message.review_run_id, "processing_failed", PROCESSING_FAILED_MESSAGE);
     },
     retryDelaySeconds: (message, _attempts, error) => {
       logger.error("dead_letter_record_failed", { review_run_id: message.review_run_id, error });

@@ -1,7 +1,7 @@
 import type { Bindings } from "../env.ts";
-import { tenantEnvOfProject } from "../db/shards.ts";
+import { writableTenantEnvOfProject } from "../services/tenancy/shard-move.ts";
 import { logger } from "../lib/logger.ts";
-import { WebhookQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
+import { type WebhookQueueMessage, WebhookQueueMessageSchema, sentBy } from "../schemas/queue-messages.ts";
 import { RetryableDeliveryError, attemptDelivery, giveUpDelivery } from "../services/webhooks/deliver.ts";
 import { consumeMessages } from "./consume.ts";
 
@@ -21,10 +21,11 @@ export async function consumeWebhookBatch(batch: MessageBatch<unknown>, env: Bin
     poisonedEvent: "webhook_message_poisoned",
     logContext: (message) => ({ ...sentBy(message), delivery_id: message.delivery_id }),
     process: async ({ delivery_id: deliveryId, project_id: projectId }) => {
-      const tenant = await tenantEnvOfProject(env, projectId);
+      const tenant = await writableTenantEnvOfProject(env, projectId);
       if (deadLetters) await giveUpDelivery(tenant, deliveryId, projectId);
       else await attemptDelivery(tenant, deliveryId, projectId);
     },
+    ...(deadLetters ? {} : { defer: (message: WebhookQueueMessage, delaySeconds: number) => env.WEBHOOK_QUEUE.send(message, { contentType: "json", delaySeconds }) }),
     retryDelaySeconds: (_message, attempts, error) => {
       if (!(error instanceof RetryableDeliveryError)) logger.warn("webhook_delivery_error", { error });
       return webhookRetryDelaySeconds(attempts);

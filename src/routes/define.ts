@@ -76,6 +76,8 @@ export function defineRoute<const R extends RouteInput>(
     const names = scopes.map((scope) => `\`${scope}\``).join(" or ");
     description = `${description}\n\nRequired scope: ${names}.`.trim();
     codes.push(...AUTH_ERRORS);
+    // Writes of an organization that is moving between shards wait (middleware/auth.ts).
+    if (route.method !== "get") codes.push("organization_moving");
   } else if ("admin" in auth) {
     middleware.push(requireAdminToken);
     security = [{ [ADMIN_TOKEN_SCHEME]: [] }];

@@ -17,6 +17,7 @@ const authOf = (tenant: Tenant): AuthContext => ({
   plan: "enterprise",
   rateLimitPerMinute: null,
   shard: null,
+  writesPaused: false,
 });
 
 /** A stored, queued run whose message we deliver by hand. */

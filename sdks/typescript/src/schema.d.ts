@@ -716,6 +716,34 @@ export interface paths {
         patch: operations["adminUpdateOrganization"];
         trace?: never;
     };
+    "/admin/v1/organizations/{organizationId}/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show where an organization's data is
+         * @description The shard serving the organization, and the move to another shard if one is under way.
+         *
+         *     Authorized by the `KIVO_ADMIN_TOKEN` secret; answers 404 when it is not configured.
+         */
+        get: operations["adminGetOrganizationPlacement"];
+        put?: never;
+        /**
+         * Move an organization to another shard
+         * @description Moves the organization's data to the D1 shard `shard` without stopping its reads (docs/scale.md, "Moving an organization"). The first call pauses its writes, which answer `503 organization_moving` with `Retry-After` until the copy is done; queued work waits. Each call then does a bounded part of the move (at most 50 pages of 100 rows) and answers `202` with its progress while there is more: call again with the same body, after `Retry-After`, until it answers `200` with `move: null`. A call that failed or was cut off is continued by the next one; nothing is lost or copied twice. The placement flips to the new shard in one write once every row is there; the old shard's rows are deleted after that. Moving to the shard the organization is on answers `200` at once; moving elsewhere while a move is under way answers `409 shard_move_in_progress`.
+         *
+         *     Authorized by the `KIVO_ADMIN_TOKEN` secret; answers 404 when it is not configured.
+         */
+        post: operations["adminMoveOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/projects": {
         parameters: {
             query?: never;
@@ -921,7 +949,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "import_not_deletable" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "service_unavailable";
+                code: "invalid_json" | "validation_error" | "invalid_cursor" | "unsupported_api_version" | "missing_api_key" | "invalid_api_key" | "missing_worker_credential" | "invalid_worker_credential" | "worker_credential_expired" | "worker_credential_revoked" | "usage_limit_exceeded" | "semantic_judge_budget_exhausted" | "insufficient_scope" | "not_found" | "method_not_allowed" | "idempotency_key_reused" | "run_already_terminal" | "artifact_not_hosted" | "run_not_cancellable" | "import_not_cancellable" | "mapping_not_required" | "import_not_deletable" | "credential_revoked" | "payload_too_large" | "unsupported_media_type" | "raw_content_rejected" | "unknown_field" | "mapping_required" | "semantic_judge_unavailable" | "rate_limited" | "internal_error" | "billing_not_configured" | "organization_moving" | "shard_move_in_progress" | "service_unavailable";
                 message: string;
                 details?: components["schemas"]["ErrorDetail"][];
                 /**
@@ -2143,6 +2171,54 @@ export interface components {
              */
             created_at: string;
         };
+        OrganizationPlacement: {
+            /** Format: uuid */
+            organization_id: string;
+            /**
+             * @description The shard that serves the organization's requests now.
+             * @example DB_SHARD_1
+             */
+            shard: string;
+            /** @description The move under way, or `null`. */
+            move: components["schemas"]["ShardMove"] | null;
+            /** @example req_01hw87j6q7a27ez6p4dk4g0nsn */
+            request_id: string;
+        };
+        ShardMove: {
+            /**
+             * @description A D1 shard binding this deployment declares (docs/scale.md, "Shards").
+             * @example DB_SHARD_1
+             */
+            source: string;
+            /**
+             * @description A D1 shard binding this deployment declares (docs/scale.md, "Shards").
+             * @example DB_SHARD_1
+             */
+            target: string;
+            /**
+             * @description `draining`: writes are refused (`503 organization_moving`) and the copy waits for writes already under way; `copying`: rows are copied to `target`, writes still refused, reads served from `source`; `cleaning`: the placement names `target`, which serves reads and writes, and the source's rows are being deleted.
+             * @enum {string}
+             */
+            phase: "draining" | "copying" | "cleaning";
+            /**
+             * Format: date-time
+             * @description When the copy starts: the pause plus `drain_seconds`.
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            copy_after: string;
+            /** @description Rows copied so far while copying, deleted so far while cleaning. */
+            rows_done: number;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-04-27T16:20:18.000Z
+             */
+            updated_at: string;
+        };
         /**
          * @description The semantic judge for the project's runs (docs/engine.md). `null` follows the deployment's `KIVO_JUDGE_PROVIDER`; a provider the deployment has not configured leaves runs with the deterministic verdict.
          * @enum {string|null}
@@ -2825,7 +2901,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -3265,6 +3341,24 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -4090,6 +4184,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listImports: {
@@ -4486,7 +4598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -4863,6 +4975,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getImportResults: {
@@ -5190,6 +5320,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     mapImportFields: {
@@ -5431,7 +5579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -5725,7 +5873,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -6043,6 +6191,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     updateWebhookEndpoint: {
@@ -6214,6 +6380,24 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -6417,7 +6601,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -6720,6 +6904,24 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -7088,7 +7290,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -7238,6 +7440,24 @@ export interface operations {
             };
             /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
             500: {
+                headers: {
+                    /** @description Requests allowed per window for this key. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description When the window resets (ISO-8601 UTC). */
+                    "X-RateLimit-Reset"?: string;
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
+            503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
                     "RateLimit-Limit"?: number;
@@ -7544,7 +7764,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -7785,7 +8005,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -7950,7 +8170,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -7991,6 +8211,7 @@ export interface operations {
             /** @description The event was applied (or replayed). */
             200: {
                 headers: {
+                    "Kivo-Bookmark": components["headers"]["KivoBookmark"];
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;
                 };
@@ -8088,7 +8309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. `service_unavailable`: The service is temporarily unavailable. */
             503: {
                 headers: {
                     "Kivo-Version": components["headers"]["KivoVersion"];
@@ -8374,7 +8595,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -8577,7 +8798,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. */
+            /** @description `billing_not_configured`: Billing is not configured on this deployment. `service_unavailable`: The service is temporarily unavailable. `organization_moving`: The organization's data is being moved to another database; its writes are paused until the move ends. Reads keep working. */
             503: {
                 headers: {
                     /** @description Requests allowed per window for this key. */
@@ -8969,6 +9190,214 @@ export interface operations {
             };
             /** @description `not_found`: The requested resource does not exist. */
             404: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large. */
+            413: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: The request body's media type is not supported. */
+            415: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminGetOrganizationPlacement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The placement. */
+            200: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPlacement"];
+                };
+            };
+            /** @description `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests. Retry after the rate-limit window resets. */
+            429: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error`: Something went wrong on Kivo's side. Retry later. */
+            500: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    adminMoveOrganization: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
+                "Kivo-Version"?: components["parameters"]["KivoVersion"];
+            };
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A D1 shard binding this deployment declares (docs/scale.md, "Shards").
+                     * @example DB_SHARD_1
+                     */
+                    shard: string;
+                    /**
+                     * @description Seconds between pausing the organization's writes and starting the copy, for writes already under way to land on the source. Used when the move starts; ignored when it continues.
+                     * @default 30
+                     */
+                    drain_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The organization is on `shard`; no move is under way. */
+            200: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPlacement"];
+                };
+            };
+            /** @description The move is under way: call again after `Retry-After`. */
+            202: {
+                headers: {
+                    /** @description Seconds to wait before the next call. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPlacement"];
+                };
+            };
+            /** @description `invalid_json`: The request body is not valid JSON. `validation_error`: The request failed validation. */
+            400: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `missing_api_key`: API key is required. `invalid_api_key`: The API key is unknown, malformed or revoked. */
+            401: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: The requested resource does not exist. */
+            404: {
+                headers: {
+                    "Kivo-Version": components["headers"]["KivoVersion"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `shard_move_in_progress`: The organization is already moving to another shard. */
+            409: {
                 headers: {
                     "Kivo-Version": components["headers"]["KivoVersion"];
                     [name: string]: unknown;

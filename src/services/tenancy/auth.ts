@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { apiKeys, organizationPlacements, organizations } from "../../db/schema.ts";
+import { apiKeys, organizationMoves, organizationPlacements, organizations } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUuid } from "../../ids.ts";
 import { randomBase62, sha256Hex } from "../../lib/crypto.ts";
@@ -15,6 +15,8 @@ export interface AuthContext {
   rateLimitPerMinute: number | null;
   /** The D1 binding that holds the organization's data; null: the primary (src/db/shards.ts). */
   shard: string | null;
+  /** True while the organization moves to another shard: its writes are refused until the placement flips (services/tenancy/shard-move.ts). */
+  writesPaused: boolean;
 }
 
 export type KeyEnvironment = "live" | "test";
@@ -56,10 +58,12 @@ export async function authenticateApiKey(
       rateLimitPerMinute: apiKeys.rateLimitPerMinute,
       plan: organizations.plan,
       shard: organizationPlacements.shard,
+      movePhase: organizationMoves.phase,
     })
     .from(apiKeys)
     .innerJoin(organizations, eq(organizations.id, apiKeys.organizationId))
     .leftJoin(organizationPlacements, eq(organizationPlacements.organizationId, apiKeys.organizationId))
+    .leftJoin(organizationMoves, eq(organizationMoves.organizationId, apiKeys.organizationId))
     .where(eq(apiKeys.keyHash, keyHash))
     .limit(1);
   if (!row || row.revokedAt) throw new ApiError("invalid_api_key");
@@ -86,6 +90,7 @@ export async function authenticateApiKey(
     plan: row.plan,
     rateLimitPerMinute: row.rateLimitPerMinute,
     shard: row.shard ?? null,
+    writesPaused: row.movePhase === "draining" || row.movePhase === "copying",
   };
 }
 
