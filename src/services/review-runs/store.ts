@@ -1,4 +1,4 @@
-import { type SQL, and, eq, gt, lt } from "drizzle-orm";
+import { type SQL, and, eq, gt, lt, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { sourceIdFor } from "../../ids.ts";
@@ -11,8 +11,18 @@ import { findInProject } from "../../db/project-scoped.ts";
 
 export type ReviewRunRow = typeof reviewRuns.$inferSelect;
 
-/** OPEN_RUN_STATUSES as an SQL list, for the raw statements that claim or close a run: `status IN ${OPEN_RUN_STATUS_SQL}`. */
+/** OPEN_RUN_STATUSES as an SQL list: `status IN ${OPEN_RUN_STATUS_SQL}`. */
 export const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
+
+/**
+ * The run is still queued or processing. Spelled with literals, as the partial
+ * index review_runs_status_updated_idx is: SQLite cannot match a list of bound
+ * parameters to it, so `inArray` would make the sweeper scan.
+ */
+export const runIsOpen: SQL = sql`${reviewRuns.status} in ${sql.raw(OPEN_RUN_STATUS_SQL)}`;
+
+/** Runs Kivo reviews itself, not the Enterprise Worker's. */
+export const runIsHosted: SQL = ne(reviewRuns.captureMethod, "private_worker");
 
 export function parseJson<T>(raw: string | null): T | null {
   return raw === null ? null : (JSON.parse(raw) as T);
