@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepJudgeCache } from "../../src/services/judge/cache.ts";
+import { database } from "../../src/db/client.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { OPENAI_JUDGE, deliverWith, interceptJudge, judgeEnv, queuedRunOf, verdict } from "../helpers/judge.ts";
 import { artifactsOf } from "../helpers/review-queue.ts";
@@ -363,7 +364,7 @@ describe("semantic judge: cache", () => {
     const now = new Date("2026-11-29T12:00:00.000Z");
     const insert = env.DB.prepare("INSERT INTO semantic_judge_cache (key, answer, created_at) VALUES (?, '{}', ?)");
     await env.DB.batch([insert.bind("old-answer", "2026-10-30T11:59:59.000Z"), insert.bind("recent-answer", "2026-10-30T12:00:01.000Z")]);
-    expect(await sweepJudgeCache(env.DB, now)).toBe(1);
+    expect(await sweepJudgeCache(database(env.DB), now)).toBe(1);
     const { results } = await env.DB.prepare("SELECT key FROM semantic_judge_cache WHERE key IN ('old-answer', 'recent-answer')").all();
     expect(results).toEqual([{ key: "recent-answer" }]);
   });

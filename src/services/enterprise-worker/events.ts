@@ -1,7 +1,8 @@
 import { projectSettings } from "../tenancy/tenancy.ts";
 import { type Database, database } from "../../db/client.ts";
 import { enterpriseWorkerEvents, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
-import { type SQL, and, eq, exists, getTableColumns, sql } from "drizzle-orm";
+import { and, eq, exists, sql } from "drizzle-orm";
+import { insertRowWhile } from "../../db/insert-while.ts";
 import type { TenantEnv } from "../../env.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
@@ -160,7 +161,7 @@ export async function applyWorkerEvent(
       .from(enterpriseWorkerEvents)
       .where(and(eq(enterpriseWorkerEvents.reviewRunId, runId), eq(enterpriseWorkerEvents.eventId, event.event_id), eq(enterpriseWorkerEvents.requestId, requestId))),
   );
-  const recorded: typeof enterpriseWorkerEvents.$inferInsert = {
+  const recorded: typeof enterpriseWorkerEvents.$inferSelect = {
     reviewRunId: runId,
     eventId: event.event_id,
     eventType: event.event_type,
@@ -170,18 +171,9 @@ export async function applyWorkerEvent(
     receivedAt,
     resultStatus: status,
   };
-  // Recorded only while the run is open: the event's values selected from the run's row (one row, by primary key, or none).
-  const eventOfOpenRun = db
-    .select(
-      Object.fromEntries(
-        Object.keys(getTableColumns(enterpriseWorkerEvents)).map((column) => [column, sql`${recorded[column as keyof typeof recorded] ?? null}`.as(column)]),
-      ) as Record<keyof typeof recorded, SQL.Aliased>,
-    )
-    .from(reviewRuns)
-    .where(and(eq(reviewRuns.id, runId), runIsOpen));
   // `undefined` leaves a column as it is (drizzle leaves it out of the SET).
   const [inserted] = await db.batch([
-    db.insert(enterpriseWorkerEvents).select(eventOfOpenRun).onConflictDoNothing(),
+    insertRowWhile(db, enterpriseWorkerEvents, recorded, exists(db.select({ one: sql`1` }).from(reviewRuns).where(and(eq(reviewRuns.id, runId), runIsOpen)))),
     db
       .update(enterpriseWorkerRuns)
       .set({

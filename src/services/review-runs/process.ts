@@ -193,9 +193,9 @@ async function withSemanticJudge(
     return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
   }
   const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
-    cache: { store: d1JudgeCache(env.TENANT_DB, isoNow), scope: projectId },
+    cache: { store: d1JudgeCache(database(env.TENANT_DB), isoNow), scope: projectId },
     admit: async () => !(await currentJudgeBudget(env, organizationId)).budget.exhausted,
-    onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
+    onCall: (spent) => recordJudgeCall(database(env.DB), organizationId, input.review_run_id, spent, isoNow()),
   });
   const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
   if (record?.status === "unavailable") {
