@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { tenantEnvOfProject } from "../../db/shards.ts";
 import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { WORKER_CREDENTIAL_ERRORS, requireWorkerCredential, workerCredentialOf } from "../../middleware/worker-credential.ts";
@@ -33,7 +32,7 @@ export function registerWorkerEvents(app: OpenAPIHono<AppEnv>) {
   app.openapi(workerEventRoute, async (c) => {
     const requestId = c.get("requestId");
     const claims = workerCredentialOf(c);
-    const outcome = await applyWorkerEvent(await tenantEnvOfProject(c.env, claims.projectId), claims, c.req.valid("json"), requestId);
+    const outcome = await applyWorkerEvent(c.env, claims, c.req.valid("json"), requestId);
     return c.json({ ...outcome, request_id: requestId }, 200);
   });
 }

@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { ClaimReportSchema } from "../../schemas/review-artifacts.ts";
 import { reportPageHeaders } from "../../services/report/html.ts";
 import { reportNotReady, reportPage } from "../../services/report/page.ts";
@@ -67,7 +66,7 @@ export const getClaimReportRoute = defineRoute({
 
 export function registerGetClaimReport(app: OpenAPIHono<AppEnv>) {
   app.openapi(getClaimReportRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     const format = negotiateFormat(c.req.valid("query").format, c.req.header("Accept"));
     c.header("Vary", "Accept");

@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { ClaimSchema } from "../../schemas/review-artifacts.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { hostedArtifacts } from "../../services/review-runs/views.ts";
@@ -30,7 +29,7 @@ export const listClaimsRoute = defineRoute({
 
 export function registerListClaims(app: OpenAPIHono<AppEnv>) {
   app.openapi(listClaimsRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     const { claims } = await hostedArtifacts(db, c.env.SOURCES, row);
     return c.json({ items: claims, request_id: c.get("requestId") }, 200);

@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf, tenantOf } from "../../middleware/auth.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
@@ -123,7 +122,7 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
               deadline,
             );
             if (processed?.outcome === "completed") {
-              const completed = await findRun(database(tenantOf(c).TENANT_DB), auth.projectId, row.id);
+              const completed = await findRun(tenantDbOf(c), auth.projectId, row.id);
               return { status: 200, body: completedRunResponse(completed, processed.sources, processed.result, requestId) };
             }
           } catch (error) {

@@ -3,7 +3,8 @@ import { type Database, database } from "../../db/client.ts";
 import { enterpriseWorkerEvents, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
 import { and, eq, exists, sql } from "drizzle-orm";
 import { insertRowWhile } from "../../db/insert-while.ts";
-import type { TenantEnv } from "../../env.ts";
+import type { Bindings, TenantEnv } from "../../env.ts";
+import { tenantEnvOfProject } from "../../db/shards.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { SAFE_USE_FOR_VERDICT, gateVerdictOf } from "../../review/gate-verdict.ts";
@@ -124,11 +125,13 @@ async function gateVerdictFor(env: TenantEnv, found: EnterpriseWorkerRun, event:
  * that this request (not a concurrent retry) claimed the event_id.
  */
 export async function applyWorkerEvent(
-  env: TenantEnv,
+  bindings: Bindings,
   claims: WorkerCredentialClaims,
   event: WorkerEventBody,
   requestId: string,
 ): Promise<EventOutcome> {
+  // A run credential, not an API key, authorizes the event: its project names the shard.
+  const env = await tenantEnvOfProject(bindings, claims.projectId);
   const db = database(env.TENANT_DB);
   const found = await findEnterpriseWorkerRun(db, claims.projectId, claims.reviewRunId);
   if (!found) throw new ApiError("not_found", { message: "The run of this credential does not exist." });
