@@ -5,7 +5,7 @@ import worker from "../../src/index.ts";
 import { enforceRetention } from "../../src/services/retention/sweep.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
-import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { answered, createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 import { createRun as createWorkerRun } from "../routes/enterprise-worker/helpers.ts";
 import { onPrimary } from "../helpers/tenant-env.ts";
 
@@ -41,9 +41,8 @@ const NOTHING = {
 };
 
 async function completedRun(tenant: Tenant, packet: unknown = SEED_PACKET): Promise<string> {
-  const { response, body } = await createRun(tenant, packet, { Prefer: "wait=10" });
-  expect(response.status).toBe(200);
-  return body.id as string;
+  const { body } = answered(await createRun(tenant, packet, { Prefer: "wait=10" }), 200);
+  return body.id;
 }
 
 const usedOf = async (tenant: Tenant) => ((await (await call("/v1/usage", { key: tenant.apiKey })).json()) as Json).used as number;
@@ -87,8 +86,8 @@ describe("DELETE /v1/review-runs/{id}", () => {
 
   it("deletes a queued run, which its queue message then skips", async () => {
     const tenant = await seedTenant();
-    const { body } = await createRun(tenant, SEED_PACKET);
-    const runId = body.review_run.id as string;
+    const { body } = answered(await createRun(tenant, SEED_PACKET), 202);
+    const runId = body.review_run.id;
     expect((await call(`/v1/review-runs/${runId}`, { method: "DELETE", key: tenant.apiKey })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await stored(tenant)).toEqual(NOTHING);
