@@ -6,6 +6,7 @@ import type { ImportQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import type { Json } from "./runs.ts";
+import { ReviewRunListSchema, type ReviewRunSummary } from "../../src/schemas/review-run.ts";
 import { documented } from "./documented.ts";
 import { type ImportResponse, ImportSchema } from "../../src/routes/imports/schema.ts";
 
@@ -59,12 +60,12 @@ export async function waitForImport(tenant: Tenant, importId: string, attempts =
 }
 
 /** Every run of an import, following the list's cursors. */
-export async function runsOfImport(tenant: Tenant, importId: string): Promise<Json[]> {
-  const items: Json[] = [];
+export async function runsOfImport(tenant: Tenant, importId: string): Promise<ReviewRunSummary[]> {
+  const items: ReviewRunSummary[] = [];
   let cursor: string | null = null;
   do {
     const query: string = `import_id=${importId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const page = (await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json()) as Json;
+    const page = documented(ReviewRunListSchema, await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json());
     items.push(...page.items);
     cursor = page.next_cursor;
   } while (cursor);

@@ -2,8 +2,7 @@ import type { z } from "zod";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import { documented } from "./documented.ts";
-import { ReviewRunSchema } from "../../src/schemas/review-run.ts";
-import { QueuedReviewRunSchema } from "../../src/routes/review-runs/create.ts";
+import { QueuedReviewRunSchema, ReviewRunSchema } from "../../src/schemas/review-run.ts";
 import { type ErrorEnvelope, ErrorEnvelopeSchema } from "../../src/errors.ts";
 
 type ReviewRun = z.infer<typeof ReviewRunSchema>;

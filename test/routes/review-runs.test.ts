@@ -9,10 +9,8 @@ import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { ADMIN_EXPORT_PACKET, SEED_PACKET, answered, createRun, waitForRun, type Json } from "../helpers/runs.ts";
 import { documented } from "../helpers/documented.ts";
-import { ClaimListSchema } from "../../src/routes/review-runs/claims.ts";
-import { ClaimReportResponseSchema } from "../../src/routes/review-runs/claim-report.ts";
 import { VerificationResultListSchema } from "../../src/routes/review-runs/verification-results.ts";
-import { ReviewRunListSchema, ReviewRunSchema } from "../../src/schemas/review-run.ts";
+import { ClaimListSchema, ClaimReportResponseSchema, ReviewRunListSchema, ReviewRunSchema } from "../../src/schemas/review-run.ts";
 
 const keysOf = (value: object) => Object.keys(value).sort();
 

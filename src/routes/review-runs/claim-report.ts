@@ -1,19 +1,14 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf, tenantDbOf } from "../../middleware/auth.ts";
-import { ClaimReportSchema } from "../../schemas/review-artifacts.ts";
 import { reportPageHeaders } from "../../services/report/html.ts";
 import { reportNotReady, reportPage } from "../../services/report/page.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { hostedArtifacts } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../../schemas/common.ts";
 import { CLAIM_REPORT_EXAMPLE, CLAIM_REPORT_MARKDOWN_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
+import { ClaimReportResponseSchema, ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 
-export const ClaimReportResponseSchema = ClaimReportSchema.extend({ request_id: RequestIdSchema }).openapi(
-  "ClaimReportResponse",
-);
 
 const QuerySchema = z.object({
   format: z

@@ -1,15 +1,12 @@
-import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import { authOf, tenantDbOf } from "../../middleware/auth.ts";
-import { ClaimSchema } from "../../schemas/review-artifacts.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { hostedArtifacts } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../../schemas/common.ts";
 import { CLAIMS_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
+import { ClaimListSchema, ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 
-export const ClaimListSchema = z.object({ items: z.array(ClaimSchema), request_id: RequestIdSchema }).openapi("ClaimList");
 
 export const listClaimsRoute = defineRoute({
   method: "get",

@@ -11,24 +11,11 @@ import { MB, defineRoute, linksTo } from "../define.ts";
 import { createOnce } from "../idempotent-create.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
-import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
-import { IdempotencyKeyHeaderSchema, RequestIdSchema } from "../../schemas/common.ts";
+import { QueuedReviewRunSchema, ReviewRunSchema } from "../../schemas/review-run.ts";
+import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 
 const MAX_WAIT_SECONDS = 10;
 
-export const QueuedReviewRunSchema = z
-  .object({
-    review_run: ReviewRunSummarySchema,
-    queued: z.object({
-      review_run_id: z.string(),
-      status: z.literal("queued"),
-      polling_url: z.string().url(),
-      recommended_poll_interval_seconds: z.number().int(),
-    }),
-    polling_url: z.string().url(),
-    request_id: RequestIdSchema,
-  })
-  .openapi("QueuedReviewRun");
 
 const HeadersSchema = IdempotencyKeyHeaderSchema.extend({
   prefer: z
