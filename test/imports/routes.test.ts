@@ -4,16 +4,18 @@ import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { SAMPLE_CSV, SAMPLE_JSONL, SAMPLE_ROWS, postImport, row, runsOfImport, storedState, waitForImport, type ImportCall } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { ReviewRunListSchema } from "../../src/schemas/review-run.ts";
+import { documented } from "../helpers/documented.ts";
 
 const keysOf = (value: object) => Object.keys(value).sort();
 const pathsOf = (body: { error: { details?: unknown[] } }) => (body.error.details as Json[]).map((detail) => detail.path as string);
 const RUN_ID = /^run_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The run of an import that carries `externalId`, found the way a caller maps results back. */
-async function runByExternalId(tenant: Tenant, importId: string, externalId: string): Promise<Json> {
-  const page = (await (await call(`/v1/review-runs?external_id=${externalId}&import_id=${importId}`, { key: tenant.apiKey })).json()) as Json;
+async function runByExternalId(tenant: Tenant, importId: string, externalId: string) {
+  const page = documented(ReviewRunListSchema, await (await call(`/v1/review-runs?external_id=${externalId}&import_id=${importId}`, { key: tenant.apiKey })).json());
   expect(page.items).toHaveLength(1);
-  return waitForRun(tenant, page.items[0].id);
+  return waitForRun(tenant, page.items[0]!.id);
 }
 
 describe("examples/fixtures/sample.jsonl", () => {
