@@ -7,6 +7,7 @@ import { runIsHosted, runIsOpen } from "./store.ts";
 import { and, eq, lt, sql } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
+import { oldestUntouched } from "../../db/untouched.ts";
 
 export const SWEEP_DEFAULTS = {
   /** A run untouched this long in queued/processing lost its message or its consumer. */
@@ -32,13 +33,10 @@ export async function sweepStuckRuns(env: TenantEnv, now: Date, options: Partial
     now,
     staleAfterMs,
     batchSize,
-    findStale: (staleBefore, limit) =>
-      db
-        .select({ id: reviewRuns.id, projectId: reviewRuns.projectId, enqueueCount: reviewRuns.enqueueCount })
-        .from(reviewRuns)
-        .where(and(runIsOpen, runIsHosted, lt(reviewRuns.updatedAt, staleBefore)))
-        .orderBy(reviewRuns.updatedAt)
-        .limit(limit),
+    findStale: (staleBefore, limit) => {
+      const runs = db.select({ id: reviewRuns.id, projectId: reviewRuns.projectId, enqueueCount: reviewRuns.enqueueCount }).from(reviewRuns);
+      return oldestUntouched(runs.$dynamic(), reviewRuns.updatedAt, and(runIsOpen, runIsHosted), staleBefore, limit);
+    },
     handle: async (run, staleBefore) => {
       if (run.enqueueCount >= maxEnqueues) {
         return (await failRun(env, run.id, "processing_stalled", STALLED_MESSAGE)) ? "failed" : null;
