@@ -30,7 +30,7 @@ type QueuedReviewRun = z.infer<typeof QueuedReviewRunSchema>;
  * its status: the run itself (200, reviewed inline under `Prefer: wait`), the
  * queued run (202) or the error envelope.
  */
-type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 export type CreateRunAnswer =
   | { response: Response; status: 200; body: ReviewRun }
   | { response: Response; status: 202; body: QueuedReviewRun }

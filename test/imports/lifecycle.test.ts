@@ -7,7 +7,7 @@ import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { importRequestKey } from "../../src/services/imports/store.ts";
 import { addKey, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
+import { accepted, deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
 import { documented } from "../helpers/documented.ts";
 import { ImportListSchema, ImportSchema } from "../../src/routes/imports/schema.ts";
@@ -56,8 +56,8 @@ describe("GET /v1/imports", () => {
     const stranger = await seedTenant();
     await postImport(stranger, { json: { rows: [row(1)] } });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await postImport(tenant, { json: { rows: [row(i)] } })).body.id);
-    const failed = (await postImport(tenant, { json: { rows: ["not a row"] } })).body.id;
+    for (let i = 0; i < 3; i++) ids.push(accepted(await postImport(tenant, { json: { rows: [row(i)] } })).body.id);
+    const failed = accepted(await postImport(tenant, { json: { rows: ["not a row"] } })).body.id;
     ids.push(failed);
 
     const seen: Json[] = [];
@@ -86,7 +86,7 @@ describe("GET /v1/imports", () => {
 
   it("answers a read-only key, which cannot create or cancel", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { rows: [row(1)] } });
+    const { body } = accepted(await postImport(tenant, { json: { rows: [row(1)] } }));
     const reader = await addKey(tenant, ["review_runs:read"]);
     expect((await readImport(tenant, body.id, reader)).id).toBe(body.id);
     const list = documented(ImportListSchema, await (await call("/v1/imports", { key: reader })).json());
@@ -160,8 +160,8 @@ describe("POST /v1/imports/{importId}/cancel", () => {
 
   it("leaves reviewed runs alone and refuses a finished import", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { rows: [row(1)] } });
-    await waitForRun(tenant, body.review_run_ids[0]);
+    const { body } = accepted(await postImport(tenant, { json: { rows: [row(1)] } }));
+    await waitForRun(tenant, body.review_run_ids[0]!);
     const refused = await expectError(await call(`/v1/imports/${body.id}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "import_not_cancellable");
     expect(refused.error.message).toContain("completed");
     await expectError(await call("/v1/imports/import_01hw8894n1v3a9k5sx5v2t3q7b/cancel", { method: "POST", key: tenant.apiKey }), 404, "not_found");
@@ -175,7 +175,7 @@ describe("mapping_required, then a field_mapping", () => {
 
   it("waits for the mapping, refuses one that still does not map, then proceeds with the right one", async () => {
     const tenant = await seedTenant();
-    const { body: waiting } = await postImport(tenant, { raw: csv, contentType: "text/csv" });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: csv, contentType: "text/csv" }));
     expect(waiting.status).toBe("mapping_required");
 
     const wrong = await expectError(await mapFields(tenant, waiting.id, { field_mapping: { ai_output: "reply" }, intended_use: "internal_draft" }), 422, "mapping_required");
@@ -200,7 +200,7 @@ describe("mapping_required, then a field_mapping", () => {
   it("sends a large mapped import through the queue", async () => {
     const tenant = await seedTenant();
     const records = Array.from({ length: 150 }, (_, i) => `T-${i + 1},Admins can export audit logs.,Admin guide,Admins can export audit logs.`);
-    const { body: waiting } = await postImport(tenant, { raw: `ticket,answer,kb_title,kb_text\n${records.join("\n")}\n`, contentType: "text/csv" });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: `ticket,answer,kb_title,kb_text\n${records.join("\n")}\n`, contentType: "text/csv" }));
     expect(waiting.status).toBe("mapping_required");
     const response = await mapFields(tenant, waiting.id, { field_mapping: mapping, intended_use: "eval_only" });
     expect(documented(ImportSchema, await response.json()).status).toBe("queued");
@@ -211,7 +211,7 @@ describe("mapping_required, then a field_mapping", () => {
 
   it("can be cancelled while it waits, dropping the stored request", async () => {
     const tenant = await seedTenant();
-    const { body: waiting } = await postImport(tenant, { raw: "\u0000\u0001\u0002garbage\u00ff\n\u0003", contentType: "text/csv" });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: "\u0000\u0001\u0002garbage\u00ff\n\u0003", contentType: "text/csv" }));
     expect(waiting.status).toBe("mapping_required");
     const cancelled = documented(ImportSchema, await (await call(`/v1/imports/${waiting.id}/cancel`, { method: "POST", key: tenant.apiKey })).json());
     expect(cancelled).toMatchObject({ status: "cancelled", review_run_ids: [] });

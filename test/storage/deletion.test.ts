@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { enforceRetention } from "../../src/services/retention/sweep.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
+import { accepted, postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
 import { answered, createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 import { createRun as createWorkerRun } from "../routes/enterprise-worker/helpers.ts";
 import { onPrimary } from "../helpers/tenant-env.ts";
@@ -105,7 +105,7 @@ describe("DELETE /v1/review-runs/{id}", () => {
 describe("DELETE /v1/imports/{id}", () => {
   it("deletes the import and every run it created, in D1 and R2", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     expect(body.status).toBe("completed");
     expect(await stored(tenant)).toMatchObject({ imports: 1, review_runs: SAMPLE_ROWS.length });
 
@@ -117,7 +117,7 @@ describe("DELETE /v1/imports/{id}", () => {
 
   it("refuses an import that is still creating its runs", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await env.DB.prepare("UPDATE imports SET status = 'processing' WHERE id = ?").bind(body.id).run();
     const refused = await expectError(await call(`/v1/imports/${body.id}`, { method: "DELETE", key: tenant.apiKey }), 409, "import_not_deletable");
     expect(refused.error.message).toContain("processing");
@@ -149,7 +149,7 @@ describe("retention", () => {
     const tenant = await seedTenant({ plan: "enterprise" });
     const updated = await admin(`/admin/v1/organizations/${tenant.organizationId}`, { retention_days: 7 }, "PATCH");
     expect(updated).toMatchObject({ id: tenant.organizationId, retention_days: 7 });
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await env.DB.prepare("UPDATE review_runs SET created_at = ? WHERE import_id = ?").bind(new Date(Date.now() - 8 * DAY).toISOString(), body.id).run();
     await age("imports", body.id, 8);
 
@@ -185,7 +185,7 @@ describe("retention", () => {
 
   it("erases in bounded batches, the rest at the following passes", async () => {
     const tenant = await seedTenant({ plan: "free" });
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await env.DB.prepare("UPDATE review_runs SET created_at = ? WHERE project_id = ?").bind(new Date(Date.now() - 40 * DAY).toISOString(), tenant.projectId).run();
     const first = await enforceRetention(onPrimary(env), "DB", new Date(), { runsPerPass: 1, prefixesPerPass: 1 });
     expect(first).toMatchObject({ runs: 1, prefixes: 1 });

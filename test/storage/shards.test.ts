@@ -5,7 +5,7 @@ import worker from "../../src/index.ts";
 import { openShards, shardForNewOrganization, shardNames } from "../../src/db/shards.ts";
 import { placeNewOrganization } from "../../src/services/tenancy/placement.ts";
 import { BASE, admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
+import { accepted, postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
 import { answered, createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
 import { completedEvent, createRun as createWorkerRun, sendEvent } from "../routes/enterprise-worker/helpers.ts";
 
@@ -28,7 +28,7 @@ const NOTHING = Object.fromEntries(TENANT_TABLES.map((table) => [table, 0]));
 async function populate(tenant: Tenant) {
   const { body: run } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10", "Idempotency-Key": `shard-${tenant.projectId}` }), 200);
   expect(run.status).toBe("completed");
-  const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+  const { body: imported } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
   expect((await waitForImport(tenant, imported.id as string)).status).toBe("completed");
   const link = (await (await call(`/v1/review-runs/${run.id}/report-links`, { method: "POST", key: tenant.apiKey, json: {} })).json()) as Json;
   return { runId: run.id, importId: imported.id as string, linkUrl: link.url as string };
@@ -100,7 +100,7 @@ describe("shards", () => {
   it("routes the work that starts without an API key to the shard: the review queue, worker events, report pages", async () => {
     const tenant = await seedTenant({ shard: "DB_SHARD_1" });
     // Imported runs are reviewed by the queue consumer, which finds the shard from the message's project.
-    const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body: imported } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await waitForImport(tenant, imported.id as string);
     const runIds = (await runsOfImport(tenant, imported.id as string)).map((run) => run.id as string);
     expect(runIds).toHaveLength(SAMPLE_ROWS.length);
