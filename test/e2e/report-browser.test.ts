@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inCi, waitForRun } from "./clients.ts";
 import { api, kivo, root } from "./helpers.ts";
 import { ClaimListSchema, ClaimReportResponseSchema, QueuedReviewRunSchema } from "../../src/schemas/review-run.ts";
+import type { Claim } from "../../src/schemas/review-artifacts.ts";
 import { ReportLinkSchema } from "../../src/routes/report-links/schema.ts";
 
 // The reviewer page in a real browser: Debian's Chromium driven by
@@ -175,7 +176,7 @@ async function readPage(page: Page) {
   });
 }
 
-function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutput: string, claims: Record<string, any>[]) {
+function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutput: string, claims: Claim[]) {
   expect(view.marks.map(({ id, status, text }) => ({ id, status, text }))).toEqual(
     claims.map((claim) => ({ id: claim.id, status: claim.support_status, text: aiOutput.slice(claim.output_start_offset, claim.output_end_offset) })),
   );
@@ -183,7 +184,7 @@ function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutpu
   expect(view.cards.map((card) => card.id)).toEqual(claims.map((claim) => claim.id));
   for (const claim of claims) {
     const card = view.cards.find((c) => c.id === claim.id)!;
-    expect(card.text).toContain(claim.verification_result.rationale);
+    expect(card.text).toContain(claim.verification_result!.rationale);
     if (claim.primary_source_span) {
       expect(card.text).toContain(claim.primary_source_span.quote);
       expect(card.text).toContain(claim.primary_source_span.metadata.source_title);

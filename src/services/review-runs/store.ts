@@ -11,8 +11,8 @@ import { findInProject } from "../../db/project-scoped.ts";
 
 export type ReviewRunRow = typeof reviewRuns.$inferSelect;
 
-/** OPEN_RUN_STATUSES as an SQL list: `status IN ${OPEN_RUN_STATUS_SQL}`. */
-export const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
+/** OPEN_RUN_STATUSES as an SQL list of literals. */
+const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
 
 /**
  * The run is still queued or processing. Spelled with literals, as the partial
