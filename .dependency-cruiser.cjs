@@ -48,6 +48,21 @@ module.exports = {
       to: { path: "^src/(services|db|routes|middleware|durable-objects|queues|worker-cli)/|^src/(env|app|index|openapi)\\.ts$" },
     },
     {
+      name: "routes-not-to-storage",
+      severity: "error",
+      comment:
+        "Routes validate, authorize, call a service and shape the answer; queries live in services and their stores. A route hands them the request context (middleware/auth.ts: tenantOf, tenantDbOf, controlDbOf) or c.env.",
+      from: { path: "^src/routes/" },
+      to: { path: "^src/db/|(^|/)node_modules/drizzle-orm/" },
+    },
+    {
+      name: "one-database-client",
+      severity: "error",
+      comment: "Every drizzle client is built by db/client.ts (database), so every query goes through the one schema and the D1 surface Kivo uses.",
+      from: { path: "^src/", pathNot: "^src/db/client\\.ts$" },
+      to: { path: "(^|/)node_modules/drizzle-orm/d1/" },
+    },
+    {
       name: "src-not-to-tooling",
       severity: "error",
       comment: "Tests and scripts depend on the app, never the other way round.",

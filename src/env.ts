@@ -3,7 +3,7 @@ import type { WorkerCredentialClaims } from "./schemas/enterprise-worker.ts";
 import type { ImportQueueMessage, ReviewQueueMessage, WebhookQueueMessage } from "./schemas/queue-messages.ts";
 import type { RateLimiter } from "./durable-objects/rate-limiter.ts";
 import type { WorkerCredentialState } from "./durable-objects/worker-credential-state.ts";
-import type { D1Queryable } from "./db/client.ts";
+import type { D1Queryable, Database } from "./db/client.ts";
 import type { AiBinding } from "./services/judge/workers-ai.ts";
 
 export interface Bindings {
@@ -62,6 +62,8 @@ export interface Variables {
   auth: AuthContext | undefined;
   /** The bindings scoped to the authenticated organization: its shard, as a read-replica session (src/middleware/auth.ts). */
   tenant?: TenantEnv;
+  /** The same database as `tenant.TENANT_DB`, through drizzle: what stores take. */
+  tenantDb?: Database;
   /** Set on private-worker event routes, which a run credential authorizes instead of an API key. */
   workerCredential?: WorkerCredentialClaims;
 }

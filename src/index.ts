@@ -10,7 +10,7 @@ import { sweepStuckImports } from "./services/imports/sweep.ts";
 import { sweepJudgeCache } from "./services/judge/cache.ts";
 import { sweepStuckRuns } from "./services/review-runs/sweep.ts";
 import { moveLegacyArtifacts } from "./services/review-runs/artifacts.ts";
-import { purgeExpiredIdempotencyKeys } from "./lib/idempotency.ts";
+import { purgeExpiredIdempotencyKeys } from "./services/idempotency/keys.ts";
 import { database } from "./db/client.ts";
 import { shardDatabase, shardNames, tenantEnv } from "./db/shards.ts";
 import { enforceRetention } from "./services/retention/sweep.ts";
@@ -43,9 +43,9 @@ export default {
       return {
         stuck_runs: () => sweepStuckRuns(onShard, now),
         stuck_imports: () => sweepStuckImports(onShard, now),
-        judge_cache: () => sweepJudgeCache(onShard.TENANT_DB, now),
-        idempotency_keys: () => purgeExpiredIdempotencyKeys(onShard.TENANT_DB, now),
-        legacy_artifacts: () => moveLegacyArtifacts(database(onShard.TENANT_DB), onShard.TENANT_DB, env.SOURCES),
+        judge_cache: () => sweepJudgeCache(database(onShard.TENANT_DB), now),
+        idempotency_keys: () => purgeExpiredIdempotencyKeys(database(onShard.TENANT_DB), now),
+        legacy_artifacts: () => moveLegacyArtifacts(database(onShard.TENANT_DB), env.SOURCES),
         retention: () => enforceRetention(onShard, shard, now),
       };
     };

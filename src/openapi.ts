@@ -3,7 +3,7 @@ import type { AppEnv } from "./env.ts";
 import { API_VERSIONS, API_VERSION_HEADER, DOCUMENT_VERSION, LATEST_API_VERSION } from "./api-versions.ts";
 import { DOCUMENT_DESCRIPTION, TAG_DESCRIPTIONS } from "./guides/index.ts";
 import { plainRefs } from "./lib/plain-refs.ts";
-import { BOOKMARK_HEADER } from "./db/sessions.ts";
+import { BOOKMARK_HEADER } from "./schemas/common.ts";
 import { ADMIN_TOKEN_SCHEME, API_KEY_SCHEME, API_VERSION_PARAMETER, BOOKMARK_PARAMETER, WORKER_CREDENTIAL_SCHEME } from "./routes/define.ts";
 
 export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>) {

@@ -5,8 +5,9 @@
 // writes; a write request starts at the primary. The response carries the
 // session's latest bookmark for the client's next request.
 
-/** The request and response header that carries a D1 bookmark. */
-export const BOOKMARK_HEADER = "Kivo-Bookmark";
+import { BOOKMARK_HEADER } from "../schemas/common.ts";
+
+export { BOOKMARK_HEADER };
 
 // D1 bookmarks are opaque; this only keeps arbitrary header text from reaching
 // D1, which would fail the request instead of ignoring a stale hint.

@@ -1,8 +1,8 @@
 import { createMiddleware } from "hono/factory";
-import { database } from "../db/client.ts";
+import { type Database, database } from "../db/client.ts";
 import { BOOKMARK_HEADER, isReadMethod, openSession } from "../db/sessions.ts";
 import { PRIMARY_SHARD, shardDatabase, tenantEnv } from "../db/shards.ts";
-import type { AppEnv, TenantEnv } from "../env.ts";
+import type { AppEnv, Bindings, TenantEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { type AuthContext, authenticateApiKey, bearerToken, requireScope } from "../services/tenancy/auth.ts";
 import { secretsEqual } from "../lib/crypto.ts";
@@ -26,6 +26,7 @@ export const requireApiKey = (scope: Scope | readonly Scope[]) =>
     // shard, in one session that starts after the client's last bookmark.
     const session = openSession(shardDatabase(c.env, auth.shard ?? PRIMARY_SHARD), c.req.method, c.req.header(BOOKMARK_HEADER));
     c.set("tenant", tenantEnv(c.env, session.database));
+    c.set("tenantDb", database(session.database));
     await next();
     const bookmark = session.bookmark();
     if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
@@ -49,6 +50,16 @@ export function tenantOf(c: { get(key: "tenant"): TenantEnv | undefined }): Tena
   if (!tenant) throw new Error("route reached without authentication middleware");
   return tenant;
 }
+
+/** The authenticated organization's data as a drizzle database (its shard's session), for the stores a route reads through. */
+export function tenantDbOf(c: { get(key: "tenantDb"): Database | undefined }): Database {
+  const db = c.get("tenantDb");
+  if (!db) throw new Error("route reached without authentication middleware");
+  return db;
+}
+
+/** The control plane (organizations, projects, API keys), for the admin API. */
+export const controlDbOf = (c: { env: Pick<Bindings, "DB"> }): Database => database(c.env.DB);
 
 export function authOf(c: { get(key: "auth"): AuthContext | undefined }): AuthContext {
   const auth = c.get("auth");

@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type ErrorCode, ApiError, errorResponses } from "../errors.ts";
 import { requireAdminToken, requireApiKey } from "../middleware/auth.ts";
-import { BOOKMARK_HEADER } from "../db/sessions.ts";
+import { BOOKMARK_HEADER } from "../schemas/common.ts";
 import { withRateLimitHeaders } from "../middleware/rate-limit.ts";
 import { wellFormedJsonBody } from "../middleware/well-formed-body.ts";
 import type { Scope } from "../services/tenancy/scopes.ts";

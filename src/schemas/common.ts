@@ -1,5 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
+/** The request and response header that carries a D1 bookmark (src/db/sessions.ts). */
+export const BOOKMARK_HEADER = "Kivo-Bookmark";
+
 export const RequestIdSchema = z.string().openapi({ example: "req_01hw87j6q7a27ez6p4dk4g0nsn" });
 export const TimestampSchema = z.string().openapi({ format: "date-time", example: "2026-04-27T16:20:18.000Z" });
 

@@ -7,7 +7,7 @@ import {
   SafeUseStatusSchema,
   StrictnessSchema,
 } from "./enums.ts";
-import { ClaimReportSchema, GateVerdictSchema, SourceSpanSchema, VerificationResultSchema } from "./review-artifacts.ts";
+import { ClaimReportSchema, ClaimSchema, GateVerdictSchema, SourceSpanSchema, VerificationResultSchema } from "./review-artifacts.ts";
 import { EnterpriseWorkerDetailsSchema } from "./enterprise-worker-details.ts";
 import { RequestIdSchema, TimestampSchema } from "./common.ts";
 
@@ -93,3 +93,24 @@ export const ReviewRunListSchema = z
 
 export type ReviewRunSummary = z.infer<typeof ReviewRunSummarySchema>;
 export type ListReviewRunsQuery = z.infer<typeof ListReviewRunsQuerySchema>;
+
+/** The answer to a create that queued the run (202). */
+export const QueuedReviewRunSchema = z
+  .object({
+    review_run: ReviewRunSummarySchema,
+    queued: z.object({
+      review_run_id: z.string(),
+      status: z.literal("queued"),
+      polling_url: z.string().url(),
+      recommended_poll_interval_seconds: z.number().int(),
+    }),
+    polling_url: z.string().url(),
+    request_id: RequestIdSchema,
+  })
+  .openapi("QueuedReviewRun");
+
+export const ClaimListSchema = z.object({ items: z.array(ClaimSchema), request_id: RequestIdSchema }).openapi("ClaimList");
+
+export const ClaimReportResponseSchema = ClaimReportSchema.extend({ request_id: RequestIdSchema }).openapi(
+  "ClaimReportResponse",
+);

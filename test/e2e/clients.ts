@@ -1,7 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { expect } from "vitest";
+import type { z } from "zod";
+import { ClaimListSchema, ReviewRunSchema } from "../../src/schemas/review-run.ts";
 import { api, root } from "./helpers.ts";
+
+type ReviewRun = z.output<typeof ReviewRunSchema>;
 
 /** CI sets CI=true: there a missing client tool fails its test instead of skipping it. */
 export const inCi = process.env.CI === "true" || process.env.CI === "1";
@@ -68,17 +72,17 @@ export function hasCommand(name: string): boolean {
 
 /** The run and its claims as the API reports them, read directly (not through the client under test). */
 export async function runWithClaims(runId: string) {
-  const run = await api(`/v1/review-runs/${runId}`);
-  const claims = await api(`/v1/review-runs/${runId}/claims`);
+  const run = await api(`/v1/review-runs/${runId}`, {}, ReviewRunSchema);
+  const claims = await api(`/v1/review-runs/${runId}/claims`, {}, ClaimListSchema);
   expect(run.status).toBe(200);
   expect(claims.status).toBe(200);
-  return { run: run.body, claims: claims.body.items as Record<string, any>[] };
+  return { run: run.body, claims: claims.body.items };
 }
 
 /** Polls like a client would, until the run leaves queued/processing. */
-export async function waitForRun(runId: string): Promise<Record<string, any>> {
+export async function waitForRun(runId: string): Promise<ReviewRun> {
   for (let attempt = 0; attempt < 120; attempt++) {
-    const { body } = await api(`/v1/review-runs/${runId}`);
+    const { body } = await api(`/v1/review-runs/${runId}`, {}, ReviewRunSchema);
     if (body.status !== "queued" && body.status !== "processing") return body;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

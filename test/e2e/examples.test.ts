@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hasCommand, inCi, lineOf, linesOf, pythonWithRequests, runProcess, runWithClaims } from "./clients.ts";
 import { type Exchange, Contract, contractProxy, expectAllDocumented } from "./contract.ts";
 import { api, kivo, root } from "./helpers.ts";
+import { ReviewRunListSchema } from "../../src/schemas/review-run.ts";
 
 // The examples in examples/ run exactly as the README tells a user to run
 // them, each in its own process with only KIVO_API_BASE_URL and KIVO_API_KEY,
@@ -50,10 +51,10 @@ async function expectImportedRuns(importLine: string, accepted: number) {
   expect({ status, acceptedField, rejectedField }).toEqual({ status: "completed", acceptedField: `accepted=${accepted}`, rejectedField: "rejected=0" });
   const runIds = runsField!.slice("runs=".length).split(",");
   expect(runIds).toHaveLength(accepted);
-  const listed = await api(`/v1/review-runs?import_id=${id}`);
-  expect((listed.body.items as Record<string, any>[]).map((run) => run.id).sort()).toEqual([...runIds].sort());
-  for (const run of listed.body.items as Record<string, any>[]) expect(run).toMatchObject({ capture_method: "upload", import_id: id });
-  return listed.body.items as Record<string, any>[];
+  const listed = await api(`/v1/review-runs?import_id=${id}`, {}, ReviewRunListSchema);
+  expect(listed.body.items.map((run) => run.id).sort()).toEqual([...runIds].sort());
+  for (const run of listed.body.items) expect(run).toMatchObject({ capture_method: "upload", import_id: id });
+  return listed.body.items;
 }
 
 describe("examples/curl/quickstart.sh", () => {

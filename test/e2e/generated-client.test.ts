@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProcess, runWithClaims } from "./clients.ts";
 import { Contract, contractProxy, expectAllDocumented } from "./contract.ts";
 import { api, kivo, root } from "./helpers.ts";
+import { QueuedReviewRunSchema } from "../../src/schemas/review-run.ts";
 
 // A client generated from the document wrangler dev serves, as a user would
 // make one: openapi-typescript writes the types, tsc checks
@@ -78,13 +79,17 @@ describe("a TypeScript client generated from /openapi.json", () => {
   });
 
   it("the validation is not vacuous: a body that drifts from the document fails it", async () => {
-    const created = await api("/v1/review-runs", {
-      json: {
-        ai_output: "Admins can export audit logs.",
-        sources: [{ title: "Admin guide", content: "Admins can export audit logs from the security workspace." }],
-        intended_use: "internal_draft",
+    const created = await api(
+      "/v1/review-runs",
+      {
+        json: {
+          ai_output: "Admins can export audit logs.",
+          sources: [{ title: "Admin guide", content: "Admins can export audit logs from the security workspace." }],
+          intended_use: "internal_draft",
+        },
       },
-    });
+      QueuedReviewRunSchema,
+    );
     expect(created.status).toBe(202);
     const exchange = (body: unknown, status = 202) => ({
       method: "POST",

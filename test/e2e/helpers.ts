@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { type IncomingHttpHeaders, type Server, createServer } from "node:http";
 import { inject } from "vitest";
+import type { z } from "zod";
+import { documented } from "../helpers/documented.ts";
 
 /** What the global setup started (see `setup/wrangler-dev.ts`). */
 export const kivo = {
@@ -12,7 +14,15 @@ export const kivo = {
 
 export const root = new URL("../..", import.meta.url).pathname;
 
-export async function api(path: string, init: { method?: string; key?: string; json?: unknown } = {}) {
+type ApiInit = { method?: string; key?: string; json?: unknown };
+
+/**
+ * One request to wrangler dev. With a schema, the answer must be the one that
+ * schema documents (nothing missing, nothing undocumented) and comes typed by it.
+ */
+export async function api(path: string, init?: ApiInit): Promise<{ status: number; body: unknown }>;
+export async function api<Schema extends z.ZodType>(path: string, init: ApiInit, schema: Schema): Promise<{ status: number; body: z.output<Schema> }>;
+export async function api(path: string, init: ApiInit = {}, schema?: z.ZodType) {
   const response = await fetch(`${kivo.baseUrl}${path}`, {
     method: init.method ?? (init.json === undefined ? "GET" : "POST"),
     headers: {
@@ -21,7 +31,8 @@ export async function api(path: string, init: { method?: string; key?: string; j
     },
     ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  const body: unknown = await response.json();
+  return { status: response.status, body: schema ? documented(schema, body) : body };
 }
 
 export interface RecordedRequest {

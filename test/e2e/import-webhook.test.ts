@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, kivo } from "./helpers.ts";
+import { EndpointWithSecretSchema } from "../../src/routes/webhook-endpoints/schema.ts";
 
 // The batch that finishes on its own: a 1,000-row CSV import is followed to
 // its signed `import.completed` at a local receiver (plain HTTP on loopback,
@@ -44,9 +45,13 @@ function verify(header: string | undefined, body: string, secret: string, tolera
 
 describe("a 1,000-row CSV import", () => {
   it("ends in a signed import.completed at the receiver, and its results join back by external_id", { timeout: 240_000 }, async () => {
-    const created = await api("/v1/webhook-endpoints", { json: { url: receiverUrl, event_types: ["import.completed"], description: "e2e receiver" } });
+    const created = await api(
+      "/v1/webhook-endpoints",
+      { json: { url: receiverUrl, event_types: ["import.completed"], description: "e2e receiver" } },
+      EndpointWithSecretSchema,
+    );
     expect(created.status).toBe(201);
-    const secret = created.body.secret as string;
+    const secret = created.body.secret;
 
     const rows = Array.from({ length: 1000 }, (_, i) => {
       const n = i + 1;

@@ -4,6 +4,9 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inCi, waitForRun } from "./clients.ts";
 import { api, kivo, root } from "./helpers.ts";
+import { ClaimListSchema, ClaimReportResponseSchema, QueuedReviewRunSchema } from "../../src/schemas/review-run.ts";
+import type { Claim } from "../../src/schemas/review-artifacts.ts";
+import { ReportLinkSchema } from "../../src/routes/report-links/schema.ts";
 
 // The reviewer page in a real browser: Debian's Chromium driven by
 // playwright-core opens the report of the tour's packet (README, "A 60-second tour") through a report link
@@ -99,11 +102,11 @@ function contrast(a: string, b: string): number {
 }
 
 async function completedRun(packet: unknown) {
-  const created = await api("/v1/review-runs", { json: packet });
+  const created = await api("/v1/review-runs", { json: packet }, QueuedReviewRunSchema);
   expect(created.status, JSON.stringify(created.body)).toBe(202);
   const run = await waitForRun(created.body.review_run.id);
   expect(run.status).toBe("completed");
-  const claims = (await api(`/v1/review-runs/${run.id}/claims`)).body.items as Record<string, any>[];
+  const claims = (await api(`/v1/review-runs/${run.id}/claims`, {}, ClaimListSchema)).body.items;
   return { run, claims };
 }
 
@@ -173,7 +176,7 @@ async function readPage(page: Page) {
   });
 }
 
-function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutput: string, claims: Record<string, any>[]) {
+function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutput: string, claims: Claim[]) {
   expect(view.marks.map(({ id, status, text }) => ({ id, status, text }))).toEqual(
     claims.map((claim) => ({ id: claim.id, status: claim.support_status, text: aiOutput.slice(claim.output_start_offset, claim.output_end_offset) })),
   );
@@ -181,7 +184,7 @@ function expectMatchesClaims(view: Awaited<ReturnType<typeof readPage>>, aiOutpu
   expect(view.cards.map((card) => card.id)).toEqual(claims.map((claim) => claim.id));
   for (const claim of claims) {
     const card = view.cards.find((c) => c.id === claim.id)!;
-    expect(card.text).toContain(claim.verification_result.rationale);
+    expect(card.text).toContain(claim.verification_result!.rationale);
     if (claim.primary_source_span) {
       expect(card.text).toContain(claim.primary_source_span.quote);
       expect(card.text).toContain(claim.primary_source_span.metadata.source_title);
@@ -219,7 +222,7 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
 
   it("opens the tour packet's report from a report link, without an API key", async () => {
     const { run, claims } = await completedRun(SEED);
-    const link = await api(`/v1/review-runs/${run.id}/report-links`, { json: { expires_in_seconds: 600 } });
+    const link = await api(`/v1/review-runs/${run.id}/report-links`, { json: { expires_in_seconds: 600 } }, ReportLinkSchema);
     expect(link.status).toBe(200);
 
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -235,11 +238,11 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
     expectMatchesClaims(view, SEED.ai_output, claims);
     expect(view.outputText).toBe(SEED.ai_output);
     expect(view.marks.map((mark) => mark.status)).toContain("contradicted");
-    const report = (await api(`/v1/review-runs/${run.id}/claim-report`)).body;
+    const report = (await api(`/v1/review-runs/${run.id}/claim-report`, {}, ClaimReportResponseSchema)).body;
     // Follow-ups name claims as people do ("Claim 1"), never by internal ID in backticks.
     const readable = (question: string) =>
       question.replace(/claim `([^`]+)`/g, (_, id: string) => `Claim ${claims.findIndex((claim) => claim.id === id) + 1}`);
-    expect(view.followUps).toEqual(report.follow_ups.map((item: { question: string }) => expect.stringContaining(readable(item.question))));
+    expect(view.followUps).toEqual(report.follow_ups.map((item) => expect.stringContaining(readable(item.question))));
     for (const item of view.followUps) expect(item).not.toMatch(/`|_claim_/);
     expectNothingRan(view, seen, link.body.url);
     await page.screenshot({ path: join(artifacts, "report-seed.png"), fullPage: true });
@@ -282,8 +285,8 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
 
   it("reads well at desktop width, on a 390 px phone and in print: screenshots of each, checked first", async () => {
     const { run, claims } = await completedRun(RICH);
-    const report = (await api(`/v1/review-runs/${run.id}/claim-report`)).body;
-    const repair = report.unsupported_claims.find((item: { suggested_repair: string | null }) => item.suggested_repair !== null);
+    const report = (await api(`/v1/review-runs/${run.id}/claim-report`, {}, ClaimReportResponseSchema)).body;
+    const repair = report.unsupported_claims.find((item) => item.suggested_repair !== null);
     expect(repair).toBeDefined();
     const url = `${kivo.baseUrl}/v1/review-runs/${run.id}/claim-report?format=html`;
     const open = async (options: { viewport: { width: number; height: number }; isMobile?: boolean }) => {
@@ -311,8 +314,8 @@ describe.skipIf(!available && !inCi)("the reviewer page in Chromium", () => {
     await passages.first().locator("summary").click();
     expect(await firstPassage.isVisible()).toBe(true);
     expect(await firstPassage.innerText()).toContain("Orders ship within two days of payment.");
-    expect(await firstPassage.locator("mark").innerText()).toBe(claims[0]!.primary_source_span.quote);
-    const repaired = RICH.ai_output.slice(0, repair.output_start_offset) + repair.suggested_repair + RICH.ai_output.slice(repair.output_end_offset);
+    expect(await firstPassage.locator("mark").innerText()).toBe(claims[0]!.primary_source_span!.quote);
+    const repaired = RICH.ai_output.slice(0, repair!.output_start_offset) + repair!.suggested_repair + RICH.ai_output.slice(repair!.output_end_offset);
     expect(await desktop.page.locator("textarea#repaired-answer").inputValue()).toBe(repaired);
     expect(await desktop.page.locator("textarea#repaired-answer").isEditable()).toBe(false);
     const wide = await overflow(desktop.page);

@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { inCi, pythonWith, runProcess, runWithClaims } from "./clients.ts";
 import { type Exchange, Contract, contractProxy, expectAllDocumented } from "./contract.ts";
 import { api, kivo, root } from "./helpers.ts";
+import { ReviewRunListSchema } from "../../src/schemas/review-run.ts";
 
 // The official SDKs (sdks/) run their whole flow, as an application would,
 // against the suite's wrangler dev, through the proxy that validates every
@@ -87,7 +88,7 @@ async function expectFlowOutcome(summary: FlowSummary, externalIdPrefix: string)
   const { run, claims } = await runWithClaims(summary.review_run_id);
   expect(run).toMatchObject({ ai_output: OUTPUT, status: "completed", safe_use_status: "needs_repair" });
   expect(summary).toMatchObject({ status: "completed", safe_use_status: "needs_repair", gate_verdict: "needs_repair", report_safe_use_status: "needs_repair" });
-  expect(run.external_id.startsWith(externalIdPrefix)).toBe(true);
+  expect(run.external_id?.startsWith(externalIdPrefix)).toBe(true);
   expect(summary.listed).toEqual([summary.review_run_id]);
   expect(summary.verification_count).toBe(claims.length);
   expect(summary.markdown_first_line).toBe("# Claim report");
@@ -121,8 +122,8 @@ async function expectFlowOutcome(summary: FlowSummary, externalIdPrefix: string)
     { row: 1, external_id: `${run.external_id}-row-1`, review_run_id: summary.import.review_run_ids[0] },
     { row: 2, external_id: `${run.external_id}-row-2`, review_run_id: summary.import.review_run_ids[1] },
   ]);
-  const listed = await api(`/v1/review-runs?import_id=${summary.import.id}`);
-  for (const imported of listed.body.items as Record<string, any>[]) {
+  const listed = await api(`/v1/review-runs?import_id=${summary.import.id}`, {}, ReviewRunListSchema);
+  for (const imported of listed.body.items) {
     expect(imported).toMatchObject({ capture_method: "upload", intended_use: "internal_draft" });
   }
 

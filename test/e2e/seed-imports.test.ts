@@ -1,9 +1,13 @@
+import type { z } from "zod";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hasCommand, inCi, runProcess } from "./clients.ts";
 import { Contract, contractProxy, expectAllDocumented } from "./contract.ts";
 import { api, kivo, root } from "./helpers.ts";
+import { ReviewRunSchema } from "../../src/schemas/review-run.ts";
+
+type ReviewRun = z.output<typeof ReviewRunSchema>;
 
 // Every import example of the seed documents, run verbatim with curl against
 // the real wrangler dev, through the proxy that checks each answer against
@@ -78,9 +82,9 @@ describe("the seed documents' import examples", () => {
     expect(expectAllDocumented(contract, proxy.exchanges)).toEqual(["createImport"]);
 
     for (const [i, runId] of (created.review_run_ids as string[]).entries()) {
-      let run: Record<string, any> = {};
-      for (let attempt = 0; attempt < 100 && run.status !== "completed"; attempt++) {
-        run = (await api(`/v1/review-runs/${runId}`)).body;
+      let run: ReviewRun | undefined;
+      for (let attempt = 0; attempt < 100 && run?.status !== "completed"; attempt++) {
+        run = (await api(`/v1/review-runs/${runId}`, {}, ReviewRunSchema)).body;
         if (run.status !== "completed") await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(run).toMatchObject({ status: "completed", import_id: created.id, external_id: externalIds[i] });

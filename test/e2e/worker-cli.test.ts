@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVENT_ALLOWED_FIELDS } from "../../src/schemas/enterprise-worker.ts";
+import { CreatedEnterpriseWorkerRunSchema, EVENT_ALLOWED_FIELDS } from "../../src/schemas/enterprise-worker.ts";
+import { ReviewRunSchema } from "../../src/schemas/review-run.ts";
 import { api, kivo, recordingProxy, root, runWorkerCli } from "./helpers.ts";
 
 // The Enterprise Worker end to end: the real CLI reviews the tour's packet on
@@ -44,26 +45,30 @@ function expectNothingSecret(text: string, token?: string) {
 }
 
 async function readRun(runId: string) {
-  const { status, body } = await api(`/v1/review-runs/${runId}`);
+  const { status, body } = await api(`/v1/review-runs/${runId}`, {}, ReviewRunSchema);
   expect(status).toBe(200);
   return body;
 }
 
 describe("kivo-worker review against wrangler dev", () => {
   it("reviews a run created beforehand, keeps the text local and reports metadata only", async () => {
-    const created = await api("/v1/private-worker/review-runs", {
-      json: {
-        schema_version: "kivo_private_worker_review_run_create.v1",
-        customer_run_id: `${packet.customer_run_id}-${Date.now()}`,
-        intended_use: packet.intended_use,
-        source_count: packet.sources.length,
-        source_hashes: packet.sources.map((s) => sha256(s.content)),
-        output_hash: sha256(packet.ai_output),
+    const created = await api(
+      "/v1/private-worker/review-runs",
+      {
+        json: {
+          schema_version: "kivo_private_worker_review_run_create.v1",
+          customer_run_id: `${packet.customer_run_id}-${Date.now()}`,
+          intended_use: packet.intended_use,
+          source_count: packet.sources.length,
+          source_hashes: packet.sources.map((s) => sha256(s.content)),
+          output_hash: sha256(packet.ai_output),
+        },
       },
-    });
+      CreatedEnterpriseWorkerRunSchema,
+    );
     expect(created.status).toBe(201);
-    const runId = created.body.review_run.id as string;
-    const token = created.body.worker_credential.token as string;
+    const runId = created.body.review_run.id;
+    const token = created.body.worker_credential!.token;
 
     const out = join(outRoot, "precreated");
     const cli = await runWorkerCli(
@@ -159,11 +164,15 @@ describe("kivo-worker review against wrangler dev", () => {
   });
 
   it("fails closed on a revoked credential and says so without leaking it", async () => {
-    const created = await api("/v1/private-worker/review-runs", {
-      json: { schema_version: "kivo_private_worker_review_run_create.v1", customer_run_id: `revoked-${Date.now()}`, intended_use: "customer_facing" },
-    });
-    const runId = created.body.review_run.id as string;
-    const token = created.body.worker_credential.token as string;
+    const created = await api(
+      "/v1/private-worker/review-runs",
+      {
+        json: { schema_version: "kivo_private_worker_review_run_create.v1", customer_run_id: `revoked-${Date.now()}`, intended_use: "customer_facing" },
+      },
+      CreatedEnterpriseWorkerRunSchema,
+    );
+    const runId = created.body.review_run.id;
+    const token = created.body.worker_credential!.token;
     expect((await api(`/v1/private-worker/review-runs/${runId}/credential/revoke`, { json: {} })).status).toBe(200);
 
     const cli = await runWorkerCli(["review", "--packet", packetPath, "--out", join(outRoot, "revoked"), "--run-id", runId, "--api-base", kivo.baseUrl], {
@@ -176,11 +185,15 @@ describe("kivo-worker review against wrangler dev", () => {
   });
 
   it("reports an unreadable packet as a redacted failure, quoting none of it", async () => {
-    const created = await api("/v1/private-worker/review-runs", {
-      json: { schema_version: "kivo_private_worker_review_run_create.v1", customer_run_id: `broken-${Date.now()}`, intended_use: "customer_facing" },
-    });
-    const runId = created.body.review_run.id as string;
-    const token = created.body.worker_credential.token as string;
+    const created = await api(
+      "/v1/private-worker/review-runs",
+      {
+        json: { schema_version: "kivo_private_worker_review_run_create.v1", customer_run_id: `broken-${Date.now()}`, intended_use: "customer_facing" },
+      },
+      CreatedEnterpriseWorkerRunSchema,
+    );
+    const runId = created.body.review_run.id;
+    const token = created.body.worker_credential!.token;
     // A syntax error right after the output text: JSON.parse would quote it.
     const broken = join(outRoot, "broken.json");
     writeFileSync(broken, `{"ai_output": ${JSON.stringify(packet.ai_output)} "sources": []}`);

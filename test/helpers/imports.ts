@@ -5,7 +5,9 @@ import worker from "../../src/index.ts";
 import type { ImportQueueMessage } from "../../src/schemas/queue-messages.ts";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
-import type { Json } from "./runs.ts";
+import type { ErrorStatus, Json } from "./runs.ts";
+import { type ErrorEnvelope, ErrorEnvelopeSchema } from "../../src/errors.ts";
+import { ReviewRunListSchema, type ReviewRunSummary } from "../../src/schemas/review-run.ts";
 import { documented } from "./documented.ts";
 import { type ImportResponse, ImportSchema } from "../../src/routes/imports/schema.ts";
 
@@ -35,7 +37,7 @@ export interface ImportCall {
   headers?: Record<string, string>;
 }
 
-export async function postImport(tenant: Tenant, request: ImportCall) {
+export async function postImport(tenant: Tenant, request: ImportCall): Promise<PostImportAnswer> {
   const headers: Record<string, string> = { ...request.headers };
   if (request.raw !== undefined) headers["Content-Type"] = request.contentType ?? "application/x-ndjson";
   const response = await call(`/v1/imports${request.query ? `?${request.query}` : ""}`, {
@@ -45,7 +47,23 @@ export async function postImport(tenant: Tenant, request: ImportCall) {
     ...(request.json !== undefined ? { json: request.json } : { body: request.raw }),
   });
   // A clone, so that expectError can still read the response.
-  return { response, body: (await response.clone().json()) as Json };
+  const json: unknown = await response.clone().json();
+  if (response.status === 202) return { response, status: 202, body: documented(ImportSchema, json) };
+  return { response, status: response.status as ErrorStatus, body: documented(ErrorEnvelopeSchema, json) };
+}
+
+/**
+ * `POST /v1/imports`, its answer read through the schema documented for its
+ * status: the import (202) or the error envelope.
+ */
+export type PostImportAnswer =
+  | { response: Response; status: 202; body: ImportResponse }
+  | { response: Response; status: ErrorStatus; body: ErrorEnvelope };
+
+/** The import, which must have been accepted (202). */
+export function accepted(answer: PostImportAnswer): { response: Response; body: ImportResponse } {
+  expect(answer.response.status, JSON.stringify(answer.body).slice(0, 500)).toBe(202);
+  return answer as Extract<PostImportAnswer, { status: 202 }>;
 }
 
 /** Polls the import like a client, until it leaves queued/processing. */
@@ -59,12 +77,12 @@ export async function waitForImport(tenant: Tenant, importId: string, attempts =
 }
 
 /** Every run of an import, following the list's cursors. */
-export async function runsOfImport(tenant: Tenant, importId: string): Promise<Json[]> {
-  const items: Json[] = [];
+export async function runsOfImport(tenant: Tenant, importId: string): Promise<ReviewRunSummary[]> {
+  const items: ReviewRunSummary[] = [];
   let cursor: string | null = null;
   do {
     const query: string = `import_id=${importId}&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const page = (await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json()) as Json;
+    const page = documented(ReviewRunListSchema, await (await call(`/v1/review-runs?${query}`, { key: tenant.apiKey })).json());
     items.push(...page.items);
     cursor = page.next_cursor;
   } while (cursor);

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import { expect } from "vitest";
 import { call, type Tenant } from "./harness.ts";
 import { documented } from "./documented.ts";
-import { ReviewRunSchema } from "../../src/schemas/review-run.ts";
+import { QueuedReviewRunSchema, ReviewRunSchema } from "../../src/schemas/review-run.ts";
+import { type ErrorEnvelope, ErrorEnvelopeSchema } from "../../src/errors.ts";
 
 type ReviewRun = z.infer<typeof ReviewRunSchema>;
 
@@ -22,9 +23,31 @@ export const ADMIN_EXPORT_PACKET = {
 
 export type Json = Record<string, any>;
 
-export async function createRun(tenant: Tenant, packet: unknown, headers: Record<string, string> = {}) {
+type QueuedReviewRun = z.infer<typeof QueuedReviewRunSchema>;
+
+/**
+ * `POST /v1/review-runs`, its answer read through the schema documented for
+ * its status: the run itself (200, reviewed inline under `Prefer: wait`), the
+ * queued run (202) or the error envelope.
+ */
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type CreateRunAnswer =
+  | { response: Response; status: 200; body: ReviewRun }
+  | { response: Response; status: 202; body: QueuedReviewRun }
+  | { response: Response; status: ErrorStatus; body: ErrorEnvelope };
+
+export async function createRun(tenant: Tenant, packet: unknown, headers: Record<string, string> = {}): Promise<CreateRunAnswer> {
   const response = await call("/v1/review-runs", { method: "POST", key: tenant.apiKey, json: packet, headers });
-  return { response, body: (await response.json()) as Json };
+  const json: unknown = await response.json();
+  if (response.status === 200) return { response, status: 200, body: documented(ReviewRunSchema, json) };
+  if (response.status === 202) return { response, status: 202, body: documented(QueuedReviewRunSchema, json) };
+  return { response, status: response.status as ErrorStatus, body: documented(ErrorEnvelopeSchema, json) };
+}
+
+/** The answer, which must have come with `status`, typed as that status documents it. */
+export function answered<S extends 200 | 202 | ErrorStatus>(answer: CreateRunAnswer, status: S): Extract<CreateRunAnswer, { status: S extends ErrorStatus ? ErrorStatus : S }> {
+  expect(answer.response.status, JSON.stringify(answer.body).slice(0, 500)).toBe(status);
+  return answer as Extract<CreateRunAnswer, { status: S extends ErrorStatus ? ErrorStatus : S }>;
 }
 
 /** Polls like a client would, until the run leaves queued/processing. */

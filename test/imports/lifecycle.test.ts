@@ -7,10 +7,10 @@ import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { importRequestKey } from "../../src/services/imports/store.ts";
 import { addKey, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
+import { accepted, deliver, postImport, row, runsOfImport, storedState, waitForImport, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
 import { documented } from "../helpers/documented.ts";
-import { ImportListSchema } from "../../src/routes/imports/schema.ts";
+import { ImportListSchema, ImportSchema } from "../../src/routes/imports/schema.ts";
 import { onPrimary } from "../helpers/tenant-env.ts";
 
 // The import statuses of README "Imports" made observable: every status an import
@@ -18,7 +18,7 @@ import { onPrimary } from "../helpers/tenant-env.ts";
 
 const owner = (tenant: Tenant) => ({ organizationId: tenant.organizationId, projectId: tenant.projectId });
 const rows = (n: number) => Array.from({ length: n }, (_, i) => row(i + 1));
-const readImport = async (tenant: Tenant, id: string, key = tenant.apiKey) => (await (await call(`/v1/imports/${id}`, { key })).json()) as Json;
+const readImport = async (tenant: Tenant, id: string, key = tenant.apiKey) => documented(ImportSchema, await (await call(`/v1/imports/${id}`, { key })).json());
 const runStatuses = async (importId: string) =>
   (await env.DB.prepare("SELECT status, COUNT(*) AS n FROM review_runs WHERE import_id = ? GROUP BY status ORDER BY status").bind(importId).all<{ status: string; n: number }>())
     .results.map(({ status, n }) => `${status}:${n}`);
@@ -37,9 +37,9 @@ describe("a JSON rows import request without media_type", () => {
       '{"rows":[{"external_id":"answer_001","ai_output":"Refunds are available for 60 days.","sources":[{"title":"Refund policy","content":"Customers may request a refund within 30 days of purchase."}],"intended_use":"customer_facing"}]}';
     const response = await call("/v1/imports", { method: "POST", key: tenant.apiKey, headers: { "Content-Type": "application/json" }, body });
     expect(response.status).toBe(202);
-    const created = (await response.json()) as Json;
+    const created = documented(ImportSchema, await response.json());
     expect(created).toMatchObject({ status: "completed", media_type: "application/json", row_count: 1, accepted_count: 1, mapping: null });
-    expect(await waitForRun(tenant, created.review_run_ids[0])).toMatchObject({ external_id: "answer_001", safe_use_status: "needs_repair" });
+    expect(await waitForRun(tenant, created.review_run_ids[0]!)).toMatchObject({ external_id: "answer_001", safe_use_status: "needs_repair" });
   });
 
   it("still needs media_type with data, to know how to read it", async () => {
@@ -56,8 +56,8 @@ describe("GET /v1/imports", () => {
     const stranger = await seedTenant();
     await postImport(stranger, { json: { rows: [row(1)] } });
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await postImport(tenant, { json: { rows: [row(i)] } })).body.id);
-    const failed = (await postImport(tenant, { json: { rows: ["not a row"] } })).body.id;
+    for (let i = 0; i < 3; i++) ids.push(accepted(await postImport(tenant, { json: { rows: [row(i)] } })).body.id);
+    const failed = accepted(await postImport(tenant, { json: { rows: ["not a row"] } })).body.id;
     ids.push(failed);
 
     const seen: Json[] = [];
@@ -86,11 +86,11 @@ describe("GET /v1/imports", () => {
 
   it("answers a read-only key, which cannot create or cancel", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { rows: [row(1)] } });
+    const { body } = accepted(await postImport(tenant, { json: { rows: [row(1)] } }));
     const reader = await addKey(tenant, ["review_runs:read"]);
     expect((await readImport(tenant, body.id, reader)).id).toBe(body.id);
-    const list = (await (await call("/v1/imports", { key: reader })).json()) as Json;
-    expect(list.items.map((item: Json) => item.id)).toEqual([body.id]);
+    const list = documented(ImportListSchema, await (await call("/v1/imports", { key: reader })).json());
+    expect(list.items.map((item) => item.id)).toEqual([body.id]);
     await expectError(await call("/v1/imports", { method: "POST", key: reader, json: { rows: [row(1)] } }), 403, "insufficient_scope");
     await expectError(await call(`/v1/imports/${body.id}/cancel`, { method: "POST", key: reader }), 403, "insufficient_scope");
   });
@@ -129,7 +129,7 @@ describe("POST /v1/imports/{importId}/cancel", () => {
 
     const response = await call(`/v1/imports/${created.id}/cancel`, { method: "POST", key: tenant.apiKey });
     expect(response.status).toBe(200);
-    const cancelled = (await response.json()) as Json;
+    const cancelled = documented(ImportSchema, await response.json());
     expect(cancelled).toMatchObject({ id: created.id, status: "cancelled", accepted_count: 250, completed_at: expect.any(String) });
     expect(cancelled.review_run_ids).toHaveLength(100);
     expect(await runStatuses(created.id)).toEqual(["cancelled:100"]);
@@ -160,8 +160,8 @@ describe("POST /v1/imports/{importId}/cancel", () => {
 
   it("leaves reviewed runs alone and refuses a finished import", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { rows: [row(1)] } });
-    await waitForRun(tenant, body.review_run_ids[0]);
+    const { body } = accepted(await postImport(tenant, { json: { rows: [row(1)] } }));
+    await waitForRun(tenant, body.review_run_ids[0]!);
     const refused = await expectError(await call(`/v1/imports/${body.id}/cancel`, { method: "POST", key: tenant.apiKey }), 409, "import_not_cancellable");
     expect(refused.error.message).toContain("completed");
     await expectError(await call("/v1/imports/import_01hw8894n1v3a9k5sx5v2t3q7b/cancel", { method: "POST", key: tenant.apiKey }), 404, "not_found");
@@ -175,21 +175,21 @@ describe("mapping_required, then a field_mapping", () => {
 
   it("waits for the mapping, refuses one that still does not map, then proceeds with the right one", async () => {
     const tenant = await seedTenant();
-    const { body: waiting } = await postImport(tenant, { raw: csv, contentType: "text/csv" });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: csv, contentType: "text/csv" }));
     expect(waiting.status).toBe("mapping_required");
 
     const wrong = await expectError(await mapFields(tenant, waiting.id, { field_mapping: { ai_output: "reply" }, intended_use: "internal_draft" }), 422, "mapping_required");
     expect((wrong.error.details as Json[]).map((d) => d.path)).toContain("field_mapping.ai_output");
     const still = await readImport(tenant, waiting.id);
     expect(still.status).toBe("mapping_required");
-    expect(still.mapping.missing.map((m: Json) => m.field)).toEqual(["ai_output", "ai_output", "sources"]);
+    expect(still.mapping!.missing.map((m) => m.field)).toEqual(["ai_output", "ai_output", "sources"]);
     expect(await storedState(tenant)).toEqual({ imports: 1, runs: 0, objects: 1 });
 
     const response = await mapFields(tenant, waiting.id, { field_mapping: mapping, intended_use: "internal_draft" });
     expect(response.status).toBe(202);
-    const proceeded = (await response.json()) as Json;
+    const proceeded = documented(ImportSchema, await response.json());
     expect(proceeded).toMatchObject({ id: waiting.id, status: "completed", media_type: "text/csv", row_count: 1, accepted_count: 1, mapping: null });
-    const run = await waitForRun(tenant, proceeded.review_run_ids[0]);
+    const run = await waitForRun(tenant, proceeded.review_run_ids[0]!);
     expect(run).toMatchObject({ external_id: "T-1", import_id: waiting.id, safe_use_status: "verified_for_use" });
     expect(await env.SOURCES.get(importRequestKey(tenant.projectId, waiting.id))).toBeNull();
 
@@ -200,10 +200,10 @@ describe("mapping_required, then a field_mapping", () => {
   it("sends a large mapped import through the queue", async () => {
     const tenant = await seedTenant();
     const records = Array.from({ length: 150 }, (_, i) => `T-${i + 1},Admins can export audit logs.,Admin guide,Admins can export audit logs.`);
-    const { body: waiting } = await postImport(tenant, { raw: `ticket,answer,kb_title,kb_text\n${records.join("\n")}\n`, contentType: "text/csv" });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: `ticket,answer,kb_title,kb_text\n${records.join("\n")}\n`, contentType: "text/csv" }));
     expect(waiting.status).toBe("mapping_required");
     const response = await mapFields(tenant, waiting.id, { field_mapping: mapping, intended_use: "eval_only" });
-    expect(((await response.json()) as Json).status).toBe("queued");
+    expect(documented(ImportSchema, await response.json()).status).toBe("queued");
     const done = await waitForImport(tenant, waiting.id);
     expect(done).toMatchObject({ status: "completed", accepted_count: 150 });
     expect((await runsOfImport(tenant, waiting.id)).map((r) => r.external_id).sort()).toHaveLength(150);
@@ -211,9 +211,9 @@ describe("mapping_required, then a field_mapping", () => {
 
   it("can be cancelled while it waits, dropping the stored request", async () => {
     const tenant = await seedTenant();
-    const { body: waiting } = await postImport(tenant, { raw: "\u0000\u0001\u0002garbage\u00ff\n\u0003", contentType: "text/csv" });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: "\u0000\u0001\u0002garbage\u00ff\n\u0003", contentType: "text/csv" }));
     expect(waiting.status).toBe("mapping_required");
-    const cancelled = (await (await call(`/v1/imports/${waiting.id}/cancel`, { method: "POST", key: tenant.apiKey })).json()) as Json;
+    const cancelled = documented(ImportSchema, await (await call(`/v1/imports/${waiting.id}/cancel`, { method: "POST", key: tenant.apiKey })).json());
     expect(cancelled).toMatchObject({ status: "cancelled", review_run_ids: [] });
     expect(await storedState(tenant)).toEqual({ imports: 1, runs: 0, objects: 0 });
     await expectError(await mapFields(tenant, waiting.id, { field_mapping: mapping, intended_use: "eval_only" }), 409, "mapping_not_required");

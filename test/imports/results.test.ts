@@ -6,7 +6,7 @@ import { ImportResultLineSchema } from "../../src/routes/imports/schema.ts";
 import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
 import { addKey, call, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { SAMPLE_JSONL, deliver, postImport, row, withHeldChunks } from "../helpers/imports.ts";
+import { accepted, SAMPLE_JSONL, deliver, postImport, row, withHeldChunks } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
 import { onPrimary } from "../helpers/tenant-env.ts";
 
@@ -31,7 +31,7 @@ function heldEnv() {
 /** examples/fixtures/sample.jsonl plus a row that fails validation and one with an awkward external_id. */
 async function reviewedImport(tenant: Tenant) {
   const lines = [...SAMPLE_JSONL.split("\n"), JSON.stringify(row(3, { ai_output: " " })), JSON.stringify(row(4, { external_id: 'T-4, "quoted"' }))];
-  const { body } = await postImport(tenant, { raw: lines.join("\n") });
+  const { body } = accepted(await postImport(tenant, { raw: lines.join("\n") }));
   for (const id of body.review_run_ids) await waitForRun(tenant, id);
   return body;
 }
@@ -158,7 +158,7 @@ describe("GET /v1/imports/{importId}/results", () => {
 
   it("is readable with a read-only key", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { rows: [row(1)] } });
+    const { body } = accepted(await postImport(tenant, { json: { rows: [row(1)] } }));
     const reader = await addKey(tenant, ["review_runs:read"]);
     const response = await call(`/v1/imports/${body.id}/results`, { key: reader });
     expect(response.status).toBe(200);

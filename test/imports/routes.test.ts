@@ -2,18 +2,20 @@ import { describe, expect, it } from "vitest";
 import { IMPORT_EXAMPLE } from "../../src/routes/imports/examples.ts";
 import { withLostAnswerWrite } from "../helpers/idempotency.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { SAMPLE_CSV, SAMPLE_JSONL, SAMPLE_ROWS, postImport, row, runsOfImport, storedState, waitForImport, type ImportCall } from "../helpers/imports.ts";
+import { accepted, SAMPLE_CSV, SAMPLE_JSONL, SAMPLE_ROWS, postImport, row, runsOfImport, storedState, waitForImport, type ImportCall } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
+import { ReviewRunListSchema } from "../../src/schemas/review-run.ts";
+import { documented } from "../helpers/documented.ts";
 
 const keysOf = (value: object) => Object.keys(value).sort();
 const pathsOf = (body: { error: { details?: unknown[] } }) => (body.error.details as Json[]).map((detail) => detail.path as string);
 const RUN_ID = /^run_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** The run of an import that carries `externalId`, found the way a caller maps results back. */
-async function runByExternalId(tenant: Tenant, importId: string, externalId: string): Promise<Json> {
-  const page = (await (await call(`/v1/review-runs?external_id=${externalId}&import_id=${importId}`, { key: tenant.apiKey })).json()) as Json;
+async function runByExternalId(tenant: Tenant, importId: string, externalId: string) {
+  const page = documented(ReviewRunListSchema, await (await call(`/v1/review-runs?external_id=${externalId}&import_id=${importId}`, { key: tenant.apiKey })).json());
   expect(page.items).toHaveLength(1);
-  return waitForRun(tenant, page.items[0].id);
+  return waitForRun(tenant, page.items[0]!.id);
 }
 
 describe("examples/fixtures/sample.jsonl", () => {
@@ -28,7 +30,7 @@ describe("examples/fixtures/sample.jsonl", () => {
 
   it.each(forms)("%s becomes two runs with the expected outcomes, traceable by external_id", async (_name, request) => {
     const tenant = await seedTenant();
-    const { response, body } = await postImport(tenant, request);
+    const { response, body } = accepted(await postImport(tenant, request));
     expect(response.status).toBe(202);
     expect(keysOf(body)).toEqual(expect.arrayContaining(keysOf(IMPORT_EXAMPLE)));
     expect(body).toMatchObject({
@@ -85,7 +87,7 @@ describe("rows are validated one by one", () => {
       row(8, { surprise: true }),
       row(9),
     ];
-    const { response, body } = await postImport(tenant, { json: { media_type: "application/json", rows } });
+    const { response, body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows } }));
     expect(response.status).toBe(202);
     expect(body).toMatchObject({ status: "completed", row_count: 9, accepted_count: 2, rejected_count: 7 });
     expect(body.validation_errors).toEqual([
@@ -109,7 +111,7 @@ describe("rows are validated one by one", () => {
   it("keeps the good JSONL lines around a line that is not JSON", async () => {
     const tenant = await seedTenant();
     const lines = [JSON.stringify(row(1)), '{"external_id": "row-2", "ai_output": ', "", JSON.stringify(row(3))];
-    const { body } = await postImport(tenant, { raw: lines.join("\r\n") });
+    const { body } = accepted(await postImport(tenant, { raw: lines.join("\r\n") }));
     expect(body).toMatchObject({ status: "completed", row_count: 3, accepted_count: 2, rejected_count: 1 });
     expect(body.validation_errors).toEqual([
       { row: 2, external_id: null, path: "(row)", code: "invalid_json", message: expect.stringMatching(/^Line 2 is not valid JSON/) },
@@ -124,12 +126,12 @@ describe("rows are validated one by one", () => {
       "b,Admins can export audit logs.,Admin guide",
       "c,Refunds are available for 30 days.,Refund policy,Refunds within 30 days.,FAQ,Ask support.",
     ].join("\n");
-    const { body } = await postImport(tenant, { raw: csv, contentType: "text/csv", query: "intended_use=customer_facing&strictness=strict" });
+    const { body } = accepted(await postImport(tenant, { raw: csv, contentType: "text/csv", query: "intended_use=customer_facing&strictness=strict" }));
     expect(body).toMatchObject({ media_type: "text/csv", row_count: 3, accepted_count: 2, rejected_count: 1 });
     expect(body.validation_errors).toEqual([
       { row: 2, external_id: null, path: "(row)", code: "invalid_row", message: "This record has 3 fields; the header has 6." },
     ]);
-    const [a, c] = await Promise.all([waitForRun(tenant, body.review_run_ids[0]), waitForRun(tenant, body.review_run_ids[1])]);
+    const [a, c] = await Promise.all([waitForRun(tenant, body.review_run_ids[0]!), waitForRun(tenant, body.review_run_ids[1]!)]);
     expect(a).toMatchObject({ external_id: "a", ai_output: 'Admins can export audit logs, "quickly".', intended_use: "customer_facing", strictness: "strict", source_count: 1 });
     expect(c).toMatchObject({ external_id: "c", source_count: 2 });
     expect(c.sources.map((s: Json) => s.title)).toEqual(["Refund policy", "FAQ"]);
@@ -138,8 +140,8 @@ describe("rows are validated one by one", () => {
   it("keeps every source of a row with many, in order", async () => {
     const tenant = await seedTenant();
     const sources = Array.from({ length: 25 }, (_, i) => ({ title: `Policy ${i + 1}`, content: `Clause ${i + 1}: admins can export audit logs.` }));
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [row(1, { sources })] } });
-    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: [row(1, { sources })] } }));
+    const run = await waitForRun(tenant, body.review_run_ids[0]!);
     expect(run.source_count).toBe(25);
     expect(run.sources.map((s: Json) => s.title)).toEqual(sources.map((s) => s.title));
   });
@@ -148,7 +150,7 @@ describe("rows are validated one by one", () => {
     const tenant = await seedTenant();
     const sources = JSON.stringify([{ title: "Admin guide", content: "Admins can export audit logs." }]);
     const csv = `external_id,ai_output,sources,intended_use\nx,Admins can export audit logs.,"${sources.replace(/"/g, '""')}",internal_draft\ny,Admins can export audit logs.,[{oops,internal_draft\n`;
-    const { body } = await postImport(tenant, { json: { media_type: "text/csv", data: csv } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "text/csv", data: csv } }));
     expect(body).toMatchObject({ accepted_count: 1, rejected_count: 1 });
     expect(body.validation_errors).toEqual([
       { row: 2, external_id: "y", path: "sources", code: "invalid_json", message: expect.stringContaining("The sources column is not valid JSON") },
@@ -158,7 +160,7 @@ describe("rows are validated one by one", () => {
   it("fills intended_use and strictness from the request only where a row leaves them out", async () => {
     const tenant = await seedTenant();
     const rows = [row(1, { intended_use: undefined }), row(2, { intended_use: "eval_only", strictness: "advisory" })];
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows, intended_use: "regulated_workflow", strictness: "strict" } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows, intended_use: "regulated_workflow", strictness: "strict" } }));
     const runs = await Promise.all(body.review_run_ids.map((id: string) => waitForRun(tenant, id)));
     expect(runs.map((run) => [run.intended_use, run.strictness])).toEqual([
       ["regulated_workflow", "strict"],
@@ -169,7 +171,7 @@ describe("rows are validated one by one", () => {
   it("answers failed, with every row's error, when no row is valid", async () => {
     const tenant = await seedTenant();
     const garbage = "\u0000\u0001PK\u0003\u0004 binary junk\n%PDF-1.7 \u00ff\u00fe\nlorem ipsum";
-    const { response, body } = await postImport(tenant, { raw: garbage });
+    const { response, body } = accepted(await postImport(tenant, { raw: garbage }));
     expect(response.status).toBe(202);
     expect(body).toMatchObject({ status: "failed", row_count: 3, accepted_count: 0, rejected_count: 3, review_run_ids: [], error_code: "no_rows_accepted" });
     expect(body.validation_errors.map((e: Json) => [e.row, e.code])).toEqual([
@@ -186,7 +188,7 @@ describe("CSV columns that cannot be mapped", () => {
 
   it("store the import as mapping_required, naming the columns found and the fields missing, and create no run", async () => {
     const tenant = await seedTenant();
-    const { response, body } = await postImport(tenant, { raw: csv, contentType: "text/csv" });
+    const { response, body } = accepted(await postImport(tenant, { raw: csv, contentType: "text/csv" }));
     expect(response.status).toBe(202);
     expect(body).toMatchObject({ status: "mapping_required", row_count: 0, accepted_count: 0, review_run_ids: [], completed_at: null });
     expect(body.mapping).toEqual({
@@ -203,12 +205,14 @@ describe("CSV columns that cannot be mapped", () => {
 
   it("names the missing half of a source and a mapped column that is not there", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, {
-      json: { media_type: "text/csv", data: csv, intended_use: "internal_draft", field_mapping: { ai_output: "reply", source_content: "kb_text" } },
-    });
+    const { body } = accepted(
+      await postImport(tenant, {
+        json: { media_type: "text/csv", data: csv, intended_use: "internal_draft", field_mapping: { ai_output: "reply", source_content: "kb_text" } },
+      }),
+    );
     expect(body.status).toBe("mapping_required");
-    expect(body.mapping.missing.map((m: Json) => m.field)).toEqual(["ai_output", "ai_output", "source_title"]);
-    expect(body.mapping.missing[0].message).toBe('Column "reply" is not in the CSV header.');
+    expect(body.mapping!.missing.map((m) => m.field)).toEqual(["ai_output", "ai_output", "source_title"]);
+    expect(body.mapping!.missing[0]!.message).toBe('Column "reply" is not in the CSV header.');
   });
 
   it("succeed when retried with field_mapping, as JSON or as a raw body with the mapping in the query", async () => {
@@ -220,10 +224,10 @@ describe("CSV columns that cannot be mapped", () => {
       contentType: "text/csv",
       query: `intended_use=internal_draft&field_mapping=${encodeURIComponent(JSON.stringify(field_mapping))}`,
     });
-    for (const { response, body } of [json, raw]) {
+    for (const { response, body } of [accepted(json), accepted(raw)]) {
       expect(response.status).toBe(202);
       expect(body).toMatchObject({ status: "completed", accepted_count: 1, rejected_count: 0 });
-      const run = await waitForRun(tenant, body.review_run_ids[0]);
+      const run = await waitForRun(tenant, body.review_run_ids[0]!);
       expect(run).toMatchObject({ external_id: "T-1", safe_use_status: "verified_for_use", import_id: body.id });
     }
   });
@@ -248,7 +252,7 @@ describe("JSON field names that cannot be mapped", () => {
   it("store a JSON Lines or JSON import as mapping_required, as CSV headers do, naming the names found and the fields missing", async () => {
     const tenant = await seedTenant();
     for (const request of [{ raw: jsonl }, { json: { rows: exported } }, { json: { media_type: "application/json", data: JSON.stringify(exported) } }] as ImportCall[]) {
-      const { response, body } = await postImport(tenant, request);
+      const { response, body } = accepted(await postImport(tenant, request));
       expect(response.status).toBe(202);
       expect(body).toMatchObject({ status: "mapping_required", accepted_count: 0, review_run_ids: [] });
       expect(body.mapping).toEqual({
@@ -265,7 +269,7 @@ describe("JSON field names that cannot be mapped", () => {
 
   it("proceed once the mapping arrives, renaming the mapped names and ignoring the rest", async () => {
     const tenant = await seedTenant();
-    const { body: waiting } = await postImport(tenant, { raw: jsonl });
+    const { body: waiting } = accepted(await postImport(tenant, { raw: jsonl }));
     const mapping = { external_id: "ticket", ai_output: "answer", sources: "docs", intended_use: "use" };
     const response = await call(`/v1/imports/${waiting.id}/field-mapping`, { method: "POST", key: tenant.apiKey, json: { field_mapping: mapping } });
     expect(response.status).toBe(202);
@@ -281,15 +285,15 @@ describe("JSON field names that cannot be mapped", () => {
     const tenant = await seedTenant();
     const flat = exported.map(({ ticket, answer, docs, use }) => ({ ticket, answer, kb_title: docs[0]!.title, kb_text: docs[0]!.content, use }));
     const field_mapping = { external_id: "ticket", ai_output: "answer", source_title: "kb_title", source_content: "kb_text", intended_use: "use" };
-    const { body } = await postImport(tenant, { json: { rows: flat, field_mapping } });
+    const { body } = accepted(await postImport(tenant, { json: { rows: flat, field_mapping } }));
     expect(body).toMatchObject({ status: "completed", accepted_count: 2 });
-    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    const run = await waitForRun(tenant, body.review_run_ids[0]!);
     expect(run.sources).toEqual([expect.objectContaining({ title: "Admin guide" })]);
   });
 
   it("leave rows with every field present but a stray name to fail one by one, as before", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { rows: [row(1), { ...row(2), note: "x" }] } });
+    const { body } = accepted(await postImport(tenant, { json: { rows: [row(1), { ...row(2), note: "x" }] } }));
     expect(body).toMatchObject({ status: "completed", accepted_count: 1, rejected_count: 1 });
     expect(body.validation_errors).toEqual([expect.objectContaining({ row: 2, code: "validation_error" })]);
   });
@@ -341,9 +345,8 @@ describe("Idempotency-Key", () => {
   it("replays the first answer for the same import and creates nothing new", async () => {
     const tenant = await seedTenant();
     const headers = { "Idempotency-Key": "export-2026-11-22" };
-    const first = await postImport(tenant, { raw: SAMPLE_JSONL, headers });
-    const again = await postImport(tenant, { json: { media_type: "application/x-ndjson", data: SAMPLE_JSONL }, headers });
-    expect(again.response.status).toBe(202);
+    const first = accepted(await postImport(tenant, { raw: SAMPLE_JSONL, headers }));
+    const again = accepted(await postImport(tenant, { json: { media_type: "application/x-ndjson", data: SAMPLE_JSONL }, headers }));
     expect(again.response.headers.get("Idempotent-Replayed")).toBe("true");
     expect(again.body).toEqual(first.body);
     expect(await storedState(tenant)).toMatchObject({ imports: 1, runs: 2 });
@@ -365,8 +368,7 @@ describe("Idempotency-Key when storing the first answer after the create fails",
   it.each(cases)("%s: a retry answers the import, not 'still being processed'", async (_name, json, status) => {
     const tenant = await seedTenant();
     const headers = { "Idempotency-Key": `lost-${status}` };
-    const first = await withLostAnswerWrite(() => postImport(tenant, { json, headers }));
-    expect(first.response.status).toBe(202);
+    const first = accepted(await withLostAnswerWrite(() => postImport(tenant, { json, headers })));
     expect(first.body.status).toBe(status);
     const again = await postImport(tenant, { json, headers });
     expect(again.response.status).toBe(202);
@@ -380,7 +382,7 @@ describe("GET /v1/imports/{importId}", () => {
   it("answers an unknown, malformed or other project's import with not_found", async () => {
     const owner = await seedTenant();
     const stranger = await seedTenant();
-    const { body } = await postImport(owner, { raw: SAMPLE_JSONL });
+    const { body } = accepted(await postImport(owner, { raw: SAMPLE_JSONL }));
     for (const id of [body.id, "import_01hw8894n1v3a9k5sx5v2t3q7b", "nope", "x".repeat(90)]) {
       await expectError(await call(`/v1/imports/${id}`, { key: stranger.apiKey }), 404, "not_found");
     }
@@ -391,7 +393,7 @@ describe("a large import", () => {
   it("is queued, created through the queue in chunks, and completes with a run for every accepted row", async () => {
     const tenant = await seedTenant();
     const rows = Array.from({ length: 250 }, (_, i) => (i === 120 ? row(i + 1, { ai_output: " " }) : row(i + 1)));
-    const { response, body } = await postImport(tenant, { raw: rows.map((r) => JSON.stringify(r)).join("\n") });
+    const { response, body } = accepted(await postImport(tenant, { raw: rows.map((r) => JSON.stringify(r)).join("\n") }));
     expect(response.status).toBe(202);
     expect(body).toMatchObject({ status: "queued", row_count: 250, accepted_count: 249, rejected_count: 1, review_run_ids: [], completed_at: null });
     expect(body.validation_errors).toEqual([

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sweepJudgeCache } from "../../src/services/judge/cache.ts";
+import { database } from "../../src/db/client.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { OPENAI_JUDGE, deliverWith, interceptJudge, judgeEnv, queuedRunOf, verdict } from "../helpers/judge.ts";
 import { artifactsOf } from "../helpers/review-queue.ts";
-import { postImport } from "../helpers/imports.ts";
+import { accepted, postImport } from "../helpers/imports.ts";
 import { type Json, waitForRun } from "../helpers/runs.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -303,9 +304,9 @@ describe("semantic judge: per-project setting through the admin API, inline path
     const tenant = await seedTenant();
     await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
     const judge = interceptJudge(reasonableJudge);
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [{ external_id: "paraphrase-1", ...paraphrasePacket }] } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: [{ external_id: "paraphrase-1", ...paraphrasePacket }] } }));
     expect(body.review_run_ids, JSON.stringify(body)).toHaveLength(1);
-    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    const run = await waitForRun(tenant, body.review_run_ids[0]!);
     expect(judge.calls).toHaveLength(1);
     expect(run.gate_verdict).toMatchObject({ verdict: "allow", metadata: { semantic_judge: { status: "applied", claims_changed: 1 } } });
     expect(run.verification_results[0]).toMatchObject({ support_status: "supported", verifier_model: "judge-model-7b" });
@@ -363,7 +364,7 @@ describe("semantic judge: cache", () => {
     const now = new Date("2026-11-29T12:00:00.000Z");
     const insert = env.DB.prepare("INSERT INTO semantic_judge_cache (key, answer, created_at) VALUES (?, '{}', ?)");
     await env.DB.batch([insert.bind("old-answer", "2026-10-30T11:59:59.000Z"), insert.bind("recent-answer", "2026-10-30T12:00:01.000Z")]);
-    expect(await sweepJudgeCache(env.DB, now)).toBe(1);
+    expect(await sweepJudgeCache(database(env.DB), now)).toBe(1);
     const { results } = await env.DB.prepare("SELECT key FROM semantic_judge_cache WHERE key IN ('old-answer', 'recent-answer')").all();
     expect(results).toEqual([{ key: "recent-answer" }]);
   });
@@ -411,8 +412,8 @@ describe("semantic judge: per request", () => {
   it("an import row that requires a judge the project lacks is reviewed, and says the judge was not configured", async () => {
     const tenant = await seedTenant();
     const judge = interceptJudge(reasonableJudge);
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [{ ...paraphrasePacket, semantic_judge: "required" }] } });
-    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: [{ ...paraphrasePacket, semantic_judge: "required" }] } }));
+    const run = await waitForRun(tenant, body.review_run_ids[0]!);
     expect(judge.calls).toHaveLength(0);
     expect(run.status).toBe("completed");
     expect(run.gate_verdict?.metadata.semantic_judge).toMatchObject({ status: "unavailable", reason: "not_configured" });
@@ -526,8 +527,8 @@ describe("semantic judge: token budget", () => {
     await admin(`/admin/v1/projects/${tenant.projectId}`, { semantic_judge: "openai-compatible" }, "PATCH");
     await admin(`/admin/v1/organizations/${tenant.organizationId}`, { semantic_judge_monthly_token_budget: 0 }, "PATCH");
     const judge = interceptJudge(reasonableJudge);
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: [{ ...paraphrasePacket, semantic_judge: "required" }] } });
-    const run = await waitForRun(tenant, body.review_run_ids[0]);
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: [{ ...paraphrasePacket, semantic_judge: "required" }] } }));
+    const run = await waitForRun(tenant, body.review_run_ids[0]!);
     expect(judge.calls).toHaveLength(0);
     expect(run.status).toBe("completed");
     expect(run.verification_results[0]).toMatchObject({ support_status: "unsupported", verifier_provider: "deterministic" });

@@ -3,7 +3,7 @@ import { call, seedTenant } from "../helpers/harness.ts";
 import { SEED_PACKET } from "../helpers/runs.ts";
 import { createBody, createRun } from "../routes/enterprise-worker/helpers.ts";
 import { row } from "../helpers/imports.ts";
-import { canonicalJson } from "../../src/lib/idempotency.ts";
+import { canonicalJson } from "../../src/lib/canonical-json.ts";
 
 /** JSON nested `levels` deep, built as text (no recursion here either). */
 const nested = (levels: number) => `${'{"n":'.repeat(levels)}"bottom"${"}".repeat(levels)}`;

@@ -6,13 +6,13 @@ import { documented } from "../helpers/documented.ts";
 import { ReportLinkListSchema, RevokedReportLinkSchema } from "../../src/routes/report-links/schema.ts";
 import { BASE, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { inspectPage } from "../helpers/html.ts";
-import { SEED_PACKET, createRun, waitForRun, type Json } from "../helpers/runs.ts";
+import { SEED_PACKET, answered, createRun, waitForRun, type Json } from "../helpers/runs.ts";
 import { createRun as createWorkerRun } from "../routes/enterprise-worker/helpers.ts";
 
 const secret = env.KIVO_SIGNING_SECRET!;
 
 async function completedRun(tenant: Tenant, packet: unknown = SEED_PACKET) {
-  const { body } = await createRun(tenant, packet);
+  const { body } = answered(await createRun(tenant, packet), 202);
   const run = await waitForRun(tenant, body.review_run.id);
   expect(run.status).toBe("completed");
   return run;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sessionStart } from "../../src/db/sessions.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
-import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { answered, createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -21,7 +21,7 @@ describe("read-your-writes bookmarks", () => {
   it("answers a write with a bookmark, and a read sent with it starts no older than that bookmark", async () => {
     const tenant = await seedTenant();
     const starts = sessionStarts();
-    const { response: created, body } = await createRun(tenant, SEED_PACKET);
+    const { response: created, body } = answered(await createRun(tenant, SEED_PACKET), 202);
     const written = created.headers.get("Kivo-Bookmark");
     expect(written).toEqual(expect.any(String));
 

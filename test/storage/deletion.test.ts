@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { enforceRetention } from "../../src/services/retention/sweep.ts";
 import { admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
-import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { accepted, postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
+import { answered, createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 import { createRun as createWorkerRun } from "../routes/enterprise-worker/helpers.ts";
 import { onPrimary } from "../helpers/tenant-env.ts";
 
@@ -41,9 +41,8 @@ const NOTHING = {
 };
 
 async function completedRun(tenant: Tenant, packet: unknown = SEED_PACKET): Promise<string> {
-  const { response, body } = await createRun(tenant, packet, { Prefer: "wait=10" });
-  expect(response.status).toBe(200);
-  return body.id as string;
+  const { body } = answered(await createRun(tenant, packet, { Prefer: "wait=10" }), 200);
+  return body.id;
 }
 
 const usedOf = async (tenant: Tenant) => ((await (await call("/v1/usage", { key: tenant.apiKey })).json()) as Json).used as number;
@@ -87,8 +86,8 @@ describe("DELETE /v1/review-runs/{id}", () => {
 
   it("deletes a queued run, which its queue message then skips", async () => {
     const tenant = await seedTenant();
-    const { body } = await createRun(tenant, SEED_PACKET);
-    const runId = body.review_run.id as string;
+    const { body } = answered(await createRun(tenant, SEED_PACKET), 202);
+    const runId = body.review_run.id;
     expect((await call(`/v1/review-runs/${runId}`, { method: "DELETE", key: tenant.apiKey })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await stored(tenant)).toEqual(NOTHING);
@@ -106,7 +105,7 @@ describe("DELETE /v1/review-runs/{id}", () => {
 describe("DELETE /v1/imports/{id}", () => {
   it("deletes the import and every run it created, in D1 and R2", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     expect(body.status).toBe("completed");
     expect(await stored(tenant)).toMatchObject({ imports: 1, review_runs: SAMPLE_ROWS.length });
 
@@ -118,7 +117,7 @@ describe("DELETE /v1/imports/{id}", () => {
 
   it("refuses an import that is still creating its runs", async () => {
     const tenant = await seedTenant();
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await env.DB.prepare("UPDATE imports SET status = 'processing' WHERE id = ?").bind(body.id).run();
     const refused = await expectError(await call(`/v1/imports/${body.id}`, { method: "DELETE", key: tenant.apiKey }), 409, "import_not_deletable");
     expect(refused.error.message).toContain("processing");
@@ -150,7 +149,7 @@ describe("retention", () => {
     const tenant = await seedTenant({ plan: "enterprise" });
     const updated = await admin(`/admin/v1/organizations/${tenant.organizationId}`, { retention_days: 7 }, "PATCH");
     expect(updated).toMatchObject({ id: tenant.organizationId, retention_days: 7 });
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await env.DB.prepare("UPDATE review_runs SET created_at = ? WHERE import_id = ?").bind(new Date(Date.now() - 8 * DAY).toISOString(), body.id).run();
     await age("imports", body.id, 8);
 
@@ -186,7 +185,7 @@ describe("retention", () => {
 
   it("erases in bounded batches, the rest at the following passes", async () => {
     const tenant = await seedTenant({ plan: "free" });
-    const { body } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await env.DB.prepare("UPDATE review_runs SET created_at = ? WHERE project_id = ?").bind(new Date(Date.now() - 40 * DAY).toISOString(), tenant.projectId).run();
     const first = await enforceRetention(onPrimary(env), "DB", new Date(), { runsPerPass: 1, prefixesPerPass: 1 });
     expect(first).toMatchObject({ runs: 1, prefixes: 1 });

@@ -3,8 +3,8 @@ import { createScheduledController } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
-import { postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
-import { createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
+import { accepted, postImport, SAMPLE_ROWS } from "../helpers/imports.ts";
+import { answered, createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 import { deliver, message, queuedRun } from "../helpers/review-queue.ts";
 import { REVIEW_QUEUE_NAME } from "../../src/queues/review-consumer.ts";
 
@@ -65,9 +65,9 @@ async function offenders(statements: Map<string, unknown[]>, allowed: RegExp | n
 describe("query plans", () => {
   it("no request on the hot paths scans a table", async () => {
     const tenant = await seedTenant();
-    const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body: imported } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     const statements = await statementsOf(async () => {
-      const { body: run } = await createRun(tenant, { ...SEED_PACKET, external_id: "ext-1" }, { Prefer: "wait=10", "Idempotency-Key": "plan-1" });
+      const { body: run } = answered(await createRun(tenant, { ...SEED_PACKET, external_id: "ext-1" }, { Prefer: "wait=10", "Idempotency-Key": "plan-1" }), 200);
       const get = (path: string) => call(path, { key: tenant.apiKey });
       await get(`/v1/review-runs/${run.id}`);
       await get(`/v1/review-runs/${run.id}/claims`);
@@ -146,7 +146,7 @@ async function countRoundTrips(work: () => Promise<unknown>) {
 describe("round trips", () => {
   it("a read is two D1 round trips (the key, the run) and at most one R2 read, whatever the run's size", async () => {
     const tenant = await seedTenant();
-    const { body: run } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" });
+    const { body: run } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" }), 200);
     const get = (path: string) => () => call(path, { key: tenant.apiKey });
     await get("/v1/usage")(); // the key's first use also records when it was last used
     expect({

@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { TENANT_TABLES, advanceMove, moveState, startMove, stepMove } from "../../src/services/tenancy/shard-move.ts";
 import { SCOPES } from "../../src/services/tenancy/scopes.ts";
 import { BASE, admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
+import { accepted, postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
 import { deliver, message, queuedRun } from "../helpers/review-queue.ts";
-import { createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
+import { answered, createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
 import { completedEvent, createRun as createWorkerRun, sendEvent, statusEvent } from "../routes/enterprise-worker/helpers.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -31,9 +31,9 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 
 /** An organization with what its clients store: reviewed runs (one with an Idempotency-Key), an import, a report link, a webhook endpoint, an enterprise-worker run with events. */
 async function populate(tenant: Tenant) {
-  const { body: run } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10", "Idempotency-Key": `move-${tenant.projectId}` });
+  const { body: run } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10", "Idempotency-Key": `move-${tenant.projectId}` }), 200);
   expect(run.status).toBe("completed");
-  const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+  const { body: imported } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
   expect((await waitForImport(tenant, imported.id as string)).status).toBe("completed");
   for (const item of await runsOfImport(tenant, imported.id as string)) await waitForRun(tenant, item.id as string);
   const link = (await (await call(`/v1/review-runs/${run.id}/report-links`, { method: "POST", key: tenant.apiKey, json: {} })).json()) as Json;
@@ -146,8 +146,7 @@ describe("moving an organization between shards", () => {
     expect(await env.DB_SHARD_1.prepare("SELECT COUNT(*) AS n FROM projects WHERE id = ?").bind(tenant.projectId).first<{ n: number }>()).toEqual({ n: 1 });
 
     // Writes resume, on the new shard; the worker run takes its next event there.
-    const { response, body: created } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" });
-    expect(response.status).toBe(200);
+    const { body: created } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" }), 200);
     expect(await env.DB_SHARD_1.prepare("SELECT status FROM review_runs WHERE id = ?").bind(created.id).first<{ status: string }>()).toEqual({ status: "completed" });
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM review_runs WHERE id = ?").bind(created.id).first<{ n: number }>()).toEqual({ n: 0 });
     const deleted = await call(`/v1/review-runs/${data.runId}`, { method: "DELETE", key: tenant.apiKey });
@@ -240,7 +239,7 @@ describe("moving an organization between shards", () => {
     const project = await admin("/admin/v1/projects", { organization_id: tenant.organizationId, name: "Second project" });
     const key = await admin("/admin/v1/api-keys", { project_id: project.id, name: "second", environment: "test", scopes: [...SCOPES] });
     const second: Tenant = { ...tenant, projectId: project.id as string, apiKey: key.secret as string, apiKeyId: key.id as string };
-    const { body: secondRun } = await createRun(second, SEED_PACKET, { Prefer: "wait=10" });
+    const { body: secondRun } = answered(await createRun(second, SEED_PACKET, { Prefer: "wait=10" }), 200);
     const secondRead = await (await call(`/v1/review-runs/${secondRun.id}`, { key: second.apiKey })).text();
     const path = `/admin/v1/organizations/${tenant.organizationId}/placement`;
 

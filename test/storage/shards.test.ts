@@ -5,8 +5,8 @@ import worker from "../../src/index.ts";
 import { openShards, shardForNewOrganization, shardNames } from "../../src/db/shards.ts";
 import { placeNewOrganization } from "../../src/services/tenancy/placement.ts";
 import { BASE, admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
-import { createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
+import { accepted, postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
+import { answered, createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
 import { completedEvent, createRun as createWorkerRun, sendEvent } from "../routes/enterprise-worker/helpers.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -26,12 +26,12 @@ const NOTHING = Object.fromEntries(TENANT_TABLES.map((table) => [table, 0]));
 
 /** What a client of the organization stores: a reviewed run (sent with an Idempotency-Key), an import, a report link. */
 async function populate(tenant: Tenant) {
-  const { response, body: run } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10", "Idempotency-Key": `shard-${tenant.projectId}` });
-  expect({ status: response.status, run: run.status }).toEqual({ status: 200, run: "completed" });
-  const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+  const { body: run } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10", "Idempotency-Key": `shard-${tenant.projectId}` }), 200);
+  expect(run.status).toBe("completed");
+  const { body: imported } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
   expect((await waitForImport(tenant, imported.id as string)).status).toBe("completed");
   const link = (await (await call(`/v1/review-runs/${run.id}/report-links`, { method: "POST", key: tenant.apiKey, json: {} })).json()) as Json;
-  return { runId: run.id as string, importId: imported.id as string, linkUrl: link.url as string };
+  return { runId: run.id, importId: imported.id as string, linkUrl: link.url as string };
 }
 
 /** Every SQL statement sent to `d1` while `work` runs, sessions of it included. */
@@ -100,7 +100,7 @@ describe("shards", () => {
   it("routes the work that starts without an API key to the shard: the review queue, worker events, report pages", async () => {
     const tenant = await seedTenant({ shard: "DB_SHARD_1" });
     // Imported runs are reviewed by the queue consumer, which finds the shard from the message's project.
-    const { body: imported } = await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } });
+    const { body: imported } = accepted(await postImport(tenant, { json: { media_type: "application/json", rows: SAMPLE_ROWS } }));
     await waitForImport(tenant, imported.id as string);
     const runIds = (await runsOfImport(tenant, imported.id as string)).map((run) => run.id as string);
     expect(runIds).toHaveLength(SAMPLE_ROWS.length);
@@ -117,7 +117,7 @@ describe("shards", () => {
 
   it("runs the cron's sweeps on every shard: retention erases expired runs on the shard that holds them", async () => {
     const tenant = await seedTenant({ plan: "free", shard: "DB_SHARD_1" });
-    const { body: run } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" });
+    const { body: run } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" }), 200);
     expect(run.status).toBe("completed");
     expect(shardNames(env)).toEqual(["DB", "DB_SHARD_1"]);
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now() + 400 * 24 * 3_600_000, cron: "*/5 * * * *" }), env);
@@ -145,7 +145,7 @@ describe("shards", () => {
     const project = await admin("/admin/v1/projects", { organization_id: organization.id, name: "p" });
     const key = await admin("/admin/v1/api-keys", { project_id: project.id, name: "k", environment: "test", scopes: ["review_runs:create", "review_runs:read"] });
     const tenant = { organizationId: organization.id as string, projectId: project.id as string, apiKey: key.secret as string, apiKeyId: key.id as string };
-    const { body: run } = await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" });
+    const { body: run } = answered(await createRun(tenant, SEED_PACKET, { Prefer: "wait=10" }), 200);
     expect(run.status).toBe("completed");
     expect((await rowsOn(env.DB_SHARD_1, tenant)).review_runs).toBe(1);
     expect((await rowsOn(env.DB, tenant)).review_runs).toBe(0);

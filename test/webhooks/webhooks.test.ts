@@ -8,7 +8,7 @@ import { emitEvent } from "../../src/services/webhooks/events.ts";
 import { failRun } from "../../src/services/review-runs/process.ts";
 import { call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
 import { queuedRun } from "../helpers/review-queue.ts";
-import { deliver, postImport, row, withHeldChunks } from "../helpers/imports.ts";
+import { accepted, deliver, postImport, row, withHeldChunks } from "../helpers/imports.ts";
 import { IMPORT_QUEUE_NAME } from "../../src/queues/import-consumer.ts";
 import { cancelImport } from "../../src/services/imports/cancel.ts";
 import { createImport } from "../../src/services/imports/create.ts";
@@ -112,10 +112,10 @@ describe("delivery", () => {
     const tenant = await seedTenant();
     const received = receiver();
     const { body: endpoint } = await createEndpoint(tenant, { event_types: ["review_run.completed", "import.completed"] });
-    const { body: created } = await postImport(tenant, { json: { rows: [
+    const { body: created } = accepted(await postImport(tenant, { json: { rows: [
       { external_id: "a-1", ai_output: "Refunds are available for 60 days.", sources: [{ title: "Refund policy", content: "Customers may request a refund within 30 days of purchase." }], intended_use: "customer_facing" },
       { external_id: "a-2", ai_output: "Admins can export audit logs.", sources: [{ title: "Admin guide", content: "Admins can export audit logs from the security workspace." }], intended_use: "internal_draft" },
-    ] } });
+    ] } }));
 
     for (let i = 0; i < 200 && received.filter((r) => r.headers.get("Kivo-Event-Type") === "import.completed").length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -61,7 +61,7 @@ export const reviewRuns = sqliteTable(
     // import's runs reads that import's runs only.
     index("review_runs_project_external_idx").on(t.projectId, t.externalId, t.createdAt, t.id).where(sql`external_id IS NOT NULL`),
     index("review_runs_project_import_idx").on(t.projectId, t.importId, t.createdAt, t.id).where(sql`import_id IS NOT NULL`),
-    // Spelled as the sweeper's query spells it (OPEN_RUN_STATUS_SQL), or SQLite cannot match the two.
+    // Spelled as the sweeper's query spells it (runIsOpen in services/review-runs/store.ts), or SQLite cannot match the two.
     index("review_runs_status_updated_idx").on(t.status, t.updatedAt).where(sql`status IN ('queued', 'processing')`),
   ],
 );

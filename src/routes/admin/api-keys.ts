@@ -1,10 +1,7 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { database } from "../../db/client.ts";
-import { apiKeys } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
-import { apiKeyView, createApiKey, revokeApiKey } from "../../services/tenancy/tenancy.ts";
+import { controlDbOf } from "../../middleware/auth.ts";
+import { apiKeyView, createApiKey, listApiKeys, revokeApiKey } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { ApiKeySchema, CreateApiKeyBodySchema, IdParamSchema, ListQuerySchema, listOf, withRequestId } from "./schema.ts";
 
@@ -60,23 +57,12 @@ export const revokeApiKeyRoute = defineRoute({
 
 export function registerAdminApiKeys(app: OpenAPIHono<AppEnv>) {
   app.openapi(createApiKeyRoute, async (c) => {
-    const { row, secret } = await createApiKey(database(c.env.DB), c.req.valid("json"));
+    const { row, secret } = await createApiKey(controlDbOf(c), c.req.valid("json"));
     return c.json({ ...apiKeyView(row), secret, request_id: c.get("requestId") }, 201);
   });
 
   app.openapi(listApiKeysRoute, async (c) => {
-    const db = database(c.env.DB);
-    const { limit, cursor, project_id } = c.req.valid("query");
-    const { page, hasMore, nextCursor } = await keysetPage(
-      (after, n) =>
-        db
-          .select()
-          .from(apiKeys)
-          .where(and(project_id ? eq(apiKeys.projectId, project_id) : undefined, olderThan(apiKeys, after)))
-          .orderBy(...newestFirst(apiKeys))
-          .limit(n),
-      { limit, cursor, secret: c.env.KIVO_SIGNING_SECRET, scope: `admin:api-keys:${project_id ?? "*"}` },
-    );
+    const { page, hasMore, nextCursor } = await listApiKeys(controlDbOf(c), c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
     return c.json(
       { items: page.map(apiKeyView), next_cursor: nextCursor, has_more: hasMore, request_id: c.get("requestId") },
       200,
@@ -85,7 +71,7 @@ export function registerAdminApiKeys(app: OpenAPIHono<AppEnv>) {
 
   app.openapi(revokeApiKeyRoute, async (c) => {
     const { keyId } = c.req.valid("param") as { keyId: string };
-    const row = await revokeApiKey(database(c.env.DB), keyId);
+    const row = await revokeApiKey(controlDbOf(c), keyId);
     return c.json({ ...apiKeyView(row), request_id: c.get("requestId") }, 200);
   });
 }

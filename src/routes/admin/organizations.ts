@@ -1,11 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
-import { organizations } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
-import { openShards } from "../../db/shards.ts";
-import { placeNewOrganization } from "../../services/tenancy/placement.ts";
-import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
-import { createOrganization, organizationView, updateOrganization } from "../../services/tenancy/tenancy.ts";
+import { controlDbOf } from "../../middleware/auth.ts";
+import { createPlacedOrganization, listOrganizations, organizationView, updateOrganization } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import {
   CreateOrganizationBodySchema,
@@ -66,31 +62,17 @@ export const updateOrganizationRoute = defineRoute({
 
 export function registerAdminOrganizations(app: OpenAPIHono<AppEnv>) {
   app.openapi(createOrganizationRoute, async (c) => {
-    // A placement list naming a shard this deployment does not bind fails here, before anything is created.
-    openShards(c.env);
-    const row = await createOrganization(database(c.env.DB), c.req.valid("json"));
-    await placeNewOrganization(c.env, row.id);
+    const row = await createPlacedOrganization(c.env, c.req.valid("json"));
     return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 201);
   });
 
   app.openapi(updateOrganizationRoute, async (c) => {
-    const row = await updateOrganization(database(c.env.DB), c.req.valid("param").organizationId as string, c.req.valid("json"));
+    const row = await updateOrganization(controlDbOf(c), c.req.valid("param").organizationId as string, c.req.valid("json"));
     return c.json({ ...organizationView(row), request_id: c.get("requestId") }, 200);
   });
 
   app.openapi(listOrganizationsRoute, async (c) => {
-    const db = database(c.env.DB);
-    const { limit, cursor } = c.req.valid("query");
-    const { page, hasMore, nextCursor } = await keysetPage(
-      (after, n) =>
-        db
-          .select()
-          .from(organizations)
-          .where(olderThan(organizations, after))
-          .orderBy(...newestFirst(organizations))
-          .limit(n),
-      { limit, cursor, secret: c.env.KIVO_SIGNING_SECRET, scope: "admin:organizations" },
-    );
+    const { page, hasMore, nextCursor } = await listOrganizations(controlDbOf(c), c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
     return c.json(
       { items: page.map(organizationView), next_cursor: nextCursor, has_more: hasMore, request_id: c.get("requestId") },
       200,

@@ -1,11 +1,8 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { database } from "../../db/client.ts";
-import { projects } from "../../db/schema.ts";
 import type { AppEnv } from "../../env.ts";
+import { controlDbOf } from "../../middleware/auth.ts";
 import { copyProjectToShard } from "../../services/tenancy/placement.ts";
-import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
-import { createProject, projectView, updateProject } from "../../services/tenancy/tenancy.ts";
+import { createProject, listProjects, projectView, updateProject } from "../../services/tenancy/tenancy.ts";
 import { defineRoute } from "../define.ts";
 import { CreateProjectBodySchema, IdParamSchema, ListQuerySchema, ProjectSchema, UpdateProjectBodySchema, listOf, withRequestId } from "./schema.ts";
 
@@ -56,28 +53,17 @@ export const updateProjectRoute = defineRoute({
 
 export function registerAdminProjects(app: OpenAPIHono<AppEnv>) {
   app.openapi(createProjectRoute, async (c) => {
-    const row = await createProject(database(c.env.DB), c.req.valid("json"), (project) => copyProjectToShard(c.env, project));
+    const row = await createProject(controlDbOf(c), c.req.valid("json"), (project) => copyProjectToShard(c.env, project));
     return c.json({ ...projectView(row), request_id: c.get("requestId") }, 201);
   });
 
   app.openapi(updateProjectRoute, async (c) => {
-    const row = await updateProject(database(c.env.DB), c.req.valid("param").projectId as string, c.req.valid("json"));
+    const row = await updateProject(controlDbOf(c), c.req.valid("param").projectId as string, c.req.valid("json"));
     return c.json({ ...projectView(row), request_id: c.get("requestId") }, 200);
   });
 
   app.openapi(listProjectsRoute, async (c) => {
-    const db = database(c.env.DB);
-    const { limit, cursor, organization_id } = c.req.valid("query");
-    const { page, hasMore, nextCursor } = await keysetPage(
-      (after, n) =>
-        db
-          .select()
-          .from(projects)
-          .where(and(organization_id ? eq(projects.organizationId, organization_id) : undefined, olderThan(projects, after)))
-          .orderBy(...newestFirst(projects))
-          .limit(n),
-      { limit, cursor, secret: c.env.KIVO_SIGNING_SECRET, scope: `admin:projects:${organization_id ?? "*"}` },
-    );
+    const { page, hasMore, nextCursor } = await listProjects(controlDbOf(c), c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
     return c.json(
       { items: page.map(projectView), next_cursor: nextCursor, has_more: hasMore, request_id: c.get("requestId") },
       200,

@@ -1,12 +1,10 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { BOOKMARK_HEADER, openSession } from "../../db/sessions.ts";
-import { tenantEnv } from "../../db/shards.ts";
-import { OrganizationMovingError, organizationMoving, writableShardOfProject } from "../../services/tenancy/shard-move.ts";
 import type { AppEnv } from "../../env.ts";
 import { metadataBoundary } from "../../middleware/metadata-boundary.ts";
 import { WORKER_CREDENTIAL_ERRORS, requireWorkerCredential, workerCredentialOf } from "../../middleware/worker-credential.ts";
 import { applyWorkerEvent } from "../../services/enterprise-worker/events.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
+import { BOOKMARK_HEADER } from "../../schemas/common.ts";
 import { BOOKMARK_PARAMETER, WORKER_CREDENTIAL_SCHEME, defineRoute } from "../define.ts";
 import { EVENT_ALLOWED_FIELDS, WorkerEventBodySchema, WorkerEventResultSchema } from "../../schemas/enterprise-worker.ts";
 
@@ -39,13 +37,10 @@ export function registerWorkerEvents(app: OpenAPIHono<AppEnv>) {
   app.openapi(workerEventRoute, async (c) => {
     const requestId = c.get("requestId");
     const claims = workerCredentialOf(c);
-    const shard = await writableShardOfProject(c.env, claims.projectId).catch((error: unknown) => {
-      throw error instanceof OrganizationMovingError ? organizationMoving() : error;
+    const { outcome, bookmark } = await applyWorkerEvent(c.env, claims, c.req.valid("json"), requestId, {
+      method: c.req.method,
+      bookmark: c.req.header(BOOKMARK_HEADER),
     });
-    // One D1 session, as for API-key requests (db/sessions.ts): a write starts at the primary.
-    const session = openSession(shard, c.req.method, c.req.header(BOOKMARK_HEADER));
-    const outcome = await applyWorkerEvent(tenantEnv(c.env, session.database), claims, c.req.valid("json"), requestId);
-    const bookmark = session.bookmark();
     if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
     return c.json({ ...outcome, request_id: requestId }, 200);
   });

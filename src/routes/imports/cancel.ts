@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf, tenantOf } from "../../middleware/auth.ts";
 import { cancelImport } from "../../services/imports/cancel.ts";
 import { importView } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
@@ -26,6 +25,6 @@ export const cancelImportRoute = defineRoute({
 export function registerCancelImport(app: OpenAPIHono<AppEnv>) {
   app.openapi(cancelImportRoute, async (c) => {
     const cancelled = await cancelImport(tenantOf(c), authOf(c).projectId, c.req.valid("param").importId);
-    return c.json(await importView(database(tenantOf(c).TENANT_DB), cancelled, c.get("requestId")), 200);
+    return c.json(await importView(tenantDbOf(c), cancelled, c.get("requestId")), 200);
   });
 }

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { findImport, importView } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { IMPORT_EXAMPLE } from "./examples.ts";
@@ -26,7 +25,7 @@ export const getImportRoute = defineRoute({
 
 export function registerGetImport(app: OpenAPIHono<AppEnv>) {
   app.openapi(getImportRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);
     return c.json(await importView(db, row, c.get("requestId")), 200);
   });

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { listImports } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
 import { ImportListSchema, ListImportsQuerySchema } from "./schema.ts";
@@ -25,7 +24,7 @@ export const listImportsRoute = defineRoute({
 
 export function registerListImports(app: OpenAPIHono<AppEnv>) {
   app.openapi(listImportsRoute, async (c) => {
-    const page = await listImports(database(tenantOf(c).TENANT_DB), authOf(c).projectId, c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
+    const page = await listImports(tenantDbOf(c), authOf(c).projectId, c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
     return c.json({ ...page, request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { RESULT_COLUMNS, RESULT_FORMATS, type ResultFormat, importResults } from "../../services/imports/results.ts";
 import { findImport } from "../../services/imports/store.ts";
 import { defineRoute } from "../define.ts";
@@ -63,7 +62,7 @@ export const getImportResultsRoute = defineRoute({
 export function registerGetImportResults(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.register("ImportResultLine", ImportResultLineSchema);
   app.openapi(getImportResultsRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findImport(db, authOf(c).projectId, c.req.valid("param").importId);
     const query = c.req.valid("query");
     const format = negotiate(query.format, c.req.header("Accept"));

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { reportNotReady } from "../../services/report/page.ts";
 import { REPORT_LINK_TTL, issueReportLink, signingSecret } from "../../services/report/links.ts";
 import { assertHosted, findRun } from "../../services/review-runs/store.ts";
@@ -37,11 +36,11 @@ export function registerCreateReportLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(createReportLinkRoute, async (c) => {
     const secret = signingSecret(c.env.KIVO_SIGNING_SECRET);
     const { projectId } = authOf(c);
-    const row = await findRun(database(tenantOf(c).TENANT_DB), projectId, c.req.valid("param").reviewRunId);
+    const row = await findRun(tenantDbOf(c), projectId, c.req.valid("param").reviewRunId);
     assertHosted(row);
     if (row.status !== "completed") throw reportNotReady(row);
     const expiresInSeconds = c.req.valid("json").expires_in_seconds ?? REPORT_LINK_TTL.default;
-    const { token, ...link } = await issueReportLink(database(tenantOf(c).TENANT_DB), secret, { id: row.id, projectId }, expiresInSeconds);
+    const { token, ...link } = await issueReportLink(tenantDbOf(c), secret, { id: row.id, projectId }, expiresInSeconds);
     return c.json(
       {
         ...link,

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { listReportLinks } from "../../services/report/links.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
@@ -27,7 +26,7 @@ export const listReportLinksRoute = defineRoute({
 export function registerListReportLinks(app: OpenAPIHono<AppEnv>) {
   app.openapi(listReportLinksRoute, async (c) => {
     const { projectId } = authOf(c);
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const run = await findRun(db, projectId, c.req.valid("param").reviewRunId);
     return c.json({ items: await listReportLinks(db, projectId, run.id), request_id: c.get("requestId") }, 200);
   });

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { revokeReportLink } from "../../services/report/links.ts";
 import { defineRoute } from "../define.ts";
 import { ReportLinkParamsSchema, RevokedReportLinkSchema } from "./schema.ts";
@@ -25,7 +24,7 @@ export const revokeReportLinkRoute = defineRoute({
 export function registerRevokeReportLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(revokeReportLinkRoute, async (c) => {
     const { reviewRunId, linkId } = c.req.valid("param");
-    const link = await revokeReportLink(database(tenantOf(c).TENANT_DB), authOf(c).projectId, reviewRunId, linkId);
+    const link = await revokeReportLink(tenantDbOf(c), authOf(c).projectId, reviewRunId, linkId);
     return c.json({ ...link, request_id: c.get("requestId") }, 200);
   });
 }

@@ -1,20 +1,14 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
-import { ClaimReportSchema } from "../../schemas/review-artifacts.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { reportPageHeaders } from "../../services/report/html.ts";
 import { reportNotReady, reportPage } from "../../services/report/page.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { hostedArtifacts } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../../schemas/common.ts";
 import { CLAIM_REPORT_EXAMPLE, CLAIM_REPORT_MARKDOWN_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
+import { ClaimReportResponseSchema, ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 
-export const ClaimReportResponseSchema = ClaimReportSchema.extend({ request_id: RequestIdSchema }).openapi(
-  "ClaimReportResponse",
-);
 
 const QuerySchema = z.object({
   format: z
@@ -67,7 +61,7 @@ export const getClaimReportRoute = defineRoute({
 
 export function registerGetClaimReport(app: OpenAPIHono<AppEnv>) {
   app.openapi(getClaimReportRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     const format = negotiateFormat(c.req.valid("query").format, c.req.header("Accept"));
     c.header("Vary", "Accept");

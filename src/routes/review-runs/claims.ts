@@ -1,16 +1,12 @@
-import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
-import { ClaimSchema } from "../../schemas/review-artifacts.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { hostedArtifacts } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
-import { RequestIdSchema } from "../../schemas/common.ts";
 import { CLAIMS_EXAMPLE } from "./examples.ts";
-import { ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
+import { ClaimListSchema, ReviewRunIdParamSchema } from "../../schemas/review-run.ts";
 
-export const ClaimListSchema = z.object({ items: z.array(ClaimSchema), request_id: RequestIdSchema }).openapi("ClaimList");
 
 export const listClaimsRoute = defineRoute({
   method: "get",
@@ -30,7 +26,7 @@ export const listClaimsRoute = defineRoute({
 
 export function registerListClaims(app: OpenAPIHono<AppEnv>) {
   app.openapi(listClaimsRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     const { claims } = await hostedArtifacts(db, c.env.SOURCES, row);
     return c.json({ items: claims, request_id: c.get("requestId") }, 200);

@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf, tenantOf } from "../../middleware/auth.ts";
 import { logger } from "../../lib/logger.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { createReviewRuns } from "../../services/review-runs/create.ts";
@@ -12,24 +11,11 @@ import { MB, defineRoute, linksTo } from "../define.ts";
 import { createOnce } from "../idempotent-create.ts";
 import { QUEUED_EXAMPLE, RUN_EXAMPLE } from "./examples.ts";
 import { LIMITS, PACKET_BODY_BYTES, ReviewRunInputSchema } from "../../schemas/review-run-input.ts";
-import { ReviewRunSchema, ReviewRunSummarySchema } from "../../schemas/review-run.ts";
-import { IdempotencyKeyHeaderSchema, RequestIdSchema } from "../../schemas/common.ts";
+import { QueuedReviewRunSchema, ReviewRunSchema } from "../../schemas/review-run.ts";
+import { IdempotencyKeyHeaderSchema } from "../../schemas/common.ts";
 
 const MAX_WAIT_SECONDS = 10;
 
-export const QueuedReviewRunSchema = z
-  .object({
-    review_run: ReviewRunSummarySchema,
-    queued: z.object({
-      review_run_id: z.string(),
-      status: z.literal("queued"),
-      polling_url: z.string().url(),
-      recommended_poll_interval_seconds: z.number().int(),
-    }),
-    polling_url: z.string().url(),
-    request_id: RequestIdSchema,
-  })
-  .openapi("QueuedReviewRun");
 
 const HeadersSchema = IdempotencyKeyHeaderSchema.extend({
   prefer: z
@@ -123,7 +109,7 @@ export function registerCreateReviewRun(app: OpenAPIHono<AppEnv>) {
               deadline,
             );
             if (processed?.outcome === "completed") {
-              const completed = await findRun(database(tenantOf(c).TENANT_DB), auth.projectId, row.id);
+              const completed = await findRun(tenantDbOf(c), auth.projectId, row.id);
               return { status: 200, body: completedRunResponse(completed, processed.sources, processed.result, requestId) };
             }
           } catch (error) {

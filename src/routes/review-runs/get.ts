@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { runResponse } from "../../services/review-runs/views.ts";
 import { defineRoute } from "../define.ts";
@@ -26,7 +25,7 @@ export const getReviewRunRoute = defineRoute({
 
 export function registerGetReviewRun(app: OpenAPIHono<AppEnv>) {
   app.openapi(getReviewRunRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     return c.json(await runResponse(db, c.env.SOURCES, row, c.get("requestId")), 200);
   });

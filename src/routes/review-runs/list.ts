@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { listReviewRuns } from "../../services/review-runs/store.ts";
 import { defineRoute } from "../define.ts";
 import { ListReviewRunsQuerySchema, ReviewRunListSchema } from "../../schemas/review-run.ts";
@@ -25,7 +24,7 @@ export const listReviewRunsRoute = defineRoute({
 export function registerListReviewRuns(app: OpenAPIHono<AppEnv>) {
   app.openapi(listReviewRunsRoute, async (c) => {
     const auth = authOf(c);
-    const page = await listReviewRuns(database(tenantOf(c).TENANT_DB), auth.projectId, c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
+    const page = await listReviewRuns(tenantDbOf(c), auth.projectId, c.req.valid("query"), c.env.KIVO_SIGNING_SECRET);
     return c.json({ ...page, request_id: c.get("requestId") }, 200);
   });
 }

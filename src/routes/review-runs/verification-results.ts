@@ -1,7 +1,6 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { database } from "../../db/client.ts";
 import type { AppEnv } from "../../env.ts";
-import { authOf, tenantOf } from "../../middleware/auth.ts";
+import { authOf, tenantDbOf } from "../../middleware/auth.ts";
 import { VerificationResultSchema } from "../../schemas/review-artifacts.ts";
 import { findRun } from "../../services/review-runs/store.ts";
 import { hostedArtifacts } from "../../services/review-runs/views.ts";
@@ -35,7 +34,7 @@ export const listVerificationResultsRoute = defineRoute({
 
 export function registerListVerificationResults(app: OpenAPIHono<AppEnv>) {
   app.openapi(listVerificationResultsRoute, async (c) => {
-    const db = database(tenantOf(c).TENANT_DB);
+    const db = tenantDbOf(c);
     const row = await findRun(db, authOf(c).projectId, c.req.valid("param").reviewRunId);
     const { verification_results } = await hostedArtifacts(db, c.env.SOURCES, row);
     return c.json({ items: verification_results, request_id: c.get("requestId") }, 200);

@@ -1,6 +1,12 @@
 import { projectSettings } from "../tenancy/tenancy.ts";
-import { database } from "../../db/client.ts";
-import type { TenantEnv } from "../../env.ts";
+import { type Database, database } from "../../db/client.ts";
+import { enterpriseWorkerEvents, enterpriseWorkerRuns, reviewRuns } from "../../db/schema.ts";
+import { and, eq, exists, sql } from "drizzle-orm";
+import { insertRowWhile } from "../../db/insert-while.ts";
+import type { Bindings, TenantEnv } from "../../env.ts";
+import { openSession } from "../../db/sessions.ts";
+import { tenantEnv } from "../../db/shards.ts";
+import { OrganizationMovingError, organizationMoving, writableShardOfProject } from "../tenancy/shard-move.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { SAFE_USE_FOR_VERDICT, gateVerdictOf } from "../../review/gate-verdict.ts";
@@ -11,7 +17,7 @@ import { sha256Hex } from "../../lib/crypto.ts";
 import { logger } from "../../lib/logger.ts";
 import type { ArtifactSummary } from "../../schemas/enterprise-worker-details.ts";
 import { type EnterpriseWorkerRun, findEnterpriseWorkerRun } from "./store.ts";
-import { OPEN_RUN_STATUS_SQL, parseJson } from "../review-runs/store.ts";
+import { parseJson, runIsOpen } from "../review-runs/store.ts";
 import { announceRun } from "../webhooks/events.ts";
 
 export interface EventOutcome {
@@ -27,22 +33,28 @@ export interface EventOutcome {
 const UNREPORTED = "unreported";
 
 interface EventRow {
-  event_type: EventOutcome["event_type"];
-  body_hash: string;
-  received_at: string;
-  result_status: RunStatus;
+  eventType: EventOutcome["event_type"];
+  bodyHash: string;
+  receivedAt: string;
+  resultStatus: RunStatus;
 }
 
-async function findEvent(env: TenantEnv, reviewRunId: string, eventId: string): Promise<EventRow | null> {
-  return env.TENANT_DB.prepare(
-    "SELECT event_type, body_hash, received_at, result_status FROM private_worker_events WHERE review_run_id = ? AND event_id = ?",
-  )
-    .bind(reviewRunId, eventId)
-    .first<EventRow>();
+async function findEvent(db: Database, reviewRunId: string, eventId: string): Promise<EventRow | null> {
+  const [row] = await db
+    .select({
+      eventType: enterpriseWorkerEvents.eventType,
+      bodyHash: enterpriseWorkerEvents.bodyHash,
+      receivedAt: enterpriseWorkerEvents.receivedAt,
+      resultStatus: enterpriseWorkerEvents.resultStatus,
+    })
+    .from(enterpriseWorkerEvents)
+    .where(and(eq(enterpriseWorkerEvents.reviewRunId, reviewRunId), eq(enterpriseWorkerEvents.eventId, eventId)))
+    .limit(1);
+  return row ? { ...row, resultStatus: row.resultStatus as RunStatus } : null;
 }
 
 function replay(reviewRunId: string, eventId: string, row: EventRow, bodyHash: string): EventOutcome {
-  if (row.body_hash !== bodyHash) {
+  if (row.bodyHash !== bodyHash) {
     throw new ApiError("idempotency_key_reused", {
       message: "This event_id was already used for a different event. Use a new event_id for a new event.",
     });
@@ -50,9 +62,9 @@ function replay(reviewRunId: string, eventId: string, row: EventRow, bodyHash: s
   return {
     review_run_id: reviewRunId,
     event_id: eventId,
-    event_type: row.event_type,
-    status: row.result_status,
-    received_at: row.received_at,
+    event_type: row.eventType,
+    status: row.resultStatus,
+    received_at: row.receivedAt,
     replayed: true,
   };
 }
@@ -115,18 +127,31 @@ async function gateVerdictFor(env: TenantEnv, found: EnterpriseWorkerRun, event:
  * that this request (not a concurrent retry) claimed the event_id.
  */
 export async function applyWorkerEvent(
-  env: TenantEnv,
+  bindings: Bindings,
   claims: WorkerCredentialClaims,
   event: WorkerEventBody,
   requestId: string,
-): Promise<EventOutcome> {
+  request: { method: string; bookmark: string | undefined },
+): Promise<{ outcome: EventOutcome; bookmark: string | null }> {
+  // A run credential, not an API key, authorizes the event: its project names
+  // the shard, whose writes wait while its organization moves.
+  const shard = await writableShardOfProject(bindings, claims.projectId).catch((error: unknown) => {
+    throw error instanceof OrganizationMovingError ? organizationMoving() : error;
+  });
+  // One D1 session, as for API-key requests (db/sessions.ts): a write starts at the primary.
+  const session = openSession(shard, request.method, request.bookmark);
+  const outcome = await applyOnShard(tenantEnv(bindings, session.database), claims, event, requestId);
+  return { outcome, bookmark: session.bookmark() };
+}
+
+async function applyOnShard(env: TenantEnv, claims: WorkerCredentialClaims, event: WorkerEventBody, requestId: string): Promise<EventOutcome> {
   const db = database(env.TENANT_DB);
   const found = await findEnterpriseWorkerRun(db, claims.projectId, claims.reviewRunId);
   if (!found) throw new ApiError("not_found", { message: "The run of this credential does not exist." });
   const runId = found.run.id;
   const bodyHash = await sha256Hex(JSON.stringify(event));
 
-  const previous = await findEvent(env, runId, event.event_id);
+  const previous = await findEvent(db, runId, event.event_id);
   if (previous) return replay(runId, event.event_id, previous, bodyHash);
   if (!(OPEN_RUN_STATUSES as readonly string[]).includes(found.run.status)) {
     throw new ApiError("run_already_terminal", { message: `The run is already ${found.run.status}; it accepts no more events.` });
@@ -144,67 +169,63 @@ export async function applyWorkerEvent(
   const summaries: ArtifactSummary[] = event.artifact_summaries ?? (parseJson<ArtifactSummary[]>(details.artifactSummaries) ?? []);
   const gateVerdict = event.event_type === "completed" ? await gateVerdictFor(env, found, event, receivedAt) : null;
 
-  const claimed = `EXISTS (SELECT 1 FROM private_worker_events WHERE review_run_id = ?1 AND event_id = ?2 AND request_id = ?3)`;
-  const statements = [
-    env.TENANT_DB.prepare(
-      `INSERT INTO private_worker_events (review_run_id, event_id, event_type, body_hash, request_id, occurred_at, received_at, result_status)
-       SELECT ?1, ?2, ?4, ?5, ?3, ?6, ?7, ?8
-       WHERE EXISTS (SELECT 1 FROM review_runs WHERE id = ?1 AND status IN ${OPEN_RUN_STATUS_SQL})
-       ON CONFLICT DO NOTHING`,
-    ).bind(runId, event.event_id, requestId, event.event_type, bodyHash, event.occurred_at ?? null, receivedAt, status),
-    env.TENANT_DB.prepare(
-      `UPDATE private_worker_runs SET
-         source_hashes = ?4, output_hash = COALESCE(?5, output_hash), worker_version = COALESCE(?6, worker_version),
-         policy_version = COALESCE(?7, policy_version), redacted_failure_categories = ?8, artifact_summaries = ?9,
-         event_count = event_count + 1, last_event_at = ?10, updated_at = ?10
-       WHERE review_run_id = ?1 AND ${claimed}`,
-    ).bind(
-      runId,
-      event.event_id,
-      requestId,
-      JSON.stringify(sourceHashes),
-      event.output_hash ?? null,
-      event.worker_version ?? null,
-      event.policy_version ?? null,
-      JSON.stringify(categories),
-      JSON.stringify(summaries),
-      receivedAt,
-    ),
-    env.TENANT_DB.prepare(
-      `UPDATE review_runs SET
-         status = ?4,
-         source_count = CASE WHEN source_count = 0 THEN ?5 ELSE source_count END,
-         started_at = COALESCE(started_at, ?6),
-         completed_at = CASE WHEN ?4 IN ('completed', 'failed') THEN ?6 ELSE completed_at END,
-         claim_count = COALESCE(?7, claim_count),
-         unsupported_claim_count = COALESCE(?8, unsupported_claim_count),
-         safe_use_status = COALESCE(?9, safe_use_status),
-         gate_verdict = COALESCE(?10, gate_verdict),
-         error_code = COALESCE(?11, error_code),
-         error_message = COALESCE(?12, error_message),
-         updated_at = ?6
-       WHERE id = ?1 AND status IN ${OPEN_RUN_STATUS_SQL} AND ${claimed}`,
-    ).bind(
-      runId,
-      event.event_id,
-      requestId,
-      status,
-      sourceHashes.length,
-      receivedAt,
-      event.claim_count ?? null,
-      event.unsupported_claim_count ?? null,
-      gateVerdict?.safe_use_status ?? null,
-      gateVerdict ? JSON.stringify(gateVerdict) : null,
-      event.event_type === "failed" ? "worker_failed" : null,
-      // Only the category names, which the schema holds to identifiers.
-      event.event_type === "failed" ? `The Enterprise Worker reported a failure: ${categories.join(", ")}.` : null,
-    ),
-  ];
-  const [inserted] = await env.TENANT_DB.batch(statements);
+  const terminal = status === "completed" || status === "failed";
+  // Each write holds only if this request is the one that recorded the event (a concurrent retry may have been first).
+  const claimed = exists(
+    db
+      .select({ one: sql`1` })
+      .from(enterpriseWorkerEvents)
+      .where(and(eq(enterpriseWorkerEvents.reviewRunId, runId), eq(enterpriseWorkerEvents.eventId, event.event_id), eq(enterpriseWorkerEvents.requestId, requestId))),
+  );
+  const recorded: typeof enterpriseWorkerEvents.$inferSelect = {
+    reviewRunId: runId,
+    eventId: event.event_id,
+    eventType: event.event_type,
+    bodyHash,
+    requestId,
+    occurredAt: event.occurred_at ?? null,
+    receivedAt,
+    resultStatus: status,
+  };
+  // `undefined` leaves a column as it is (drizzle leaves it out of the SET).
+  const [inserted] = await db.batch([
+    insertRowWhile(db, enterpriseWorkerEvents, recorded, exists(db.select({ one: sql`1` }).from(reviewRuns).where(and(eq(reviewRuns.id, runId), runIsOpen)))),
+    db
+      .update(enterpriseWorkerRuns)
+      .set({
+        sourceHashes: JSON.stringify(sourceHashes),
+        outputHash: event.output_hash,
+        workerVersion: event.worker_version,
+        policyVersion: event.policy_version,
+        redactedFailureCategories: JSON.stringify(categories),
+        artifactSummaries: JSON.stringify(summaries),
+        eventCount: sql`${enterpriseWorkerRuns.eventCount} + 1`,
+        lastEventAt: receivedAt,
+        updatedAt: receivedAt,
+      })
+      .where(and(eq(enterpriseWorkerRuns.reviewRunId, runId), claimed)),
+    db
+      .update(reviewRuns)
+      .set({
+        status,
+        sourceCount: sql`case when ${reviewRuns.sourceCount} = 0 then ${sourceHashes.length} else ${reviewRuns.sourceCount} end`,
+        startedAt: sql`coalesce(${reviewRuns.startedAt}, ${receivedAt})`,
+        completedAt: terminal ? receivedAt : undefined,
+        claimCount: event.claim_count,
+        unsupportedClaimCount: event.unsupported_claim_count,
+        safeUseStatus: gateVerdict?.safe_use_status,
+        gateVerdict: gateVerdict ? JSON.stringify(gateVerdict) : undefined,
+        errorCode: event.event_type === "failed" ? "worker_failed" : undefined,
+        // Only the category names, which the schema holds to identifiers.
+        errorMessage: event.event_type === "failed" ? `The Enterprise Worker reported a failure: ${categories.join(", ")}.` : undefined,
+        updatedAt: receivedAt,
+      })
+      .where(and(eq(reviewRuns.id, runId), runIsOpen, claimed)),
+  ]);
 
   if ((inserted?.meta.changes ?? 0) === 0) {
     // Lost a race: a concurrent retry claimed the event_id, or another event ended the run.
-    const raced = await findEvent(env, runId, event.event_id);
+    const raced = await findEvent(db, runId, event.event_id);
     if (raced) return replay(runId, event.event_id, raced, bodyHash);
     throw new ApiError("run_already_terminal", { message: "The run reached a terminal state; it accepts no more events." });
   }

@@ -35,7 +35,7 @@ export async function cancelImport(env: TenantEnv, projectId: string, importId: 
       message: `Only an import that is still creating runs (${CANCELLABLE_IMPORT_STATUSES.join(", ")}) can be cancelled; ${existing.id} is ${existing.status}.`,
     });
   }
-  const runs = await cancelQueuedRuns(env, cancelled);
+  const runs = await cancelQueuedRuns(database(env.TENANT_DB), cancelled);
   await announceCancelledRuns(env, projectId, runs);
   await dropStagedChunks(env, cancelled);
   await env.SOURCES.delete(importRequestKey(projectId, importId)).catch((error: unknown) => {

@@ -1,5 +1,5 @@
-import { and, count, eq, inArray } from "drizzle-orm";
-import { database } from "../../db/client.ts";
+import { and, count, eq, exists, inArray, sql } from "drizzle-orm";
+import { type Database, database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
@@ -45,7 +45,7 @@ export async function processImportChunk(env: TenantEnv, message: ImportQueueMes
     { organizationId: row.organizationId, projectId: row.projectId },
     rows.map(({ input }) => input),
     rows.map(({ review_run_id }) => review_run_id),
-    { captureMethod: "upload", importId: row.id, onlyWhile: importStillOpen(row) },
+    { captureMethod: "upload", importId: row.id, onlyWhile: importStillOpen(database(env.TENANT_DB), row) },
   );
   logger.info("import_chunk_processed", { import_id: row.id, chunk: message.chunk, rows: rows.length, created });
   // A cancel that landed while this chunk was creating runs must also stop the runs it just queued.
@@ -55,10 +55,13 @@ export async function processImportChunk(env: TenantEnv, message: ImportQueueMes
 }
 
 /** A cancel or failure ends run creation at once: later writes of a chunk already under way write nothing. */
-const importStillOpen = (row: ImportRow): WriteCondition => ({
-  sql: `exists (select 1 from imports where id = ? and project_id = ? and status in (${OPEN_IMPORT_STATUSES.map(() => "?").join(", ")}))`,
-  params: [row.id, row.projectId, ...OPEN_IMPORT_STATUSES],
-});
+const importStillOpen = (db: Database, row: ImportRow): WriteCondition =>
+  exists(
+    db
+      .select({ one: sql`1` })
+      .from(imports)
+      .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId), inArray(imports.status, OPEN_IMPORT_STATUSES))),
+  );
 
 async function cancelledMeanwhile(env: TenantEnv, row: ImportRow): Promise<boolean> {
   const [now] = await database(env.TENANT_DB)
@@ -67,7 +70,7 @@ async function cancelledMeanwhile(env: TenantEnv, row: ImportRow): Promise<boole
     .where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)))
     .limit(1);
   if (now?.status !== "cancelled") return false;
-  await announceCancelledRuns(env, row.projectId, await cancelQueuedRuns(env, row));
+  await announceCancelledRuns(env, row.projectId, await cancelQueuedRuns(database(env.TENANT_DB), row));
   return true;
 }
 

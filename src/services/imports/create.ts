@@ -326,7 +326,7 @@ function storageFailure(error: unknown, row: ImportRow): ApiError {
 /** Undoes a create that failed: the import row and any staged chunks (deleting what was never written is harmless). */
 async function deleteImport(env: TenantEnv, row: ImportRow, stagedChunks: number): Promise<void> {
   try {
-    await env.TENANT_DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(row.id, row.projectId).run();
+    await database(env.TENANT_DB).delete(imports).where(and(eq(imports.id, row.id), eq(imports.projectId, row.projectId)));
   } catch (error) {
     logger.error("import_cleanup_failed", { import_id: row.id, error });
   }

@@ -1,4 +1,6 @@
+import { and, eq } from "drizzle-orm";
 import { database } from "../../db/client.ts";
+import { imports, reviewRuns } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { logger } from "../../lib/logger.ts";
@@ -16,16 +18,15 @@ export const importObjectPrefix = (projectId: string, importId: string) => `impo
  * number of runs erased and the object prefixes still to drain.
  */
 export async function eraseImport(env: Pick<TenantEnv, "TENANT_DB">, projectId: string, importId: string): Promise<{ runs: number; prefixes: string[] }> {
-  const { results } = await env.TENANT_DB.prepare("SELECT id FROM review_runs WHERE project_id = ? AND import_id = ?")
-    .bind(projectId, importId)
-    .all<{ id: string }>();
-  const prefixes = await eraseRuns(env, projectId, results.map((row) => row.id));
+  const db = database(env.TENANT_DB);
+  const runs = await db
+    .select({ id: reviewRuns.id })
+    .from(reviewRuns)
+    .where(and(eq(reviewRuns.projectId, projectId), eq(reviewRuns.importId, importId)));
+  const prefixes = await eraseRuns(env, projectId, runs.map((row) => row.id));
   const own = importObjectPrefix(projectId, importId);
-  await env.TENANT_DB.batch([
-    recordObjectDeletions(env.TENANT_DB, [own]),
-    env.TENANT_DB.prepare("DELETE FROM imports WHERE id = ? AND project_id = ?").bind(importId, projectId),
-  ]);
-  return { runs: results.length, prefixes: [...prefixes, own] };
+  await db.batch([recordObjectDeletions(db, [own]), db.delete(imports).where(and(eq(imports.id, importId), eq(imports.projectId, projectId)))]);
+  return { runs: runs.length, prefixes: [...prefixes, own] };
 }
 
 /**

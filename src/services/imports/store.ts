@@ -1,11 +1,11 @@
 import type { ImportStatus } from "../../schemas/enums.ts";
 import type { TenantEnv } from "../../env.ts";
 import { type SQL, and, eq } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import type { D1Queryable, Database } from "../../db/client.ts";
 import { imports, reviewRuns } from "../../db/schema.ts";
 import type { ReviewRunInput } from "../../schemas/review-run-input.ts";
 import type { ImportMediaType, RowError } from "./rows.ts";
-import { parseJson } from "../review-runs/store.ts";
+import { type RetentionCutoff, parseJson } from "../review-runs/store.ts";
 import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
 import { findInProject } from "../../db/project-scoped.ts";
 import { type ReviewProgress, emptyProgress, reviewProgress } from "./progress.ts";
@@ -17,6 +17,25 @@ export const TERMINAL_IMPORT_STATUSES: readonly string[] = ["completed", "failed
 export const OPEN_IMPORT_STATUSES = ["uploaded", "queued", "processing"] as const satisfies readonly ImportStatus[];
 /** Everything that can still create runs, including an import waiting for its field mapping. */
 export const CANCELLABLE_IMPORT_STATUSES = [...OPEN_IMPORT_STATUSES, "mapping_required"] as const satisfies readonly ImportStatus[];
+
+/**
+ * Each listed project's imports older than its cutoff and no longer open.
+ * Raw SQL for the reason expiredRuns gives (services/review-runs/store.ts):
+ * one JSON list read with json_each, CROSS JOIN fixing the loop order.
+ */
+export async function expiredImports(d1: D1Queryable, cutoffs: readonly RetentionCutoff[], limit: number): Promise<{ project_id: string; id: string }[]> {
+  const open = OPEN_IMPORT_STATUSES.map((status) => `'${status}'`).join(", ");
+  const { results } = await d1
+    .prepare(
+      `SELECT i.project_id, i.id FROM json_each(?1)
+       CROSS JOIN imports i ON i.project_id = json_each.value ->> 'project' AND i.created_at < json_each.value ->> 'cutoff'
+       WHERE i.status NOT IN (${open})
+       LIMIT ?2`,
+    )
+    .bind(JSON.stringify(cutoffs), limit)
+    .all<{ project_id: string; id: string }>();
+  return results;
+}
 
 /** Why a stored import is `mapping_required`: the columns it has and the fields nothing maps to. */
 export interface ImportMapping {
@@ -132,14 +151,14 @@ export function importResponse(row: ImportRow, reviewRunIds: string[], progress:
  * The import's runs that no consumer has picked up yet end `cancelled`; runs
  * already under review finish. Returns the IDs of the runs it cancelled.
  */
-export async function cancelQueuedRuns(env: Pick<TenantEnv, "TENANT_DB">, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
+export async function cancelQueuedRuns(db: Database, row: Pick<ImportRow, "id" | "projectId">): Promise<string[]> {
   const now = new Date().toISOString();
-  const { results } = await env.TENANT_DB.prepare(
-    "UPDATE review_runs SET status = 'cancelled', updated_at = ?, completed_at = ? WHERE project_id = ? AND import_id = ? AND status = 'queued' RETURNING id",
-  )
-    .bind(now, now, row.projectId, row.id)
-    .all<{ id: string }>();
-  return results.map(({ id }) => id);
+  const cancelled = await db
+    .update(reviewRuns)
+    .set({ status: "cancelled", updatedAt: now, completedAt: now })
+    .where(and(eq(reviewRuns.projectId, row.projectId), eq(reviewRuns.importId, row.id), eq(reviewRuns.status, "queued")))
+    .returning({ id: reviewRuns.id });
+  return cancelled.map(({ id }) => id);
 }
 
 /** A list item: the import without its per-row detail (validation errors, run IDs). */

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, lt } from "drizzle-orm";
+import { and, eq, gt, inArray, lt } from "drizzle-orm";
 import { database } from "../../db/client.ts";
+import { oldestUntouched } from "../../db/untouched.ts";
 import { imports } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
@@ -28,13 +29,10 @@ export async function sweepStuckImports(env: TenantEnv, now: Date, options: Part
     now,
     staleAfterMs,
     batchSize,
-    findStale: (staleBefore, limit) =>
-      db
-        .select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount })
-        .from(imports)
-        .where(and(active, gt(imports.chunkCount, 0), lt(imports.updatedAt, staleBefore)))
-        .orderBy(asc(imports.updatedAt))
-        .limit(limit),
+    findStale: (staleBefore, limit) => {
+      const rows = db.select({ id: imports.id, projectId: imports.projectId, chunkCount: imports.chunkCount }).from(imports);
+      return oldestUntouched(rows.$dynamic(), imports.updatedAt, and(active, gt(imports.chunkCount, 0)), staleBefore, limit);
+    },
     handle: async (row, staleBefore) => {
       const claimed = await db
         .update(imports)

@@ -39,7 +39,7 @@ export async function judgeBudgetIn(env: Bindings, organizationId: string, perio
       .from(organizations)
       .where(eq(organizations.id, organizationId))
       .limit(1),
-    judgeSpendIn(env.DB, organizationId, period),
+    judgeSpendIn(database(env.DB), organizationId, period),
   ]);
   const limit = row?.budget ?? deploymentTokenBudget(env);
   const used = spend.input_tokens + spend.output_tokens;

@@ -1,5 +1,8 @@
 import type { JudgeRequest, JudgeUsage, JudgeVerdict } from "../../review/judge-merge.ts";
 import { logger } from "../../lib/logger.ts";
+import { eq, lt } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import { semanticJudgeCache } from "../../db/schema.ts";
 /** What besides the claims decides an answer: the prompt and the model. */
 export interface JudgeIdentityKey {
   prompt_version: string;
@@ -56,11 +59,11 @@ export function fromPositions(request: JudgeRequest, verdicts: ReadonlyArray<Jud
 }
 
 /** D1-backed; a cache that cannot be read or written is a miss, never a failed run. */
-export function d1JudgeCache(db: Pick<D1Database, "prepare" | "batch">, now: () => string): JudgeCache {
+export function d1JudgeCache(db: Database, now: () => string): JudgeCache {
   return {
     async get(key) {
       try {
-        const row = await db.prepare("SELECT answer FROM semantic_judge_cache WHERE key = ?").bind(key).first<{ answer: string }>();
+        const [row] = await db.select({ answer: semanticJudgeCache.answer }).from(semanticJudgeCache).where(eq(semanticJudgeCache.key, key)).limit(1);
         return row ? (JSON.parse(row.answer) as CachedAnswer) : null;
       } catch (error) {
         logger.warn("semantic_judge_cache_unavailable", { error });
@@ -69,10 +72,7 @@ export function d1JudgeCache(db: Pick<D1Database, "prepare" | "batch">, now: () 
     },
     async put(key, answer) {
       try {
-        await db
-          .prepare("INSERT OR IGNORE INTO semantic_judge_cache (key, answer, created_at) VALUES (?, ?, ?)")
-          .bind(key, JSON.stringify(answer), now())
-          .run();
+        await db.insert(semanticJudgeCache).values({ key, answer: JSON.stringify(answer), createdAt: now() }).onConflictDoNothing();
       } catch (error) {
         logger.warn("semantic_judge_cache_unavailable", { error });
       }
@@ -80,8 +80,8 @@ export function d1JudgeCache(db: Pick<D1Database, "prepare" | "batch">, now: () 
   };
 }
 
-export async function sweepJudgeCache(db: Pick<D1Database, "prepare" | "batch">, now: Date): Promise<number> {
+export async function sweepJudgeCache(db: Database, now: Date): Promise<number> {
   const before = new Date(now.getTime() - CACHE_RETENTION_MS).toISOString();
-  const result = await db.prepare("DELETE FROM semantic_judge_cache WHERE created_at < ?").bind(before).run();
+  const result = await db.delete(semanticJudgeCache).where(lt(semanticJudgeCache.createdAt, before)).run();
   return result.meta.changes ?? 0;
 }

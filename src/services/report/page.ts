@@ -1,9 +1,12 @@
-import type { Database } from "../../db/client.ts";
+import { type Database, database } from "../../db/client.ts";
+import { tenantEnvOfProject } from "../../db/shards.ts";
+import type { Bindings } from "../../env.ts";
+import { isOnRecord, signingSecret, verifyReportLink } from "./links.ts";
 import { ApiError } from "../../errors.ts";
 import type { Claim } from "../../schemas/review-artifacts.ts";
 import { renderReportHtml } from "./html.ts";
 import { loadArtifacts } from "../review-runs/artifacts.ts";
-import { type ReviewRunRow, type SourceRecord, assertHosted, sourcesOf, toSummary } from "../review-runs/store.ts";
+import { type ReviewRunRow, type SourceRecord, assertHosted, findRun, sourcesOf, toSummary } from "../review-runs/store.ts";
 
 /**
  * Bounds on the source text read back from R2 for the passages around evidence
@@ -70,4 +73,18 @@ export function reportNotReady(row: ReviewRunRow): ApiError {
   return new ApiError("not_found", {
     message: `The claim report of ${row.id} is not ready: the run is ${row.status}. Poll the run until it is completed.`,
   });
+}
+
+/**
+ * `GET /v1/report-links/{token}`: the reviewer page a signed link names. The
+ * token names the project, which names the shard that holds the link and the
+ * run. An unknown, expired or revoked link, or one whose run is gone, is 404.
+ */
+export async function reportLinkPage(env: Bindings, token: string, now: number): Promise<string> {
+  const secret = signingSecret(env.KIVO_SIGNING_SECRET);
+  const link = await verifyReportLink(secret, token, now);
+  const db = link ? database((await tenantEnvOfProject(env, link.projectId)).TENANT_DB) : null;
+  if (!link || !db || !(await isOnRecord(db, link))) throw new ApiError("not_found", { message: "This report link is invalid, expired or revoked. Ask for a new one." });
+  const row = await findRun(db, link.projectId, link.runId);
+  return reportPage(db, env.SOURCES, row, { expires_at: new Date(link.expiresAt).toISOString() });
 }

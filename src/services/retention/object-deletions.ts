@@ -1,3 +1,7 @@
+import { inArray, sql } from "drizzle-orm";
+import { type Database, database } from "../../db/client.ts";
+import { jsonValues } from "../../db/json-values.ts";
+import { objectDeletions } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
@@ -9,13 +13,15 @@ const KEYS_PER_CALL = 1000;
  * The statement that records `prefixes` for deletion, to be committed in the
  * same D1 batch that deletes the rows pointing into them.
  */
-export function recordObjectDeletions(db: Pick<D1Database, "prepare" | "batch">, prefixes: readonly string[], now = isoNow()): D1PreparedStatement {
+export function recordObjectDeletions(db: Database, prefixes: readonly string[], now = isoNow()) {
   const bad = prefixes.find((prefix) => !prefix.endsWith("/"));
   if (bad !== undefined) throw new Error(`an object prefix ends with "/": ${bad}`);
-  // `WHERE true` lets SQLite read the upsert clause as one, after a SELECT.
+  // A run group records up to 200 prefixes: one JSON parameter, not two per row. `WHERE true`
+  // lets SQLite read the upsert clause as one, after a SELECT.
   return db
-    .prepare("INSERT INTO object_deletions (prefix, created_at) SELECT value, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING")
-    .bind(now, JSON.stringify(prefixes));
+    .insert(objectDeletions)
+    .select(sql`select value, ${now} from json_each(${JSON.stringify(prefixes)}) where true`)
+    .onConflictDoNothing();
 }
 
 /**
@@ -27,12 +33,11 @@ export function recordObjectDeletions(db: Pick<D1Database, "prepare" | "batch">,
  * many prefixes were emptied.
  */
 export async function drainObjectDeletions(env: Pick<TenantEnv, "TENANT_DB" | "SOURCES">, limit: number, prefixes?: readonly string[]): Promise<number> {
-  const pending = (
-    prefixes ??
-    (await env.TENANT_DB.prepare("SELECT prefix FROM object_deletions LIMIT ?").bind(limit).all<{ prefix: string }>()).results.map(
-      (row) => row.prefix,
-    )
-  ).slice(0, limit);
+  const db = database(env.TENANT_DB);
+  const pending = (prefixes ?? (await db.select({ prefix: objectDeletions.prefix }).from(objectDeletions).limit(limit)).map((row) => row.prefix)).slice(
+    0,
+    limit,
+  );
   if (pending.length === 0) return 0;
   try {
     const keys: string[] = [];
@@ -43,7 +48,7 @@ export async function drainObjectDeletions(env: Pick<TenantEnv, "TENANT_DB" | "S
       if (!page.truncated) emptied.push(prefix);
     }
     for (let i = 0; i < keys.length; i += KEYS_PER_CALL) await env.SOURCES.delete(keys.slice(i, i + KEYS_PER_CALL));
-    await env.TENANT_DB.prepare("DELETE FROM object_deletions WHERE prefix IN (SELECT value FROM json_each(?))").bind(JSON.stringify(emptied)).run();
+    await db.delete(objectDeletions).where(inArray(objectDeletions.prefix, jsonValues(emptied)));
     return emptied.length;
   } catch (error) {
     logger.warn("object_deletion_deferred", { prefixes: pending.length, error });

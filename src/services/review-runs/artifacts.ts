@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { reviewArtifacts } from "../../db/schema.ts";
+import { reviewArtifacts, reviewRuns } from "../../db/schema.ts";
 import { ApiError } from "../../errors.ts";
 import { gunzip, gzip } from "../../lib/compression.ts";
 import { randomBase62 } from "../../lib/crypto.ts";
@@ -113,25 +113,22 @@ export async function loadLegacyArtifacts(db: Database, runId: string): Promise<
  * results. Rows of runs that never completed are only deleted. Run by the cron
  * until the table is empty.
  */
-export async function moveLegacyArtifacts(db: Database, d1: Pick<D1Database, "prepare" | "batch">, bucket: R2Bucket, limit = 50): Promise<number> {
-  const { results } = await d1
-    .prepare(
-      `SELECT r.id, r.project_id, r.status, r.artifact_version FROM review_runs r
-       WHERE r.id IN (SELECT DISTINCT review_run_id FROM review_artifacts LIMIT ?)`,
-    )
-    .bind(limit)
-    .all<{ id: string; project_id: string; status: string; artifact_version: string | null }>();
+export async function moveLegacyArtifacts(db: Database, bucket: R2Bucket, limit = 50): Promise<number> {
+  const runs = await db
+    .select({ id: reviewRuns.id, projectId: reviewRuns.projectId, status: reviewRuns.status, artifactVersion: reviewRuns.artifactVersion })
+    .from(reviewRuns)
+    .where(inArray(reviewRuns.id, db.selectDistinct({ id: reviewArtifacts.reviewRunId }).from(reviewArtifacts).limit(limit)));
   let moved = 0;
-  for (const run of results) {
-    const dropRows = d1.prepare("DELETE FROM review_artifacts WHERE review_run_id = ?").bind(run.id);
-    if (run.status !== "completed" || run.artifact_version !== null) {
-      await dropRows.run();
+  for (const run of runs) {
+    const dropRows = db.delete(reviewArtifacts).where(eq(reviewArtifacts.reviewRunId, run.id));
+    if (run.status !== "completed" || run.artifactVersion !== null) {
+      await dropRows;
       continue;
     }
     const version = newArtifactVersion();
-    await putRunArtifacts(bucket, artifactObjectKey(run.project_id, run.id, version), await loadLegacyArtifacts(db, run.id));
-    await d1.batch([
-      d1.prepare("UPDATE review_runs SET artifact_version = ? WHERE id = ? AND artifact_version IS NULL").bind(version, run.id),
+    await putRunArtifacts(bucket, artifactObjectKey(run.projectId, run.id, version), await loadLegacyArtifacts(db, run.id));
+    await db.batch([
+      db.update(reviewRuns).set({ artifactVersion: version }).where(and(eq(reviewRuns.id, run.id), isNull(reviewRuns.artifactVersion))),
       dropRows,
     ]);
     moved++;

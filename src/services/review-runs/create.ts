@@ -1,4 +1,5 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { type SQL, and, eq, inArray } from "drizzle-orm";
+import { insertRowWhile } from "../../db/insert-while.ts";
 import type { TenantEnv } from "../../env.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { asStatement, database } from "../../db/client.ts";
@@ -112,27 +113,11 @@ function putSourceObjects(env: TenantEnv, planned: PlannedRun[], options?: { rol
 }
 
 /**
- * A condition (SQL with `?` parameters) checked by every insert in the same
- * transaction that writes the rows: while it is false nothing is written, so
- * a run can never appear after, say, its import was cancelled.
+ * A condition checked by every insert in the same statement that writes the
+ * row: while it is false nothing is written, so a run can never appear after,
+ * say, its import was cancelled.
  */
-export interface WriteCondition {
-  sql: string;
-  params: unknown[];
-}
-
-const INSERT_VALUES = /^(insert into "\w+" \([^)]*\)) values (.*) on conflict do nothing$/s;
-
-/** `INSERT … VALUES …` as `INSERT … SELECT * FROM (VALUES …) WHERE <condition>`, same parameters plus the condition's. */
-function insertOnlyWhile(env: TenantEnv, query: { toSQL(): { sql: string; params: unknown[] } }, condition: WriteCondition) {
-  const { sql, params } = query.toSQL();
-  const match = INSERT_VALUES.exec(sql);
-  if (!match) throw new Error("unexpected insert shape for a conditional write");
-  return env.TENANT_DB.prepare(`${match[1]} select * from (values ${match[2]}) where ${condition.sql} on conflict do nothing`).bind(
-    ...params,
-    ...condition.params,
-  );
-}
+export type WriteCondition = SQL;
 
 async function insertRuns(
   env: TenantEnv,
@@ -149,7 +134,8 @@ async function insertRuns(
     const last = i + RUNS_PER_BATCH >= planned.length;
     if (options.onlyWhile) {
       const condition = options.onlyWhile;
-      await env.TENANT_DB.batch(statements.map((statement) => insertOnlyWhile(env, statement, condition)));
+      const [first, ...rest] = group.map(({ run }) => insertRowWhile(db, reviewRuns, run, condition));
+      await db.batch([first!, ...rest]);
     } else if (last && options.commitWith?.length) {
       await env.TENANT_DB.batch([...statements.map((statement) => asStatement(env.TENANT_DB, statement)), ...options.commitWith]);
     } else {
@@ -222,9 +208,8 @@ async function planRun(auth: RunOwner, input: ReviewRunInput, runId: string, opt
 
 async function rollBack(env: TenantEnv, runIds: string[], objectKeys: string[]): Promise<void> {
   try {
-    for (const runId of runIds) {
-      await env.TENANT_DB.prepare("DELETE FROM review_runs WHERE id = ?").bind(runId).run();
-    }
+    const db = database(env.TENANT_DB);
+    for (const runId of runIds) await db.delete(reviewRuns).where(eq(reviewRuns.id, runId));
     await deleteAll(env.SOURCES, objectKeys);
   } catch (error) {
     // The sweeper fails runs that never got a message, so a half-done rollback still ends visible.

@@ -1,4 +1,7 @@
+import { and, eq, inArray } from "drizzle-orm";
 import { database } from "../../db/client.ts";
+import { jsonValues } from "../../db/json-values.ts";
+import { enterpriseWorkerCredentials, enterpriseWorkerEvents, enterpriseWorkerRuns, reportLinks, reviewArtifacts, reviewRuns } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
 import { logger } from "../../lib/logger.ts";
 import type { CaptureMethod } from "../../schemas/enums.ts";
@@ -15,13 +18,7 @@ export const runObjectPrefix = (projectId: string, runId: string) => `runs/${pro
  * first (foreign keys). Usage counters, billing records and the semantic
  * judge's call records are not here: they are kept for billing history.
  */
-const RUN_CHILD_TABLES = [
-  "review_artifacts",
-  "report_links",
-  "private_worker_events",
-  "private_worker_credentials",
-  "private_worker_runs",
-] as const;
+const RUN_CHILD_TABLES = [reviewArtifacts, reportLinks, enterpriseWorkerEvents, enterpriseWorkerCredentials, enterpriseWorkerRuns] as const;
 
 /** Runs erased per D1 batch: one batch is one transaction, kept short. */
 const RUNS_PER_BATCH = 200;
@@ -39,18 +36,16 @@ export const INLINE_OBJECT_PREFIXES = 20;
  * or gone with its objects on record. Answers the prefixes recorded.
  */
 export async function eraseRuns(env: Pick<TenantEnv, "TENANT_DB">, projectId: string, runIds: readonly string[]): Promise<string[]> {
+  const db = database(env.TENANT_DB);
   const prefixes: string[] = [];
   for (let i = 0; i < runIds.length; i += RUNS_PER_BATCH) {
-    const ids = JSON.stringify(runIds.slice(i, i + RUNS_PER_BATCH));
-    const owned = "SELECT id FROM review_runs WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2))";
-    const { results } = await env.TENANT_DB.prepare(owned).bind(projectId, ids).all<{ id: string }>();
-    if (results.length === 0) continue;
-    const group = results.map((row) => runObjectPrefix(projectId, row.id));
-    await env.TENANT_DB.batch([
-      ...RUN_CHILD_TABLES.map((table) => env.TENANT_DB.prepare(`DELETE FROM ${table} WHERE review_run_id IN (${owned})`).bind(projectId, ids)),
-      recordObjectDeletions(env.TENANT_DB, group),
-      env.TENANT_DB.prepare("DELETE FROM review_runs WHERE project_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(projectId, ids),
-    ]);
+    const ofProject = and(eq(reviewRuns.projectId, projectId), inArray(reviewRuns.id, jsonValues(runIds.slice(i, i + RUNS_PER_BATCH))));
+    const owned = db.select({ id: reviewRuns.id }).from(reviewRuns).where(ofProject);
+    const found = await owned;
+    if (found.length === 0) continue;
+    const group = found.map((row) => runObjectPrefix(projectId, row.id));
+    const children = RUN_CHILD_TABLES.map((table) => db.delete(table).where(inArray(table.reviewRunId, owned)));
+    await db.batch([recordObjectDeletions(db, group), ...children, db.delete(reviewRuns).where(ofProject)]);
     prefixes.push(...group);
   }
   return prefixes;

@@ -10,33 +10,48 @@ import { d1JudgeCache } from "../judge/cache.ts";
 import { recordJudgeCall } from "../judge/usage.ts";
 import { resolveJudge } from "../judge/config.ts";
 import { judgeReview } from "../judge/run.ts";
-import { OPEN_RUN_STATUS_SQL, type SourceRecord, sourcesOf } from "./store.ts";
+import { type SourceRecord, runIsHosted, runIsOpen, sourcesOf } from "./store.ts";
 import { artifactObjectKey, deleteRunArtifacts, newArtifactVersion, putRunArtifacts } from "./artifacts.ts";
 import { packGateVerdict } from "./verdict-codec.ts";
 import { announceRun } from "../webhooks/events.ts";
 import { projectSettings } from "../tenancy/tenancy.ts";
 import { database } from "../../db/client.ts";
+import { reviewRuns, usageCounters } from "../../db/schema.ts";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 
 export type ProcessOutcome =
   | { outcome: "completed"; result: ReviewResult; sources: SourceRecord[] }
   | { outcome: "skipped" };
 
+/** What a claimed run carries into the review. */
+const claimedColumns = {
+  id: reviewRuns.id,
+  projectId: reviewRuns.projectId,
+  organizationId: reviewRuns.organizationId,
+  intendedUse: reviewRuns.intendedUse,
+  strictness: reviewRuns.strictness,
+  semanticJudge: reviewRuns.semanticJudge,
+  question: reviewRuns.question,
+  aiOutput: reviewRuns.aiOutput,
+  /** JSON, see StoredSource. */
+  sources: reviewRuns.sources,
+  startedAt: reviewRuns.startedAt,
+  /** Set when an earlier attempt completed the run (its ack was lost): that object is replaced. */
+  artifactVersion: reviewRuns.artifactVersion,
+};
 interface RunRecord {
   id: string;
-  project_id: string;
-  organization_id: string;
-  status: string;
-  intended_use: IntendedUse;
+  projectId: string;
+  organizationId: string;
+  intendedUse: IntendedUse;
   strictness: Strictness;
-  semantic_judge: "auto" | "off" | "required";
-  capture_method: string;
+  semanticJudge: "auto" | "off" | "required";
   question: string | null;
-  ai_output: string | null;
-  /** JSON, see StoredSource. */
+  aiOutput: string | null;
   sources: string | null;
-  started_at: string;
-  /** Set when an earlier attempt completed the run (its ack was lost): that object is replaced. */
-  artifact_version: string | null;
+  /** The claim sets it, so a claimed run always has one. */
+  startedAt: string;
+  artifactVersion: string | null;
 }
 
 
@@ -90,19 +105,17 @@ export async function processReviewRun(
   // Claim the run (its sources come with it) on the organization's shard and
   // read its project from the control plane, at the same time.
   const [claimed, project] = await Promise.all([
-    env.TENANT_DB.prepare(
-      `UPDATE review_runs SET status = 'processing', started_at = COALESCE(started_at, ?1), updated_at = ?1
-       WHERE id = ?2 AND project_id = ?3 AND status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker'
-       RETURNING id, project_id, organization_id, status, intended_use, strictness, semantic_judge, capture_method, question, ai_output, sources, started_at, artifact_version`,
-    )
-      .bind(now, runId, projectId)
-      .all<RunRecord>(),
+    database(env.TENANT_DB)
+      .update(reviewRuns)
+      .set({ status: "processing", startedAt: sql`coalesce(${reviewRuns.startedAt}, ${now})`, updatedAt: now })
+      .where(and(eq(reviewRuns.id, runId), eq(reviewRuns.projectId, projectId), runIsOpen, runIsHosted))
+      .returning(claimedColumns),
     projectSettings(database(env.DB), projectId),
   ]);
-  const run = claimed.results[0];
+  const run = claimed[0] as RunRecord | undefined;
   if (!run) return { outcome: "skipped" };
-  if (run.ai_output === null) throw new PermanentFailure("output_unavailable", "The run has no output to review.");
-  const sources = sourcesOf({ id: run.id, projectId: run.project_id, sources: run.sources });
+  if (run.aiOutput === null) throw new PermanentFailure("output_unavailable", "The run has no output to review.");
+  const sources = sourcesOf(run);
   const gateMode = project?.gateMode ?? "advisory";
 
   const contents = await Promise.all(
@@ -115,7 +128,7 @@ export async function processReviewRun(
     }),
   );
 
-  const input = reviewInputOf({ ...run, ai_output: run.ai_output }, sources, contents, gateMode);
+  const input = reviewInputOf({ ...run, aiOutput: run.aiOutput }, sources, contents, gateMode);
   let engineResult: ReviewResult;
   try {
     engineResult = runReview(input);
@@ -124,7 +137,7 @@ export async function processReviewRun(
     logger.error("review_engine_failed", { review_run_id: run.id, error });
     throw new PermanentFailure("engine_error", ENGINE_ERROR_MESSAGE);
   }
-  const result = await withSemanticJudge(env, projectId, run.organization_id, run.semantic_judge, project?.semanticJudge ?? null, input, engineResult);
+  const result = await withSemanticJudge(env, projectId, run.organizationId, run.semanticJudge, project?.semanticJudge ?? null, input, engineResult);
 
   if (!(await storeResult(env, run, result, isoNow()))) return { outcome: "skipped" };
   await announceRun(env, run.id);
@@ -134,10 +147,10 @@ export async function processReviewRun(
 const ENGINE_ERROR_MESSAGE =
   "The review engine could not process this run's text. The run does not count against your allowance; contact support with the run ID.";
 
-function reviewInputOf(run: RunRecord & { ai_output: string }, sources: SourceRecord[], contents: string[], gateMode: GateMode): ReviewInput {
+function reviewInputOf(run: RunRecord & { aiOutput: string }, sources: SourceRecord[], contents: string[], gateMode: GateMode): ReviewInput {
   return {
     review_run_id: run.id,
-    ai_output: run.ai_output,
+    ai_output: run.aiOutput,
     question: run.question,
     sources: sources.map((source, i) => ({
       id: source.id,
@@ -147,10 +160,10 @@ function reviewInputOf(run: RunRecord & { ai_output: string }, sources: SourceRe
       citation_label: source.citation_label,
       media_type: source.media_type,
     })),
-    intended_use: run.intended_use,
+    intended_use: run.intendedUse,
     strictness: run.strictness,
     gate_mode: gateMode,
-    now: run.started_at,
+    now: run.startedAt,
   };
 }
 
@@ -162,7 +175,7 @@ async function withSemanticJudge(
   env: TenantEnv,
   projectId: string,
   organizationId: string,
-  runChoice: RunRecord["semantic_judge"],
+  runChoice: RunRecord["semanticJudge"],
   projectSetting: string | null,
   input: ReviewInput,
   result: ReviewResult,
@@ -180,9 +193,9 @@ async function withSemanticJudge(
     return recordJudgeUnavailable(result, { status: "unavailable", provider, model, reason: "not_configured", claims_sent: 0, attempts: 0, usage: null });
   }
   const judged = await judgeReview(resolved.judge, input, result, resolved.options, {
-    cache: { store: d1JudgeCache(env.TENANT_DB, isoNow), scope: projectId },
+    cache: { store: d1JudgeCache(database(env.TENANT_DB), isoNow), scope: projectId },
     admit: async () => !(await currentJudgeBudget(env, organizationId)).budget.exhausted,
-    onCall: (spent) => recordJudgeCall(env.DB, organizationId, input.review_run_id, spent, isoNow()),
+    onCall: (spent) => recordJudgeCall(database(env.DB), organizationId, input.review_run_id, spent, isoNow()),
   });
   const record = judged.gate_verdict.metadata.semantic_judge as { status: string; reason?: string } | undefined;
   if (record?.status === "unavailable") {
@@ -201,41 +214,41 @@ async function withSemanticJudge(
  */
 async function storeResult(env: TenantEnv, run: RunRecord, result: ReviewResult, completedAt: string): Promise<boolean> {
   const version = newArtifactVersion();
-  const key = artifactObjectKey(run.project_id, run.id, version);
+  const key = artifactObjectKey(run.projectId, run.id, version);
   await putRunArtifacts(env.SOURCES, key, {
     claims: result.claims,
     source_spans: result.source_spans,
     verification_results: result.verification_results,
     claim_report: result.claim_report,
   });
-  const completed = await env.TENANT_DB.prepare(
-    `UPDATE review_runs SET status = 'completed', claim_count = ?, unsupported_claim_count = ?, safe_use_status = ?,
-       gate_verdict = ?, artifact_version = ?, completed_at = ?, updated_at = ?, error_code = NULL, error_message = NULL
-     WHERE id = ? AND status = 'processing'`,
-  )
-    .bind(
-      result.claim_count,
-      result.unsupported_claim_count,
-      result.safe_use_status,
-      packGateVerdict(result.gate_verdict, {
+  const completed = await database(env.TENANT_DB)
+    .update(reviewRuns)
+    .set({
+      status: "completed",
+      claimCount: result.claim_count,
+      unsupportedClaimCount: result.unsupported_claim_count,
+      safeUseStatus: result.safe_use_status,
+      gateVerdict: packGateVerdict(result.gate_verdict, {
         id: run.id,
         safeUseStatus: result.safe_use_status,
         strictness: run.strictness,
-        intendedUse: run.intended_use,
-        startedAt: run.started_at,
+        intendedUse: run.intendedUse,
+        startedAt: run.startedAt,
       }),
-      version,
+      artifactVersion: version,
       completedAt,
-      completedAt,
-      run.id,
-    )
+      updatedAt: completedAt,
+      errorCode: null,
+      errorMessage: null,
+    })
+    .where(and(eq(reviewRuns.id, run.id), eq(reviewRuns.status, "processing")))
     .run();
   if ((completed.meta.changes ?? 0) === 0) {
     await deleteRunArtifacts(env.SOURCES, key);
     return false;
   }
-  if (run.artifact_version !== null && run.artifact_version !== version) {
-    await deleteRunArtifacts(env.SOURCES, artifactObjectKey(run.project_id, run.id, run.artifact_version));
+  if (run.artifactVersion !== null && run.artifactVersion !== version) {
+    await deleteRunArtifacts(env.SOURCES, artifactObjectKey(run.projectId, run.id, run.artifactVersion));
   }
   return true;
 }
@@ -249,22 +262,26 @@ async function storeResult(env: TenantEnv, run: RunRecord, result: ReviewResult,
  */
 export async function failRun(env: TenantEnv, runId: string, code: string, message: string): Promise<boolean> {
   const now = isoNow();
-  const failed = await env.TENANT_DB.prepare(
-    `UPDATE review_runs SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?
-     WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL}
-     RETURNING organization_id, created_at`,
-  )
-    .bind(code, message, now, now, runId)
-    .first<{ organization_id: string; created_at: string }>();
+  const db = database(env.TENANT_DB);
+  const [failed] = await db
+    .update(reviewRuns)
+    .set({ status: "failed", errorCode: code, errorMessage: message, completedAt: now, updatedAt: now })
+    .where(and(eq(reviewRuns.id, runId), runIsOpen))
+    .returning({ organizationId: reviewRuns.organizationId, createdAt: reviewRuns.createdAt });
   if (!failed) return false;
   logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
   await announceRun(env, runId);
   try {
-    await env.TENANT_DB.prepare(
-      "UPDATE usage_counters SET used = max(used - 1, 0) WHERE organization_id = ? AND period_start <= ? AND period_end > ?",
-    )
-      .bind(failed.organization_id, failed.created_at, failed.created_at)
-      .run();
+    await db
+      .update(usageCounters)
+      .set({ used: sql`max(${usageCounters.used} - 1, 0)` })
+      .where(
+        and(
+          eq(usageCounters.organizationId, failed.organizationId),
+          lte(usageCounters.periodStart, failed.createdAt),
+          gt(usageCounters.periodEnd, failed.createdAt),
+        ),
+      );
   } catch (error) {
     logger.error("allowance_refund_failed", { review_run_id: runId, error });
   }

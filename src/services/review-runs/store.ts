@@ -1,5 +1,5 @@
-import { type SQL, and, eq, gt, lt } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import { type SQL, and, eq, gt, lt, ne, sql } from "drizzle-orm";
+import type { D1Queryable, Database } from "../../db/client.ts";
 import { reviewRuns } from "../../db/schema.ts";
 import { sourceIdFor } from "../../ids.ts";
 import { ApiError } from "../../errors.ts";
@@ -11,8 +11,43 @@ import { findInProject } from "../../db/project-scoped.ts";
 
 export type ReviewRunRow = typeof reviewRuns.$inferSelect;
 
-/** OPEN_RUN_STATUSES as an SQL list, for the raw statements that claim or close a run: `status IN ${OPEN_RUN_STATUS_SQL}`. */
-export const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
+/** OPEN_RUN_STATUSES as an SQL list of literals. */
+const OPEN_RUN_STATUS_SQL = `(${OPEN_RUN_STATUSES.map((status) => `'${status}'`).join(", ")})`;
+
+/**
+ * The run is still queued or processing. Spelled with literals, as the partial
+ * index review_runs_status_updated_idx is: SQLite cannot match a list of bound
+ * parameters to it, so `inArray` would make the sweeper scan.
+ */
+export const runIsOpen: SQL = sql`${reviewRuns.status} in ${sql.raw(OPEN_RUN_STATUS_SQL)}`;
+
+/** Runs Kivo reviews itself, not the Enterprise Worker's. */
+export const runIsHosted: SQL = ne(reviewRuns.captureMethod, "private_worker");
+
+/** A project and the time before which its runs and imports have expired (services/retention/sweep.ts). */
+export interface RetentionCutoff {
+  project: string;
+  cutoff: string;
+}
+
+/**
+ * Each listed project's runs older than its cutoff, through the
+ * (project_id, created_at) index: a seek per project, never a scan of runs.
+ * Raw SQL: the list is one JSON parameter read with json_each (up to 500
+ * projects, past D1's 100 bound parameters), and CROSS JOIN fixes that loop
+ * order; drizzle has no table-valued functions.
+ */
+export async function expiredRuns(d1: D1Queryable, cutoffs: readonly RetentionCutoff[], limit: number): Promise<{ project_id: string; id: string }[]> {
+  const { results } = await d1
+    .prepare(
+      `SELECT r.project_id, r.id FROM json_each(?1)
+       CROSS JOIN review_runs r ON r.project_id = json_each.value ->> 'project' AND r.created_at < json_each.value ->> 'cutoff'
+       LIMIT ?2`,
+    )
+    .bind(JSON.stringify(cutoffs), limit)
+    .all<{ project_id: string; id: string }>();
+  return results;
+}
 
 export function parseJson<T>(raw: string | null): T | null {
   return raw === null ? null : (JSON.parse(raw) as T);

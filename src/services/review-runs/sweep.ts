@@ -3,7 +3,11 @@ import { enqueueRuns } from "./create.ts";
 import { failRun } from "./process.ts";
 import { logger } from "../../lib/logger.ts";
 import { sweepStale } from "../../lib/stale-sweep.ts";
-import { OPEN_RUN_STATUS_SQL } from "./store.ts";
+import { runIsHosted, runIsOpen } from "./store.ts";
+import { and, eq, lt, sql } from "drizzle-orm";
+import { database } from "../../db/client.ts";
+import { reviewRuns } from "../../db/schema.ts";
+import { oldestUntouched } from "../../db/untouched.ts";
 
 export const SWEEP_DEFAULTS = {
   /** A run untouched this long in queued/processing lost its message or its consumer. */
@@ -24,34 +28,28 @@ const STALLED_MESSAGE =
  */
 export async function sweepStuckRuns(env: TenantEnv, now: Date, options: Partial<typeof SWEEP_DEFAULTS> = {}) {
   const { staleAfterMs, maxEnqueues, batchSize } = { ...SWEEP_DEFAULTS, ...options };
+  const db = database(env.TENANT_DB);
   const handled = await sweepStale({
     now,
     staleAfterMs,
     batchSize,
-    findStale: async (staleBefore, limit) =>
-      (
-        await env.TENANT_DB.prepare(
-          `SELECT id, project_id, enqueue_count FROM review_runs
-     WHERE status IN ${OPEN_RUN_STATUS_SQL} AND capture_method != 'private_worker' AND updated_at < ?
-     ORDER BY updated_at LIMIT ?`,
-        )
-          .bind(staleBefore, limit)
-          .all<{ id: string; project_id: string; enqueue_count: number }>()
-      ).results,
+    findStale: (staleBefore, limit) => {
+      const runs = db.select({ id: reviewRuns.id, projectId: reviewRuns.projectId, enqueueCount: reviewRuns.enqueueCount }).from(reviewRuns);
+      return oldestUntouched(runs.$dynamic(), reviewRuns.updatedAt, and(runIsOpen, runIsHosted), staleBefore, limit);
+    },
     handle: async (run, staleBefore) => {
-      if (run.enqueue_count >= maxEnqueues) {
+      if (run.enqueueCount >= maxEnqueues) {
         return (await failRun(env, run.id, "processing_stalled", STALLED_MESSAGE)) ? "failed" : null;
       }
-      const claimed = await env.TENANT_DB.prepare(
-        `UPDATE review_runs SET enqueue_count = enqueue_count + 1, updated_at = ?
-       WHERE id = ? AND status IN ${OPEN_RUN_STATUS_SQL} AND updated_at < ?`,
-      )
-        .bind(now.toISOString(), run.id, staleBefore)
+      const claimed = await db
+        .update(reviewRuns)
+        .set({ enqueueCount: sql`${reviewRuns.enqueueCount} + 1`, updatedAt: now.toISOString() })
+        .where(and(eq(reviewRuns.id, run.id), runIsOpen, lt(reviewRuns.updatedAt, staleBefore)))
         .run();
       return (claimed.meta.changes ?? 0) > 0 ? "requeued" : null;
     },
   });
-  const requeue = (handled.get("requeued") ?? []).map((run) => ({ id: run.id, projectId: run.project_id }));
+  const requeue = (handled.get("requeued") ?? []).map((run) => ({ id: run.id, projectId: run.projectId }));
   const failed = handled.get("failed")?.length ?? 0;
   if (requeue.length > 0) await enqueueRuns(env, requeue);
   if (requeue.length > 0 || failed > 0) logger.warn("stuck_runs_swept", { requeued: requeue.length, failed });

@@ -1,6 +1,10 @@
-import { eq } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import { and, eq } from "drizzle-orm";
+import { type Database, database } from "../../db/client.ts";
+import { keysetPage, newestFirst, olderThan } from "../../db/keyset.ts";
 import { apiKeys, organizations, projects } from "../../db/schema.ts";
+import { openShards } from "../../db/shards.ts";
+import type { Bindings } from "../../env.ts";
+import { placeNewOrganization } from "./placement.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow, newUuid } from "../../ids.ts";
 import { type KeyEnvironment, buildApiKey } from "./auth.ts";
@@ -165,3 +169,57 @@ export async function revokeApiKey(db: Database, keyId: string) {
   const [updated] = await db.update(apiKeys).set({ revokedAt: isoNow() }).where(eq(apiKeys.id, keyId)).returning();
   return updated!;
 }
+
+/**
+ * `POST /admin/v1/organizations`: the organization on the control plane, then
+ * its placement. A placement list naming a shard this deployment does not
+ * bind fails first, before anything is created.
+ */
+export async function createPlacedOrganization(env: Bindings, body: Parameters<typeof createOrganization>[1]): Promise<OrganizationRow> {
+  openShards(env);
+  const row = await createOrganization(database(env.DB), body);
+  await placeNewOrganization(env, row.id);
+  return row;
+}
+
+/** One page of an admin list, newest first (db/keyset.ts). */
+interface AdminListQuery {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export const listOrganizations = (db: Database, query: AdminListQuery, secret: string | undefined) =>
+  keysetPage(
+    (after, n) =>
+      db
+        .select()
+        .from(organizations)
+        .where(olderThan(organizations, after))
+        .orderBy(...newestFirst(organizations))
+        .limit(n),
+    { limit: query.limit, cursor: query.cursor, secret, scope: "admin:organizations" },
+  );
+
+export const listProjects = (db: Database, query: AdminListQuery & { organization_id?: string | undefined }, secret: string | undefined) =>
+  keysetPage(
+    (after, n) =>
+      db
+        .select()
+        .from(projects)
+        .where(and(query.organization_id ? eq(projects.organizationId, query.organization_id) : undefined, olderThan(projects, after)))
+        .orderBy(...newestFirst(projects))
+        .limit(n),
+    { limit: query.limit, cursor: query.cursor, secret, scope: `admin:projects:${query.organization_id ?? "*"}` },
+  );
+
+export const listApiKeys = (db: Database, query: AdminListQuery & { project_id?: string | undefined }, secret: string | undefined) =>
+  keysetPage(
+    (after, n) =>
+      db
+        .select()
+        .from(apiKeys)
+        .where(and(query.project_id ? eq(apiKeys.projectId, query.project_id) : undefined, olderThan(apiKeys, after)))
+        .orderBy(...newestFirst(apiKeys))
+        .limit(n),
+    { limit: query.limit, cursor: query.cursor, secret, scope: `admin:api-keys:${query.project_id ?? "*"}` },
+  );

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { database } from "../../db/client.ts";
 import { imports, reviewRuns, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema.ts";
 import type { TenantEnv } from "../../env.ts";
@@ -142,8 +142,10 @@ export async function announceImportIfReviewed(env: TenantEnv, projectId: string
   if (!row || row.status !== "completed" || row.reviewedAnnouncedAt) return;
   const progress = await reviewProgress(db, row, true);
   if (!progress.all_reviewed) return;
-  const claimed = await env.TENANT_DB.prepare("UPDATE imports SET reviewed_announced_at = ? WHERE id = ? AND project_id = ? AND reviewed_announced_at IS NULL")
-    .bind(isoNow(), importId, projectId)
+  const claimed = await db
+    .update(imports)
+    .set({ reviewedAnnouncedAt: isoNow() })
+    .where(and(eq(imports.id, importId), eq(imports.projectId, projectId), isNull(imports.reviewedAnnouncedAt)))
     .run();
   if ((claimed.meta.changes ?? 0) === 0) return;
   await emitEvent(env, projectId, "import.completed", importData(row, progress));

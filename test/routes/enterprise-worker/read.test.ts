@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { call, seedTenant } from "../../helpers/harness.ts";
-import { SEED_PACKET, createRun as createHostedRun, type Json } from "../../helpers/runs.ts";
+import { SEED_PACKET, answered, createRun as createHostedRun, type Json } from "../../helpers/runs.ts";
+import { documented } from "../../helpers/documented.ts";
+import { ReviewRunSchema } from "../../../src/schemas/review-run.ts";
 import { OUTPUT_TEXT, SOURCE_TEXT, createRun, hashOf } from "./helpers.ts";
 
 describe("GET /v1/review-runs/{id} for an Enterprise Worker run", () => {
@@ -22,8 +24,8 @@ describe("GET /v1/review-runs/{id} for an Enterprise Worker run", () => {
 
   it("is null for hosted runs", async () => {
     const tenant = await seedTenant();
-    const { body } = await createHostedRun(tenant, SEED_PACKET);
-    const run = (await (await call(`/v1/review-runs/${body.review_run.id}`, { key: tenant.apiKey })).json()) as Json;
+    const { body } = answered(await createHostedRun(tenant, SEED_PACKET), 202);
+    const run = documented(ReviewRunSchema, await (await call(`/v1/review-runs/${body.review_run.id}`, { key: tenant.apiKey })).json());
     expect(run.private_worker).toBeNull();
   });
 });
