@@ -2,10 +2,16 @@ import { env } from "cloudflare:workers";
 import { createScheduledController } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
-import { openShards, shardForNewOrganization, shardNames } from "../../src/db/shards.ts";
+import { openShards, shardForNewOrganization, shardNames, tenantEnv } from "../../src/db/shards.ts";
+import type { Bindings } from "../../src/env.ts";
+import { REVIEW_DLQ_NAME } from "../../src/queues/review-consumer.ts";
+import { createImport } from "../../src/services/imports/create.ts";
+import { createReviewRuns } from "../../src/services/review-runs/create.ts";
+import { ReviewRunInputSchema } from "../../src/schemas/review-run-input.ts";
 import { placeNewOrganization } from "../../src/services/tenancy/placement.ts";
 import { BASE, admin, call, expectError, seedTenant, type Tenant } from "../helpers/harness.ts";
-import { accepted, postImport, runsOfImport, SAMPLE_ROWS, waitForImport } from "../helpers/imports.ts";
+import { accepted, postImport, row, runsOfImport, SAMPLE_ROWS, waitForImport, withHeldChunks } from "../helpers/imports.ts";
+import { deliver as deliverReviews, message } from "../helpers/review-queue.ts";
 import { answered, createRun, SEED_PACKET, waitForRun, type Json } from "../helpers/runs.ts";
 import { completedEvent, createRun as createWorkerRun, sendEvent } from "../routes/enterprise-worker/helpers.ts";
 
@@ -149,5 +155,29 @@ describe("shards", () => {
     expect(run.status).toBe("completed");
     expect((await rowsOn(env.DB_SHARD_1, tenant)).review_runs).toBe(1);
     expect((await rowsOn(env.DB, tenant)).review_runs).toBe(0);
+  });
+
+  it("gives the allowance back on the primary, where it is counted, when a sharded organization's run fails or its import is cancelled", async () => {
+    const tenant = await seedTenant({ shard: "DB_SHARD_1" });
+    const used = async () => ((await (await call("/v1/usage", { key: tenant.apiKey })).json()) as Json).used as number;
+    const owner = { organizationId: tenant.organizationId, projectId: tenant.projectId };
+    const onShard = (bindings: Bindings) => ({ ...bindings, ...tenantEnv(bindings, env.DB_SHARD_1) });
+
+    const [run] = await createReviewRuns(onShard(env), owner, [ReviewRunInputSchema.parse(SEED_PACKET)], { captureMethod: "api", enqueue: false });
+    expect(await used()).toBe(1);
+    // Its retries exhausted, the run fails by Kivo's fault and is not counted.
+    await deliverReviews(REVIEW_DLQ_NAME, [message(tenant, run!.id)]);
+    expect(await env.DB_SHARD_1.prepare("SELECT status FROM review_runs WHERE id = ?").bind(run!.id).first<{ status: string }>()).toEqual({ status: "failed" });
+    expect(await used()).toBe(0);
+
+    // An import reserves all its rows up front; cancelled before any chunk ran, it keeps none.
+    const { testEnv } = withHeldChunks();
+    const rows = Array.from({ length: 250 }, (_, i) => row(i + 1));
+    const created = await createImport(onShard(testEnv), owner, { media_type: "application/json", rows }, "req_test");
+    expect(await used()).toBe(250);
+    const cancel = await call(`/v1/imports/${created.id}/cancel`, { method: "POST", key: tenant.apiKey });
+    expect(cancel.status, await cancel.clone().text()).toBe(200);
+    expect(await used()).toBe(0);
+    expect(await env.DB_SHARD_1.prepare("SELECT COUNT(*) AS n FROM usage_counters").first<{ n: number }>()).toEqual({ n: 0 });
   });
 });

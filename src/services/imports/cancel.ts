@@ -5,7 +5,7 @@ import type { TenantEnv } from "../../env.ts";
 import { ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { logger } from "../../lib/logger.ts";
-import { giveBackUncreatedRows } from "./allowance.ts";
+import { claimUncreatedRows, giveBackUncreatedRows } from "./allowance.ts";
 import { dropStagedChunks } from "./chunks.ts";
 import { announceCancelledRuns } from "../webhooks/events.ts";
 import { CANCELLABLE_IMPORT_STATUSES, type ImportRow, cancelQueuedRuns, findImport, importRequestKey } from "./store.ts";
@@ -21,14 +21,15 @@ export async function cancelImport(env: TenantEnv, projectId: string, importId: 
   const db = database(env.TENANT_DB);
   const now = isoNow();
   // The status condition makes the cancel atomic against a chunk completing the import.
-  const [[cancelled]] = await db.batch([
+  const [[cancelled], owed, cleared] = await db.batch([
     db
       .update(imports)
       .set({ status: "cancelled", updatedAt: now, completedAt: now })
       .where(and(eq(imports.id, importId), eq(imports.projectId, projectId), inArray(imports.status, CANCELLABLE_IMPORT_STATUSES)))
       .returning(),
-    ...giveBackUncreatedRows(db, { id: importId, projectId }),
+    ...claimUncreatedRows(db, { id: importId, projectId }),
   ]);
+  await giveBackUncreatedRows(env, owed, cleared);
   if (!cancelled) {
     const existing = await findImport(db, projectId, importId);
     throw new ApiError("import_not_cancellable", {

@@ -8,7 +8,7 @@ import { PermanentFailure } from "../../lib/permanent-failure.ts";
 import type { ImportQueueMessage } from "../../schemas/queue-messages.ts";
 import { type WriteCondition, resumeReviewRuns } from "../review-runs/create.ts";
 import { announceCancelledRuns, announceImportFailed, announceImportIfReviewed } from "../webhooks/events.ts";
-import { giveBackUncreatedRows } from "./allowance.ts";
+import { claimUncreatedRows, giveBackUncreatedRows } from "./allowance.ts";
 import { type ImportRow, type StagedRow, OPEN_IMPORT_STATUSES, cancelQueuedRuns, importChunkKey, importChunkKeys, importStagingKeys } from "./store.ts";
 
 export type ChunkOutcome = "created" | "skipped";
@@ -106,7 +106,7 @@ async function completeIfDone(env: TenantEnv, row: ImportRow): Promise<void> {
 export async function failImport(env: TenantEnv, message: ImportQueueMessage, code: string, errorMessage: string): Promise<boolean> {
   const db = database(env.TENANT_DB);
   const now = isoNow();
-  const [[row]] = await db.batch([
+  const [[row], owed, cleared] = await db.batch([
     db
       .update(imports)
       .set({ status: "failed", errorCode: code, errorMessage, updatedAt: now, completedAt: now })
@@ -114,8 +114,9 @@ export async function failImport(env: TenantEnv, message: ImportQueueMessage, co
         and(eq(imports.id, message.import_id), eq(imports.projectId, message.project_id), inArray(imports.status, OPEN_IMPORT_STATUSES)),
       )
       .returning(),
-    ...giveBackUncreatedRows(db, { id: message.import_id, projectId: message.project_id }),
+    ...claimUncreatedRows(db, { id: message.import_id, projectId: message.project_id }),
   ]);
+  await giveBackUncreatedRows(env, owed, cleared);
   if (row) {
     await dropStagedChunks(env, row);
     await announceImportFailed(env, row.projectId, row.id);

@@ -272,7 +272,8 @@ export async function failRun(env: TenantEnv, runId: string, code: string, messa
   logger.warn("review_run_failed", { review_run_id: runId, error_code: code });
   await announceRun(env, runId);
   try {
-    await db
+    // The allowance lives on the primary database, whichever shard holds the run.
+    await database(env.DB)
       .update(usageCounters)
       .set({ used: sql`max(${usageCounters.used} - 1, 0)` })
       .where(
