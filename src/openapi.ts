@@ -48,11 +48,11 @@ export function registerBookmarkComponents(app: OpenAPIHono<AppEnv>) {
     in: "header",
     required: false,
     description:
-      "The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database.",
+      "The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database.",
     schema: { type: "string", maxLength: 256 },
   });
   app.openAPIRegistry.registerComponent("headers", BOOKMARK_PARAMETER, {
-    description: "The database position this response reflects: send it as `Kivo-Bookmark` with your next request to read at least this fresh.",
+    description: "The database position this response reflects (opaque: it names the database too): send it as `Kivo-Bookmark` with your next request to read at least this fresh.",
     schema: { type: "string" },
   });
 }

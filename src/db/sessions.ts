@@ -18,21 +18,51 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
 /** Requests that only read: they may start at a replica, and they go on while an organization's writes are paused. */
 export const isReadMethod = (method: string) => READ_METHODS.has(method);
 
-/**
- * Where a request's session starts: after the client's bookmark for reads
- * that send one, at any replica for other reads, at the primary for writes.
- * A malformed bookmark is treated as none sent, but read at the primary: the
- * client asked for its writes and the primary has them all.
- */
-export function sessionStart(method: string, bookmark: string | undefined): D1SessionBookmark | D1SessionConstraint {
-  if (!isReadMethod(method)) return "first-primary";
-  if (bookmark === undefined || bookmark === "") return "first-unconstrained";
-  return BOOKMARK_SHAPE.test(bookmark) ? bookmark : "first-primary";
+// A D1 bookmark is a position in one database. The header names the shard
+// too, so a bookmark kept from before the organization moved to another
+// shard is never handed to a database it does not describe (whether deployed
+// D1 would ignore or refuse it is not knowable locally): `<shard tag>.<D1 bookmark>`.
+function shardTag(shard: string): string {
+  // FNV-1a: a short, stable name for the shard that does not spell its binding.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < shard.length; i++) hash = Math.imul(hash ^ shard.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
 }
 
-/** A session of the database when it has them (D1 with the Sessions API), else the database itself. */
-export function openSession(d1: D1Database, method: string, bookmark: string | undefined): { database: Pick<D1Database, "prepare" | "batch">; bookmark(): string | null } {
+/** The `Kivo-Bookmark` header value for a D1 bookmark of `shard`. */
+export function bookmarkHeader(shard: string, bookmark: string): string {
+  return `${shardTag(shard)}.${bookmark}`;
+}
+
+/**
+ * Where a request's session on `shard` starts: after the client's bookmark
+ * for reads that send one, at any replica for other reads, at the primary for
+ * writes. A bookmark that is malformed, untagged or of another shard is
+ * treated as none sent, but read at the primary: the client asked for its
+ * writes and the primary has them all.
+ */
+export function sessionStart(method: string, header: string | undefined, shard: string): D1SessionBookmark | D1SessionConstraint {
+  if (!isReadMethod(method)) return "first-primary";
+  if (header === undefined || header === "") return "first-unconstrained";
+  const dot = header.indexOf(".");
+  const bookmark = header.slice(dot + 1);
+  return dot > 0 && header.slice(0, dot) === shardTag(shard) && BOOKMARK_SHAPE.test(bookmark) ? bookmark : "first-primary";
+}
+
+/** A session of the shard's database when it has them (D1 with the Sessions API), else the database itself. */
+export function openSession(
+  d1: D1Database,
+  shard: string,
+  method: string,
+  header: string | undefined,
+): { database: Pick<D1Database, "prepare" | "batch">; bookmark(): string | null } {
   if (typeof d1.withSession !== "function") return { database: d1, bookmark: () => null };
-  const session = d1.withSession(sessionStart(method, bookmark));
-  return { database: session, bookmark: () => session.getBookmark() };
+  const session = d1.withSession(sessionStart(method, header, shard));
+  return {
+    database: session,
+    bookmark: () => {
+      const bookmark = session.getBookmark();
+      return bookmark ? bookmarkHeader(shard, bookmark) : null;
+    },
+  };
 }

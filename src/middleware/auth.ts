@@ -24,7 +24,8 @@ export const requireApiKey = (scope: Scope | readonly Scope[]) =>
     c.set("auth", auth);
     // Everything the route reads or writes of the organization goes to its
     // shard, in one session that starts after the client's last bookmark.
-    const session = openSession(shardDatabase(c.env, auth.shard ?? PRIMARY_SHARD), c.req.method, c.req.header(BOOKMARK_HEADER));
+    const shard = auth.shard ?? PRIMARY_SHARD;
+    const session = openSession(shardDatabase(c.env, shard), shard, c.req.method, c.req.header(BOOKMARK_HEADER));
     c.set("tenant", tenantEnv(c.env, session.database));
     c.set("tenantDb", database(session.database));
     await next();

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sessionStart } from "../../src/db/sessions.ts";
+import { bookmarkHeader, sessionStart } from "../../src/db/sessions.ts";
 import { call, seedTenant } from "../helpers/harness.ts";
 import { answered, createRun, SEED_PACKET, type Json } from "../helpers/runs.ts";
 
@@ -36,15 +36,22 @@ describe("read-your-writes bookmarks", () => {
     await call("/v1/review-runs", { key: tenant.apiKey });
     const odd = await call("/v1/review-runs", { key: tenant.apiKey, headers: { "Kivo-Bookmark": "not a bookmark" } });
     expect(odd.status).toBe(200);
-    expect(starts).toEqual(["first-primary", written, "first-unconstrained", "first-primary"]);
+    // D1 gets its own bookmark back, without the shard tag the header adds.
+    expect(starts).toEqual(["first-primary", written!.slice(written!.indexOf(".") + 1), "first-unconstrained", "first-primary"]);
   });
 
-  it("starts writes at the primary, reads after the client's bookmark or anywhere", () => {
+  it("starts writes at the primary, reads after the client's bookmark of this shard, or anywhere", () => {
     const bookmark = "0000000a-00000002-00004e8e-0123456789abcdef0123456789abcdef";
-    expect(sessionStart("POST", bookmark)).toBe("first-primary");
-    expect(sessionStart("DELETE", undefined)).toBe("first-primary");
-    expect(sessionStart("GET", bookmark)).toBe(bookmark);
-    expect(sessionStart("GET", undefined)).toBe("first-unconstrained");
-    expect(sessionStart("GET", "'; DROP TABLE review_runs; --")).toBe("first-primary");
+    const header = bookmarkHeader("DB_SHARD_1", bookmark);
+    expect(sessionStart("POST", header, "DB_SHARD_1")).toBe("first-primary");
+    expect(sessionStart("DELETE", undefined, "DB_SHARD_1")).toBe("first-primary");
+    expect(sessionStart("GET", header, "DB_SHARD_1")).toBe(bookmark);
+    expect(sessionStart("GET", undefined, "DB_SHARD_1")).toBe("first-unconstrained");
+    expect(sessionStart("GET", "'; DROP TABLE review_runs; --", "DB_SHARD_1")).toBe("first-primary");
+    // A position in another database (kept from before the organization moved), or one that names no database, is never handed to D1.
+    expect(sessionStart("GET", header, "DB")).toBe("first-primary");
+    expect(sessionStart("GET", bookmark, "DB_SHARD_1")).toBe("first-primary");
+    expect(sessionStart("GET", `.${bookmark}`, "DB_SHARD_1")).toBe("first-primary");
+    expect(bookmarkHeader("DB", bookmark)).not.toBe(header);
   });
 });

@@ -107,6 +107,8 @@ describe("moving an organization between shards", () => {
     const tenant = await seedTenant();
     const data = await populate(tenant);
     const before = await reads(tenant, data);
+    const oldBookmark = (await call(`/v1/review-runs/${data.runId}`, { key: tenant.apiKey })).headers.get("Kivo-Bookmark");
+    expect(oldBookmark).toEqual(expect.any(String));
     const onSource = await rowsOn(env.DB, tenant);
     // Every kind of tenant row is there to move (deliveries and pending R2 deletions aside: none were made).
     for (const table of ["imports", "review_runs", "private_worker_runs", "private_worker_events", "private_worker_credentials", "report_links", "idempotency_keys", "webhook_endpoints"]) {
@@ -138,6 +140,20 @@ describe("moving an organization between shards", () => {
     await stepUntil(tenant.organizationId, (phase) => phase === undefined, { pageRows: 3 });
 
     expect(await moveState(env, tenant.organizationId)).toEqual({ organizationId: tenant.organizationId, shard: "DB_SHARD_1", move: null });
+    // A bookmark kept from before the move names a position in the old database: the new one is not asked
+    // to wait for it, the read starts at its primary (which has every row) and answers a bookmark of the new shard.
+    const newShardStarts: string[] = [];
+    const withSession = env.DB_SHARD_1.withSession.bind(env.DB_SHARD_1);
+    vi.spyOn(env.DB_SHARD_1, "withSession").mockImplementation((start) => {
+      newShardStarts.push(start ?? "(none)");
+      return withSession(start);
+    });
+    const afterMove = await call(`/v1/review-runs/${data.runId}`, { key: tenant.apiKey, headers: { "Kivo-Bookmark": oldBookmark! } });
+    expect(afterMove.status).toBe(200);
+    expect(newShardStarts).toEqual(["first-primary"]);
+    const newBookmark = afterMove.headers.get("Kivo-Bookmark")!;
+    expect(newBookmark.split(".")[0]).not.toBe(oldBookmark!.split(".")[0]);
+    vi.restoreAllMocks();
     expect(await rowsOn(env.DB_SHARD_1, tenant)).toEqual(onSource);
     expect(total(await rowsOn(env.DB, tenant))).toBe(0);
     expect(await reads(tenant, data)).toEqual(before);
@@ -155,7 +171,7 @@ describe("moving an organization between shards", () => {
     const workerRun = await createWorkerRun(tenant);
     const event = await sendEvent(workerRun.id, workerRun.token, statusEvent());
     expect(event.status).toBe(200);
-    expect(event.headers.get("Kivo-Bookmark")).toMatch(/^[0-9a-f]{8}-/);
+    expect(event.headers.get("Kivo-Bookmark")).toMatch(/^[0-9a-f]{8}\.[0-9a-f]{8}-/);
     expect(await env.DB_SHARD_1.prepare("SELECT status FROM review_runs WHERE id = ?").bind(workerRun.id).first<{ status: string }>()).toEqual({ status: "processing" });
   });
 

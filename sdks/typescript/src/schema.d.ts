@@ -2293,14 +2293,14 @@ export interface components {
     parameters: {
         /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
         KivoVersion: "2026-11-22";
-        /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+        /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
         KivoBookmark: string;
     };
     requestBodies: never;
     headers: {
         /** @description The API version this response was served with. */
         KivoVersion: "2026-11-22";
-        /** @description The database position this response reflects: send it as `Kivo-Bookmark` with your next request to read at least this fresh. */
+        /** @description The database position this response reflects (opaque: it names the database too): send it as `Kivo-Bookmark` with your next request to read at least this fresh. */
         KivoBookmark: string;
     };
     pathItems: never;
@@ -2363,7 +2363,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
@@ -2490,7 +2490,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
@@ -2927,7 +2927,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -3212,7 +3212,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -3383,7 +3383,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -3591,7 +3591,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -3783,7 +3783,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -4024,7 +4024,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -4215,7 +4215,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
@@ -4349,7 +4349,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
@@ -4624,7 +4624,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -4811,7 +4811,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -5006,7 +5006,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -5163,7 +5163,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -5346,7 +5346,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -5605,7 +5605,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
@@ -5714,7 +5714,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
@@ -5899,7 +5899,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -6046,7 +6046,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -6217,7 +6217,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -6422,7 +6422,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -6630,7 +6630,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -6777,7 +6777,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -6946,7 +6946,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -7093,7 +7093,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -7316,7 +7316,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -7549,7 +7549,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
                 /** @description Makes the create safe to retry: the same key with the same body within 24 h replays the first response and creates nothing new; with a different body it answers 409 `idempotency_key_reused`. */
                 "idempotency-key"?: string;
@@ -7790,7 +7790,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -8031,7 +8031,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path: {
@@ -8327,7 +8327,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
@@ -8436,7 +8436,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;
@@ -8621,7 +8621,7 @@ export interface operations {
             header?: {
                 /** @description The API version to use (a release date). Leave it out for the latest, `2026-11-22`; an unknown version answers `400 unsupported_api_version`. See the Versioning guide. */
                 "Kivo-Version"?: components["parameters"]["KivoVersion"];
-                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark is ignored and the request is read from the primary database. */
+                /** @description The `Kivo-Bookmark` of the last response you received. Reads may be served by a database replica near you; with this header, never by one older than your own last write, so you always read your writes. The SDKs send it for you. A value that is not a bookmark of your organization's current database (malformed, or kept from before the organization moved to another database) is ignored and the request is read from the primary database. */
                 "Kivo-Bookmark"?: components["parameters"]["KivoBookmark"];
             };
             path?: never;

@@ -5,8 +5,8 @@ import { and, eq, exists, sql } from "drizzle-orm";
 import { insertRowWhile } from "../../db/insert-while.ts";
 import type { Bindings, TenantEnv } from "../../env.ts";
 import { openSession } from "../../db/sessions.ts";
-import { tenantEnv } from "../../db/shards.ts";
-import { OrganizationMovingError, organizationMoving, writableShardOfProject } from "../tenancy/shard-move.ts";
+import { shardDatabase, tenantEnv } from "../../db/shards.ts";
+import { OrganizationMovingError, organizationMoving, writableShardNameOfProject } from "../tenancy/shard-move.ts";
 import { type ErrorDetail, ApiError } from "../../errors.ts";
 import { isoNow } from "../../ids.ts";
 import { SAFE_USE_FOR_VERDICT, gateVerdictOf } from "../../review/gate-verdict.ts";
@@ -135,11 +135,11 @@ export async function applyWorkerEvent(
 ): Promise<{ outcome: EventOutcome; bookmark: string | null }> {
   // A run credential, not an API key, authorizes the event: its project names
   // the shard, whose writes wait while its organization moves.
-  const shard = await writableShardOfProject(bindings, claims.projectId).catch((error: unknown) => {
+  const shard = await writableShardNameOfProject(bindings, claims.projectId).catch((error: unknown) => {
     throw error instanceof OrganizationMovingError ? organizationMoving() : error;
   });
   // One D1 session, as for API-key requests (db/sessions.ts): a write starts at the primary.
-  const session = openSession(shard, request.method, request.bookmark);
+  const session = openSession(shardDatabase(bindings, shard), shard, request.method, request.bookmark);
   const outcome = await applyOnShard(tenantEnv(bindings, session.database), claims, event, requestId);
   return { outcome, bookmark: session.bookmark() };
 }

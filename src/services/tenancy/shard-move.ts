@@ -59,6 +59,11 @@ export async function writableTenantEnvOfProject(env: Bindings, projectId: strin
 
 /** The shard database of a project's organization, refused (OrganizationMovingError) while it moves. */
 export async function writableShardOfProject(env: Bindings, projectId: string): Promise<D1Database> {
+  return shardDatabase(env, await writableShardNameOfProject(env, projectId));
+}
+
+/** The binding name of the shard a project's writes go to (see writableShardOfProject). */
+export async function writableShardNameOfProject(env: Bindings, projectId: string): Promise<string> {
   const [row] = await database(env.DB)
     .select({ organizationId: projects.organizationId, shard: organizationPlacements.shard, phase: organizationMoves.phase })
     .from(projects)
@@ -67,7 +72,7 @@ export async function writableShardOfProject(env: Bindings, projectId: string): 
     .where(eq(projects.id, projectId))
     .limit(1);
   if (row && writesPaused(row.phase)) throw new OrganizationMovingError(row.organizationId);
-  return shardDatabase(env, row?.shard ?? PRIMARY_SHARD);
+  return row?.shard ?? PRIMARY_SHARD;
 }
 
 /**
