@@ -5,6 +5,7 @@
 // writes; a write request starts at the primary. The response carries the
 // session's latest bookmark for the client's next request.
 
+import { fnv1a } from "../lib/fnv.ts";
 import { BOOKMARK_HEADER } from "../schemas/common.ts";
 
 export { BOOKMARK_HEADER };
@@ -22,12 +23,8 @@ export const isReadMethod = (method: string) => READ_METHODS.has(method);
 // too, so a bookmark kept from before the organization moved to another
 // shard is never handed to a database it does not describe (whether deployed
 // D1 would ignore or refuse it is not knowable locally): `<shard tag>.<D1 bookmark>`.
-function shardTag(shard: string): string {
-  // FNV-1a: a short, stable name for the shard that does not spell its binding.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < shard.length; i++) hash = Math.imul(hash ^ shard.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, "0");
-}
+// A short, stable name for the shard that does not spell its binding.
+const shardTag = (shard: string): string => fnv1a(shard).toString(16).padStart(8, "0");
 
 /** The `Kivo-Bookmark` header value for a D1 bookmark of `shard`. */
 export function bookmarkHeader(shard: string, bookmark: string): string {

@@ -2,6 +2,7 @@ import type { Bindings, TenantEnv } from "../env.ts";
 import { eq } from "drizzle-orm";
 import { type D1Queryable, database } from "./client.ts";
 import { organizationPlacements, projects } from "./schema.ts";
+import { fnv1a } from "../lib/fnv.ts";
 
 // Where an organization's data lives (docs/scale.md, "Shards"). The primary
 // database (binding `DB`) holds the control plane (organizations, projects,
@@ -57,13 +58,8 @@ export function openShards(env: Bindings): string[] {
  * later requests read, so opening another shard never moves anyone.
  */
 export function shardForNewOrganization(organizationId: string, open: readonly string[]): string {
-  // FNV-1a: cheap, synchronous and spread well enough over random UUIDs.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < organizationId.length; i++) {
-    hash ^= organizationId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return open[hash % open.length]!;
+  // FNV-1a spreads random UUIDs well enough.
+  return open[fnv1a(organizationId) % open.length]!;
 }
 
 /**
