@@ -74,9 +74,9 @@ export function keyMatches(key: string, keys: ReadonlySet<string> | ReadonlyMap<
   return false;
 }
 
-function keysOfWindow(window: ReadonlyArray<IndexedSentence>): Set<string> {
+function keysOfWindow(window: ReadonlyArray<IndexedSentence>, index: SourceIndex): Set<string> {
   const keys = new Set<string>();
-  for (const sentence of window) for (const key of sentence.keys.keys()) keys.add(key);
+  for (const sentence of window) index.addKeysOf(sentence, keys);
   return keys;
 }
 
@@ -159,16 +159,22 @@ export function alignClaim(
 
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const claimKeys = new Set(terms.map((t) => t.token.key));
+  // keyMatches against a sentence's keys, as integer comparisons: the key ids
+  // each term matches are found once, not by walking every candidate's keys
+  // as strings for each term it lacks.
+  const termKeyIds = terms.map((t) => index.matchingKeyIds(t.token.key));
   const scored: ScoredCandidate[] = candidates.map((candidate, rank) => {
     const window = index.window(candidate.sentence);
     const neighbours = window.filter((s) => s !== candidate.sentence);
     let inSentence = 0;
     let inWindow = 0;
-    for (const term of terms) {
-      if (keyMatches(term.token.key, candidate.sentence.keys)) {
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t] as ClaimTerm;
+      const keyIds = termKeyIds[t] as number[];
+      if (index.sentenceHasAnyKey(candidate.sentence, keyIds)) {
         inSentence += term.weight;
         inWindow += term.weight;
-      } else if (neighbours.some((s) => keyMatches(term.token.key, s.keys))) {
+      } else if (neighbours.some((s) => index.sentenceHasAnyKey(s, keyIds))) {
         inWindow += term.weight;
       }
     }
@@ -197,9 +203,10 @@ export function alignClaim(
   const preference = new Map(scored.map((c) => [c, c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001]));
   scored.sort((a, b) => (preference.get(b) ?? 0) - (preference.get(a) ?? 0) || a.rank - b.rank);
   const best = scored[0] as ScoredCandidate;
-  const windowKeys = keysOfWindow(best.window);
+  const windowKeys = keysOfWindow(best.window, index);
 
-  const missing = terms.filter((t) => !keyMatches(t.token.key, windowKeys));
+  // keyMatches(key, windowKeys), sentence by sentence.
+  const missing = terms.filter((_, t) => !best.window.some((s) => index.sentenceHasAnyKey(s, termKeyIds[t] as number[])));
   // A framing word absent from the source is rewording, not a new fact.
   const novel = missing.filter((t) => !index.occursLoosely(t.token.key) && !FRAMING_KEYS.has(t.token.key));
   // Capitalized past the first word: a name, not a sentence start.

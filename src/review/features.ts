@@ -1,7 +1,7 @@
 import type { Alignment } from "./alignment.ts";
 import type { IndexedSentence } from "./retrieve.ts";
 import type { DecidingCheck, Finding } from "./checks/finding.ts";
-import { lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
+import { hasLexicalEntry, lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
 import { isContentToken, type Token } from "./text.ts";
 
 // The learned decision's inputs: a few dozen named numbers read off a claim's
@@ -170,6 +170,8 @@ function shareIn(keys: ReadonlyArray<string>, sentenceKeys: ReadonlyMap<string, 
 // general one, an opposite or a sibling ("lion" for "tiger") does not.
 const RELATION_RANK: ReadonlyArray<LexicalRelation> = ["synonym", "hyponym", "antonym", "cohyponym", "hypernym"];
 function strongestRelation(claimKey: string, evidenceKeys: ReadonlyArray<string>): LexicalRelation | null {
+  // A word WordNet does not know relates to nothing (lexicalRelation's null).
+  if (!hasLexicalEntry(claimKey)) return null;
   let best: LexicalRelation | null = null;
   for (const key of evidenceKeys) {
     const relation = lexicalRelation(claimKey, key);
@@ -198,7 +200,7 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const keysOf = (sentence: IndexedSentence): string[] => {
     let keys = sentenceKeys.get(sentence);
     if (!keys) {
-      keys = contentKeys(index.tokensOf(sentence).slice(0, EVIDENCE_WORDS));
+      keys = index.contentKeysOf(sentence, EVIDENCE_WORDS);
       sentenceKeys.set(sentence, keys);
     }
     return keys;

@@ -88,8 +88,10 @@ class IntBuffer {
     this.values[this.length++] = value;
   }
 
+  // A view, not a copy: copying the index's largest arrays once more cost
+  // more than the unused tail they keep.
   trimmed(): Int32Array {
-    return this.values.slice(0, this.length);
+    return this.values.subarray(0, this.length);
   }
 }
 
@@ -217,6 +219,8 @@ export class SourceIndex {
   private readonly wordSpellings: Int32Array;
   private readonly wordStarts: Int32Array;
   private readonly wordEnds: Int32Array;
+  // Per word: its key id, or -1 for a word that is not content.
+  private readonly wordKeyIds: Int32Array;
   private readonly sentenceWordStart: Int32Array;
   private readonly tokenize: Tokenizer;
   // Sentences with a written-out number ("twelve"), which posting lists of
@@ -252,6 +256,7 @@ export class SourceIndex {
     const wordSpellings = new IntBuffer(totalChars >> 3);
     const wordStarts = new IntBuffer(totalChars >> 3);
     const wordEnds = new IntBuffer(totalChars >> 3);
+    const wordKeyIds = new IntBuffer(totalChars >> 3);
     const wordsStart = new IntBuffer(totalChars >> 6);
     wordsStart.push(0);
     const generationAtStart = spellingGeneration();
@@ -310,6 +315,7 @@ export class SourceIndex {
         else if (ids[ids.length - 1] !== id) ids.push(id);
       }
       const keyId = value >> 1;
+      wordKeyIds.push(keyId);
       if (keyId < 0) return;
       length++;
       if (lastSentence.values[keyId] !== id) {
@@ -346,6 +352,7 @@ export class SourceIndex {
     this.wordSpellings = wordSpellings.trimmed();
     this.wordStarts = wordStarts.trimmed();
     this.wordEnds = wordEnds.trimmed();
+    this.wordKeyIds = wordKeyIds.trimmed();
     this.sentenceWordStart = wordsStart.trimmed();
     this.sentenceKeyStart = keyStarts.trimmed();
     this.sentenceKeyIds = flatKeyIds.trimmed();
@@ -377,6 +384,53 @@ export class SourceIndex {
     const from = this.sentenceKeyStart[sentenceId] ?? 0;
     const to = this.sentenceKeyStart[sentenceId + 1] ?? from;
     return new SentenceKeys(this.keyIdOf, this.keyNames, this.sentenceKeyIds, this.sentenceKeyCounts, from, to);
+  }
+
+  // The keys of the sentence's content words among its first `words` words,
+  // in order: what the content tokens of tokensOf(sentence).slice(0, words)
+  // hold, read off the index without building a token. `sentence` is one of
+  // this index's sentences.
+  contentKeysOf(sentence: IndexedSentence, words: number): string[] {
+    const keys: string[] = [];
+    const from = this.sentenceWordStart[sentence.id] as number;
+    const stop = Math.min(this.sentenceWordStart[sentence.id + 1] as number, from + words);
+    for (let at = from; at < stop; at++) {
+      const keyId = this.wordKeyIds[at] as number;
+      if (keyId >= 0) keys.push(this.keyNames[keyId] as string);
+    }
+    return keys;
+  }
+
+  // Ids of this index's keys that keyMatches (alignment.ts) accepts for
+  // `key`: the key itself and its variant stems (isVariantKey), which share
+  // its first PREFIX_LENGTH letters. Found once per claim word, they let the
+  // checks ask a sentence for a word without walking its keys as strings.
+  matchingKeyIds(key: string): number[] {
+    const ids: number[] = [];
+    const exact = this.keyIdOf.get(key);
+    if (exact !== undefined) ids.push(exact);
+    if (key.length < PREFIX_LENGTH || isDigitCode(key.charCodeAt(0))) return ids;
+    const similar = this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH));
+    if (similar === undefined) return ids;
+    for (const other of similar) if (other !== key && isVariantKey(key, other)) ids.push(this.keyIdOf.get(other) as number);
+    return ids;
+  }
+
+  // Whether one of this index's sentences uses any of these key ids.
+  sentenceHasAnyKey(sentence: IndexedSentence, keyIds: ReadonlyArray<number>): boolean {
+    const ids = this.sentenceKeyIds;
+    const stop = this.sentenceKeyStart[sentence.id + 1] as number;
+    for (let at = this.sentenceKeyStart[sentence.id] as number; at < stop; at++) {
+      const id = ids[at] as number;
+      for (let k = 0; k < keyIds.length; k++) if (keyIds[k] === id) return true;
+    }
+    return false;
+  }
+
+  // Adds the sentence's content keys to `keys`, in first-occurrence order.
+  addKeysOf(sentence: IndexedSentence, keys: Set<string>): void {
+    const stop = this.sentenceKeyStart[sentence.id + 1] as number;
+    for (let at = this.sentenceKeyStart[sentence.id] as number; at < stop; at++) keys.add(this.keyNames[this.sentenceKeyIds[at] as number] as string);
   }
 
   private documentFrequencyOf(keyId: number | undefined): number {
