@@ -105,8 +105,6 @@ const PAIR_DISTANCE = 3;
 // statement has more content words, and the aligned part of a source
 // sentence sits well inside the first few hundred.
 const CLAIM_WORDS = 60;
-// A sentence's content keys, read once per run however many claims align to it.
-const sentenceKeys = new WeakMap<IndexedSentence, string[]>();
 const EVIDENCE_WORDS = 600;
 
 function closeTogether(keys: ReadonlyArray<string>, a: string, b: string): boolean {
@@ -186,7 +184,7 @@ function contentKeys(tokens: ReadonlyArray<Token>): string[] {
 }
 
 function anyWord(tokens: ReadonlyArray<Token>, words: ReadonlySet<string>): number {
-  return tokens.some((t) => words.has(t.lower.replace(/’/g, "'"))) ? 1 : 0;
+  return tokens.some((t) => words.has(t.lower.includes("’") ? t.lower.replace(/’/g, "'") : t.lower)) ? 1 : 0;
 }
 
 export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Finding>): FeatureVector {
@@ -197,19 +195,17 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const claimKeys = terms.map((t) => t.token.key).slice(0, CLAIM_WORDS);
   const boundedClaimTokens = claimTokens.slice(0, CLAIM_WORDS * 2);
   const evidenceTokens = (sentences: ReadonlyArray<IndexedSentence>): Token[] => sentences.flatMap((s) => index.tokensOf(s).slice(0, EVIDENCE_WORDS));
-  const keysOf = (sentence: IndexedSentence): string[] => {
-    let keys = sentenceKeys.get(sentence);
-    if (!keys) {
-      keys = index.contentKeysOf(sentence, EVIDENCE_WORDS);
-      sentenceKeys.set(sentence, keys);
-    }
-    return keys;
-  };
+  // Read off the index each time: cheaper than a cache that keeps every
+  // candidate's list alive for the run (and a WeakMap that grows until a full
+  // collection empties it).
+  const keysOf = (sentence: IndexedSentence): string[] => index.contentKeysOf(sentence, EVIDENCE_WORDS);
   const windowKeys = best.window.map(keysOf);
   const candidateKeys = scored.flatMap((c) => c.window.map(keysOf));
   const fired = new Set(findings.map((f) => f.check));
   const questionTerms = terms.filter((t) => contextKeys.has(t.token.key)).length;
-  const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowKeys.flat()));
+  const windowWords = missing.length === 0 ? [] : windowKeys.flat();
+  const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowWords));
+  const windowTokens = evidenceTokens(best.window);
 
   const vector: Record<FeatureName, number> = {
     coverage_sentence: Math.min(1, best.sentenceCoverage),
@@ -224,8 +220,8 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     pairs_in_window: pairShare(claimKeys, windowKeys),
     pairs_in_candidates: pairShare(claimKeys, candidateKeys),
     order_kept: orderKept(claimKeys, contentKeys(alignment.sentenceTokens.slice(0, EVIDENCE_WORDS))),
-    copied_run: copiedRun(boundedClaimTokens, evidenceTokens(best.window)),
-    all_words_in_window: allWordsShare(boundedClaimTokens, evidenceTokens(best.window)),
+    copied_run: copiedRun(boundedClaimTokens, windowTokens),
+    all_words_in_window: allWordsShare(boundedClaimTokens, windowTokens),
     sentence_covers_all: best.sentenceCoverage >= 0.999 ? 1 : 0,
     any_novel_word: novel.length > 0 ? 1 : 0,
     // Unweighted and blind to the question: every content word counts once.
