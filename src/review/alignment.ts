@@ -170,7 +170,7 @@ export function alignClaim(
     let inWindow = 0;
     for (let t = 0; t < terms.length; t++) {
       const term = terms[t] as ClaimTerm;
-      const keyIds = termKeyIds[t] as number[];
+      const keyIds = termKeyIds[t] as ReadonlyArray<number>;
       if (index.sentenceHasAnyKey(candidate.sentence, keyIds)) {
         inSentence += term.weight;
         inWindow += term.weight;
@@ -206,7 +206,7 @@ export function alignClaim(
   const windowKeys = keysOfWindow(best.window, index);
 
   // keyMatches(key, windowKeys), sentence by sentence.
-  const missing = terms.filter((_, t) => !best.window.some((s) => index.sentenceHasAnyKey(s, termKeyIds[t] as number[])));
+  const missing = terms.filter((_, t) => !best.window.some((s) => index.sentenceHasAnyKey(s, termKeyIds[t] as ReadonlyArray<number>)));
   // A framing word absent from the source is rewording, not a new fact.
   const novel = missing.filter((t) => !index.occursLoosely(t.token.key) && !FRAMING_KEYS.has(t.token.key));
   // Capitalized past the first word: a name, not a sentence start.

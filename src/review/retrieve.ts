@@ -212,6 +212,7 @@ export class SourceIndex {
   // "does this word occur anywhere?" in constant time.
   private readonly keysByPrefix = new Map<string, string[]>();
   private readonly quantityCache = new Map<number, Quantity[]>();
+  private readonly matchingKeyIdsMemo = new Map<string, number[]>();
   private readonly tokenCache = new Map<number, Token[]>();
   // Per word of every sentence (sentence id → sentenceWordStart[id] ..): its
   // spelling id under spellingGeneration, start and end.
@@ -405,7 +406,18 @@ export class SourceIndex {
   // `key`: the key itself and its variant stems (isVariantKey), which share
   // its first PREFIX_LENGTH letters. Found once per claim word, they let the
   // checks ask a sentence for a word without walking its keys as strings.
-  matchingKeyIds(key: string): number[] {
+  matchingKeyIds(key: string): ReadonlyArray<number> {
+    // Memoised: the prefix buckets grow with the vocabulary, and checks and
+    // features ask about the same claim words again.
+    let ids = this.matchingKeyIdsMemo.get(key);
+    if (ids === undefined) {
+      ids = this.findMatchingKeyIds(key);
+      this.matchingKeyIdsMemo.set(key, ids);
+    }
+    return ids;
+  }
+
+  private findMatchingKeyIds(key: string): number[] {
     const ids: number[] = [];
     const exact = this.keyIdOf.get(key);
     if (exact !== undefined) ids.push(exact);
@@ -447,10 +459,9 @@ export class SourceIndex {
     return this.keyIdOf.has(key);
   }
 
+  // The key or a variant stem of it occurs in some sentence.
   occursLoosely(key: string): boolean {
-    if (this.keyIdOf.has(key)) return true;
-    if (key.length < PREFIX_LENGTH) return false;
-    return (this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH)) ?? []).some((other) => isVariantKey(key, other));
+    return this.keyIdOf.has(key) || this.matchingKeyIds(key).length > 0;
   }
 
   hasNumberWords(sentence: IndexedSentence): boolean {
