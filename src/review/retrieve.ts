@@ -237,6 +237,8 @@ export class SourceIndex {
   private scratch = new Float64Array(0);
   private lengthNorm = new Float64Array(0);
   private touched = new Int32Array(0);
+  private topIds = new Int32Array(0);
+  private topScores = new Float64Array(0);
 
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
@@ -573,21 +575,31 @@ export class SourceIndex {
         scores[id] = (scores[id] as number) + (idf * tf * (K1 + 1)) / (tf + (lengthNorm[id] as number));
       }
     }
-    const top: Candidate[] = [];
+    // The best `limit` so far as parallel lists, best first: a candidate
+    // object is made only for the ones returned.
+    const topIds = this.topIds.length > limit ? this.topIds : (this.topIds = new Int32Array(limit + 1));
+    const topScores = this.topScores.length > limit ? this.topScores : (this.topScores = new Float64Array(limit + 1));
+    let topCount = 0;
     for (let t = 0; t < touchedCount; t++) {
       const id = touched[t] as number;
       const score = scores[id] as number;
       scores[id] = 0;
-      const sentence = this.sentences[id] as IndexedSentence;
-      if (sourceFilter && !sourceFilter.has(sentence.sourceIndex)) continue;
-      if (top.length >= limit && score <= (top[top.length - 1] as Candidate).score) continue;
-      let at = top.length;
-      while (at > 0 && (top[at - 1] as Candidate).score < score) at--;
-      // Ties keep index order, so the earlier sentence wins deterministically.
-      while (at < top.length && (top[at] as Candidate).score === score && (top[at] as Candidate).sentence.id < id) at++;
-      top.splice(at, 0, { sentence, score });
-      if (top.length > limit) top.pop();
+      if (topCount >= limit && score <= (topScores[topCount - 1] as number)) continue;
+      if (sourceFilter && !sourceFilter.has((this.sentences[id] as IndexedSentence).sourceIndex)) continue;
+      // Below every kept score that is not lower; an equal score touched
+      // earlier stays ahead (touch order, deterministic).
+      let at = topCount;
+      while (at > 0 && (topScores[at - 1] as number) < score) {
+        topScores[at] = topScores[at - 1] as number;
+        topIds[at] = topIds[at - 1] as number;
+        at--;
+      }
+      topScores[at] = score;
+      topIds[at] = id;
+      if (topCount < limit) topCount++;
     }
+    const top: Candidate[] = [];
+    for (let at = 0; at < topCount; at++) top.push({ sentence: this.sentences[topIds[at] as number] as IndexedSentence, score: topScores[at] as number });
     return top;
   }
 }
