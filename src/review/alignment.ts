@@ -200,8 +200,10 @@ export function alignClaim(
     if (claimQuantities.length === 0) return 0;
     return claimQuantities.filter((q) => valueIn(q, c.window, index)).length / claimQuantities.length;
   };
-  const preference = new Map(scored.map((c) => [c, c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001]));
-  scored.sort((a, b) => (preference.get(b) ?? 0) - (preference.get(a) ?? 0) || a.rank - b.rank);
+  // By rank (scored[rank] before sorting): a Map keyed by the candidates
+  // would give every candidate object an identity hash.
+  const preference = scored.map((c) => c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001);
+  scored.sort((a, b) => (preference[b.rank] as number) - (preference[a.rank] as number) || a.rank - b.rank);
   const best = scored[0] as ScoredCandidate;
   const windowKeys = keysOfWindow(best.window, index);
 

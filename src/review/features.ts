@@ -135,15 +135,13 @@ function orderKept(claimKeys: ReadonlyArray<string>, sentenceKeys: ReadonlyArray
 // evidence has word for word, over the claim's length: copying versus composing.
 function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<Token>): number {
   if (claimTokens.length === 0) return 0;
-  const positions = new Map<string, number[]>();
-  evidence.forEach((t, i) => {
-    const list = positions.get(t.lower);
-    if (list) list.push(i);
-    else positions.set(t.lower, [i]);
-  });
   let longest = 0;
+  // A plain scan of the evidence per claim word: both are bounded, and a map
+  // of positions cost more to build than the scan it saves.
   for (let i = 0; i < claimTokens.length && claimTokens.length - i > longest; i++) {
-    for (const at of positions.get((claimTokens[i] as Token).lower) ?? []) {
+    const lower = (claimTokens[i] as Token).lower;
+    for (let at = 0; at < evidence.length; at++) {
+      if ((evidence[at] as Token).lower !== lower) continue;
       let n = 1;
       while (i + n < claimTokens.length && at + n < evidence.length && (claimTokens[i + n] as Token).lower === (evidence[at + n] as Token).lower) n++;
       if (n > longest) longest = n;

@@ -20,8 +20,10 @@ export const REPORT_COMPILER_VERSION = "claim-report.2026-11-22.v1";
 export interface RepairDraft {
   claimId: string;
   text: string;
-  // The pieces the repair is made of, each from the output or a source.
-  parts: ReadonlyArray<{ text: string; from: "output" | "source" }>;
+  // The pieces the repair is made of, each from the output or a source;
+  // `at` (and `sourceIndex`) say where, when known, so the leakage check
+  // confirms a piece in place instead of searching for it.
+  parts: ReadonlyArray<{ text: string; from: "output" | "source"; at?: number; sourceIndex?: number }>;
 }
 
 export interface ReportInput {
@@ -215,7 +217,8 @@ function quotedSegments(text: string): string[] {
 interface Corpus {
   output: string;
   sources: ReadonlyArray<string>;
-  collapsedOutput: string;
+  // Built on first need: most quotes are found as written.
+  collapsedOutput: string | null;
   collapsedSources: string[] | null;
 }
 
@@ -227,6 +230,7 @@ function occursInRun(quote: string, corpus: Corpus, preferred: ReadonlyArray<str
   if (preferred.some((p) => p.includes(quote)) || corpus.output.includes(quote)) return true;
   if (corpus.sources.some((s) => s.includes(quote))) return true;
   const collapsed = quote.replace(/\s+/g, " ").trim();
+  corpus.collapsedOutput ??= corpus.output.replace(/\s+/g, " ");
   if (corpus.collapsedOutput.includes(collapsed)) return true;
   corpus.collapsedSources ??= corpus.sources.map((s) => s.replace(/\s+/g, " "));
   return corpus.collapsedSources.some((s) => s.includes(collapsed));
@@ -237,14 +241,16 @@ function checkLeakage(report: ClaimReport, input: ReportInput): { errors: string
   const corpus: Corpus = {
     output: input.output,
     sources: [...input.sourceContents, ...input.sourceTitles],
-    collapsedOutput: input.output.replace(/\s+/g, " "),
+    collapsedOutput: null,
     collapsedSources: null,
   };
   const repairTexts = new Set<string>();
   for (const repair of input.repairs) {
-    const valid = repair.parts.every((part) =>
-      part.from === "output" ? input.output.includes(part.text) : input.sourceContents.some((s) => s.includes(part.text)),
-    );
+    const valid = repair.parts.every((part) => {
+      if (part.from === "output") return (part.at !== undefined && input.output.startsWith(part.text, part.at)) || input.output.includes(part.text);
+      const placed = part.at !== undefined && part.sourceIndex !== undefined && (input.sourceContents[part.sourceIndex]?.startsWith(part.text, part.at) ?? false);
+      return placed || input.sourceContents.some((s) => s.includes(part.text));
+    });
     if (valid && repair.parts.map((p) => p.text).join("") === repair.text) repairTexts.add(repair.text);
   }
   const verifyQuote = (field: string, quote: string | null, preferred: ReadonlyArray<string>, at: number | null = null): string | null => {
