@@ -93,7 +93,7 @@ function mayHoldValue(quantity: Quantity, sentence: IndexedSentence, index: Sour
   if (quantity.kind === "duration" || quantity.kind === "ordinal" || quantity.kind === "date") return true;
   const written = normalizeNumberText(digits[0]);
   if (Number(written) !== quantity.value) return true;
-  return sentence.keys.has(written) || index.hasNumberWords(sentence);
+  return index.sentenceHasKey(sentence, written) || index.hasNumberWords(sentence);
 }
 
 export function valueIn(quantity: Quantity, sentences: ReadonlyArray<IndexedSentence>, index: SourceIndex): boolean {
@@ -174,13 +174,18 @@ export function alignClaim(
       if (index.sentenceHasAnyKey(candidate.sentence, keyIds)) {
         inSentence += term.weight;
         inWindow += term.weight;
-      } else if (neighbours.some((s) => index.sentenceHasAnyKey(s, keyIds))) {
-        inWindow += term.weight;
+      } else {
+        for (const neighbour of neighbours) {
+          if (index.sentenceHasAnyKey(neighbour, keyIds)) {
+            inWindow += term.weight;
+            break;
+          }
+        }
       }
     }
     let contextCoverage = 0;
     if (isAnswer && contextTokens.length > 0) {
-      contextCoverage = contextTokens.filter((t) => window.some((s) => s.keys.has(t.key))).length / contextTokens.length;
+      contextCoverage = contextTokens.filter((t) => window.some((s) => index.sentenceHasKey(s, t.key))).length / contextTokens.length;
     }
     return {
       sentence: candidate.sentence,

@@ -1,5 +1,5 @@
 import type { Alignment } from "./alignment.ts";
-import type { IndexedSentence } from "./retrieve.ts";
+import type { IndexedSentence, SourceIndex } from "./retrieve.ts";
 import type { DecidingCheck, Finding } from "./checks/finding.ts";
 import { hasLexicalEntry, lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
 import { isContentToken, type Token } from "./text.ts";
@@ -133,7 +133,7 @@ function orderKept(claimKeys: ReadonlyArray<string>, sentenceKeys: ReadonlyArray
 
 // The longest run of the claim's words (function words included) that the
 // evidence has word for word, over the claim's length: copying versus composing.
-function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<Token>): number {
+function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<string>): number {
   if (claimTokens.length === 0) return 0;
   let longest = 0;
   // A plain scan of the evidence per claim word: both are bounded, and a map
@@ -141,24 +141,27 @@ function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<To
   for (let i = 0; i < claimTokens.length && claimTokens.length - i > longest; i++) {
     const lower = (claimTokens[i] as Token).lower;
     for (let at = 0; at < evidence.length; at++) {
-      if ((evidence[at] as Token).lower !== lower) continue;
+      if (evidence[at] !== lower) continue;
       let n = 1;
-      while (i + n < claimTokens.length && at + n < evidence.length && (claimTokens[i + n] as Token).lower === (evidence[at + n] as Token).lower) n++;
+      while (i + n < claimTokens.length && at + n < evidence.length && (claimTokens[i + n] as Token).lower === evidence[at + n]) n++;
       if (n > longest) longest = n;
     }
   }
   return longest / claimTokens.length;
 }
 
-function allWordsShare(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<Token>): number {
+function allWordsShare(claimTokens: ReadonlyArray<Token>, evidenceKeys: ReadonlyArray<string>): number {
   if (claimTokens.length === 0) return 1;
-  const words = new Set(evidence.map((t) => t.key));
+  const words = new Set(evidenceKeys);
   return claimTokens.filter((t) => words.has(t.key)).length / claimTokens.length;
 }
 
-function shareIn(keys: ReadonlyArray<string>, sentenceKeys: ReadonlyMap<string, number>): number {
-  if (keys.length === 0) return 1;
-  return keys.filter((k) => sentenceKeys.has(k)).length / keys.length;
+// The share of the keys the sentence uses; keys as index key ids (-1: in no sentence).
+function shareIn(keyIds: ReadonlyArray<number>, sentence: IndexedSentence, index: SourceIndex): number {
+  if (keyIds.length === 0) return 1;
+  let found = 0;
+  for (const keyId of keyIds) if (keyId >= 0 && index.sentenceHasKeyId(sentence, keyId)) found++;
+  return found / keyIds.length;
 }
 
 // How a claim word the evidence lacks relates to the evidence's words
@@ -191,8 +194,8 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const anywhereWeight = terms.filter((t) => index.occursLoosely(t.token.key)).reduce((sum, t) => sum + t.weight, 0);
   const elsewhereOnly = missing.filter((t) => index.occursLoosely(t.token.key));
   const claimKeys = terms.map((t) => t.token.key).slice(0, CLAIM_WORDS);
+  const claimKeyIds = claimKeys.map((key) => index.keyIdOfKey(key));
   const boundedClaimTokens = claimTokens.slice(0, CLAIM_WORDS * 2);
-  const evidenceTokens = (sentences: ReadonlyArray<IndexedSentence>): Token[] => sentences.flatMap((s) => index.tokensOf(s).slice(0, EVIDENCE_WORDS));
   // Read off the index each time: cheaper than a cache that keeps every
   // candidate's list alive for the run (and a WeakMap that grows until a full
   // collection empties it).
@@ -203,7 +206,10 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const questionTerms = terms.filter((t) => contextKeys.has(t.token.key)).length;
   const windowWords = missing.length === 0 ? [] : windowKeys.flat();
   const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowWords));
-  const windowTokens = evidenceTokens(best.window);
+  // The window's words (lower-case forms and keys), read off the index.
+  const windowLowers: string[] = [];
+  const windowWordKeys: string[] = [];
+  for (const sentence of best.window) index.appendWordForms(sentence, EVIDENCE_WORDS, windowLowers, windowWordKeys);
 
   const vector: Record<FeatureName, number> = {
     coverage_sentence: Math.min(1, best.sentenceCoverage),
@@ -218,12 +224,12 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     pairs_in_window: pairShare(claimKeys, windowKeys),
     pairs_in_candidates: pairShare(claimKeys, candidateKeys),
     order_kept: orderKept(claimKeys, contentKeys(alignment.sentenceTokens.slice(0, EVIDENCE_WORDS))),
-    copied_run: copiedRun(boundedClaimTokens, windowTokens),
-    all_words_in_window: allWordsShare(boundedClaimTokens, windowTokens),
+    copied_run: copiedRun(boundedClaimTokens, windowLowers),
+    all_words_in_window: allWordsShare(boundedClaimTokens, windowWordKeys),
     sentence_covers_all: best.sentenceCoverage >= 0.999 ? 1 : 0,
     any_novel_word: novel.length > 0 ? 1 : 0,
     // Unweighted and blind to the question: every content word counts once.
-    plain_sentence_share: Math.max(...scored.map((c) => shareIn(claimKeys, c.sentence.keys))),
+    plain_sentence_share: Math.max(...scored.map((c) => shareIn(claimKeyIds, c.sentence, index))),
     plain_novel_share: claimKeys.length === 0 ? 0 : claimKeys.filter((k) => !index.occursLoosely(k)).length / claimKeys.length,
     question_share: terms.length === 0 ? 0 : questionTerms / terms.length,
     has_question: claim.context !== null && claim.role !== "appended" ? 1 : 0,

@@ -430,6 +430,25 @@ export class SourceIndex {
     return ids;
   }
 
+  // The key's id in this index, or -1 when no sentence uses it.
+  keyIdOfKey(key: string): number {
+    return this.keyIdOf.get(key) ?? -1;
+  }
+
+  // sentence.keys.has(key) for one of this index's sentences, without
+  // building the sentence's key view (which then stays alive for the run).
+  sentenceHasKey(sentence: IndexedSentence, key: string): boolean {
+    const keyId = this.keyIdOf.get(key);
+    return keyId !== undefined && this.sentenceHasKeyId(sentence, keyId);
+  }
+
+  sentenceHasKeyId(sentence: IndexedSentence, keyId: number): boolean {
+    const ids = this.sentenceKeyIds;
+    const stop = this.sentenceKeyStart[sentence.id + 1] as number;
+    for (let at = this.sentenceKeyStart[sentence.id] as number; at < stop; at++) if (ids[at] === keyId) return true;
+    return false;
+  }
+
   // Whether one of this index's sentences uses any of these key ids.
   sentenceHasAnyKey(sentence: IndexedSentence, keyIds: ReadonlyArray<number>): boolean {
     const ids = this.sentenceKeyIds;
@@ -497,6 +516,28 @@ export class SourceIndex {
     return tokens;
   }
 
+  // Appends the lower-case form and the key of each of the sentence's first
+  // `words` words: the `lower` and `key` of tokensOf(sentence).slice(0,
+  // words), without building tokens for a comparison that reads only those.
+  appendWordForms(sentence: IndexedSentence, words: number, lowers: string[], keys: string[]): void {
+    if (this.spellingGeneration !== spellingGeneration() || this.sentences[sentence.id] !== sentence) {
+      for (const token of this.tokensOf(sentence).slice(0, words)) {
+        lowers.push(token.lower);
+        keys.push(token.key);
+      }
+      return;
+    }
+    const content = this.sources[sentence.sourceIndex]?.content ?? "";
+    const from = this.sentenceWordStart[sentence.id] as number;
+    const stop = Math.min(this.sentenceWordStart[sentence.id + 1] as number, from + words);
+    for (let at = from; at < stop; at++) {
+      const spellingId = this.wordSpellings[at] as number;
+      const spelling = spellingId >= 0 ? spellingById(spellingId) : tokenOfSpelling(spellingId, content, this.wordStarts[at] as number, this.wordEnds[at] as number);
+      lowers.push(spelling.lower);
+      keys.push(spelling.key);
+    }
+  }
+
   // The sentence's tokens from the words recorded while indexing: what the
   // tokenizer gives for the sentence's range, without scanning it again.
   private readTokens(sentence: IndexedSentence, content: string): Token[] {
@@ -525,7 +566,7 @@ export class SourceIndex {
   // often draws on two adjacent source sentences.
   window(sentence: IndexedSentence): IndexedSentence[] {
     const out: IndexedSentence[] = [];
-    for (const id of [sentence.id - 1, sentence.id, sentence.id + 1]) {
+    for (let id = sentence.id - 1; id <= sentence.id + 1; id++) {
       const neighbour = this.sentences[id];
       if (neighbour && neighbour.sourceIndex === sentence.sourceIndex) out.push(neighbour);
     }
@@ -548,18 +589,18 @@ export class SourceIndex {
     let touchedCount = 0;
     // Common terms barely change the ranking but have the longest posting
     // lists; coverage is judged separately, on the candidates' own words.
-    const terms: Array<{ key: string; keyId: number; weight: number; df: number }> = [];
-    for (const [key, weight] of query) {
+    const commonDf = Math.max(COMMON_TERM_MIN_DF, n / 8);
+    let hasRareTerm = false;
+    query.forEach((_weight, key) => {
+      const df = this.documentFrequencyOf(this.keyIdOf.get(key));
+      if (df > 0 && df <= commonDf) hasRareTerm = true;
+    });
+    query.forEach((weight, key) => {
       const keyId = this.keyIdOf.get(key);
       const df = this.documentFrequencyOf(keyId);
-      if (df > 0) terms.push({ key, keyId: keyId as number, weight, df });
-    }
-    const commonDf = Math.max(COMMON_TERM_MIN_DF, n / 8);
-    const hasRareTerm = terms.some((t) => t.df <= commonDf);
-    for (const { key, keyId, weight, df } of terms) {
-      if (hasRareTerm && df > commonDf) continue;
+      if (df === 0 || (hasRareTerm && df > commonDf)) return;
       const idf = this.inverseDocumentFrequency(key) * weight;
-      for (let at = this.postingStart[keyId] as number, stop = this.postingStart[keyId + 1] as number; at < stop; at++) {
+      for (let at = this.postingStart[keyId as number] as number, stop = this.postingStart[(keyId as number) + 1] as number; at < stop; at++) {
         const id = postingIds[at] as number;
         const tf = postingTfs[at] as number;
         if (scores[id] === 0) {
@@ -574,7 +615,7 @@ export class SourceIndex {
         }
         scores[id] = (scores[id] as number) + (idf * tf * (K1 + 1)) / (tf + (lengthNorm[id] as number));
       }
-    }
+    });
     // The best `limit` so far as parallel lists, best first: a candidate
     // object is made only for the ones returned.
     const topIds = this.topIds.length > limit ? this.topIds : (this.topIds = new Int32Array(limit + 1));
