@@ -87,16 +87,24 @@ const CHECK_FEATURES: ReadonlyArray<[DecidingCheck, FeatureName]> = [
 
 // Claim word pairs (neighbouring content words) that some sentence of the
 // evidence also uses close together: the words may all occur in the sources
-// yet never in the combination the claim asserts.
-function pairShare(claimKeys: ReadonlyArray<string>, sentences: ReadonlyArray<ReadonlyArray<string>>): number {
-  if (claimKeys.length < 2) return 1;
+// yet never in the combination the claim asserts. Keys as index key ids
+// (-1: in no sentence), each sentence's read once into a reused buffer.
+function pairShare(claimKeyIds: ReadonlyArray<number>, sentences: ReadonlyArray<IndexedSentence>, index: SourceIndex): number {
+  if (claimKeyIds.length < 2) return 1;
+  const pairs = claimKeyIds.length - 1;
+  pairFound.fill(0, 0, pairs);
   let found = 0;
-  for (let i = 0; i + 1 < claimKeys.length; i++) {
-    const a = claimKeys[i] as string;
-    const b = claimKeys[i + 1] as string;
-    if (sentences.some((keys) => closeTogether(keys, a, b))) found++;
+  for (const sentence of sentences) {
+    if (found === pairs) break;
+    const count = index.contentKeyIdsInto(sentence, EVIDENCE_WORDS, sentenceKeyIds);
+    for (let i = 0; i < pairs; i++) {
+      if (pairFound[i] === 0 && closeTogether(sentenceKeyIds, count, claimKeyIds[i] as number, claimKeyIds[i + 1] as number)) {
+        pairFound[i] = 1;
+        found++;
+      }
+    }
   }
-  return found / (claimKeys.length - 1);
+  return found / pairs;
 }
 
 const PAIR_DISTANCE = 3;
@@ -106,11 +114,13 @@ const PAIR_DISTANCE = 3;
 // sentence sits well inside the first few hundred.
 const CLAIM_WORDS = 60;
 const EVIDENCE_WORDS = 600;
+const pairFound = new Uint8Array(CLAIM_WORDS);
+const sentenceKeyIds = new Int32Array(EVIDENCE_WORDS);
 
-function closeTogether(keys: ReadonlyArray<string>, a: string, b: string): boolean {
-  for (let i = 0; i < keys.length; i++) {
+function closeTogether(keys: Int32Array, count: number, a: number, b: number): boolean {
+  for (let i = 0; i < count; i++) {
     if (keys[i] !== a) continue;
-    for (let j = Math.max(0, i - PAIR_DISTANCE); j <= Math.min(keys.length - 1, i + PAIR_DISTANCE); j++) if (j !== i && keys[j] === b) return true;
+    for (let j = Math.max(0, i - PAIR_DISTANCE); j <= Math.min(count - 1, i + PAIR_DISTANCE); j++) if (j !== i && keys[j] === b) return true;
   }
   return false;
 }
@@ -196,15 +206,11 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const claimKeys = terms.map((t) => t.token.key).slice(0, CLAIM_WORDS);
   const claimKeyIds = claimKeys.map((key) => index.keyIdOfKey(key));
   const boundedClaimTokens = claimTokens.slice(0, CLAIM_WORDS * 2);
-  // Read off the index each time: cheaper than a cache that keeps every
-  // candidate's list alive for the run (and a WeakMap that grows until a full
-  // collection empties it).
-  const keysOf = (sentence: IndexedSentence): string[] => index.contentKeysOf(sentence, EVIDENCE_WORDS);
-  const windowKeys = best.window.map(keysOf);
-  const candidateKeys = scored.flatMap((c) => c.window.map(keysOf));
+  const candidateSentences = scored.flatMap((c) => c.window);
   const fired = new Set(findings.map((f) => f.check));
   const questionTerms = terms.filter((t) => contextKeys.has(t.token.key)).length;
-  const windowWords = missing.length === 0 ? [] : windowKeys.flat();
+  // Read off the index, only for a claim with words the window lacks.
+  const windowWords = missing.length === 0 ? [] : best.window.flatMap((sentence) => index.contentKeysOf(sentence, EVIDENCE_WORDS));
   const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowWords));
   // The window's words (lower-case forms and keys), read off the index.
   const windowLowers: string[] = [];
@@ -221,8 +227,8 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     missing_from_window: Math.log1p(missing.length),
     found_elsewhere_only: Math.log1p(elsewhereOnly.length),
     names_found_elsewhere_only: Math.log1p(elsewhereOnly.filter((t) => t.token.isCapitalized && t.weight > 1).length),
-    pairs_in_window: pairShare(claimKeys, windowKeys),
-    pairs_in_candidates: pairShare(claimKeys, candidateKeys),
+    pairs_in_window: pairShare(claimKeyIds, best.window, index),
+    pairs_in_candidates: pairShare(claimKeyIds, candidateSentences, index),
     order_kept: orderKept(claimKeys, contentKeys(alignment.sentenceTokens.slice(0, EVIDENCE_WORDS))),
     copied_run: copiedRun(boundedClaimTokens, windowLowers),
     all_words_in_window: allWordsShare(boundedClaimTokens, windowWordKeys),

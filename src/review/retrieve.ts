@@ -404,6 +404,19 @@ export class SourceIndex {
     return keys;
   }
 
+  // contentKeysOf as key ids, written to `into` from its start (which must
+  // hold `words`); returns how many.
+  contentKeyIdsInto(sentence: IndexedSentence, words: number, into: Int32Array): number {
+    let count = 0;
+    const from = this.sentenceWordStart[sentence.id] as number;
+    const stop = Math.min(this.sentenceWordStart[sentence.id + 1] as number, from + words);
+    for (let at = from; at < stop; at++) {
+      const keyId = this.wordKeyIds[at] as number;
+      if (keyId >= 0) into[count++] = keyId;
+    }
+    return count;
+  }
+
   // Ids of this index's keys that keyMatches (alignment.ts) accepts for
   // `key`: the key itself and its variant stems (isVariantKey), which share
   // its first PREFIX_LENGTH letters. Found once per claim word, they let the
