@@ -60,7 +60,8 @@ export type AlignmentOutcome =
 export const FRAMING_KEYS: ReadonlySet<string> = new Set([...FRAMING_WORDS].map((word) => porterStem(SYNONYMS.get(word) ?? word)));
 
 export function inExcluded(token: { start: number; end: number }, excluded: ReadonlyArray<{ start: number; end: number }>): boolean {
-  return excluded.some((range) => token.start < range.end && token.end > range.start);
+  for (const range of excluded) if (token.start < range.end && token.end > range.start) return true;
+  return false;
 }
 
 function isDigitCode(code: number): boolean {
@@ -87,17 +88,23 @@ export function sentenceText(index: SourceIndex, sentence: IndexedSentence): str
 // A value written in digits can only match a sentence holding those digits or
 // a written-out number. Scaled, decimal, ranged and duration values are let
 // through, and so are durations, ordinals ("Q2" = "second quarter") and dates.
-function mayHoldValue(quantity: Quantity, sentence: IndexedSentence, index: SourceIndex): boolean {
+// The digits key a sentence must hold, or null when any sentence may hold the value.
+function requiredDigits(quantity: Quantity): string | null {
   const digits = /\d[\d.,]*/.exec(quantity.raw);
-  if (!digits || quantity.high !== null || quantity.precision > 0) return true;
-  if (quantity.kind === "duration" || quantity.kind === "ordinal" || quantity.kind === "date") return true;
+  if (!digits || quantity.high !== null || quantity.precision > 0) return null;
+  if (quantity.kind === "duration" || quantity.kind === "ordinal" || quantity.kind === "date") return null;
   const written = normalizeNumberText(digits[0]);
-  if (Number(written) !== quantity.value) return true;
-  return index.sentenceHasKey(sentence, written) || index.hasNumberWords(sentence);
+  if (Number(written) !== quantity.value) return null;
+  return written;
 }
 
 export function valueIn(quantity: Quantity, sentences: ReadonlyArray<IndexedSentence>, index: SourceIndex): boolean {
-  return sentences.some((s) => mayHoldValue(quantity, s, index) && index.quantitiesOf(s).some((e) => quantityMatches(quantity, e)));
+  const written = requiredDigits(quantity);
+  for (const sentence of sentences) {
+    if (written !== null && !index.sentenceHasKey(sentence, written) && !index.hasNumberWords(sentence)) continue;
+    for (const found of index.quantitiesOf(sentence)) if (quantityMatches(quantity, found)) return true;
+  }
+  return false;
 }
 
 // "10 kg (23 lb)", "$5 million (€4.6 million)": the value in brackets right
@@ -213,7 +220,10 @@ export function alignClaim(
   const windowKeys = keysOfWindow(best.window, index);
 
   // keyMatches(key, windowKeys), sentence by sentence.
-  const missing = terms.filter((_, t) => !best.window.some((s) => index.sentenceHasAnyKey(s, termKeyIds[t] as ReadonlyArray<number>)));
+  const missing = terms.filter((_, t) => {
+    for (const sentence of best.window) if (index.sentenceHasAnyKey(sentence, termKeyIds[t] as ReadonlyArray<number>)) return false;
+    return true;
+  });
   // A framing word absent from the source is rewording, not a new fact.
   const novel = missing.filter((t) => !index.occursLoosely(t.token.key) && !FRAMING_KEYS.has(t.token.key));
   // Capitalized past the first word: a name, not a sentence start.

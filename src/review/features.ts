@@ -264,6 +264,7 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     opposite_words: Math.log1p(relations.filter((r) => r === "antonym").length),
     sibling_words: Math.log1p(relations.filter((r) => r === "cohyponym").length),
   };
-  for (const [check, name] of CHECK_FEATURES) if (fired.has(check)) vector[name] = 1;
+  // Indexed, not destructured: destructuring each pair allocated an iterator.
+  for (const pair of CHECK_FEATURES) if (fired.has(pair[0])) vector[pair[1]] = 1;
   return vector;
 }
