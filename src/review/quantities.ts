@@ -224,13 +224,18 @@ export const MAX_VALUES_PER_TEXT = 500;
 // place in the text, it is not a fact the sources must hold.
 const REFERENCE_BEFORE = /\b(?:passages?|sources?|documents?|docs?|references?|refs?|citations?|footnotes?|figures?|figs?|tables?|appendix|steps?|exhibits?)\.?\s+(?:no\.?\s*|#\s*|id\s+|number\s+)?$/i;
 
+const TAKEN_REUSE_LIMIT = 4096;
+const takenBuffer = new Uint8Array(TAKEN_REUSE_LIMIT);
+
 export function extractQuantities(text: string, from = 0, to = text.length): Quantity[] {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);
   // Most sentences hold no value at all; one cheap test spares nine patterns.
   if (!MAY_HOLD_QUANTITY.test(slice)) return [];
   // Characters already claimed by an earlier pattern's match: checking a
   // match costs its own length, not the number of values found so far.
-  const taken = new Uint8Array(slice.length);
+  // A sentence-sized text reuses one buffer: a typed array per call is an
+  // off-heap allocation the collector must track.
+  const taken = slice.length <= TAKEN_REUSE_LIMIT ? takenBuffer.fill(0, 0, slice.length) : new Uint8Array(slice.length);
   const found: Quantity[] = [];
   const overlaps = (start: number, end: number): boolean => {
     for (let i = start; i < end; i++) if (taken[i] === 1) return true;
