@@ -91,7 +91,10 @@ const PATTERNS: ReadonlyArray<Pattern> = [
   },
   {
     kind: "date",
-    hint: /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i,
+    // Both forms put a day number next to the month ("May 2", "2nd of May"):
+    // "may" the verb alone does not run the pattern. "ſ" stands where the
+    // pattern's /iu case folding lets it match an "s".
+    hint: /(?:jan|feb|mar|apr|may|jun|jul|aug|[sſ]ep|oct|nov|dec)[^\s\d]*\s\d|\d(?:[a-zſ]{2})?\s(?:of\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|[sſ]ep|oct|nov|dec)/i,
     regex: new RegExp(
       String.raw`\b(${MONTHS.join("|")}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(\d{4}))?|\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTHS.join("|")})\b(?:,?\s(\d{4}))?`,
       "giu",
