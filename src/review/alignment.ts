@@ -60,7 +60,8 @@ export type AlignmentOutcome =
 export const FRAMING_KEYS: ReadonlySet<string> = new Set([...FRAMING_WORDS].map((word) => porterStem(SYNONYMS.get(word) ?? word)));
 
 export function inExcluded(token: { start: number; end: number }, excluded: ReadonlyArray<{ start: number; end: number }>): boolean {
-  return excluded.some((range) => token.start < range.end && token.end > range.start);
+  for (const range of excluded) if (token.start < range.end && token.end > range.start) return true;
+  return false;
 }
 
 function isDigitCode(code: number): boolean {
@@ -74,9 +75,9 @@ export function keyMatches(key: string, keys: ReadonlySet<string> | ReadonlyMap<
   return false;
 }
 
-function keysOfWindow(window: ReadonlyArray<IndexedSentence>): Set<string> {
+function keysOfWindow(window: ReadonlyArray<IndexedSentence>, index: SourceIndex): Set<string> {
   const keys = new Set<string>();
-  for (const sentence of window) for (const key of sentence.keys.keys()) keys.add(key);
+  for (const sentence of window) index.addKeysOf(sentence, keys);
   return keys;
 }
 
@@ -87,17 +88,23 @@ export function sentenceText(index: SourceIndex, sentence: IndexedSentence): str
 // A value written in digits can only match a sentence holding those digits or
 // a written-out number. Scaled, decimal, ranged and duration values are let
 // through, and so are durations, ordinals ("Q2" = "second quarter") and dates.
-function mayHoldValue(quantity: Quantity, sentence: IndexedSentence, index: SourceIndex): boolean {
+// The digits key a sentence must hold, or null when any sentence may hold the value.
+function requiredDigits(quantity: Quantity): string | null {
   const digits = /\d[\d.,]*/.exec(quantity.raw);
-  if (!digits || quantity.high !== null || quantity.precision > 0) return true;
-  if (quantity.kind === "duration" || quantity.kind === "ordinal" || quantity.kind === "date") return true;
+  if (!digits || quantity.high !== null || quantity.precision > 0) return null;
+  if (quantity.kind === "duration" || quantity.kind === "ordinal" || quantity.kind === "date") return null;
   const written = normalizeNumberText(digits[0]);
-  if (Number(written) !== quantity.value) return true;
-  return sentence.keys.has(written) || index.hasNumberWords(sentence);
+  if (Number(written) !== quantity.value) return null;
+  return written;
 }
 
 export function valueIn(quantity: Quantity, sentences: ReadonlyArray<IndexedSentence>, index: SourceIndex): boolean {
-  return sentences.some((s) => mayHoldValue(quantity, s, index) && index.quantitiesOf(s).some((e) => quantityMatches(quantity, e)));
+  const written = requiredDigits(quantity);
+  for (const sentence of sentences) {
+    if (written !== null && !index.sentenceHasKey(sentence, written) && !index.hasNumberWords(sentence)) continue;
+    for (const found of index.quantitiesOf(sentence)) if (quantityMatches(quantity, found)) return true;
+  }
+  return false;
 }
 
 // "10 kg (23 lb)", "$5 million (€4.6 million)": the value in brackets right
@@ -159,22 +166,33 @@ export function alignClaim(
 
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const claimKeys = new Set(terms.map((t) => t.token.key));
+  // keyMatches against a sentence's keys, as integer comparisons: the key ids
+  // each term matches are found once, not by walking every candidate's keys
+  // as strings for each term it lacks.
+  const termKeyIds = terms.map((t) => index.matchingKeyIds(t.token.key));
   const scored: ScoredCandidate[] = candidates.map((candidate, rank) => {
     const window = index.window(candidate.sentence);
     const neighbours = window.filter((s) => s !== candidate.sentence);
     let inSentence = 0;
     let inWindow = 0;
-    for (const term of terms) {
-      if (keyMatches(term.token.key, candidate.sentence.keys)) {
+    for (let t = 0; t < terms.length; t++) {
+      const term = terms[t] as ClaimTerm;
+      const keyIds = termKeyIds[t] as ReadonlyArray<number>;
+      if (index.sentenceHasAnyKey(candidate.sentence, keyIds)) {
         inSentence += term.weight;
         inWindow += term.weight;
-      } else if (neighbours.some((s) => keyMatches(term.token.key, s.keys))) {
-        inWindow += term.weight;
+      } else {
+        for (const neighbour of neighbours) {
+          if (index.sentenceHasAnyKey(neighbour, keyIds)) {
+            inWindow += term.weight;
+            break;
+          }
+        }
       }
     }
     let contextCoverage = 0;
     if (isAnswer && contextTokens.length > 0) {
-      contextCoverage = contextTokens.filter((t) => window.some((s) => s.keys.has(t.key))).length / contextTokens.length;
+      contextCoverage = contextTokens.filter((t) => window.some((s) => index.sentenceHasKey(s, t.key))).length / contextTokens.length;
     }
     return {
       sentence: candidate.sentence,
@@ -194,12 +212,18 @@ export function alignClaim(
     if (claimQuantities.length === 0) return 0;
     return claimQuantities.filter((q) => valueIn(q, c.window, index)).length / claimQuantities.length;
   };
-  const preference = new Map(scored.map((c) => [c, c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001]));
-  scored.sort((a, b) => (preference.get(b) ?? 0) - (preference.get(a) ?? 0) || a.rank - b.rank);
+  // By rank (scored[rank] before sorting): a Map keyed by the candidates
+  // would give every candidate object an identity hash.
+  const preference = scored.map((c) => c.sentenceCoverage + 0.5 * c.windowCoverage + 0.3 * valueShare(c) - c.rank * 0.001);
+  scored.sort((a, b) => (preference[b.rank] as number) - (preference[a.rank] as number) || a.rank - b.rank);
   const best = scored[0] as ScoredCandidate;
-  const windowKeys = keysOfWindow(best.window);
+  const windowKeys = keysOfWindow(best.window, index);
 
-  const missing = terms.filter((t) => !keyMatches(t.token.key, windowKeys));
+  // keyMatches(key, windowKeys), sentence by sentence.
+  const missing = terms.filter((_, t) => {
+    for (const sentence of best.window) if (index.sentenceHasAnyKey(sentence, termKeyIds[t] as ReadonlyArray<number>)) return false;
+    return true;
+  });
   // A framing word absent from the source is rewording, not a new fact.
   const novel = missing.filter((t) => !index.occursLoosely(t.token.key) && !FRAMING_KEYS.has(t.token.key));
   // Capitalized past the first word: a name, not a sentence start.

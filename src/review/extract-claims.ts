@@ -43,8 +43,12 @@ const CLAUSE_SUBJECT_START =
 const EMPHASIS = ["**", "__", "*", "_"];
 const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[\p{L}\p{N}]+/gu;
 
+// Counted without building the list of words.
 function wordCount(text: string): number {
-  return text.match(WORD)?.length ?? 0;
+  let count = 0;
+  WORD.lastIndex = 0;
+  while (WORD.test(text)) count++;
+  return count;
 }
 
 export function isNonClaim(text: string): boolean {

@@ -1,7 +1,7 @@
 import type { Alignment } from "./alignment.ts";
-import type { IndexedSentence } from "./retrieve.ts";
+import type { IndexedSentence, SourceIndex } from "./retrieve.ts";
 import type { DecidingCheck, Finding } from "./checks/finding.ts";
-import { lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
+import { hasLexicalEntry, lexicalRelation, type LexicalRelation } from "./lexical-relations.ts";
 import { isContentToken, type Token } from "./text.ts";
 
 // The learned decision's inputs: a few dozen named numbers read off a claim's
@@ -87,16 +87,24 @@ const CHECK_FEATURES: ReadonlyArray<[DecidingCheck, FeatureName]> = [
 
 // Claim word pairs (neighbouring content words) that some sentence of the
 // evidence also uses close together: the words may all occur in the sources
-// yet never in the combination the claim asserts.
-function pairShare(claimKeys: ReadonlyArray<string>, sentences: ReadonlyArray<ReadonlyArray<string>>): number {
-  if (claimKeys.length < 2) return 1;
+// yet never in the combination the claim asserts. Keys as index key ids
+// (-1: in no sentence), each sentence's read once into a reused buffer.
+function pairShare(claimKeyIds: ReadonlyArray<number>, sentences: ReadonlyArray<IndexedSentence>, index: SourceIndex): number {
+  if (claimKeyIds.length < 2) return 1;
+  const pairs = claimKeyIds.length - 1;
+  pairFound.fill(0, 0, pairs);
   let found = 0;
-  for (let i = 0; i + 1 < claimKeys.length; i++) {
-    const a = claimKeys[i] as string;
-    const b = claimKeys[i + 1] as string;
-    if (sentences.some((keys) => closeTogether(keys, a, b))) found++;
+  for (const sentence of sentences) {
+    if (found === pairs) break;
+    const count = index.contentKeyIdsInto(sentence, EVIDENCE_WORDS, sentenceKeyIds);
+    for (let i = 0; i < pairs; i++) {
+      if (pairFound[i] === 0 && closeTogether(sentenceKeyIds, count, claimKeyIds[i] as number, claimKeyIds[i + 1] as number)) {
+        pairFound[i] = 1;
+        found++;
+      }
+    }
   }
-  return found / (claimKeys.length - 1);
+  return found / pairs;
 }
 
 const PAIR_DISTANCE = 3;
@@ -105,14 +113,14 @@ const PAIR_DISTANCE = 3;
 // statement has more content words, and the aligned part of a source
 // sentence sits well inside the first few hundred.
 const CLAIM_WORDS = 60;
-// A sentence's content keys, read once per run however many claims align to it.
-const sentenceKeys = new WeakMap<IndexedSentence, string[]>();
 const EVIDENCE_WORDS = 600;
+const pairFound = new Uint8Array(CLAIM_WORDS);
+const sentenceKeyIds = new Int32Array(EVIDENCE_WORDS);
 
-function closeTogether(keys: ReadonlyArray<string>, a: string, b: string): boolean {
-  for (let i = 0; i < keys.length; i++) {
+function closeTogether(keys: Int32Array, count: number, a: number, b: number): boolean {
+  for (let i = 0; i < count; i++) {
     if (keys[i] !== a) continue;
-    for (let j = Math.max(0, i - PAIR_DISTANCE); j <= Math.min(keys.length - 1, i + PAIR_DISTANCE); j++) if (j !== i && keys[j] === b) return true;
+    for (let j = Math.max(0, i - PAIR_DISTANCE); j <= Math.min(count - 1, i + PAIR_DISTANCE); j++) if (j !== i && keys[j] === b) return true;
   }
   return false;
 }
@@ -135,34 +143,35 @@ function orderKept(claimKeys: ReadonlyArray<string>, sentenceKeys: ReadonlyArray
 
 // The longest run of the claim's words (function words included) that the
 // evidence has word for word, over the claim's length: copying versus composing.
-function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<Token>): number {
+function copiedRun(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<string>): number {
   if (claimTokens.length === 0) return 0;
-  const positions = new Map<string, number[]>();
-  evidence.forEach((t, i) => {
-    const list = positions.get(t.lower);
-    if (list) list.push(i);
-    else positions.set(t.lower, [i]);
-  });
   let longest = 0;
+  // A plain scan of the evidence per claim word: both are bounded, and a map
+  // of positions cost more to build than the scan it saves.
   for (let i = 0; i < claimTokens.length && claimTokens.length - i > longest; i++) {
-    for (const at of positions.get((claimTokens[i] as Token).lower) ?? []) {
+    const lower = (claimTokens[i] as Token).lower;
+    for (let at = 0; at < evidence.length; at++) {
+      if (evidence[at] !== lower) continue;
       let n = 1;
-      while (i + n < claimTokens.length && at + n < evidence.length && (claimTokens[i + n] as Token).lower === (evidence[at + n] as Token).lower) n++;
+      while (i + n < claimTokens.length && at + n < evidence.length && (claimTokens[i + n] as Token).lower === evidence[at + n]) n++;
       if (n > longest) longest = n;
     }
   }
   return longest / claimTokens.length;
 }
 
-function allWordsShare(claimTokens: ReadonlyArray<Token>, evidence: ReadonlyArray<Token>): number {
+function allWordsShare(claimTokens: ReadonlyArray<Token>, evidenceKeys: ReadonlyArray<string>): number {
   if (claimTokens.length === 0) return 1;
-  const words = new Set(evidence.map((t) => t.key));
+  const words = new Set(evidenceKeys);
   return claimTokens.filter((t) => words.has(t.key)).length / claimTokens.length;
 }
 
-function shareIn(keys: ReadonlyArray<string>, sentenceKeys: ReadonlyMap<string, number>): number {
-  if (keys.length === 0) return 1;
-  return keys.filter((k) => sentenceKeys.has(k)).length / keys.length;
+// The share of the keys the sentence uses; keys as index key ids (-1: in no sentence).
+function shareIn(keyIds: ReadonlyArray<number>, sentence: IndexedSentence, index: SourceIndex): number {
+  if (keyIds.length === 0) return 1;
+  let found = 0;
+  for (const keyId of keyIds) if (keyId >= 0 && index.sentenceHasKeyId(sentence, keyId)) found++;
+  return found / keyIds.length;
 }
 
 // How a claim word the evidence lacks relates to the evidence's words
@@ -170,6 +179,8 @@ function shareIn(keys: ReadonlyArray<string>, sentenceKeys: ReadonlyMap<string, 
 // general one, an opposite or a sibling ("lion" for "tiger") does not.
 const RELATION_RANK: ReadonlyArray<LexicalRelation> = ["synonym", "hyponym", "antonym", "cohyponym", "hypernym"];
 function strongestRelation(claimKey: string, evidenceKeys: ReadonlyArray<string>): LexicalRelation | null {
+  // A word WordNet does not know relates to nothing (lexicalRelation's null).
+  if (!hasLexicalEntry(claimKey)) return null;
   let best: LexicalRelation | null = null;
   for (const key of evidenceKeys) {
     const relation = lexicalRelation(claimKey, key);
@@ -184,7 +195,7 @@ function contentKeys(tokens: ReadonlyArray<Token>): string[] {
 }
 
 function anyWord(tokens: ReadonlyArray<Token>, words: ReadonlySet<string>): number {
-  return tokens.some((t) => words.has(t.lower.replace(/’/g, "'"))) ? 1 : 0;
+  return tokens.some((t) => words.has(t.lower.includes("’") ? t.lower.replace(/’/g, "'") : t.lower)) ? 1 : 0;
 }
 
 export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Finding>): FeatureVector {
@@ -193,21 +204,18 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
   const anywhereWeight = terms.filter((t) => index.occursLoosely(t.token.key)).reduce((sum, t) => sum + t.weight, 0);
   const elsewhereOnly = missing.filter((t) => index.occursLoosely(t.token.key));
   const claimKeys = terms.map((t) => t.token.key).slice(0, CLAIM_WORDS);
+  const claimKeyIds = claimKeys.map((key) => index.keyIdOfKey(key));
   const boundedClaimTokens = claimTokens.slice(0, CLAIM_WORDS * 2);
-  const evidenceTokens = (sentences: ReadonlyArray<IndexedSentence>): Token[] => sentences.flatMap((s) => index.tokensOf(s).slice(0, EVIDENCE_WORDS));
-  const keysOf = (sentence: IndexedSentence): string[] => {
-    let keys = sentenceKeys.get(sentence);
-    if (!keys) {
-      keys = contentKeys(index.tokensOf(sentence).slice(0, EVIDENCE_WORDS));
-      sentenceKeys.set(sentence, keys);
-    }
-    return keys;
-  };
-  const windowKeys = best.window.map(keysOf);
-  const candidateKeys = scored.flatMap((c) => c.window.map(keysOf));
+  const candidateSentences = scored.flatMap((c) => c.window);
   const fired = new Set(findings.map((f) => f.check));
   const questionTerms = terms.filter((t) => contextKeys.has(t.token.key)).length;
-  const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowKeys.flat()));
+  // Read off the index, only for a claim with words the window lacks.
+  const windowWords = missing.length === 0 ? [] : best.window.flatMap((sentence) => index.contentKeysOf(sentence, EVIDENCE_WORDS));
+  const relations = missing.slice(0, CLAIM_WORDS).map((t) => strongestRelation(t.token.key, windowWords));
+  // The window's words (lower-case forms and keys), read off the index.
+  const windowLowers: string[] = [];
+  const windowWordKeys: string[] = [];
+  for (const sentence of best.window) index.appendWordForms(sentence, EVIDENCE_WORDS, windowLowers, windowWordKeys);
 
   const vector: Record<FeatureName, number> = {
     coverage_sentence: Math.min(1, best.sentenceCoverage),
@@ -219,15 +227,15 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     missing_from_window: Math.log1p(missing.length),
     found_elsewhere_only: Math.log1p(elsewhereOnly.length),
     names_found_elsewhere_only: Math.log1p(elsewhereOnly.filter((t) => t.token.isCapitalized && t.weight > 1).length),
-    pairs_in_window: pairShare(claimKeys, windowKeys),
-    pairs_in_candidates: pairShare(claimKeys, candidateKeys),
+    pairs_in_window: pairShare(claimKeyIds, best.window, index),
+    pairs_in_candidates: pairShare(claimKeyIds, candidateSentences, index),
     order_kept: orderKept(claimKeys, contentKeys(alignment.sentenceTokens.slice(0, EVIDENCE_WORDS))),
-    copied_run: copiedRun(boundedClaimTokens, evidenceTokens(best.window)),
-    all_words_in_window: allWordsShare(boundedClaimTokens, evidenceTokens(best.window)),
+    copied_run: copiedRun(boundedClaimTokens, windowLowers),
+    all_words_in_window: allWordsShare(boundedClaimTokens, windowWordKeys),
     sentence_covers_all: best.sentenceCoverage >= 0.999 ? 1 : 0,
     any_novel_word: novel.length > 0 ? 1 : 0,
     // Unweighted and blind to the question: every content word counts once.
-    plain_sentence_share: Math.max(...scored.map((c) => shareIn(claimKeys, c.sentence.keys))),
+    plain_sentence_share: Math.max(...scored.map((c) => shareIn(claimKeyIds, c.sentence, index))),
     plain_novel_share: claimKeys.length === 0 ? 0 : claimKeys.filter((k) => !index.occursLoosely(k)).length / claimKeys.length,
     question_share: terms.length === 0 ? 0 : questionTerms / terms.length,
     has_question: claim.context !== null && claim.role !== "appended" ? 1 : 0,
@@ -256,6 +264,7 @@ export function extractFeatures(alignment: Alignment, findings: ReadonlyArray<Fi
     opposite_words: Math.log1p(relations.filter((r) => r === "antonym").length),
     sibling_words: Math.log1p(relations.filter((r) => r === "cohyponym").length),
   };
-  for (const [check, name] of CHECK_FEATURES) if (fired.has(check)) vector[name] = 1;
+  // Indexed, not destructured: destructuring each pair allocated an iterator.
+  for (const pair of CHECK_FEATURES) if (fired.has(pair[0])) vector[pair[1]] = 1;
   return vector;
 }

@@ -280,9 +280,9 @@ export function runReview(input: ReviewInput): ReviewResult {
         claimId,
         text: before + value + after,
         parts: [
-          { text: before, from: "output" },
-          { text: value, from: "source" },
-          { text: after, from: "output" },
+          { text: before, from: "output", at: draft.start },
+          { text: value, from: "source", at: repair.sourceStart, sourceIndex: repair.sourceIndex },
+          { text: after, from: "output", at: repair.outputEnd },
         ],
       });
     }

@@ -21,9 +21,19 @@ export type LanguageJudgement = "english" | "unsupported";
 export function judgeLanguage(text: string): LanguageJudgement {
   let latinLetters = 0;
   let otherLetters = 0;
-  for (const ch of text) {
-    if (/\p{Script=Latin}/u.test(ch)) latinLetters++;
-    else if (/\p{L}/u.test(ch)) otherLetters++;
+  for (let i = 0; i < text.length; ) {
+    const point = text.codePointAt(i) as number;
+    const width = point > 0xffff ? 2 : 1;
+    // ASCII letters are Latin and no other ASCII character is a letter: the
+    // Unicode tests are for the rest.
+    if (point < 0x80) {
+      if ((point >= 65 && point <= 90) || (point >= 97 && point <= 122)) latinLetters++;
+    } else {
+      const ch = text.slice(i, i + width);
+      if (/\p{Script=Latin}/u.test(ch)) latinLetters++;
+      else if (/\p{L}/u.test(ch)) otherLetters++;
+    }
+    i += width;
   }
   if (latinLetters + otherLetters === 0) return "english"; // digits and symbols: a bare value
   if (otherLetters > latinLetters * 0.5) return "unsupported";

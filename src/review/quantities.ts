@@ -91,7 +91,10 @@ const PATTERNS: ReadonlyArray<Pattern> = [
   },
   {
     kind: "date",
-    hint: /jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec/i,
+    // Both forms put a day number next to the month ("May 2", "2nd of May"):
+    // "may" the verb alone does not run the pattern. "ſ" stands where the
+    // pattern's /iu case folding lets it match an "s".
+    hint: /(?:jan|feb|mar|apr|may|jun|jul|aug|[sſ]ep|oct|nov|dec)[^\s\d]*\s\d|\d(?:[a-zſ]{2})?\s(?:of\s)?(?:jan|feb|mar|apr|may|jun|jul|aug|[sſ]ep|oct|nov|dec)/i,
     regex: new RegExp(
       String.raw`\b(${MONTHS.join("|")}|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(\d{4}))?|\b(\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(${MONTHS.join("|")})\b(?:,?\s(\d{4}))?`,
       "giu",
@@ -224,13 +227,18 @@ export const MAX_VALUES_PER_TEXT = 500;
 // place in the text, it is not a fact the sources must hold.
 const REFERENCE_BEFORE = /\b(?:passages?|sources?|documents?|docs?|references?|refs?|citations?|footnotes?|figures?|figs?|tables?|appendix|steps?|exhibits?)\.?\s+(?:no\.?\s*|#\s*|id\s+|number\s+)?$/i;
 
+const TAKEN_REUSE_LIMIT = 4096;
+const takenBuffer = new Uint8Array(TAKEN_REUSE_LIMIT);
+
 export function extractQuantities(text: string, from = 0, to = text.length): Quantity[] {
   const slice = from === 0 && to === text.length ? text : text.slice(from, to);
   // Most sentences hold no value at all; one cheap test spares nine patterns.
   if (!MAY_HOLD_QUANTITY.test(slice)) return [];
   // Characters already claimed by an earlier pattern's match: checking a
   // match costs its own length, not the number of values found so far.
-  const taken = new Uint8Array(slice.length);
+  // A sentence-sized text reuses one buffer: a typed array per call is an
+  // off-heap allocation the collector must track.
+  const taken = slice.length <= TAKEN_REUSE_LIMIT ? takenBuffer.fill(0, 0, slice.length) : new Uint8Array(slice.length);
   const found: Quantity[] = [];
   const overlaps = (start: number, end: number): boolean => {
     for (let i = start; i < end; i++) if (taken[i] === 1) return true;

@@ -20,8 +20,10 @@ export const REPORT_COMPILER_VERSION = "claim-report.2026-11-22.v1";
 export interface RepairDraft {
   claimId: string;
   text: string;
-  // The pieces the repair is made of, each from the output or a source.
-  parts: ReadonlyArray<{ text: string; from: "output" | "source" }>;
+  // The pieces the repair is made of, each from the output or a source;
+  // `at` (and `sourceIndex`) say where, when known, so the leakage check
+  // confirms a piece in place instead of searching for it.
+  parts: ReadonlyArray<{ text: string; from: "output" | "source"; at?: number; sourceIndex?: number }>;
 }
 
 export interface ReportInput {
@@ -215,14 +217,20 @@ function quotedSegments(text: string): string[] {
 interface Corpus {
   output: string;
   sources: ReadonlyArray<string>;
-  collapsedOutput: string;
+  // Built on first need: most quotes are found as written.
+  collapsedOutput: string | null;
   collapsedSources: string[] | null;
 }
 
-function occursInRun(quote: string, corpus: Corpus, preferred: ReadonlyArray<string>): boolean {
-  if (corpus.output.includes(quote) || preferred.some((p) => p.includes(quote))) return true;
+// `at`: where in the output the quote is expected (a claim's own offset).
+// Checked first, as are the preferred texts: scanning the whole output for
+// every claim's quotes made this quadratic in the output's length.
+function occursInRun(quote: string, corpus: Corpus, preferred: ReadonlyArray<string>, at: number | null = null): boolean {
+  if (at !== null && corpus.output.startsWith(quote, at)) return true;
+  if (preferred.some((p) => p.includes(quote)) || corpus.output.includes(quote)) return true;
   if (corpus.sources.some((s) => s.includes(quote))) return true;
   const collapsed = quote.replace(/\s+/g, " ").trim();
+  corpus.collapsedOutput ??= corpus.output.replace(/\s+/g, " ");
   if (corpus.collapsedOutput.includes(collapsed)) return true;
   corpus.collapsedSources ??= corpus.sources.map((s) => s.replace(/\s+/g, " "));
   return corpus.collapsedSources.some((s) => s.includes(collapsed));
@@ -233,19 +241,21 @@ function checkLeakage(report: ClaimReport, input: ReportInput): { errors: string
   const corpus: Corpus = {
     output: input.output,
     sources: [...input.sourceContents, ...input.sourceTitles],
-    collapsedOutput: input.output.replace(/\s+/g, " "),
+    collapsedOutput: null,
     collapsedSources: null,
   };
   const repairTexts = new Set<string>();
   for (const repair of input.repairs) {
-    const valid = repair.parts.every((part) =>
-      part.from === "output" ? input.output.includes(part.text) : input.sourceContents.some((s) => s.includes(part.text)),
-    );
+    const valid = repair.parts.every((part) => {
+      if (part.from === "output") return (part.at !== undefined && input.output.startsWith(part.text, part.at)) || input.output.includes(part.text);
+      const placed = part.at !== undefined && part.sourceIndex !== undefined && (input.sourceContents[part.sourceIndex]?.startsWith(part.text, part.at) ?? false);
+      return placed || input.sourceContents.some((s) => s.includes(part.text));
+    });
     if (valid && repair.parts.map((p) => p.text).join("") === repair.text) repairTexts.add(repair.text);
   }
-  const verifyQuote = (field: string, quote: string | null, preferred: ReadonlyArray<string>): string | null => {
+  const verifyQuote = (field: string, quote: string | null, preferred: ReadonlyArray<string>, at: number | null = null): string | null => {
     if (quote === null) return null;
-    if (repairTexts.has(quote) || occursInRun(quote, corpus, preferred)) return redactCredentials(quote, field, errors);
+    if (repairTexts.has(quote) || occursInRun(quote, corpus, preferred, at)) return redactCredentials(quote, field, errors);
     errors.push(`${field} quotes text that is not in this run's output or sources`);
     return REDACTED;
   };
@@ -259,17 +269,23 @@ function checkLeakage(report: ClaimReport, input: ReportInput): { errors: string
     return redactCredentials(result, field, errors);
   };
 
+  const claimStart = new Map(input.claims.map((claim) => [claim.id, claim.output_start_offset]));
   report.unsupported_claims.forEach((item, i) => {
     const preferred = item.source_quote === null ? [] : [item.source_quote];
-    item.claim_text = verifyQuote(`unsupported_claims[${i}].claim_text`, item.claim_text, []) ?? "";
+    item.claim_text = verifyQuote(`unsupported_claims[${i}].claim_text`, item.claim_text, [], item.output_start_offset) ?? "";
     item.source_quote = verifyQuote(`unsupported_claims[${i}].source_quote`, item.source_quote, preferred);
     item.suggested_repair = verifyQuote(`unsupported_claims[${i}].suggested_repair`, item.suggested_repair, preferred);
   });
   report.evidence_notes.forEach((note, i) => {
     const preferred = note.source_quote === null ? [] : [note.source_quote];
-    note.claim_text = verifyQuote(`evidence_notes[${i}].claim_text`, note.claim_text, []) ?? "";
+    const claimAt = claimStart.get(note.claim_id) ?? null;
+    // The note quotes the claim's words: found in the claim's own text when
+    // that stands in the output at the claim's offset, without a scan.
+    const claimTextInOutput = claimAt !== null && input.output.startsWith(note.claim_text, claimAt);
+    const proseKnown = claimTextInOutput ? [...preferred, note.claim_text] : preferred;
+    note.claim_text = verifyQuote(`evidence_notes[${i}].claim_text`, note.claim_text, [], claimAt) ?? "";
     note.source_quote = verifyQuote(`evidence_notes[${i}].source_quote`, note.source_quote, preferred);
-    note.note = verifyProse(`evidence_notes[${i}].note`, note.note, preferred);
+    note.note = verifyProse(`evidence_notes[${i}].note`, note.note, proseKnown);
   });
   report.citation_issues.forEach((issue, i) => {
     issue.message = verifyProse(`citation_issues[${i}].message`, issue.message, []);

@@ -88,8 +88,10 @@ class IntBuffer {
     this.values[this.length++] = value;
   }
 
+  // A view, not a copy: copying the index's largest arrays once more cost
+  // more than the unused tail they keep.
   trimmed(): Int32Array {
-    return this.values.slice(0, this.length);
+    return this.values.subarray(0, this.length);
   }
 }
 
@@ -210,6 +212,7 @@ export class SourceIndex {
   // "does this word occur anywhere?" in constant time.
   private readonly keysByPrefix = new Map<string, string[]>();
   private readonly quantityCache = new Map<number, Quantity[]>();
+  private readonly matchingKeyIdsMemo = new Map<string, number[]>();
   private readonly tokenCache = new Map<number, Token[]>();
   // Per word of every sentence (sentence id → sentenceWordStart[id] ..): its
   // spelling id under spellingGeneration, start and end.
@@ -217,6 +220,8 @@ export class SourceIndex {
   private readonly wordSpellings: Int32Array;
   private readonly wordStarts: Int32Array;
   private readonly wordEnds: Int32Array;
+  // Per word: its key id, or -1 for a word that is not content.
+  private readonly wordKeyIds: Int32Array;
   private readonly sentenceWordStart: Int32Array;
   private readonly tokenize: Tokenizer;
   // Sentences with a written-out number ("twelve"), which posting lists of
@@ -232,6 +237,8 @@ export class SourceIndex {
   private scratch = new Float64Array(0);
   private lengthNorm = new Float64Array(0);
   private touched = new Int32Array(0);
+  private topIds = new Int32Array(0);
+  private topScores = new Float64Array(0);
 
   constructor(sources: ReadonlyArray<IndexedSource>, tokenize: Tokenizer) {
     this.sources = sources;
@@ -252,6 +259,7 @@ export class SourceIndex {
     const wordSpellings = new IntBuffer(totalChars >> 3);
     const wordStarts = new IntBuffer(totalChars >> 3);
     const wordEnds = new IntBuffer(totalChars >> 3);
+    const wordKeyIds = new IntBuffer(totalChars >> 3);
     const wordsStart = new IntBuffer(totalChars >> 6);
     wordsStart.push(0);
     const generationAtStart = spellingGeneration();
@@ -310,6 +318,7 @@ export class SourceIndex {
         else if (ids[ids.length - 1] !== id) ids.push(id);
       }
       const keyId = value >> 1;
+      wordKeyIds.push(keyId);
       if (keyId < 0) return;
       length++;
       if (lastSentence.values[keyId] !== id) {
@@ -346,6 +355,7 @@ export class SourceIndex {
     this.wordSpellings = wordSpellings.trimmed();
     this.wordStarts = wordStarts.trimmed();
     this.wordEnds = wordEnds.trimmed();
+    this.wordKeyIds = wordKeyIds.trimmed();
     this.sentenceWordStart = wordsStart.trimmed();
     this.sentenceKeyStart = keyStarts.trimmed();
     this.sentenceKeyIds = flatKeyIds.trimmed();
@@ -379,6 +389,96 @@ export class SourceIndex {
     return new SentenceKeys(this.keyIdOf, this.keyNames, this.sentenceKeyIds, this.sentenceKeyCounts, from, to);
   }
 
+  // The keys of the sentence's content words among its first `words` words,
+  // in order: what the content tokens of tokensOf(sentence).slice(0, words)
+  // hold, read off the index without building a token. `sentence` is one of
+  // this index's sentences.
+  contentKeysOf(sentence: IndexedSentence, words: number): string[] {
+    const keys: string[] = [];
+    const from = this.sentenceWordStart[sentence.id] as number;
+    const stop = Math.min(this.sentenceWordStart[sentence.id + 1] as number, from + words);
+    for (let at = from; at < stop; at++) {
+      const keyId = this.wordKeyIds[at] as number;
+      if (keyId >= 0) keys.push(this.keyNames[keyId] as string);
+    }
+    return keys;
+  }
+
+  // contentKeysOf as key ids, written to `into` from its start (which must
+  // hold `words`); returns how many.
+  contentKeyIdsInto(sentence: IndexedSentence, words: number, into: Int32Array): number {
+    let count = 0;
+    const from = this.sentenceWordStart[sentence.id] as number;
+    const stop = Math.min(this.sentenceWordStart[sentence.id + 1] as number, from + words);
+    for (let at = from; at < stop; at++) {
+      const keyId = this.wordKeyIds[at] as number;
+      if (keyId >= 0) into[count++] = keyId;
+    }
+    return count;
+  }
+
+  // Ids of this index's keys that keyMatches (alignment.ts) accepts for
+  // `key`: the key itself and its variant stems (isVariantKey), which share
+  // its first PREFIX_LENGTH letters. Found once per claim word, they let the
+  // checks ask a sentence for a word without walking its keys as strings.
+  matchingKeyIds(key: string): ReadonlyArray<number> {
+    // Memoised: the prefix buckets grow with the vocabulary, and checks and
+    // features ask about the same claim words again.
+    let ids = this.matchingKeyIdsMemo.get(key);
+    if (ids === undefined) {
+      ids = this.findMatchingKeyIds(key);
+      this.matchingKeyIdsMemo.set(key, ids);
+    }
+    return ids;
+  }
+
+  private findMatchingKeyIds(key: string): number[] {
+    const ids: number[] = [];
+    const exact = this.keyIdOf.get(key);
+    if (exact !== undefined) ids.push(exact);
+    if (key.length < PREFIX_LENGTH || isDigitCode(key.charCodeAt(0))) return ids;
+    const similar = this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH));
+    if (similar === undefined) return ids;
+    for (const other of similar) if (other !== key && isVariantKey(key, other)) ids.push(this.keyIdOf.get(other) as number);
+    return ids;
+  }
+
+  // The key's id in this index, or -1 when no sentence uses it.
+  keyIdOfKey(key: string): number {
+    return this.keyIdOf.get(key) ?? -1;
+  }
+
+  // sentence.keys.has(key) for one of this index's sentences, without
+  // building the sentence's key view (which then stays alive for the run).
+  sentenceHasKey(sentence: IndexedSentence, key: string): boolean {
+    const keyId = this.keyIdOf.get(key);
+    return keyId !== undefined && this.sentenceHasKeyId(sentence, keyId);
+  }
+
+  sentenceHasKeyId(sentence: IndexedSentence, keyId: number): boolean {
+    const ids = this.sentenceKeyIds;
+    const stop = this.sentenceKeyStart[sentence.id + 1] as number;
+    for (let at = this.sentenceKeyStart[sentence.id] as number; at < stop; at++) if (ids[at] === keyId) return true;
+    return false;
+  }
+
+  // Whether one of this index's sentences uses any of these key ids.
+  sentenceHasAnyKey(sentence: IndexedSentence, keyIds: ReadonlyArray<number>): boolean {
+    const ids = this.sentenceKeyIds;
+    const stop = this.sentenceKeyStart[sentence.id + 1] as number;
+    for (let at = this.sentenceKeyStart[sentence.id] as number; at < stop; at++) {
+      const id = ids[at] as number;
+      for (let k = 0; k < keyIds.length; k++) if (keyIds[k] === id) return true;
+    }
+    return false;
+  }
+
+  // Adds the sentence's content keys to `keys`, in first-occurrence order.
+  addKeysOf(sentence: IndexedSentence, keys: Set<string>): void {
+    const stop = this.sentenceKeyStart[sentence.id + 1] as number;
+    for (let at = this.sentenceKeyStart[sentence.id] as number; at < stop; at++) keys.add(this.keyNames[this.sentenceKeyIds[at] as number] as string);
+  }
+
   private documentFrequencyOf(keyId: number | undefined): number {
     return keyId === undefined ? 0 : (this.postingStart[keyId + 1] as number) - (this.postingStart[keyId] as number);
   }
@@ -393,10 +493,9 @@ export class SourceIndex {
     return this.keyIdOf.has(key);
   }
 
+  // The key or a variant stem of it occurs in some sentence.
   occursLoosely(key: string): boolean {
-    if (this.keyIdOf.has(key)) return true;
-    if (key.length < PREFIX_LENGTH) return false;
-    return (this.keysByPrefix.get(key.slice(0, PREFIX_LENGTH)) ?? []).some((other) => isVariantKey(key, other));
+    return this.keyIdOf.has(key) || this.matchingKeyIds(key).length > 0;
   }
 
   hasNumberWords(sentence: IndexedSentence): boolean {
@@ -430,6 +529,28 @@ export class SourceIndex {
     return tokens;
   }
 
+  // Appends the lower-case form and the key of each of the sentence's first
+  // `words` words: the `lower` and `key` of tokensOf(sentence).slice(0,
+  // words), without building tokens for a comparison that reads only those.
+  appendWordForms(sentence: IndexedSentence, words: number, lowers: string[], keys: string[]): void {
+    if (this.spellingGeneration !== spellingGeneration() || this.sentences[sentence.id] !== sentence) {
+      for (const token of this.tokensOf(sentence).slice(0, words)) {
+        lowers.push(token.lower);
+        keys.push(token.key);
+      }
+      return;
+    }
+    const content = this.sources[sentence.sourceIndex]?.content ?? "";
+    const from = this.sentenceWordStart[sentence.id] as number;
+    const stop = Math.min(this.sentenceWordStart[sentence.id + 1] as number, from + words);
+    for (let at = from; at < stop; at++) {
+      const spellingId = this.wordSpellings[at] as number;
+      const spelling = spellingId >= 0 ? spellingById(spellingId) : tokenOfSpelling(spellingId, content, this.wordStarts[at] as number, this.wordEnds[at] as number);
+      lowers.push(spelling.lower);
+      keys.push(spelling.key);
+    }
+  }
+
   // The sentence's tokens from the words recorded while indexing: what the
   // tokenizer gives for the sentence's range, without scanning it again.
   private readTokens(sentence: IndexedSentence, content: string): Token[] {
@@ -458,7 +579,7 @@ export class SourceIndex {
   // often draws on two adjacent source sentences.
   window(sentence: IndexedSentence): IndexedSentence[] {
     const out: IndexedSentence[] = [];
-    for (const id of [sentence.id - 1, sentence.id, sentence.id + 1]) {
+    for (let id = sentence.id - 1; id <= sentence.id + 1; id++) {
       const neighbour = this.sentences[id];
       if (neighbour && neighbour.sourceIndex === sentence.sourceIndex) out.push(neighbour);
     }
@@ -481,18 +602,18 @@ export class SourceIndex {
     let touchedCount = 0;
     // Common terms barely change the ranking but have the longest posting
     // lists; coverage is judged separately, on the candidates' own words.
-    const terms: Array<{ key: string; keyId: number; weight: number; df: number }> = [];
-    for (const [key, weight] of query) {
+    const commonDf = Math.max(COMMON_TERM_MIN_DF, n / 8);
+    let hasRareTerm = false;
+    query.forEach((_weight, key) => {
+      const df = this.documentFrequencyOf(this.keyIdOf.get(key));
+      if (df > 0 && df <= commonDf) hasRareTerm = true;
+    });
+    query.forEach((weight, key) => {
       const keyId = this.keyIdOf.get(key);
       const df = this.documentFrequencyOf(keyId);
-      if (df > 0) terms.push({ key, keyId: keyId as number, weight, df });
-    }
-    const commonDf = Math.max(COMMON_TERM_MIN_DF, n / 8);
-    const hasRareTerm = terms.some((t) => t.df <= commonDf);
-    for (const { key, keyId, weight, df } of terms) {
-      if (hasRareTerm && df > commonDf) continue;
+      if (df === 0 || (hasRareTerm && df > commonDf)) return;
       const idf = this.inverseDocumentFrequency(key) * weight;
-      for (let at = this.postingStart[keyId] as number, stop = this.postingStart[keyId + 1] as number; at < stop; at++) {
+      for (let at = this.postingStart[keyId as number] as number, stop = this.postingStart[(keyId as number) + 1] as number; at < stop; at++) {
         const id = postingIds[at] as number;
         const tf = postingTfs[at] as number;
         if (scores[id] === 0) {
@@ -507,22 +628,32 @@ export class SourceIndex {
         }
         scores[id] = (scores[id] as number) + (idf * tf * (K1 + 1)) / (tf + (lengthNorm[id] as number));
       }
-    }
-    const top: Candidate[] = [];
+    });
+    // The best `limit` so far as parallel lists, best first: a candidate
+    // object is made only for the ones returned.
+    const topIds = this.topIds.length > limit ? this.topIds : (this.topIds = new Int32Array(limit + 1));
+    const topScores = this.topScores.length > limit ? this.topScores : (this.topScores = new Float64Array(limit + 1));
+    let topCount = 0;
     for (let t = 0; t < touchedCount; t++) {
       const id = touched[t] as number;
       const score = scores[id] as number;
       scores[id] = 0;
-      const sentence = this.sentences[id] as IndexedSentence;
-      if (sourceFilter && !sourceFilter.has(sentence.sourceIndex)) continue;
-      if (top.length >= limit && score <= (top[top.length - 1] as Candidate).score) continue;
-      let at = top.length;
-      while (at > 0 && (top[at - 1] as Candidate).score < score) at--;
-      // Ties keep index order, so the earlier sentence wins deterministically.
-      while (at < top.length && (top[at] as Candidate).score === score && (top[at] as Candidate).sentence.id < id) at++;
-      top.splice(at, 0, { sentence, score });
-      if (top.length > limit) top.pop();
+      if (topCount >= limit && score <= (topScores[topCount - 1] as number)) continue;
+      if (sourceFilter && !sourceFilter.has((this.sentences[id] as IndexedSentence).sourceIndex)) continue;
+      // Below every kept score that is not lower; an equal score touched
+      // earlier stays ahead (touch order, deterministic).
+      let at = topCount;
+      while (at > 0 && (topScores[at - 1] as number) < score) {
+        topScores[at] = topScores[at - 1] as number;
+        topIds[at] = topIds[at - 1] as number;
+        at--;
+      }
+      topScores[at] = score;
+      topIds[at] = id;
+      if (topCount < limit) topCount++;
     }
+    const top: Candidate[] = [];
+    for (let at = 0; at < topCount; at++) top.push({ sentence: this.sentences[topIds[at] as number] as IndexedSentence, score: topScores[at] as number });
     return top;
   }
 }

@@ -50,6 +50,16 @@ describe("value normalization", () => {
     expect(found.map((q) => [q.kind, q.value])).toEqual([["date", 909], ["year", 1960]]);
   });
 
+  it("reads dates written either way round, beside the verb 'may', and with a long s", () => {
+    const kinds = (text: string) => extractQuantities(text).map((q) => [q.kind, q.raw]);
+    expect(kinds("Refunds may start on May 2.")).toEqual([["date", "May 2"]]);
+    expect(kinds("the 2nd of May, as customers may ask")).toEqual([["date", "2nd of May"]]);
+    expect(kinds("Sept. 3")).toEqual([["date", "Sept. 3"]]);
+    // The date pattern folds case as Unicode does ("ſ" is an "s").
+    expect(kinds("auguſt 5")).toEqual([["date", "auguſt 5"]]);
+    expect(kinds("customers may ask within 30 days")).toEqual([["duration", "30 days"]]);
+  });
+
   it("does not read a pointer into the text or a sequencing 'first' as a value", () => {
     expect(extractQuantities("as stated in passage 2, see step 3 and source 1")).toEqual([]);
     expect(extractQuantities("it is important to first secure the evidence")).toEqual([]);

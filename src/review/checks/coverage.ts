@@ -124,11 +124,15 @@ export function coverageCheck({ alignment, sourceTitle, bestText }: CheckContext
 // A universal or exclusive word ("any", "all", "only") the evidence does not
 // repeat: the claim asserts a wider scope than the source.
 function findScopeGap(claimTokens: ReadonlyArray<Token>, window: ReadonlyArray<IndexedSentence>, index: SourceIndex): string | null {
-  const evidenceWords = new Set<string>();
-  for (const sentence of window) for (const token of index.tokensOf(sentence)) evidenceWords.add(token.lower);
+  // Built only for a claim with a quantifier: most have none.
+  let evidenceWords: Set<string> | null = null;
   for (let i = 0; i < claimTokens.length; i++) {
     const token = claimTokens[i] as Token;
     if (!UNIVERSAL_QUANTIFIERS.has(token.lower)) continue;
+    if (evidenceWords === null) {
+      evidenceWords = new Set<string>();
+      for (const sentence of window) for (const evidenceToken of index.tokensOf(sentence)) evidenceWords.add(evidenceToken.lower);
+    }
     if (token.lower === "only" && claimTokens[i - 1]?.lower === "not") continue;
     if (evidenceWords.has(token.lower)) continue;
     const limited = [...evidenceWords].some((w) => LIMITING_QUANTIFIERS.has(w));

@@ -29,7 +29,13 @@ export function exclusiveValueCheck({ alignment, sourceTitle }: CheckContext): F
 function findExclusiveConflict(terms: ReadonlyArray<ClaimTerm>, sentence: IndexedSentence, tokens: ReadonlyArray<Token>): { claimWord: string; sourceWord: string } | null {
   for (const term of terms) {
     const word = SYNONYMS.get(term.token.lower) ?? term.token.lower;
-    const members = EXCLUSIVE_CLASS_KEYS.find((set) => set.has(word));
+    let members: ReadonlySet<string> | undefined;
+    for (const set of EXCLUSIVE_CLASS_KEYS) {
+      if (set.has(word)) {
+        members = set;
+        break;
+      }
+    }
     if (!members) continue;
     // Judged on the sentence alone: a neighbouring sentence may describe
     // someone else ("… a Japanese author.Roberto Bolaño … a Chilean novelist").

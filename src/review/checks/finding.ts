@@ -52,10 +52,17 @@ export interface Finding {
 
 // Quoted source text inside a rationale sentence: whitespace collapsed, the
 // final full stop dropped so the rationale's own punctuation closes it.
+// The checks and the decision quote a claim's best sentence several times:
+// the last answer is kept (a pure function's one-entry memo).
+let lastQuoted: string | null = null;
+let lastQuote = "";
 export function quote(text: string): string {
+  if (text === lastQuoted) return lastQuote;
   // Only the start is shown; collapsing a whole page per claim cost more than the claim.
   const collapsed = text.slice(0, 1_000).replace(/\s+/g, " ").trim().replace(/[.;:,]$/, "");
-  return collapsed.length > 120 ? `${collapsed.slice(0, 117)}…` : collapsed;
+  lastQuote = collapsed.length > 120 ? `${collapsed.slice(0, 117)}…` : collapsed;
+  lastQuoted = text;
+  return lastQuote;
 }
 
 export function listTerms(terms: ReadonlyArray<string>): string {
