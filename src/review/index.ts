@@ -57,7 +57,7 @@ export interface ReviewResult {
 
 export const ENGINE_VERSIONS = {
   extraction: "claim-extraction.2026-11-30.v1",
-  verifier: "source-verification.2026-11-29.v2",
+  verifier: "source-verification.2026-11-30.v1",
   report: REPORT_COMPILER_VERSION,
   policy: GATE_POLICY_VERSION,
 } as const;

@@ -493,9 +493,22 @@ export class SourceIndex {
     return this.keyIdOf.has(key);
   }
 
-  // The key or a variant stem of it occurs in some sentence.
+  // The key or a variant stem of it occurs in some sentence, or the key in a
+  // source's title: a page titled "Popular Mechanics: …" mentions Popular
+  // Mechanics, so a claim naming it names nothing new (the title is not
+  // evidence for anything else, so it is not indexed as a sentence).
   occursLoosely(key: string): boolean {
-    return this.keyIdOf.has(key) || this.matchingKeyIds(key).length > 0;
+    return this.keyIdOf.has(key) || this.matchingKeyIds(key).length > 0 || this.titleKeys().has(key);
+  }
+
+  // Built on first use: most reviews never ask about a word the sentences lack.
+  private titleKeySet: Set<string> | null = null;
+  private titleKeys(): ReadonlySet<string> {
+    if (this.titleKeySet === null) {
+      this.titleKeySet = new Set();
+      for (const source of this.sources) for (const token of this.tokenize(source.title)) this.titleKeySet.add(token.key);
+    }
+    return this.titleKeySet;
   }
 
   hasNumberWords(sentence: IndexedSentence): boolean {

@@ -37,6 +37,17 @@ describe("alignment features", () => {
     expect(f.coverage_sources).toBeLessThan(0.7);
   });
 
+  it("count a name in a source's title as mentioned, but not as evidence", () => {
+    const review: SourceSpec = { title: "Popular Mechanics: the tower at night", content: "The Eiffel Tower was completed in 1889 for the World's Fair in Paris." };
+    const f = featuresOf("Popular Mechanics reported that the Eiffel Tower was completed in 1889.", [review]);
+    expect(f.check_entity_missing).toBe(0);
+    expect(f.novel_names).toBe(0);
+    // The same claim against an untitled page names something the sources never mention.
+    expect(featuresOf("Popular Mechanics reported that the Eiffel Tower was completed in 1889.", [{ ...review, title: "Source document" }]).check_entity_missing).toBe(1);
+    // A title is not a passage: what only the title says is found elsewhere, not in the evidence.
+    expect(featuresOf("Popular Mechanics reported that the Eiffel Tower was completed in 1889.", [review]).coverage_sentence).toBeLessThan(1);
+  });
+
   it("see words that occur in the sources but not in the passage the claim matches", () => {
     const page: SourceSpec = {
       title: "Guide",

@@ -98,7 +98,7 @@ describe("golden: the README tour's 60-day claim against the 30-day refund polic
   it("names the engine honestly and uses the supplied clock", () => {
     const verification = windowClaim?.verification_result;
     expect(verification?.verifier_provider).toBe("deterministic");
-    expect(verification?.verifier_version).toBe("source-verification.2026-11-29.v2");
+    expect(verification?.verifier_version).toBe("source-verification.2026-11-30.v1");
     expect(windowClaim?.extraction_provider).toBe("deterministic");
     expect(result.claim_report.compiler_version).toBe("claim-report.2026-11-22.v1");
     expect(windowClaim?.created_at).toBe("2026-04-27T16:20:24.000Z");
