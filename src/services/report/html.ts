@@ -131,8 +131,8 @@ h3{font-size:1.05rem;margin:0 0 .4rem}
 .s-partially_supported{--bg:#fff3bf;--fg:#3d2e00;--line:#a16207;--underline:dotted}
 .s-unsupported{--bg:#ffe5cc;--fg:#4a2300;--line:#c2410c;--underline:dashed}
 .s-contradicted{--bg:#fbd5d5;--fg:#5b0b0b;--line:#a4161a;--underline:double}
-.s-insufficient_context{--bg:#dbeafe;--fg:#0b2a5b;--line:#1d4ed8;--underline:dotted}
-.s-not_checked{--bg:#e5e7eb;--fg:#1f2937;--line:#6b7280;--underline:solid}
+.s-insufficient_context{--bg:#dbeafe;--fg:#0b2a5b;--line:#1d4ed8;--underline:groove}
+.s-not_checked{--bg:#e5e7eb;--fg:#1f2937;--line:#6b7280;--underline:none}
 mark{background:var(--bg);color:var(--fg);padding:.1em .15em;border-radius:3px;border-bottom:3px var(--underline) var(--line)}
 .read-as{margin:.25rem 0 0;color:var(--muted);font-size:.9em}
 .error-words{font-weight:700;text-decoration:underline wavy var(--line);text-underline-offset:.2em}
