@@ -28,6 +28,30 @@ const root = new URL("../..", import.meta.url).pathname;
 const wranglerBin = join(root, "node_modules", ".bin", "wrangler");
 const quietEnv = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
 
+const groupAlive = (pid: number): boolean => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves once no process of the group is left, killing what remains after 5 s. */
+async function groupGone(pid: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (groupAlive(pid)) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -131,6 +155,10 @@ export async function startLocalKivo(
           resolve(undefined);
         });
       });
+      // wrangler can exit before its workerd has let go of the local D1 and
+      // R2 files ("database is locked" for a reader right after stop), so
+      // wait for the whole process group.
+      await groupGone(child.pid);
     }
     if (!keepState) rmSync(stateDir, { recursive: true, force: true });
   };
